@@ -1,0 +1,107 @@
+# tcpladder: TCP captures into SQLite, and into reports.
+#
+#   make          build ./tcpladder
+#   make demo     install missing Debian packages, build, ingest examples/, report
+#   make check    install missing Debian packages, build, run every test
+#   make check SANITIZE=1   the same under ASan+UBSan
+
+# Libraries the program links, found with pkg-config.
+PKGS      := libpcap sqlite3 libxml-2.0 zlib libcrypto
+# Debian packages that provide them (and the test framework).
+DEB_BUILD := pkg-config libpcap-dev libsqlite3-dev libxml2-dev zlib1g-dev libssl-dev
+DEB_TEST  := check tcpdump tshark
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Recursive (=) so pkg-config runs after `make deps` has installed things.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+B := build
+SRC      := $(wildcard src/*.c)
+LIB_OBJ  := $(patsubst src/%.c,$(B)/%.o,$(filter-out src/main.c,$(SRC))) $(B)/schema_sql.o
+TEST_SRC := $(wildcard tests/*.c)
+TEST_OBJ := $(patsubst tests/%.c,$(B)/tests/%.o,$(TEST_SRC))
+SCHEMA   := $(sort $(wildcard schema/*.sql))
+EXAMPLES := $(patsubst %,examples/%.pcap,seed simultaneous-close refused rst-abort \
+              midstream port-reuse seq-wrap ipv6)
+
+.PHONY: all deps deps-test demo check test examples clean
+all: tcpladder
+
+tcpladder: $(B)/main.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/%.o: src/%.c $(wildcard src/*.h) | $(B)
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+
+# The schema is embedded in the binary: every schema/*.sql, in name order,
+# as one C string.
+$(B)/schema_sql.c: $(SCHEMA) | $(B)
+	awk 'BEGIN { print "/* generated from the schema directory; do not edit */"; \
+	             print "const char db_schema_sql[] =" } \
+	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
+	     END { print ";" }' $(SCHEMA) > $@
+$(B)/schema_sql.o: $(B)/schema_sql.c
+	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(B)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) | $(B)
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) $(CHECK_CFLAGS) -Isrc -Itests -c -o $@ $<
+
+$(B)/check_tcpladder: $(TEST_OBJ) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+
+$(B)/mkexamples: examples/mkexamples.c | $(B)
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+examples: $(EXAMPLES)
+$(EXAMPLES) &: $(B)/mkexamples
+	$(B)/mkexamples examples
+
+$(B):
+	mkdir -p $(B)/tests
+
+# Install what is missing, only when something is: a machine that has
+# everything never needs root. Under CI or as root, no sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+define install_missing
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+deps:
+	$(call install_missing,$(DEB_BUILD))
+deps-test: deps
+	$(call install_missing,$(DEB_TEST))
+
+demo: deps
+	@$(MAKE) --no-print-directory tcpladder examples
+	@rm -rf demo && mkdir -p demo
+	./tcpladder ingest -d demo/tcpladder.db examples
+	@echo
+	@echo "demo database: $(CURDIR)/demo/tcpladder.db"
+	@echo "try: sqlite3 demo/tcpladder.db \"SELECT frame, endpoint, from_state, to_state, event FROM transitions_view WHERE flow_id = 1\""
+
+check: deps-test
+	@$(MAKE) --no-print-directory tcpladder examples $(B)/check_tcpladder
+	@$(MAKE) --no-print-directory test
+
+# Check's summary line is the last line this prints.
+test:
+	cd tests && CK_DEFAULT_TIMEOUT=120 ../$(B)/check_tcpladder
+
+clean:
+	rm -rf $(B) tcpladder demo

@@ -1,0 +1,127 @@
+-- tcpladder's database, schema version 1 (PRAGMA user_version).
+--
+-- The tables that grow with the archive (segments, transitions) hold small
+-- integers only; the names users read (states, flags, events, analysis
+-- flags) come from the lookup tables below through the *_view views in
+-- 002_views.sql. Times are integer nanoseconds since the Unix epoch.
+
+-- One row per capture file read. sha256 is of the capture's bytes as
+-- libpcap reads them (after gunzip), so the same content ingested twice,
+-- under any name or compression, adds nothing.
+CREATE TABLE captures (
+	id          INTEGER PRIMARY KEY,
+	path        TEXT NOT NULL,
+	sha256      TEXT NOT NULL UNIQUE,
+	linktype    INTEGER,            -- pcap DLT_* value
+	linktype_name TEXT,             -- as libpcap names it ("EN10MB")
+	packets     INTEGER NOT NULL DEFAULT 0,
+	tcp_packets INTEGER NOT NULL DEFAULT 0,
+	bad_packets INTEGER NOT NULL DEFAULT 0, -- malformed, counted and skipped
+	first_ts_ns INTEGER,
+	last_ts_ns  INTEGER,
+	status      TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
+	error       TEXT,               -- why partial or failed; first bad packet
+	ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- One row per TCP connection (port reuse splits a 4-tuple into several).
+CREATE TABLE flows (
+	id            INTEGER PRIMARY KEY,
+	capture_id    INTEGER NOT NULL REFERENCES captures(id),
+	ip_version    INTEGER NOT NULL,
+	client_ip     TEXT NOT NULL,
+	client_port   INTEGER NOT NULL,
+	server_ip     TEXT NOT NULL,
+	server_port   INTEGER NOT NULL,
+	first_ts_ns   INTEGER NOT NULL,
+	last_ts_ns    INTEGER NOT NULL,
+	first_frame   INTEGER NOT NULL,
+	last_frame    INTEGER NOT NULL,
+	packets       INTEGER NOT NULL,
+	client_packets INTEGER NOT NULL,
+	server_packets INTEGER NOT NULL,
+	client_bytes  INTEGER NOT NULL, -- payload
+	server_bytes  INTEGER NOT NULL,
+	client_isn    INTEGER,          -- NULL when that side's SYN was not seen
+	server_isn    INTEGER,
+	client_state  INTEGER NOT NULL REFERENCES tcp_states(id), -- final
+	server_state  INTEGER NOT NULL REFERENCES tcp_states(id),
+	conn_state    TEXT,             -- Zeek conn.log code (analysis issue)
+	history       TEXT,             -- Zeek conn.log history letters
+	handshake_rtt_ns INTEGER,       -- SYN to the ACK of the SYN,ACK
+	mid_stream    INTEGER NOT NULL, -- 1: no SYN seen, roles by port rule
+	analysis      INTEGER NOT NULL DEFAULT 0 -- OR of its segments' bits
+);
+CREATE INDEX flows_capture ON flows(capture_id);
+CREATE INDEX flows_client ON flows(client_ip, client_port);
+CREATE INDEX flows_server ON flows(server_ip, server_port);
+
+-- One row per TCP segment; the table that grows with the archive, so it is
+-- clustered on its natural key and holds integers only.
+CREATE TABLE segments (
+	flow_id      INTEGER NOT NULL,
+	frame        INTEGER NOT NULL,  -- 1-based packet number in its capture
+	ts_ns        INTEGER NOT NULL,
+	from_client  INTEGER NOT NULL,  -- 0/1
+	flags        INTEGER NOT NULL,  -- FIN 1 SYN 2 RST 4 PSH 8 ACK 16 ...
+	seq          INTEGER NOT NULL,  -- absolute
+	ack          INTEGER NOT NULL,
+	rel_seq      INTEGER NOT NULL,  -- offset from that direction's ISN
+	rel_ack      INTEGER,           -- NULL without the ACK flag
+	len          INTEGER NOT NULL,  -- payload, from the IP header
+	win          INTEGER NOT NULL,  -- raw, unscaled
+	client_state INTEGER NOT NULL,  -- states proven by this segment
+	server_state INTEGER NOT NULL,
+	analysis     INTEGER NOT NULL,  -- bits of analysis_flags
+	PRIMARY KEY (flow_id, frame)
+) WITHOUT ROWID;
+
+-- One row per state change of one endpoint. frame caused it, seen_frame
+-- proves it (they differ for a received SYN or FIN). step orders a flow's
+-- changes as the capture proves them (one segment can prove several, even
+-- of one endpoint: a mid-stream FIN is UNKNOWN -> ESTABLISHED -> FIN_WAIT_1).
+-- endpoint 0 client, 1 server.
+CREATE TABLE transitions (
+	flow_id    INTEGER NOT NULL,
+	step       INTEGER NOT NULL,
+	seen_frame INTEGER NOT NULL,
+	endpoint   INTEGER NOT NULL,
+	frame      INTEGER NOT NULL,
+	ts_ns      INTEGER NOT NULL,   -- time of seen_frame
+	from_state INTEGER NOT NULL,
+	to_state   INTEGER NOT NULL,
+	event      INTEGER NOT NULL REFERENCES tcp_events(id),
+	rel_seq    INTEGER,            -- of the segment at frame
+	rel_ack    INTEGER,
+	PRIMARY KEY (flow_id, step)
+) WITHOUT ROWID;
+
+-- Lookup tables: the ids are the program's enum values (src/tcpstate.h,
+-- src/analysis.h); the names are the contract users read.
+CREATE TABLE tcp_states (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO tcp_states VALUES
+	(0, 'UNKNOWN'), (1, 'CLOSED'), (2, 'LISTEN'), (3, 'SYN_SENT'),
+	(4, 'SYN_RECEIVED'), (5, 'ESTABLISHED'), (6, 'FIN_WAIT_1'),
+	(7, 'FIN_WAIT_2'), (8, 'CLOSE_WAIT'), (9, 'CLOSING'), (10, 'LAST_ACK'),
+	(11, 'TIME_WAIT');
+
+-- Events: bit 0 is 1 for a receipt; the rest say what was sent or received.
+CREATE TABLE tcp_events (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO tcp_events VALUES
+	(0, 'send SYN'), (1, 'recv SYN'), (2, 'send SYN,ACK'), (3, 'recv SYN,ACK'),
+	(4, 'send FIN'), (5, 'recv FIN'), (6, 'send RST'), (7, 'recv RST'),
+	(8, 'send ACK'), (9, 'recv ACK'), (10, 'mid-stream'), (12, 'inferred');
+
+-- Per-segment analysis bits, named as Wireshark's tcp.analysis.* fields
+-- less the prefix; the last is tcpladder's own.
+CREATE TABLE analysis_flags (bit INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO analysis_flags VALUES
+	(1, 'retransmission'), (2, 'fast_retransmission'),
+	(4, 'spurious_retransmission'), (8, 'out_of_order'),
+	(16, 'lost_segment'), (32, 'duplicate_ack'), (64, 'ack_lost_segment'),
+	(128, 'zero_window'), (256, 'zero_window_probe'), (512, 'window_full'),
+	(1024, 'window_update'), (2048, 'keep_alive'), (4096, 'keep_alive_ack'),
+	(8192, 'reused_ports'), (32768, 'unexpected_in_state');
+
+-- The queries users run most: a flow's transitions, flows by final state.
+CREATE INDEX flows_final ON flows(client_state, server_state);

@@ -1,0 +1,13 @@
+/* The subcommands: each parses its own arguments and returns the process's
+ * exit status (DESIGN.md: 0 all done, 1 some inputs failed or were only
+ * partly read, 2 usage). main.c dispatches and is the only caller of
+ * exit(). */
+#ifndef TCPLADDER_CMD_H
+#define TCPLADDER_CMD_H
+
+enum { EXIT_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
+
+int cmd_ingest(int argc, char **argv);
+extern const char cmd_ingest_usage[];
+
+#endif

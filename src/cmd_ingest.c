@@ -1,0 +1,243 @@
+/* cmd_ingest: `tcpladder ingest`. Parses options, walks the paths given
+ * (directories recursively, in name order, capture files only; `-` for
+ * stdin), ingests each capture and tells the user what happened: errors
+ * always, a progress line when stderr is a terminal, a summary unless -q. */
+#include <errno.h>
+#include <fts.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "ingest.h"
+
+const char cmd_ingest_usage[] =
+	"usage: tcpladder ingest [-d DB] [-f FILTER] [-q|-v] [--idle-timeout S]\n"
+	"                        [--max-flows N] PATH...\n"
+	"\n"
+	"Reads captures (pcap, pcapng, gzip-compressed either; directories\n"
+	"recursively; - for stdin) into the database, one transaction each.\n"
+	"A capture whose content is already in the database is skipped.\n"
+	"\n"
+	"  -d DB              database file (default tcpladder.db)\n"
+	"  -f FILTER          tcpdump filter expression, e.g. 'port 443'\n"
+	"  -q                 only errors\n"
+	"  -v                 a line per capture\n"
+	"  --idle-timeout S   capture seconds before an idle connection is\n"
+	"                     closed out (default 300)\n"
+	"  --max-flows N      connections tracked at once (default 1000000)\n"
+	"\n"
+	"Exit status: 0 all read, 1 some failed or were only partly read, 2 usage.\n";
+
+struct totals {
+	unsigned captures, duplicates, partial, failed;
+	unsigned long long packets, tcp_packets, flows;
+	bool fatal;
+};
+
+struct ingest_cli {
+	struct db *db;
+	struct ingest_options opt;
+	int verbosity;        /* 0 quiet, 1 normal, 2 verbose */
+	bool progress_line;   /* stderr is a terminal */
+	struct timespec last_progress;
+	struct totals totals;
+};
+
+static void clear_progress(struct ingest_cli *cli)
+{
+	if (cli->progress_line)
+		fputs("\r\033[K", stderr);
+}
+
+static void show_progress(const struct ingest_progress *p, void *user)
+{
+	struct ingest_cli *cli = user;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ms = (now.tv_sec - cli->last_progress.tv_sec) * 1000LL +
+	               (now.tv_nsec - cli->last_progress.tv_nsec) / 1000000;
+	if (ms < 200)
+		return;
+	cli->last_progress = now;
+	fprintf(stderr, "\r\033[K%u captures, %llu packets; %s: %llu packets",
+	        cli->totals.captures, cli->totals.packets, p->path,
+	        (unsigned long long)p->packets);
+}
+
+static void ingest_one(struct ingest_cli *cli, const char *path)
+{
+	struct ingest_result r;
+	if (cli->progress_line)
+		show_progress(&(struct ingest_progress){.path = path}, cli);
+	ingest_capture(cli->db, &cli->opt, path, &r);
+	clear_progress(cli);
+	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
+	struct totals *t = &cli->totals;
+	switch (r.outcome) {
+	case INGEST_OK:
+		t->captures++;
+		if (r.bad_packets && cli->verbosity > 0)
+			fprintf(stderr, "tcpladder: %s: %s\n", shown, r.error);
+		break;
+	case INGEST_PARTIAL:
+		t->captures++;
+		t->partial++;
+		fprintf(stderr, "tcpladder: %s: partly read (%llu packets kept): %s\n",
+		        shown, (unsigned long long)r.packets, r.error);
+		break;
+	case INGEST_FAILED:
+		t->failed++;
+		fprintf(stderr, "tcpladder: %s: %s\n", shown, r.error);
+		break;
+	case INGEST_DUPLICATE:
+		t->duplicates++;
+		if (cli->verbosity > 1)
+			fprintf(stderr, "tcpladder: %s: already in the database as capture %lld\n",
+			        shown, (long long)r.capture_id);
+		return;
+	case INGEST_FATAL:
+		t->fatal = true;
+		fprintf(stderr, "tcpladder: %s: %s\n", shown, r.error);
+		return;
+	}
+	t->packets += r.packets;
+	t->tcp_packets += r.tcp_packets;
+	t->flows += r.flows;
+	if (cli->verbosity > 1 && r.outcome != INGEST_FAILED)
+		fprintf(stderr, "tcpladder: %s: capture %lld, %llu packets, %llu TCP, %llu connections\n",
+		        shown, (long long)r.capture_id, (unsigned long long)r.packets,
+		        (unsigned long long)r.tcp_packets, (unsigned long long)r.flows);
+}
+
+static int by_name(const FTSENT **a, const FTSENT **b)
+{
+	return strcmp((*a)->fts_name, (*b)->fts_name);
+}
+
+/* A directory: every capture file under it, in name order. Other files
+ * are passed over without a word (an archive holds notes and checksums
+ * too); unreadable directories are errors. */
+static void ingest_tree(struct ingest_cli *cli, const char *dir)
+{
+	char *roots[] = {(char *)dir, NULL};
+	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, by_name);
+	if (!fts) {
+		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
+		cli->totals.failed++;
+		return;
+	}
+	FTSENT *e;
+	while (!cli->totals.fatal && (e = fts_read(fts))) {
+		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
+			fprintf(stderr, "tcpladder: %s: %s\n", e->fts_path,
+			        strerror(e->fts_errno));
+			cli->totals.failed++;
+		} else if (e->fts_info == FTS_F &&
+		           capture_file_looks_like_capture(e->fts_path)) {
+			ingest_one(cli, e->fts_path);
+		}
+	}
+	fts_close(fts);
+}
+
+static bool parse_count(const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return false;
+	*out = v;
+	return true;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	enum { OPT_IDLE = 256, OPT_MAX_FLOWS };
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"filter", required_argument, NULL, 'f'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"idle-timeout", required_argument, NULL, OPT_IDLE},
+		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct ingest_cli cli = {.verbosity = 1};
+	ingest_default_options(&cli.opt);
+	const char *db_path = "tcpladder.db";
+	unsigned long long n;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:f:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_path = optarg; break;
+		case 'f': cli.opt.bpf = optarg; break;
+		case 'q': cli.verbosity = 0; break;
+		case 'v': cli.verbosity = 2; break;
+		case 'h': fputs(cmd_ingest_usage, stdout); return EXIT_OK;
+		case OPT_IDLE:
+			if (!parse_count(optarg, &n) || n == 0 || n > 1000000000ULL) {
+				fprintf(stderr, "tcpladder ingest: --idle-timeout wants seconds, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			cli.opt.limits.idle_timeout_ns = (int64_t)n * 1000000000LL;
+			break;
+		case OPT_MAX_FLOWS:
+			if (!parse_count(optarg, &n) || n == 0) {
+				fprintf(stderr, "tcpladder ingest: --max-flows wants a positive count, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			cli.opt.limits.max_flows = (size_t)n;
+			break;
+		default:
+			fputs(cmd_ingest_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "tcpladder ingest: no capture given\n");
+		fputs(cmd_ingest_usage, stderr);
+		return EXIT_USAGE;
+	}
+	char err[512];
+	if (cli.opt.bpf && !ingest_filter_is_valid(cli.opt.bpf, err, sizeof err)) {
+		fprintf(stderr, "tcpladder ingest: bad filter '%s': %s\n", cli.opt.bpf, err);
+		return EXIT_USAGE;
+	}
+	cli.db = db_open(db_path, err, sizeof err);
+	if (!cli.db) {
+		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+		return EXIT_SOME_FAILED;
+	}
+	cli.progress_line = cli.verbosity > 0 && isatty(STDERR_FILENO);
+	if (cli.progress_line) {
+		cli.opt.progress = show_progress;
+		cli.opt.progress_user = &cli;
+	}
+	for (int i = optind; i < argc && !cli.totals.fatal; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			ingest_tree(&cli, argv[i]);
+		else
+			ingest_one(&cli, argv[i]);
+	}
+	db_close(cli.db);
+
+	struct totals *t = &cli.totals;
+	if (cli.verbosity > 1 || (cli.verbosity > 0 && isatty(STDERR_FILENO)))
+		fprintf(stderr,
+		        "tcpladder: %u captures read into %s (%llu packets, %llu TCP, "
+		        "%llu connections); %u already there, %u partly read, %u failed\n",
+		        t->captures, db_path, t->packets, t->tcp_packets, t->flows,
+		        t->duplicates, t->partial, t->failed);
+	return t->fatal || t->partial || t->failed ? EXIT_SOME_FAILED : EXIT_OK;
+}

@@ -1,0 +1,357 @@
+/* db: see db.h. Statements are prepared once at open and reset after each
+ * use; every capture is written in one transaction by the caller, so a
+ * crash leaves whole captures only. WAL with synchronous=NORMAL: a commit
+ * is atomic against a crash of the program, which is the guarantee
+ * DESIGN.md asks for, without an fsync per capture. */
+#include "db.h"
+
+#include <arpa/inet.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Generated from schema/NNN_*.sql files by the Makefile. */
+extern const char db_schema_sql[];
+
+enum stmt_id {
+	ST_CAPTURE_KNOWN,
+	ST_CAPTURE_FORGET,
+	ST_NEXT_IDS,
+	ST_INSERT_CAPTURE,
+	ST_INSERT_FLOW,
+	ST_INSERT_SEGMENT,
+	ST_INSERT_TRANSITION,
+	ST_MARK_SERVER_CLOSED,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_CAPTURE_KNOWN] = "SELECT id, status FROM captures WHERE sha256 = ?1",
+	[ST_CAPTURE_FORGET] = "DELETE FROM captures WHERE id = ?1",
+	[ST_NEXT_IDS] = "SELECT (SELECT IFNULL(MAX(id), 0) + 1 FROM captures),"
+	                " (SELECT IFNULL(MAX(id), 0) + 1 FROM flows)",
+	[ST_INSERT_CAPTURE] =
+		"INSERT INTO captures (id, path, sha256, linktype, linktype_name,"
+		" packets, tcp_packets, bad_packets, first_ts_ns, last_ts_ns, status,"
+		" error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[ST_INSERT_FLOW] =
+		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
+		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame,"
+		" last_frame, packets, client_packets, server_packets, client_bytes,"
+		" server_bytes, client_isn, server_isn, client_state, server_state,"
+		" handshake_rtt_ns, mid_stream, analysis) VALUES (?1, ?2, ?3, ?4, ?5,"
+		" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+		" ?20, ?21, ?22, ?23)",
+	[ST_INSERT_SEGMENT] =
+		"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq,"
+		" ack, rel_seq, rel_ack, len, win, client_state, server_state,"
+		" analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		" ?13, ?14)",
+	[ST_INSERT_TRANSITION] =
+		"INSERT INTO transitions (flow_id, step, seen_frame, endpoint, frame,"
+		" ts_ns, from_state, to_state, event, rel_seq, rel_ack) VALUES (?1, ?2,"
+		" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_MARK_SERVER_CLOSED] =
+		"UPDATE segments SET server_state = 1"
+		" WHERE flow_id = ?1 AND frame < ?2", /* 1: TCPS_CLOSED */
+};
+
+struct db {
+	sqlite3 *conn;
+	sqlite3_stmt *stmt[ST_COUNT];
+	char error[512];
+};
+
+const char *db_error(const struct db *db)
+{
+	return db->error;
+}
+
+static int fail(struct db *db, const char *what)
+{
+	snprintf(db->error, sizeof db->error, "%s: %s", what,
+	         sqlite3_errmsg(db->conn));
+	return -1;
+}
+
+static int exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(db->error, sizeof db->error, "%s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int user_version(struct db *db, int *version)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return fail(db, "reading schema version");
+	int rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(db, "reading schema version");
+}
+
+/* Version 0 is an empty database: apply the whole schema. Later versions
+ * will add their upgrade steps here, one `if (version < N)` each. */
+static int migrate(struct db *db)
+{
+	int version;
+	if (user_version(db, &version))
+		return -1;
+	if (version > DB_SCHEMA_VERSION) {
+		snprintf(db->error, sizeof db->error,
+		         "database schema version %d is newer than this tcpladder's (%d)",
+		         version, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == DB_SCHEMA_VERSION)
+		return 0;
+	if (exec(db, "BEGIN IMMEDIATE"))
+		return -1;
+	char set_version[64];
+	snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d",
+	         DB_SCHEMA_VERSION);
+	if (exec(db, db_schema_sql) || exec(db, set_version)) {
+		char keep[sizeof db->error];
+		memcpy(keep, db->error, sizeof keep);
+		exec(db, "ROLLBACK");
+		snprintf(db->error, sizeof db->error, "applying schema: %s", keep);
+		return -1;
+	}
+	return exec(db, "COMMIT");
+}
+
+struct db *db_open(const char *path, char *err, size_t errlen)
+{
+	struct db *db = calloc(1, sizeof *db);
+	if (!db) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db->conn,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s", db->conn ? sqlite3_errmsg(db->conn)
+		                                     : "cannot open");
+		db_close(db);
+		return NULL;
+	}
+	/* Several ingests may share a database: wait for the writer. */
+	sqlite3_busy_timeout(db->conn, 60000);
+	if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	             " PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY") ||
+	    migrate(db))
+		goto failed;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(db->conn, stmt_sql[i], -1,
+		                       SQLITE_PREPARE_PERSISTENT, &db->stmt[i],
+		                       NULL) != SQLITE_OK) {
+			fail(db, "preparing statements");
+			goto failed;
+		}
+	}
+	return db;
+failed:
+	snprintf(err, errlen, "%s", db->error);
+	db_close(db);
+	return NULL;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->stmt[i]);
+	sqlite3_close(db->conn);
+	free(db);
+}
+
+int db_begin(struct db *db)
+{
+	return exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct db *db)
+{
+	return exec(db, "COMMIT");
+}
+
+int db_rollback(struct db *db)
+{
+	if (sqlite3_get_autocommit(db->conn))
+		return 0; /* nothing open (SQLite may have rolled back itself) */
+	return exec(db, "ROLLBACK");
+}
+
+/* Step a statement that returns no rows, and reset it for its next use. */
+static int run(struct db *db, enum stmt_id id, const char *what)
+{
+	sqlite3_stmt *st = db->stmt[id];
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : fail(db, what);
+}
+
+int db_capture_known(struct db *db, const char *sha256_hex,
+                     enum db_capture_known *known, int64_t *id)
+{
+	sqlite3_stmt *st = db->stmt[ST_CAPTURE_KNOWN];
+	sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*known = DB_CAPTURE_NEW;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		const char *status = (const char *)sqlite3_column_text(st, 1);
+		*known = status && strcmp(status, "failed") == 0 ? DB_CAPTURE_FAILED
+		                                                  : DB_CAPTURE_PRESENT;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+	                                             : fail(db, "looking up capture");
+}
+
+int db_capture_forget(struct db *db, int64_t id)
+{
+	sqlite3_bind_int64(db->stmt[ST_CAPTURE_FORGET], 1, id);
+	return run(db, ST_CAPTURE_FORGET, "removing failed capture");
+}
+
+int db_next_ids(struct db *db, int64_t *capture_id, int64_t *flow_id)
+{
+	sqlite3_stmt *st = db->stmt[ST_NEXT_IDS];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*capture_id = sqlite3_column_int64(st, 0);
+		*flow_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : fail(db, "reading next ids");
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int db_insert_capture(struct db *db, const struct db_capture_row *row)
+{
+	sqlite3_stmt *st = db->stmt[ST_INSERT_CAPTURE];
+	sqlite3_bind_int64(st, 1, row->id);
+	sqlite3_bind_text(st, 2, row->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, row->sha256_hex, -1, SQLITE_TRANSIENT);
+	if (row->linktype >= 0)
+		sqlite3_bind_int(st, 4, row->linktype);
+	bind_text_or_null(st, 5, row->linktype_name);
+	sqlite3_bind_int64(st, 6, (int64_t)row->packets);
+	sqlite3_bind_int64(st, 7, (int64_t)row->tcp_packets);
+	sqlite3_bind_int64(st, 8, (int64_t)row->bad_packets);
+	if (row->has_ts) {
+		sqlite3_bind_int64(st, 9, row->first_ts_ns);
+		sqlite3_bind_int64(st, 10, row->last_ts_ns);
+	}
+	sqlite3_bind_text(st, 11, row->status, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 12, row->error);
+	return run(db, ST_INSERT_CAPTURE, "writing capture");
+}
+
+static void bind_addr(sqlite3_stmt *st, int i, uint8_t ip_version,
+                      const uint8_t *addr)
+{
+	char text[INET6_ADDRSTRLEN];
+	inet_ntop(ip_version == 6 ? AF_INET6 : AF_INET, addr, text, sizeof text);
+	sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+}
+
+int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
+{
+	sqlite3_stmt *st = db->stmt[ST_INSERT_FLOW];
+	sqlite3_bind_int64(st, 1, f->id);
+	sqlite3_bind_int64(st, 2, capture_id);
+	sqlite3_bind_int(st, 3, f->ip_version);
+	bind_addr(st, 4, f->ip_version, f->addr[TCPST_CLIENT]);
+	sqlite3_bind_int(st, 5, f->port[TCPST_CLIENT]);
+	bind_addr(st, 6, f->ip_version, f->addr[TCPST_SERVER]);
+	sqlite3_bind_int(st, 7, f->port[TCPST_SERVER]);
+	sqlite3_bind_int64(st, 8, f->first_ts_ns);
+	sqlite3_bind_int64(st, 9, f->last_ts_ns);
+	sqlite3_bind_int64(st, 10, (int64_t)f->first_frame);
+	sqlite3_bind_int64(st, 11, (int64_t)f->last_frame);
+	sqlite3_bind_int64(st, 12, (int64_t)(f->packets[0] + f->packets[1]));
+	sqlite3_bind_int64(st, 13, (int64_t)f->packets[TCPST_CLIENT]);
+	sqlite3_bind_int64(st, 14, (int64_t)f->packets[TCPST_SERVER]);
+	sqlite3_bind_int64(st, 15, (int64_t)f->bytes[TCPST_CLIENT]);
+	sqlite3_bind_int64(st, 16, (int64_t)f->bytes[TCPST_SERVER]);
+	for (int side = 0; side < 2; side++) {
+		if (f->has_isn[side])
+			sqlite3_bind_int64(st, 17 + side, f->isn[side]);
+	}
+	sqlite3_bind_int(st, 19, f->tcp.ep[TCPST_CLIENT].state);
+	sqlite3_bind_int(st, 20, f->tcp.ep[TCPST_SERVER].state);
+	if (f->handshake_rtt_ns >= 0)
+		sqlite3_bind_int64(st, 21, f->handshake_rtt_ns);
+	sqlite3_bind_int(st, 22, f->mid_stream);
+	sqlite3_bind_int64(st, 23, f->analysis);
+	return run(db, ST_INSERT_FLOW, "writing flow");
+}
+
+int db_insert_segment(struct db *db, const struct db_segment_row *row)
+{
+	sqlite3_stmt *st = db->stmt[ST_INSERT_SEGMENT];
+	sqlite3_bind_int64(st, 1, row->flow_id);
+	sqlite3_bind_int64(st, 2, (int64_t)row->frame);
+	sqlite3_bind_int64(st, 3, row->ts_ns);
+	sqlite3_bind_int(st, 4, row->from_client);
+	sqlite3_bind_int(st, 5, row->flags);
+	sqlite3_bind_int64(st, 6, row->seq);
+	sqlite3_bind_int64(st, 7, row->ack);
+	sqlite3_bind_int64(st, 8, row->rel_seq);
+	if (row->has_ack)
+		sqlite3_bind_int64(st, 9, row->rel_ack);
+	sqlite3_bind_int64(st, 10, row->len);
+	sqlite3_bind_int64(st, 11, row->win);
+	sqlite3_bind_int(st, 12, row->client_state);
+	sqlite3_bind_int(st, 13, row->server_state);
+	sqlite3_bind_int64(st, 14, row->analysis);
+	return run(db, ST_INSERT_SEGMENT, "writing segment");
+}
+
+int db_insert_transition(struct db *db, int64_t flow_id, int64_t step,
+                         uint64_t seen_frame, int64_t ts_ns,
+                         const struct tcpst_change *c)
+{
+	sqlite3_stmt *st = db->stmt[ST_INSERT_TRANSITION];
+	sqlite3_bind_int64(st, 1, flow_id);
+	sqlite3_bind_int64(st, 2, step);
+	sqlite3_bind_int64(st, 3, (int64_t)seen_frame);
+	sqlite3_bind_int(st, 4, c->endpoint);
+	sqlite3_bind_int64(st, 5, (int64_t)c->frame);
+	sqlite3_bind_int64(st, 6, ts_ns);
+	sqlite3_bind_int(st, 7, c->from);
+	sqlite3_bind_int(st, 8, c->to);
+	sqlite3_bind_int(st, 9, c->event);
+	sqlite3_bind_int64(st, 10, c->rel_seq);
+	if (c->has_ack)
+		sqlite3_bind_int64(st, 11, c->rel_ack);
+	return run(db, ST_INSERT_TRANSITION, "writing transition");
+}
+
+int db_mark_server_closed(struct db *db, int64_t flow_id, uint64_t before_frame)
+{
+	sqlite3_bind_int64(db->stmt[ST_MARK_SERVER_CLOSED], 1, flow_id);
+	sqlite3_bind_int64(db->stmt[ST_MARK_SERVER_CLOSED], 2,
+	                   (int64_t)before_frame);
+	return run(db, ST_MARK_SERVER_CLOSED, "marking refused connection");
+}

@@ -1,0 +1,85 @@
+/* db: the only C module that speaks SQL. It opens the database, applies
+ * the embedded schema (schema/NNN_*.sql files, versioned with PRAGMA user_version),
+ * prepares every statement once per run and writes rows. It never decides
+ * what a row holds: callers hand it finished values.
+ *
+ * Every function that can fail returns 0 on success and -1 on failure,
+ * with SQLite's message in db_error(). */
+#ifndef TCPLADDER_DB_H
+#define TCPLADDER_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow.h"
+
+/* The schema version this program writes; older databases are upgraded on
+ * open, newer ones refused. */
+#define DB_SCHEMA_VERSION 1
+
+struct db;
+
+/* Opens (creating if needed) the database at path. On failure returns NULL
+ * and writes the reason into err. */
+struct db *db_open(const char *path, char *err, size_t errlen);
+void db_close(struct db *db);
+const char *db_error(const struct db *db);
+
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+enum db_capture_known { DB_CAPTURE_NEW, DB_CAPTURE_PRESENT, DB_CAPTURE_FAILED };
+
+/* Is a capture with this content (hex SHA-256) in the database? A capture
+ * recorded as failed is reported as such, so that it can be tried again. */
+int db_capture_known(struct db *db, const char *sha256_hex,
+                     enum db_capture_known *known, int64_t *id);
+/* Removes a failed capture's row (it has no flows). */
+int db_capture_forget(struct db *db, int64_t id);
+
+/* The next free capture and flow ids. Inside a transaction, since the ids
+ * are used before their rows are written. */
+int db_next_ids(struct db *db, int64_t *capture_id, int64_t *flow_id);
+
+struct db_capture_row {
+	int64_t id;
+	const char *path;
+	const char *sha256_hex;
+	int linktype;           /* -1: unknown (file never opened) */
+	const char *linktype_name;
+	uint64_t packets, tcp_packets, bad_packets;
+	bool has_ts;
+	int64_t first_ts_ns, last_ts_ns;
+	const char *status;     /* "ok", "partial", "failed" */
+	const char *error;      /* NULL when none */
+};
+int db_insert_capture(struct db *db, const struct db_capture_row *row);
+
+/* The flow's final row. */
+int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f);
+
+struct db_segment_row {
+	int64_t flow_id;
+	uint64_t frame;
+	int64_t ts_ns;
+	bool from_client;
+	uint8_t flags;
+	uint32_t seq, ack;
+	int64_t rel_seq, rel_ack;
+	bool has_ack;           /* rel_ack is NULL without the ACK flag */
+	uint32_t len, win;
+	enum tcp_state client_state, server_state;
+	uint32_t analysis;
+};
+int db_insert_segment(struct db *db, const struct db_segment_row *row);
+
+int db_insert_transition(struct db *db, int64_t flow_id, int64_t step,
+                         uint64_t seen_frame, int64_t ts_ns,
+                         const struct tcpst_change *change);
+
+/* A refused connection: its server was CLOSED throughout, so the rows
+ * already written before frame say so too. */
+int db_mark_server_closed(struct db *db, int64_t flow_id, uint64_t before_frame);
+
+#endif

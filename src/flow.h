@@ -1,0 +1,112 @@
+/* flow: the table of TCP connections being tracked during one ingest.
+ *
+ * It owns keys, roles (who is client), port reuse and eviction, and nothing
+ * else: no SQL, no I/O. A connection is keyed by its two (address, port)
+ * endpoints; the table finds it in constant time and keeps the connections
+ * in order of last activity, so that those done with (closed, reset or in
+ * TIME_WAIT for the close delay; idle for the idle timeout; the least
+ * recently active past max_flows) leave memory as the capture goes on.
+ * Memory follows the connections open, not the capture's size.
+ *
+ * Ownership: the table owns its flows. flow_table_take_expired() and
+ * flow_table_take_any() hand one over to the caller, who writes its row and
+ * frees it with flow_free(). */
+#ifndef TCPLADDER_FLOW_H
+#define TCPLADDER_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "seqnum.h"
+#include "tcpstate.h"
+
+struct flow {
+	/* Table links: hash chain and activity list. Private to flow.c. */
+	struct flow *hash_next;
+	struct flow *prev, *next;
+	bool in_finished_list;
+	uint64_t hash;
+
+	int64_t id;
+	uint8_t ip_version;
+	uint8_t addr[2][16];   /* [TCPST_CLIENT], [TCPST_SERVER] */
+	uint16_t port[2];
+	bool mid_stream;
+
+	int64_t first_ts_ns, last_ts_ns;
+	uint64_t first_frame, last_frame;
+	uint64_t packets[2];   /* sent by client, by server */
+	uint64_t bytes[2];     /* payload sent */
+	bool has_isn[2];
+	uint32_t isn[2];
+	bool only_client_syns; /* nothing seen yet but the client's SYNs */
+	int64_t syn_ts_ns;     /* the client's first SYN, -1 if none */
+	int64_t handshake_rtt_ns; /* -1 until the SYN,ACK is acknowledged */
+	int wscale[2];         /* from each SYN, -1 without the option */
+
+	struct seq_space space[2]; /* each direction's sequence numbers */
+	struct tcpst_conn tcp;
+	uint32_t analysis;     /* OR of its segments' analysis bits */
+	int64_t transitions;   /* rows written so far: the next step number */
+};
+
+struct flow_limits {
+	int64_t close_delay_ns;  /* after the last segment of a finished one */
+	int64_t idle_timeout_ns; /* after the last segment of any other */
+	size_t max_flows;        /* least recently active leaves first */
+};
+
+#define FLOW_DEFAULT_CLOSE_DELAY_NS (5 * 1000000000LL)    /* Zeek's */
+#define FLOW_DEFAULT_IDLE_TIMEOUT_NS (300 * 1000000000LL) /* Zeek's */
+#define FLOW_DEFAULT_MAX_FLOWS 1000000
+
+struct flow_table;
+
+/* NULL when out of memory. hash_seed varies the hash so that a hostile
+ * capture cannot aim its connections at one chain. */
+struct flow_table *flow_table_new(const struct flow_limits *limits,
+                                  uint64_t hash_seed);
+/* Frees the table and every flow still in it. */
+void flow_table_free(struct flow_table *table);
+size_t flow_table_count(const struct flow_table *table);
+
+/* The connection seg belongs to, or NULL. *from_client says which way seg
+ * goes. */
+struct flow *flow_table_find(struct flow_table *table,
+                             const struct tcp_segment *seg, bool *from_client);
+
+/* Port reuse (DESIGN.md): does seg, on f's key, start a new connection? A
+ * SYN without ACK whose ISN differs from its sender's earlier one does when
+ * f is closed, reset or in TIME_WAIT, or when it comes from the client of a
+ * connection never answered. */
+bool flow_is_reused_by(const struct flow *f, const struct tcp_segment *seg,
+                       bool from_client);
+
+/* A new connection for seg, with roles decided from it, id `id`, in the
+ * table. NULL when out of memory. The caller checked that seg's key is
+ * not in the table (or removed the flow it reuses). */
+struct flow *flow_table_add(struct flow_table *table,
+                            const struct tcp_segment *seg, int64_t id,
+                            bool *from_client);
+
+/* Account seg to f (counters, ISNs, RTT) and move f to the back of its
+ * activity list. Call after the state machine has seen seg. */
+void flow_record(struct flow_table *table, struct flow *f,
+                 const struct tcp_segment *seg, bool from_client,
+                 uint64_t frame, int64_t ts_ns);
+
+/* Unlink f from the table; the caller now owns it. */
+void flow_table_remove(struct flow_table *table, struct flow *f);
+
+/* One flow whose time is up at capture time now_ns (or past max_flows),
+ * unlinked and handed to the caller; NULL when none. */
+struct flow *flow_table_take_expired(struct flow_table *table, int64_t now_ns);
+
+/* Any flow, unlinked and handed to the caller; NULL when empty. */
+struct flow *flow_table_take_any(struct flow_table *table);
+
+void flow_free(struct flow *f);
+
+#endif

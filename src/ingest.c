@@ -1,0 +1,415 @@
+/* ingest: see ingest.h. Per packet: decode, find or start its connection,
+ * place its numbers relative to each direction's ISN, run the state
+ * machine, write the segment and any transitions, then let connections
+ * whose time is up leave memory (their flow rows written). Per-packet work
+ * is constant time and allocates nothing but a new connection. */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "seqnum.h"
+#include "tcpstate.h"
+
+/* Which analysis bits ingest sets itself (the rest: analysis issue). */
+enum {
+	ANALYSIS_REUSED_PORTS = 8192,
+	ANALYSIS_UNEXPECTED_IN_STATE = 32768,
+};
+
+enum { PROGRESS_EVERY = 1 << 16 };
+
+void ingest_default_options(struct ingest_options *opt)
+{
+	memset(opt, 0, sizeof *opt);
+	opt->limits.close_delay_ns = FLOW_DEFAULT_CLOSE_DELAY_NS;
+	opt->limits.idle_timeout_ns = FLOW_DEFAULT_IDLE_TIMEOUT_NS;
+	opt->limits.max_flows = FLOW_DEFAULT_MAX_FLOWS;
+}
+
+bool ingest_filter_is_valid(const char *bpf, char *err, size_t errlen)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	if (!dead) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	struct bpf_program prog;
+	bool ok = pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (ok)
+		pcap_freecode(&prog);
+	else
+		snprintf(err, errlen, "%s", pcap_geterr(dead));
+	pcap_close(dead);
+	return ok;
+}
+
+/* One capture being ingested. */
+struct run {
+	struct db *db;
+	const struct ingest_options *opt;
+	struct ingest_result *result;
+	struct flow_table *flows;
+	int64_t capture_id;
+	int64_t next_flow_id;
+	int64_t first_ts_ns;  /* earliest capture time seen */
+	int64_t now_ns;       /* latest capture time seen */
+	bool db_failed;
+};
+
+static void db_failure(struct run *run)
+{
+	if (!run->db_failed)
+		snprintf(run->result->error, sizeof run->result->error, "database: %s",
+		         db_error(run->db));
+	run->db_failed = true;
+}
+
+/* A connection leaves memory: its final row. */
+static void retire(struct run *run, struct flow *f)
+{
+	if (!run->db_failed && db_insert_flow(run->db, run->capture_id, f))
+		db_failure(run);
+	run->result->flows++;
+	flow_free(f);
+}
+
+static void write_changes(struct run *run, struct flow *f, uint64_t frame,
+                          int64_t ts_ns, const struct tcpst_result *res)
+{
+	for (int i = 0; i < res->count && !run->db_failed; i++) {
+		if (db_insert_transition(run->db, f->id, ++f->transitions, frame,
+		                         ts_ns, &res->change[i]))
+			db_failure(run);
+	}
+}
+
+static void on_segment(struct run *run, const struct tcp_segment *seg,
+                       uint64_t frame, int64_t ts_ns)
+{
+	uint32_t analysis = 0;
+	bool from_client;
+	struct flow *f = flow_table_find(run->flows, seg, &from_client);
+	if (f && flow_is_reused_by(f, seg, from_client)) {
+		flow_table_remove(run->flows, f);
+		retire(run, f);
+		f = NULL;
+		analysis |= ANALYSIS_REUSED_PORTS;
+	}
+	if (!f) {
+		f = flow_table_add(run->flows, seg, run->next_flow_id, &from_client);
+		if (!f) {
+			snprintf(run->result->error, sizeof run->result->error,
+			         "packet %llu: out of memory for a new connection",
+			         (unsigned long long)frame);
+			run->db_failed = true;
+			return;
+		}
+		run->next_flow_id++;
+	}
+
+	/* Offsets from each direction's ISN; without its SYN, from one less
+	 * than its first number seen (tshark's rule, packet-tcp.c). */
+	int dir = from_client ? TCPST_CLIENT : TCPST_SERVER;
+	bool syn = seg->flags & TCP_SYN, ack = seg->flags & TCP_ACK;
+	struct seq_space *mine = &f->space[dir], *theirs = &f->space[!dir];
+	seq_set_base(mine, syn ? seg->seq : seg->seq - 1);
+	if (ack)
+		seq_set_base(theirs, seg->ack - 1);
+
+	struct tcpst_segment ts = {
+		.frame = frame,
+		.from = dir,
+		.flags = seg->flags,
+		.rel_seq = seq_unwrap(mine, seg->seq),
+		.rel_ack = ack ? seq_unwrap(theirs, seg->ack) : 0,
+		.len = seg->payload_len,
+		.win = seg->win,
+	};
+	/* RFC 7323 2.2: the scale applies to segments after the SYNs, only
+	 * when both SYNs carried it; shifts above 14 are taken as 14. */
+	if (!syn && f->wscale[0] >= 0 && f->wscale[1] >= 0)
+		ts.win <<= f->wscale[dir] > 14 ? 14 : f->wscale[dir];
+
+	struct tcpst_result res;
+	tcpst_apply(&f->tcp, &ts, &res);
+	if (res.unexpected)
+		analysis |= ANALYSIS_UNEXPECTED_IN_STATE;
+	f->analysis |= analysis;
+
+	if (res.refused_now && !run->db_failed &&
+	    db_mark_server_closed(run->db, f->id, frame))
+		db_failure(run);
+	write_changes(run, f, frame, ts_ns, &res);
+
+	struct db_segment_row row = {
+		.flow_id = f->id,
+		.frame = frame,
+		.ts_ns = ts_ns,
+		.from_client = from_client,
+		.flags = seg->flags,
+		.seq = seg->seq,
+		.ack = seg->ack,
+		.rel_seq = ts.rel_seq,
+		.rel_ack = ts.rel_ack,
+		.has_ack = ack,
+		.len = seg->payload_len,
+		.win = seg->win,
+		.client_state = f->tcp.ep[TCPST_CLIENT].state,
+		.server_state = f->tcp.ep[TCPST_SERVER].state,
+		.analysis = analysis,
+	};
+	if (!run->db_failed && db_insert_segment(run->db, &row))
+		db_failure(run);
+	flow_record(run->flows, f, seg, from_client, frame, ts_ns);
+}
+
+static void expire(struct run *run)
+{
+	struct flow *f;
+	while ((f = flow_table_take_expired(run->flows, run->now_ns)))
+		retire(run, f);
+}
+
+static void note_bad_packet(struct ingest_result *r, uint64_t frame,
+                            enum decode_status status)
+{
+	if (r->bad_packets++ == 0) {
+		r->first_bad_frame = frame;
+		r->first_bad_status = status;
+	}
+}
+
+/* Reads every packet; returns false when the file was cut short or damaged
+ * (result->error says where and why). */
+static bool read_packets(struct run *run, pcap_t *pcap,
+                         const struct bpf_program *filter, const char *path)
+{
+	struct ingest_result *r = run->result;
+	int dlt = pcap_datalink(pcap);
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	int rc;
+	uint64_t frame = 0;
+	while (!run->db_failed && (rc = pcap_next_ex(pcap, &hdr, &data)) == 1) {
+		frame++;
+		r->packets++;
+		int64_t ts_ns = (int64_t)hdr->ts.tv_sec * 1000000000 + hdr->ts.tv_usec;
+		if (r->packets == 1 || ts_ns < run->first_ts_ns)
+			run->first_ts_ns = ts_ns;
+		if (r->packets == 1 || ts_ns > run->now_ns)
+			run->now_ns = ts_ns;
+		if (run->opt->progress && frame % PROGRESS_EVERY == 0) {
+			struct ingest_progress p = {.path = path, .packets = frame};
+			run->opt->progress(&p, run->opt->progress_user);
+		}
+		if (filter && !pcap_offline_filter(filter, hdr, data))
+			continue;
+		struct tcp_segment seg;
+		enum decode_status st = decode_frame(dlt, data, hdr->caplen, hdr->len, &seg);
+		if (st == DECODE_OK) {
+			r->tcp_packets++;
+			on_segment(run, &seg, frame, ts_ns);
+		} else if (decode_status_is_error(st)) {
+			note_bad_packet(r, frame, st);
+		}
+		expire(run);
+	}
+	if (run->db_failed)
+		return true; /* the caller reports the database's error */
+	if (rc == PCAP_ERROR) {
+		snprintf(r->error, sizeof r->error, "after packet %llu: %s",
+		         (unsigned long long)frame, pcap_geterr(pcap));
+		return false;
+	}
+	return true;
+}
+
+static void bad_packets_summary(struct ingest_result *r)
+{
+	if (r->bad_packets == 0 || r->error[0])
+		return;
+	snprintf(r->error, sizeof r->error,
+	         "%llu malformed packet%s skipped, the first packet %llu: %s",
+	         (unsigned long long)r->bad_packets, r->bad_packets == 1 ? "" : "s",
+	         (unsigned long long)r->first_bad_frame,
+	         decode_status_name(r->first_bad_status));
+}
+
+/* Record a capture nothing could be read from, so that the database says
+ * what was tried and why it failed. */
+static void record_failure(struct db *db, const char *path, const char *sha,
+                           struct ingest_result *r)
+{
+	r->outcome = INGEST_FAILED;
+	if (!sha)
+		return; /* stdin that could not be opened: nothing to key it by */
+	int64_t capture_id, flow_id;
+	struct db_capture_row row = {.path = path, .sha256_hex = sha,
+	                             .linktype = -1, .status = "failed",
+	                             .error = r->error};
+	if (db_begin(db) || db_next_ids(db, &capture_id, &flow_id))
+		goto fatal;
+	row.id = capture_id;
+	if (db_insert_capture(db, &row) || db_commit(db))
+		goto fatal;
+	r->capture_id = capture_id;
+	return;
+fatal:
+	db_rollback(db);
+	r->outcome = INGEST_FATAL;
+	snprintf(r->error, sizeof r->error, "database: %s", db_error(db));
+}
+
+/* Is this content already in? A failed earlier attempt is forgotten so
+ * that this one can try again. */
+static bool already_ingested(struct db *db, const char *sha,
+                             struct ingest_result *r)
+{
+	enum db_capture_known known;
+	int64_t id;
+	if (db_capture_known(db, sha, &known, &id)) {
+		r->outcome = INGEST_FATAL;
+		snprintf(r->error, sizeof r->error, "database: %s", db_error(db));
+		return true;
+	}
+	if (known == DB_CAPTURE_PRESENT) {
+		r->outcome = INGEST_DUPLICATE;
+		r->capture_id = id;
+		return true;
+	}
+	if (known == DB_CAPTURE_FAILED && db_capture_forget(db, id)) {
+		r->outcome = INGEST_FATAL;
+		snprintf(r->error, sizeof r->error, "database: %s", db_error(db));
+		return true;
+	}
+	return false;
+}
+
+void ingest_capture(struct db *db, const struct ingest_options *opt,
+                    const char *path, struct ingest_result *result)
+{
+	memset(result, 0, sizeof *result);
+	bool from_stdin = strcmp(path, "-") == 0;
+	char sha[CAPTURE_SHA256_HEX] = "";
+	char err[PCAP_ERRBUF_SIZE + 64];
+
+	if (!from_stdin) {
+		if (capture_hash_file(path, sha, err, sizeof err)) {
+			snprintf(result->error, sizeof result->error, "%s", err);
+			result->outcome = INGEST_FAILED;
+			return; /* unreadable: no content to record it by */
+		}
+		if (already_ingested(db, sha, result))
+			return;
+	}
+	struct capture *cap = capture_open(path, from_stdin, err, sizeof err);
+	if (!cap) {
+		snprintf(result->error, sizeof result->error, "%s", err);
+		record_failure(db, path, from_stdin ? NULL : sha, result);
+		return;
+	}
+	pcap_t *pcap = capture_pcap(cap);
+	int dlt = pcap_datalink(pcap);
+	if (!decode_link_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		snprintf(result->error, sizeof result->error,
+		         "unsupported link type %d (%s)", dlt, name ? name : "unknown");
+		if (from_stdin)
+			capture_finish_hash(cap, sha, err, sizeof err);
+		capture_close(cap);
+		if (!from_stdin || sha[0])
+			record_failure(db, path, sha, result);
+		return;
+	}
+
+	struct bpf_program filter;
+	bool has_filter = false;
+	if (opt->bpf) {
+		if (pcap_compile(pcap, &filter, opt->bpf, 1, PCAP_NETMASK_UNKNOWN)) {
+			snprintf(result->error, sizeof result->error, "filter: %s",
+			         pcap_geterr(pcap));
+			capture_close(cap);
+			result->outcome = INGEST_FAILED;
+			return;
+		}
+		has_filter = true;
+	}
+
+	uint64_t seed = 0x5eed;
+	if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
+		seed ^= (uint64_t)(uintptr_t)result;
+	struct run run = {.db = db, .opt = opt, .result = result};
+	run.flows = flow_table_new(&opt->limits, seed);
+	if (!run.flows) {
+		snprintf(result->error, sizeof result->error, "out of memory");
+		result->outcome = INGEST_FATAL;
+		goto out;
+	}
+	if (db_begin(db) || db_next_ids(db, &run.capture_id, &run.next_flow_id)) {
+		db_failure(&run);
+		goto fatal;
+	}
+	bool whole = read_packets(&run, pcap, has_filter ? &filter : NULL, path);
+	struct flow *f;
+	while ((f = flow_table_take_any(run.flows)))
+		retire(&run, f);
+	if (run.db_failed)
+		goto fatal;
+
+	if (from_stdin) {
+		capture_finish_hash(cap, sha, err, sizeof err);
+		/* stdin's content is known only now; the rows go if it is known. */
+		enum db_capture_known known;
+		int64_t id;
+		if (db_capture_known(db, sha, &known, &id)) {
+			db_failure(&run);
+			goto fatal;
+		}
+		if (known == DB_CAPTURE_PRESENT) {
+			db_rollback(db);
+			result->outcome = INGEST_DUPLICATE;
+			result->capture_id = id;
+			goto out;
+		}
+		if (known == DB_CAPTURE_FAILED && db_capture_forget(db, id)) {
+			db_failure(&run);
+			goto fatal;
+		}
+	}
+
+	result->capture_id = run.capture_id;
+	result->outcome = whole ? INGEST_OK : INGEST_PARTIAL;
+	bad_packets_summary(result);
+	const char *name = pcap_datalink_val_to_name(dlt);
+	struct db_capture_row row = {
+		.id = run.capture_id,
+		.path = path,
+		.sha256_hex = sha,
+		.linktype = dlt,
+		.linktype_name = name,
+		.packets = result->packets,
+		.tcp_packets = result->tcp_packets,
+		.bad_packets = result->bad_packets,
+		.has_ts = result->packets > 0,
+		.status = whole ? "ok" : "partial",
+		.error = result->error[0] ? result->error : NULL,
+	};
+	/* The earliest and latest stamps, whatever their order in the file. */
+	row.first_ts_ns = run.first_ts_ns;
+	row.last_ts_ns = run.now_ns;
+	if (db_insert_capture(db, &row) || db_commit(db)) {
+		db_failure(&run);
+		goto fatal;
+	}
+	goto out;
+fatal:
+	db_rollback(db);
+	result->outcome = INGEST_FATAL;
+out:
+	if (has_filter)
+		pcap_freecode(&filter);
+	flow_table_free(run.flows);
+	capture_close(cap);
+}

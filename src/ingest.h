@@ -1,0 +1,59 @@
+/* ingest: one capture file into the database, in one transaction.
+ *
+ * The pipeline of DESIGN.md: capture -> decode -> flow -> tcpstate -> db.
+ * It keeps nothing between captures but what the caller passes in the
+ * context, so two ingests (tests, workers) never share hidden state. It
+ * prints nothing: each capture's outcome comes back in a struct for the
+ * command to report. */
+#ifndef TCPLADDER_INGEST_H
+#define TCPLADDER_INGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "db.h"
+#include "decode.h"
+#include "flow.h"
+
+struct ingest_progress {
+	const char *path;
+	uint64_t packets;
+	uint64_t bytes_read; /* not known for every input: 0 then */
+};
+
+struct ingest_options {
+	const char *bpf;            /* tcpdump filter expression, or NULL */
+	struct flow_limits limits;
+	/* Called every few thousand packets, if set. */
+	void (*progress)(const struct ingest_progress *p, void *user);
+	void *progress_user;
+};
+
+void ingest_default_options(struct ingest_options *opt);
+
+enum ingest_outcome {
+	INGEST_OK,        /* read to the end (malformed packets counted) */
+	INGEST_PARTIAL,   /* damaged: what came before the damage is kept */
+	INGEST_FAILED,    /* nothing could be read */
+	INGEST_DUPLICATE, /* this content is already in the database */
+	INGEST_FATAL,     /* the database failed: stop the run */
+};
+
+struct ingest_result {
+	enum ingest_outcome outcome;
+	int64_t capture_id;
+	uint64_t packets, tcp_packets, bad_packets, flows;
+	uint64_t first_bad_frame;
+	enum decode_status first_bad_status;
+	char error[512];  /* why partial, failed or fatal */
+};
+
+/* Is the filter expression valid for libpcap? err says why not. */
+bool ingest_filter_is_valid(const char *bpf, char *err, size_t errlen);
+
+/* Ingest path ("-" for stdin) into db. */
+void ingest_capture(struct db *db, const struct ingest_options *opt,
+                    const char *path, struct ingest_result *result);
+
+#endif

@@ -1,0 +1,404 @@
+/* tcpstate: see tcpstate.h. One segment is applied in four steps, in the
+ * order the endpoints must have lived them:
+ *
+ *   1. the sender's pending receipts that this segment acknowledges (it
+ *      cannot acknowledge what it has not received, so those came first);
+ *   2. the receiver's pending receipts of the sender's earlier SYN or FIN,
+ *      when this segment is neither SYN, FIN nor RST (TCP delivers in order,
+ *      so its receipt implies theirs);
+ *   3. the sender's own change for sending it;
+ *   4. the receiver's change for receiving it, or a new pending receipt
+ *      when it is a SYN or FIN.
+ *
+ * The switches in send() and receive() are DESIGN.md's table, one case per
+ * row. */
+#include "tcpstate.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "decode.h"
+
+static const char *const state_names[TCPS_COUNT] = {
+	"UNKNOWN",     "CLOSED",     "LISTEN",     "SYN_SENT",
+	"SYN_RECEIVED", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2",
+	"CLOSE_WAIT",  "CLOSING",    "LAST_ACK",   "TIME_WAIT",
+};
+
+const char *tcpst_state_name(enum tcp_state state)
+{
+	return (unsigned)state < TCPS_COUNT ? state_names[state] : "?";
+}
+
+const char *tcpst_event_name(enum tcp_event event)
+{
+	switch (event) {
+	case TCPE_SEND_SYN: return "send SYN";
+	case TCPE_RECV_SYN: return "recv SYN";
+	case TCPE_SEND_SYNACK: return "send SYN,ACK";
+	case TCPE_RECV_SYNACK: return "recv SYN,ACK";
+	case TCPE_SEND_FIN: return "send FIN";
+	case TCPE_RECV_FIN: return "recv FIN";
+	case TCPE_SEND_RST: return "send RST";
+	case TCPE_RECV_RST: return "recv RST";
+	case TCPE_SEND_ACK: return "send ACK";
+	case TCPE_RECV_ACK: return "recv ACK";
+	case TCPE_MID_STREAM: return "mid-stream";
+	case TCPE_INFERRED: return "inferred";
+	}
+	return "?";
+}
+
+void tcpst_init(struct tcpst_conn *conn)
+{
+	memset(conn, 0, sizeof *conn);
+	conn->ep[TCPST_CLIENT].state = TCPS_CLOSED;
+	conn->ep[TCPST_SERVER].state = TCPS_LISTEN;
+}
+
+bool tcpst_is_finished(const struct tcpst_conn *conn)
+{
+	if (conn->rst_seen)
+		return true;
+	for (int i = 0; i < 2; i++) {
+		enum tcp_state s = conn->ep[i].state;
+		if (s == TCPS_CLOSED || s == TCPS_TIME_WAIT)
+			return true;
+	}
+	return conn->ep[0].fin_sent && conn->ep[1].fin_sent;
+}
+
+/* Record endpoint's move to `to` (nothing if it is there already). */
+static void change(struct tcpst_conn *conn, int endpoint, enum tcp_state to,
+                   enum tcp_event event, const struct tcpst_segment *cause,
+                   struct tcpst_result *result)
+{
+	struct tcpst_endpoint *ep = &conn->ep[endpoint];
+	if (ep->state == to)
+		return;
+	assert(result->count < TCPST_MAX_CHANGES);
+	struct tcpst_change *c = &result->change[result->count++];
+	c->endpoint = endpoint;
+	c->from = ep->state;
+	c->to = to;
+	c->event = event;
+	c->frame = cause->frame;
+	c->rel_seq = cause->rel_seq;
+	c->has_ack = (cause->flags & TCP_ACK) != 0;
+	c->rel_ack = c->has_ack ? cause->rel_ack : 0;
+	ep->state = to;
+}
+
+static enum tcp_event recv_event(uint8_t flags)
+{
+	if (flags & TCP_RST)
+		return TCPE_RECV_RST;
+	if (flags & TCP_SYN)
+		return (flags & TCP_ACK) ? TCPE_RECV_SYNACK : TCPE_RECV_SYN;
+	if (flags & TCP_FIN)
+		return TCPE_RECV_FIN;
+	return TCPE_RECV_ACK;
+}
+
+/* Does seg acknowledge the SYN of endpoint r? When r's SYN was never
+ * captured (a one-sided capture, a SYN,ACK lost at the tap), the ACK is
+ * the only evidence there is, and we take it. */
+static bool acks_syn(const struct tcpst_endpoint *r,
+                     const struct tcpst_segment *seg)
+{
+	if (!(seg->flags & TCP_ACK))
+		return false;
+	return !r->syn_sent || seg->rel_ack >= r->syn_end;
+}
+
+static bool acks_fin(const struct tcpst_endpoint *r,
+                     const struct tcpst_segment *seg)
+{
+	return (seg->flags & TCP_ACK) && r->fin_sent && seg->rel_ack >= r->fin_end;
+}
+
+/* RFC 9293 3.10.7: in SYN_SENT a RST is acceptable only if it acknowledges
+ * the SYN; otherwise its sequence number must be in the receive window. We
+ * judge the window from the receiver's last advertisement around what the
+ * sender has sent, with at least 64 KiB of slack: a capture point sees the
+ * sender's side, and an RST we wrongly refuse leaves a state stale. */
+static bool rst_acceptable(const struct tcpst_conn *conn, int receiver,
+                           const struct tcpst_segment *seg)
+{
+	const struct tcpst_endpoint *r = &conn->ep[receiver];
+	const struct tcpst_endpoint *s = &conn->ep[!receiver];
+	if (r->state == TCPS_SYN_SENT)
+		return (seg->flags & TCP_ACK) && acks_syn(r, seg);
+	if (!s->has_next)
+		return true;
+	int64_t window = r->last_win > 65535 ? r->last_win : 65535;
+	return seg->rel_seq >= s->next_seq - window &&
+	       seg->rel_seq <= s->next_seq + window;
+}
+
+/* Endpoint r receives seg whole. */
+static void receive(struct tcpst_conn *conn, int r_idx,
+                    const struct tcpst_segment *seg, bool rst_ok,
+                    struct tcpst_result *result)
+{
+	struct tcpst_endpoint *r = &conn->ep[r_idx];
+	enum tcp_event ev = recv_event(seg->flags);
+
+	if (seg->flags & TCP_RST) {
+		/* any but LISTEN | recv RST in window -> CLOSED */
+		if (r->state != TCPS_LISTEN && rst_ok)
+			change(conn, r_idx, TCPS_CLOSED, ev, seg, result);
+		return;
+	}
+	if (seg->flags & TCP_SYN) {
+		switch (r->state) {
+		case TCPS_LISTEN: /* LISTEN | recv SYN -> SYN_RECEIVED */
+			if (!(seg->flags & TCP_ACK))
+				change(conn, r_idx, TCPS_SYN_RECEIVED, ev, seg, result);
+			else
+				result->unexpected = true;
+			break;
+		case TCPS_SYN_SENT:
+			if (!(seg->flags & TCP_ACK)) /* simultaneous open */
+				change(conn, r_idx, TCPS_SYN_RECEIVED, ev, seg, result);
+			else if (acks_syn(r, seg)) /* recv SYN,ACK acking its SYN */
+				change(conn, r_idx, TCPS_ESTABLISHED, ev, seg, result);
+			break;
+		case TCPS_SYN_RECEIVED: /* the SYN,ACK of a simultaneous open */
+			if (acks_syn(r, seg))
+				change(conn, r_idx, TCPS_ESTABLISHED, ev, seg, result);
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	if (seg->flags & TCP_ACK) {
+		switch (r->state) {
+		case TCPS_SYN_RECEIVED: /* recv ACK of its SYN */
+			if (acks_syn(r, seg))
+				change(conn, r_idx, TCPS_ESTABLISHED, ev, seg, result);
+			break;
+		case TCPS_FIN_WAIT_1:
+			if (acks_fin(r, seg)) {
+				if (seg->flags & TCP_FIN) { /* recv FIN acking its FIN */
+					change(conn, r_idx, TCPS_TIME_WAIT, ev, seg, result);
+					return;
+				}
+				change(conn, r_idx, TCPS_FIN_WAIT_2, ev, seg, result);
+			}
+			break;
+		case TCPS_CLOSING: /* recv ACK of its FIN */
+			if (acks_fin(r, seg))
+				change(conn, r_idx, TCPS_TIME_WAIT, ev, seg, result);
+			break;
+		case TCPS_LAST_ACK: /* recv ACK of its FIN */
+			if (acks_fin(r, seg))
+				change(conn, r_idx, TCPS_CLOSED, ev, seg, result);
+			break;
+		default:
+			break;
+		}
+	}
+	if (seg->flags & TCP_FIN) {
+		switch (r->state) {
+		case TCPS_ESTABLISHED:
+			change(conn, r_idx, TCPS_CLOSE_WAIT, ev, seg, result);
+			break;
+		case TCPS_FIN_WAIT_1: /* its own FIN not yet acked */
+			change(conn, r_idx, TCPS_CLOSING, ev, seg, result);
+			break;
+		case TCPS_FIN_WAIT_2:
+			change(conn, r_idx, TCPS_TIME_WAIT, ev, seg, result);
+			break;
+		default:
+			result->unexpected = true;
+			break;
+		}
+	}
+}
+
+/* Endpoint s sends seg. Returns true when seg is a new SYN or FIN (not a
+ * retransmission), whose receipt is then pending. */
+static bool send(struct tcpst_conn *conn, int s_idx,
+                 const struct tcpst_segment *seg, struct tcpst_result *result)
+{
+	struct tcpst_endpoint *s = &conn->ep[s_idx];
+
+	if (seg->flags & TCP_RST) { /* any | send RST -> CLOSED */
+		conn->rst_seen = true;
+		change(conn, s_idx, TCPS_CLOSED, TCPE_SEND_RST, seg, result);
+		return false;
+	}
+	if (seg->flags & TCP_SYN) {
+		int64_t end = seg->rel_seq + 1;
+		if (s->syn_sent && end == s->syn_end)
+			return false; /* retransmitted: changes no state */
+		bool synack = (seg->flags & TCP_ACK) != 0;
+		switch (s->state) {
+		case TCPS_CLOSED: /* CLOSED, LISTEN | send SYN -> SYN_SENT */
+		case TCPS_LISTEN:
+			if (!synack)
+				change(conn, s_idx, TCPS_SYN_SENT, TCPE_SEND_SYN, seg, result);
+			else if (s->state == TCPS_LISTEN) /* its SYN was not seen */
+				change(conn, s_idx, TCPS_SYN_RECEIVED, TCPE_SEND_SYNACK, seg,
+				       result);
+			else
+				result->unexpected = true;
+			break;
+		case TCPS_UNKNOWN: /* first segment a SYN,ACK */
+			change(conn, s_idx, TCPS_SYN_RECEIVED, TCPE_SEND_SYNACK, seg,
+			       result);
+			break;
+		case TCPS_SYN_RECEIVED: /* the SYN,ACK after receiving a SYN */
+			if (!synack)
+				result->unexpected = true;
+			break;
+		default:
+			result->unexpected = true;
+			break;
+		}
+		s->syn_sent = true;
+		s->syn_end = end;
+		return true;
+	}
+	if (seg->flags & TCP_FIN) {
+		int64_t end = seg->rel_seq + seg->len + 1;
+		if (s->fin_sent) {
+			/* A retransmission, or a FIN moved by data sent after it:
+			 * either way no new state. */
+			if (end > s->fin_end)
+				s->fin_end = end;
+			return false;
+		}
+		switch (s->state) {
+		case TCPS_SYN_RECEIVED: /* SYN_RECEIVED, ESTABLISHED | send FIN */
+		case TCPS_ESTABLISHED:
+			change(conn, s_idx, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, seg, result);
+			break;
+		case TCPS_CLOSE_WAIT:
+			change(conn, s_idx, TCPS_LAST_ACK, TCPE_SEND_FIN, seg, result);
+			break;
+		default:
+			result->unexpected = true;
+			break;
+		}
+		s->fin_sent = true;
+		s->fin_end = end;
+		return true;
+	}
+	return false;
+}
+
+static int64_t pending_end(const struct tcpst_segment *seg)
+{
+	/* A SYN is proven by an ACK of the SYN itself, even if data rode on
+	 * it (TCP Fast Open); a FIN only by an ACK past the FIN. */
+	if (seg->flags & TCP_SYN)
+		return seg->rel_seq + 1;
+	return seg->rel_seq + seg->len + 1;
+}
+
+static void prove(struct tcpst_conn *conn, int r_idx, struct tcpst_pending *p,
+                  struct tcpst_result *result)
+{
+	p->active = false;
+	/* The window check happened when it was sent; a SYN or FIN is not
+	 * a RST, so rst_ok does not matter here. */
+	receive(conn, r_idx, &p->seg, true, result);
+}
+
+/* A server whose first segment is a RST to the client's SYN was never
+ * listening: CLOSED throughout, with no transition. */
+static bool is_refusal(const struct tcpst_conn *conn,
+                       const struct tcpst_segment *seg)
+{
+	const struct tcpst_endpoint *server = &conn->ep[TCPST_SERVER];
+	return seg->from == TCPST_SERVER && (seg->flags & TCP_RST) &&
+	       server->state == TCPS_LISTEN && !server->has_next &&
+	       conn->ep[TCPST_CLIENT].state == TCPS_SYN_SENT;
+}
+
+static void start(struct tcpst_conn *conn, const struct tcpst_segment *seg,
+                  struct tcpst_result *result)
+{
+	conn->started = true;
+	if (!(seg->flags & TCP_SYN)) {
+		/* Mid-stream: both were ESTABLISHED before the capture began. */
+		for (int i = 0; i < 2; i++) {
+			conn->ep[i].state = TCPS_UNKNOWN;
+			change(conn, i, TCPS_ESTABLISHED, TCPE_MID_STREAM, seg, result);
+		}
+	} else if (seg->flags & TCP_ACK) {
+		/* A SYN,ACK first: the client's SYN happened but was missed. Its
+		 * end is what the SYN,ACK acknowledges. */
+		struct tcpst_endpoint *client = &conn->ep[TCPST_CLIENT];
+		client->state = TCPS_UNKNOWN;
+		change(conn, TCPST_CLIENT, TCPS_SYN_SENT, TCPE_INFERRED, seg, result);
+		client->syn_sent = true;
+		client->syn_end = seg->rel_ack;
+		conn->ep[TCPST_SERVER].state = TCPS_UNKNOWN;
+	}
+}
+
+void tcpst_apply(struct tcpst_conn *conn, const struct tcpst_segment *seg,
+                 struct tcpst_result *result)
+{
+	assert(seg->from == TCPST_CLIENT || seg->from == TCPST_SERVER);
+	result->count = 0;
+	result->unexpected = false;
+	result->refused_now = false;
+
+	int e = seg->from, o = !seg->from;
+	struct tcpst_endpoint *sender = &conn->ep[e];
+	struct tcpst_endpoint *receiver = &conn->ep[o];
+
+	if (!conn->started)
+		start(conn, seg, result);
+	bool rst_ok = (seg->flags & TCP_RST) && rst_acceptable(conn, o, seg);
+
+	if (is_refusal(conn, seg)) {
+		conn->server_refused = true;
+		conn->rst_seen = true;
+		result->refused_now = true;
+		sender->pending_syn.active = false;
+		sender->state = TCPS_CLOSED;
+		receive(conn, o, seg, rst_ok, result);
+	} else {
+		/* 1. What this segment acknowledges, its sender had received. */
+		struct tcpst_pending *mine[2] = {&sender->pending_syn,
+		                                 &sender->pending_fin};
+		for (int i = 0; i < 2; i++) {
+			if (mine[i]->active && (seg->flags & TCP_ACK) &&
+			    seg->rel_ack >= pending_end(&mine[i]->seg))
+				prove(conn, e, mine[i], result);
+		}
+		/* 2. In-order delivery proves the receiver had the earlier ones. */
+		if (!(seg->flags & (TCP_SYN | TCP_FIN | TCP_RST))) {
+			if (receiver->pending_syn.active)
+				prove(conn, o, &receiver->pending_syn, result);
+			if (receiver->pending_fin.active)
+				prove(conn, o, &receiver->pending_fin, result);
+		}
+		/* 3. and 4. */
+		bool fresh = send(conn, e, seg, result);
+		if (seg->flags & TCP_RST) {
+			receive(conn, o, seg, rst_ok, result);
+		} else if (fresh) {
+			struct tcpst_pending *p = (seg->flags & TCP_SYN)
+			                                  ? &receiver->pending_syn
+			                                  : &receiver->pending_fin;
+			p->active = true;
+			p->seg = *seg;
+		} else if (!(seg->flags & (TCP_SYN | TCP_FIN))) {
+			receive(conn, o, seg, rst_ok, result);
+		}
+	}
+
+	int64_t next = seg->rel_seq + seg->len +
+	               ((seg->flags & TCP_SYN) ? 1 : 0) + ((seg->flags & TCP_FIN) ? 1 : 0);
+	if (!sender->has_next || next > sender->next_seq)
+		sender->next_seq = next;
+	sender->has_next = true;
+	sender->last_win = seg->win;
+}

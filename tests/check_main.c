@@ -1,0 +1,22 @@
+/* The test runner: all suites in one SRunner, one summary line. Tests run
+ * from the tests/ directory (the Makefile cd's there), so fixtures are
+ * ../examples/... and the shared corpus is ../../shared/corpus. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *runner = srunner_create(decode_suite());
+	srunner_add_suite(runner, seqnum_suite());
+	srunner_add_suite(runner, tcpstate_suite());
+	srunner_add_suite(runner, flow_suite());
+	srunner_add_suite(runner, ingest_suite());
+	srunner_add_suite(runner, examples_suite());
+	srunner_add_suite(runner, corpus_suite());
+	srunner_add_suite(runner, cli_suite());
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,18 @@
+/* Every Check suite of the project, one per module or behaviour; the runner
+ * in check_main.c runs them all in one SRunner so that `make check` ends
+ * with Check's own summary line. */
+#ifndef TCPLADDER_TEST_SUITES_H
+#define TCPLADDER_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *decode_suite(void);
+Suite *seqnum_suite(void);
+Suite *tcpstate_suite(void);
+Suite *flow_suite(void);
+Suite *ingest_suite(void);
+Suite *examples_suite(void);
+Suite *corpus_suite(void);
+Suite *cli_suite(void);
+
+#endif
