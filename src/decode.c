@@ -112,7 +112,7 @@ static inline struct rd rd_sub(const struct rd *r, size_t off, size_t n)
 	return rd_clamp(rd_tail(r, off), n);
 }
 
-/* ---- status names --------------------------------------------------------- */
+/* ---- status names -------------------------------------------------------- */
 
 static const char *const status_names[DECODE_STATUS_COUNT] = {
 	[DECODE_OK] = "ok",
@@ -154,7 +154,7 @@ bool decode_status_is_error(enum decode_status status)
 	}
 }
 
-/* ---- link layer ------------------------------------------------------------- */
+/* ---- link layer ---------------------------------------------------------- */
 
 /* LINKTYPE_RAW as written in a file header. libpcap maps it to DLT_RAW
  * (12 or 14 depending on the platform), but a caller that reads the file
@@ -206,7 +206,8 @@ static enum decode_status ethertype_walk(const struct rd *f, size_t type_off,
 	uint16_t type = rd_be16(f, type_off, &ok);
 	if (!ok || !rd_has(f, 0, payload_off))
 		return DECODE_TRUNCATED_LINK;
-	for (int tags = 0; type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
+	for (int tags = 0; type == ETHERTYPE_8021Q ||
+	                   type == ETHERTYPE_8021AD ||
 	                   type == ETHERTYPE_QINQ_OLD;
 	     tags++) {
 		if (tags == MAX_VLAN_TAGS)
@@ -227,10 +228,10 @@ static enum decode_status ethertype_walk(const struct rd *f, size_t type_off,
 		*kind = L3_IPV6;
 		return DECODE_OK;
 	default:
-		/* ARP, LLDP, ...; and values <= 1500, which in an Ethernet frame
-		 * are an IEEE 802.3 length followed by LLC, not an EtherType
-		 * (IEEE 802.3 clause 3.2.6). In SLL they are Linux's
-		 * LINUX_SLL_P_* pseudo-protocols, also not IP. */
+		/* ARP, LLDP, ...; and values <= 1500, which in an Ethernet
+		 * frame are an IEEE 802.3 length followed by LLC, not an
+		 * EtherType (IEEE 802.3 clause 3.2.6). In SLL they are
+		 * Linux's LINUX_SLL_P_* pseudo-protocols, also not IP. */
 		return DECODE_NOT_IP;
 	}
 }
@@ -326,7 +327,7 @@ bool decode_link_supported(int dlt)
 	}
 }
 
-/* ---- IPv4 ------------------------------------------------------------------- */
+/* ---- IPv4 ---------------------------------------------------------------- */
 
 enum {
 	IPPROTO_TCP_ = 6, /* the underscore keeps clear of <netinet/in.h> */
@@ -398,7 +399,7 @@ static enum decode_status decode_ipv4(const struct rd *ip, size_t wire_len,
 	return DECODE_OK;
 }
 
-/* ---- IPv6 ------------------------------------------------------------------- */
+/* ---- IPv6 ---------------------------------------------------------------- */
 
 enum {
 	IPV6_HDR_LEN = 40,
@@ -476,26 +477,31 @@ static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
 		uint8_t hlen = rd_u8(&ext, off + 1, &ok);
 		if (!ok)
 			return DECODE_BAD_IPV6_EXT;
+		/* Fragment: fixed size, its length byte is reserved. AH (RFC
+		 * 4302): 32-bit words minus 2. The rest (RFC 8200): 8-octet
+		 * units not counting the first. */
 		if (nh == IP6_FRAGMENT)
-			size = IP6_FRAG_HDR_LEN; /* its length byte is reserved */
+			size = IP6_FRAG_HDR_LEN;
 		else if (nh == IP6_AH)
-			size = ((size_t)hlen + 2) * 4; /* RFC 4302: 32-bit words */
+			size = ((size_t)hlen + 2) * 4;
 		else
-			size = ((size_t)hlen + 1) * 8; /* 8-octet units, minus 1 */
+			size = ((size_t)hlen + 1) * 8;
 		if (!rd_has(&ext, off, size))
 			return DECODE_BAD_IPV6_EXT;
 
 		if (nh == IP6_FRAGMENT) {
-			/* RFC 8200 section 4.5: offset in the top 13 bits, M in
-			 * bit 0. RFC 6946: offset 0 with M clear is an "atomic
-			 * fragment", a whole datagram to be processed as such. */
+			/* RFC 8200 section 4.5: offset in the top 13 bits, M
+			 * in bit 0. RFC 6946: offset 0 with M clear is an
+			 * "atomic fragment", a whole datagram to be processed
+			 * as such. */
 			uint16_t offm = rd_be16(&ext, off + 2, &ok);
 			assert(ok);
 			if ((offm >> 3) != 0 || (offm & 1))
 				return DECODE_IP_FRAGMENT;
 		} else if (nh == IP6_HOPOPTS && off == 0 && plen == 0) {
-			/* RFC 2675: payload length 0 plus a Jumbo Payload option
-			 * in the hop-by-hop header (which must come first). */
+			/* RFC 2675: payload length 0 plus a Jumbo Payload
+			 * option in the hop-by-hop header (which must come
+			 * first). */
 			struct rd h = rd_sub(&ext, off, size);
 			have_jumbo = find_jumbo(&h, &jumbo);
 		}
@@ -525,7 +531,7 @@ static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
 	return DECODE_OK;
 }
 
-/* ---- TCP -------------------------------------------------------------------- */
+/* ---- TCP ----------------------------------------------------------------- */
 
 enum {
 	TCP_MIN_HDR = 20,
@@ -671,7 +677,7 @@ static enum decode_status decode_tcp(const struct rd *l4, size_t l4_len,
 	return DECODE_OK;
 }
 
-/* ---- the frame ---------------------------------------------------------------- */
+/* ---- the frame ----------------------------------------------------------- */
 
 enum decode_status decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
                                 uint32_t wirelen, struct tcp_segment *out)

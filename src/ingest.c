@@ -114,9 +114,9 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	int dir = from_client ? TCPST_CLIENT : TCPST_SERVER;
 	bool syn = seg->flags & TCP_SYN, ack = seg->flags & TCP_ACK;
 	struct seq_space *mine = &f->space[dir], *theirs = &f->space[!dir];
-	seq_set_base(mine, syn ? seg->seq : seg->seq - 1);
+	seq_set_base(mine, syn ? seg->seq : seg->seq - 1, syn);
 	if (ack)
-		seq_set_base(theirs, seg->ack - 1);
+		seq_set_base(theirs, seg->ack - 1, false);
 
 	struct tcpst_segment ts = {
 		.frame = frame,
@@ -219,8 +219,8 @@ static bool read_packets(struct run *run, pcap_t *pcap,
 	if (run->db_failed)
 		return true; /* the caller reports the database's error */
 	if (rc == PCAP_ERROR) {
-		snprintf(r->error, sizeof r->error, "after packet %llu: %s",
-		         (unsigned long long)frame, pcap_geterr(pcap));
+		snprintf(r->error, sizeof r->error, "reading packet %llu: %s",
+		         (unsigned long long)frame + 1, pcap_geterr(pcap));
 		return false;
 	}
 	return true;

@@ -1,26 +1,33 @@
 /* seqnum: see seqnum.h. RFC 9293 section 3.4 compares sequence numbers
- * modulo 2^32; we keep the modular difference to the last offset placed and
- * add it in 64 bits, which is exact as long as consecutive numbers of one
- * space are less than 2^31 apart (a TCP window is at most 2^30). */
+ * modulo 2^32; we take the signed modular distance from the front and add
+ * it in 64 bits, which is exact for any number within 2^31 of the front. */
 #include "seqnum.h"
 
 #include <assert.h>
 
-void seq_set_base(struct seq_space *space, uint32_t base)
+#define LAP (INT64_C(1) << 32)
+#define MAX_STEP (INT64_C(1) << 30)
+
+void seq_set_base(struct seq_space *space, uint32_t base, bool is_isn)
 {
-	if (space->has_base)
+	if (space->has_base && (space->base_is_isn || !is_isn))
 		return;
 	space->has_base = true;
+	space->base_is_isn = is_isn;
 	space->base = base;
-	space->last = 0;
+	space->front = 0;
 }
 
 int64_t seq_unwrap(struct seq_space *space, uint32_t n)
 {
 	assert(space->has_base);
 	uint32_t offset32 = n - space->base;
-	/* Signed distance, modulo 2^32, from the last offset placed. */
-	int32_t delta = (int32_t)(offset32 - (uint32_t)space->last);
-	space->last += delta;
-	return space->last;
+	/* Signed distance, modulo 2^32, from the front. */
+	int32_t delta = (int32_t)(offset32 - (uint32_t)space->front);
+	int64_t offset = space->front + delta;
+	if (offset < 0)
+		offset += LAP;
+	if (offset > space->front && offset - space->front < MAX_STEP)
+		space->front = offset;
+	return offset;
 }

@@ -2,10 +2,10 @@
  *
  * One struct seq_space per direction of a connection: the sequence numbers
  * that direction sends, which the other direction acknowledges. Offsets
- * count from the base (the ISN, or one less than the first number seen when
- * the SYN was missed: tshark's rule), and never wrap: a number is placed
- * within 2^31 of the last one placed, so a transfer across 2^32 keeps
- * counting up. Pure arithmetic, no I/O. */
+ * count from the base: the ISN, or, when the SYN was missed, one less than
+ * the first number seen (tshark's rule), until a SYN shows the real ISN.
+ * Offsets never wrap: a transfer across 2^32 keeps counting up. Pure
+ * arithmetic, no I/O. */
 #ifndef TCPLADDER_SEQNUM_H
 #define TCPLADDER_SEQNUM_H
 
@@ -14,16 +14,21 @@
 
 struct seq_space {
 	bool has_base;
-	uint32_t base;   /* absolute number of offset 0 */
-	int64_t last;    /* last offset placed: the reference for unwrapping */
+	bool base_is_isn;  /* the base came from a SYN */
+	uint32_t base;     /* absolute number of offset 0 */
+	int64_t front;     /* furthest offset reached by plausible steps */
 };
 
-/* Set the base once; later calls leave it as it was. */
-void seq_set_base(struct seq_space *space, uint32_t base);
+/* The base from a SYN (is_isn) replaces a guessed one; otherwise the first
+ * base set stays. */
+void seq_set_base(struct seq_space *space, uint32_t base, bool is_isn);
 
-/* The 64-bit offset of absolute number n: the one nearest to the last offset
- * placed (ties go forward). The space must have a base. Moves the reference
- * to the result. */
+/* The 64-bit offset of absolute number n: the one within 2^31 of the
+ * front, but never before the base (a number "before" the base is taken a
+ * lap ahead, as tshark shows it). The front moves only by forward steps
+ * smaller than 2^30 (RFC 7323's largest window), so a stray number (a
+ * challenge ACK, a forged RST) cannot drag the whole space away. The space
+ * must have a base. */
 int64_t seq_unwrap(struct seq_space *space, uint32_t n);
 
 #endif

@@ -127,8 +127,9 @@ static bool rst_acceptable(const struct tcpst_conn *conn, int receiver,
 {
 	const struct tcpst_endpoint *r = &conn->ep[receiver];
 	const struct tcpst_endpoint *s = &conn->ep[!receiver];
-	if (r->state == TCPS_SYN_SENT)
-		return (seg->flags & TCP_ACK) && acks_syn(r, seg);
+	if (r->state == TCPS_SYN_SENT) /* SND.UNA < SEG.ACK =< SND.NXT */
+		return (seg->flags & TCP_ACK) && seg->rel_ack >= r->syn_end &&
+		       seg->rel_ack <= r->next_seq;
 	if (!s->has_next)
 		return true;
 	int64_t window = r->last_win > 65535 ? r->last_win : 65535;

@@ -1,0 +1,267 @@
+/* ingest: bulk behaviour. The same content twice adds nothing (also when
+ * gzip-compressed); a damaged file keeps what was read and says where; a
+ * file that is no capture fails with a reason and a row; a filter keeps
+ * the file's frame numbers; a directory is walked for capture files only;
+ * the schema's views and version are what scripts read. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "suites.h"
+#include "testutil.h"
+
+static void scratch_db(char db[128], char dir[64])
+{
+	tu_scratch_dir(dir);
+	snprintf(db, 128, "%s/t.db", dir);
+}
+
+static long long count(const char *db, const char *table)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	return tu_query_int(db, sql);
+}
+
+/* Write the first `keep` bytes of src to dst (all when keep < 0),
+ * gzip-compressed when gz. */
+static void copy_file(const char *src, const char *dst, long keep, bool gz)
+{
+	FILE *in = fopen(src, "rb");
+	ck_assert_ptr_nonnull(in);
+	char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof buf, in);
+	fclose(in);
+	if (keep >= 0 && (size_t)keep < n)
+		n = (size_t)keep;
+	if (gz) {
+		gzFile out = gzopen(dst, "wb");
+		ck_assert_ptr_nonnull(out);
+		ck_assert_int_eq(gzwrite(out, buf, (unsigned)n), (int)n);
+		gzclose(out);
+	} else {
+		FILE *out = fopen(dst, "wb");
+		ck_assert_ptr_nonnull(out);
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+		fclose(out);
+	}
+}
+
+START_TEST(same_content_twice_adds_nothing)
+{
+	char dir[64], db[128], gz[128];
+	scratch_db(db, dir);
+	struct ingest_result r;
+	tu_ingest(db, "../examples/seed.pcap", NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	ck_assert_int_eq(r.capture_id, 1);
+	tu_ingest(db, "../examples/seed.pcap", NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_DUPLICATE);
+	ck_assert_int_eq(r.capture_id, 1);
+	/* The same packets gzip-compressed under another name: same content. */
+	snprintf(gz, sizeof gz, "%s/renamed.pcap.gz", dir);
+	copy_file("../examples/seed.pcap", gz, -1, true);
+	tu_ingest(db, gz, NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_DUPLICATE);
+	ck_assert_int_eq(count(db, "captures"), 1);
+	ck_assert_int_eq(count(db, "flows"), 1);
+	ck_assert_int_eq(count(db, "segments"), 13);
+	ck_assert_int_eq(count(db, "transitions"), 10);
+}
+END_TEST
+
+START_TEST(gzip_capture_reads_like_the_plain_one)
+{
+	char dir[64], db[128], gz[128];
+	scratch_db(db, dir);
+	snprintf(gz, sizeof gz, "%s/seed.pcap.gz", dir);
+	copy_file("../examples/seed.pcap", gz, -1, true);
+	struct ingest_result r;
+	tu_ingest(db, gz, NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	ck_assert_int_eq(r.packets, 13);
+	ck_assert_int_eq(count(db, "transitions"), 10);
+	char *sha = tu_query(db, "SELECT sha256 FROM captures");
+	/* sha256sum of examples/seed.pcap itself: the hash is of the content. */
+	char cmd[256], want[80] = "";
+	snprintf(cmd, sizeof cmd, "sha256sum ../examples/seed.pcap");
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(fscanf(p, "%64s", want), 1);
+	pclose(p);
+	strcat(want, "\n");
+	ck_assert_str_eq(sha, want);
+	free(sha);
+}
+END_TEST
+
+/* seed.pcap cut in the middle of packet 7: packets 1-6 are kept, the file
+ * is partial, and the reason names the packet. */
+START_TEST(truncated_file_keeps_what_was_read)
+{
+	char dir[64], db[128], cut[128];
+	scratch_db(db, dir);
+	/* pcap header 24 bytes; each seed packet is 16 + its frame. Find the
+	 * offset of packet 7 from the file itself. */
+	FILE *in = fopen("../examples/seed.pcap", "rb");
+	ck_assert_ptr_nonnull(in);
+	unsigned char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf, in);
+	fclose(in);
+	size_t off = 24;
+	for (int i = 0; i < 6; i++) {
+		ck_assert_uint_lt(off + 16, n);
+		uint32_t caplen = buf[off + 8] | buf[off + 9] << 8 | buf[off + 10] << 16 |
+		                  (uint32_t)buf[off + 11] << 24;
+		off += 16 + caplen;
+	}
+	snprintf(cut, sizeof cut, "%s/cut.pcap", dir);
+	copy_file("../examples/seed.pcap", cut, (long)off + 30, false);
+	struct ingest_result r;
+	tu_ingest(db, cut, NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_PARTIAL);
+	ck_assert_int_eq(r.packets, 6);
+	ck_assert_msg(strstr(r.error, "packet 7") != NULL, "error: %s", r.error);
+	char *cap = tu_query(db, "SELECT status, packets, error LIKE '%packet 7%'"
+	                         " FROM captures");
+	ck_assert_str_eq(cap, "partial|6|1\n");
+	free(cap);
+	ck_assert_int_eq(count(db, "segments"), 6);
+	ck_assert_int_eq(count(db, "flows"), 1);
+}
+END_TEST
+
+START_TEST(not_a_capture_fails_with_a_reason_and_a_row)
+{
+	char dir[64], db[128], junk[128];
+	scratch_db(db, dir);
+	snprintf(junk, sizeof junk, "%s/notes.pcap", dir);
+	FILE *f = fopen(junk, "w");
+	fputs("this is not a capture, just some notes\n", f);
+	fclose(f);
+	struct ingest_result r;
+	tu_ingest(db, junk, NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_FAILED);
+	ck_assert_msg(r.error[0] != '\0', "no reason given");
+	char *cap = tu_query(db, "SELECT status, error IS NOT NULL FROM captures");
+	ck_assert_str_eq(cap, "failed|1\n");
+	free(cap);
+	/* Trying again does not trip over the failed row. */
+	tu_ingest(db, junk, NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_FAILED);
+	ck_assert_int_eq(count(db, "captures"), 1);
+}
+END_TEST
+
+START_TEST(missing_file_fails_without_a_row)
+{
+	char dir[64], db[128];
+	scratch_db(db, dir);
+	struct ingest_result r;
+	tu_ingest(db, "../examples/no-such-file.pcap", NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_FAILED);
+	ck_assert_msg(strstr(r.error, "No such file") != NULL, "error: %s", r.error);
+	ck_assert_int_eq(count(db, "captures"), 0);
+}
+END_TEST
+
+START_TEST(filter_keeps_frame_numbers)
+{
+	char dir[64], db[128];
+	scratch_db(db, dir);
+	struct ingest_result r;
+	tu_ingest(db, "../examples/port-reuse.pcap", "host 10.0.0.3", &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	ck_assert_int_eq(r.packets, 13);
+	ck_assert_int_eq(r.tcp_packets, 2);
+	char *frames = tu_query(db, "SELECT flow_id, frame FROM segments ORDER BY frame");
+	ck_assert_str_eq(frames, "1|12\n2|13\n");
+	free(frames);
+}
+END_TEST
+
+START_TEST(schema_version_and_lookup_names)
+{
+	char dir[64], db[128];
+	scratch_db(db, dir);
+	struct ingest_result r;
+	tu_ingest(db, "../examples/seed.pcap", NULL, &r);
+	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	/* The views carry every column of their table under the same name. */
+	const char *pairs[][2] = {{"segments", "segments_view"},
+	                          {"flows", "flows_view"},
+	                          {"transitions", "transitions_view"}};
+	for (int i = 0; i < 3; i++) {
+		char sql[512];
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM pragma_table_info('%s') t WHERE t.name NOT IN"
+		         " (SELECT name FROM pragma_table_info('%s'))",
+		         pairs[i][0], pairs[i][1]);
+		ck_assert_msg(tu_query_int(db, sql) == 0, "%s misses columns of %s",
+		              pairs[i][1], pairs[i][0]);
+	}
+	char *names = tu_query(db, "SELECT group_concat(name, ',') FROM"
+	                           " (SELECT name FROM tcp_states ORDER BY id)");
+	ck_assert_str_eq(names, "UNKNOWN,CLOSED,LISTEN,SYN_SENT,SYN_RECEIVED,"
+	                        "ESTABLISHED,FIN_WAIT_1,FIN_WAIT_2,CLOSE_WAIT,CLOSING,"
+	                        "LAST_ACK,TIME_WAIT\n");
+	free(names);
+}
+END_TEST
+
+START_TEST(flags_text_as_tcpdump_prints)
+{
+	char dir[64], db[128];
+	scratch_db(db, dir);
+	struct ingest_result r;
+	tu_ingest(db, "../examples/seed.pcap", NULL, &r);
+	/* Every combination through the view's expression, tcpdump's order. */
+	char *t = tu_query(db, "SELECT flags_text FROM segments_view WHERE frame IN"
+	                       " (1, 2, 3, 4, 10) ORDER BY frame");
+	ck_assert_str_eq(t, "S\nS.\n.\nP.\nF.\n");
+	free(t);
+}
+END_TEST
+
+START_TEST(directory_walk_takes_capture_files_only)
+{
+	char dir[64], db[128];
+	scratch_db(db, dir);
+	ck_assert_int_eq(tu_sh("mkdir -p %s/a/b && cp ../examples/seed.pcap %s/a/ &&"
+	                       " cp ../examples/refused.pcap %s/a/b/ &&"
+	                       " gzip -c ../examples/ipv6.pcap > %s/a/b/v6.pcap.gz &&"
+	                       " echo notes > %s/a/README && cp ../examples/mkexamples.c %s/a/b/",
+	                       dir, dir, dir, dir, dir, dir),
+	                 0);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "../tcpladder ingest -q -d %s %s/a", db, dir);
+	ck_assert_int_eq(tu_sh("%s", cmd), 0);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT substr(path, %zu) FROM captures ORDER BY id",
+	         strlen(dir) + 1);
+	char *paths = tu_query(db, sql);
+	ck_assert_str_eq(paths, "/a/b/refused.pcap\n/a/b/v6.pcap.gz\n/a/seed.pcap\n");
+	free(paths);
+}
+END_TEST
+
+Suite *ingest_suite(void)
+{
+	Suite *s = suite_create("ingest");
+	TCase *tc = tcase_create("bulk");
+	tcase_add_test(tc, same_content_twice_adds_nothing);
+	tcase_add_test(tc, gzip_capture_reads_like_the_plain_one);
+	tcase_add_test(tc, truncated_file_keeps_what_was_read);
+	tcase_add_test(tc, not_a_capture_fails_with_a_reason_and_a_row);
+	tcase_add_test(tc, missing_file_fails_without_a_row);
+	tcase_add_test(tc, filter_keeps_frame_numbers);
+	tcase_add_test(tc, directory_walk_takes_capture_files_only);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("schema");
+	tcase_add_test(tc, schema_version_and_lookup_names);
+	tcase_add_test(tc, flags_text_as_tcpdump_prints);
+	suite_add_tcase(s, tc);
+	return s;
+}

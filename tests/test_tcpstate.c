@@ -1,0 +1,255 @@
+/* tcpstate: DESIGN.md's state table, row by row, plus the evidence rule's
+ * cases (crossing FINs, refused connection, mid-stream, one-sided proof).
+ * Each case is a conversation; the assertions are on the changes the last
+ * segment proves, in order. */
+#include <check.h>
+#include <stdio.h>
+
+#include "decode.h"
+#include "suites.h"
+#include "tcpstate.h"
+
+enum { C = TCPST_CLIENT, S = TCPST_SERVER };
+#define SYN TCP_SYN
+#define ACK TCP_ACK
+#define FIN TCP_FIN
+#define RST TCP_RST
+#define PSH TCP_PSH
+
+struct step {
+	int from;
+	uint8_t flags;
+	int64_t seq, ack;
+	uint32_t len;
+};
+
+struct expect {
+	int endpoint;
+	enum tcp_state from, to;
+	enum tcp_event event;
+	uint64_t frame;
+};
+
+struct state_case {
+	const char *name;
+	int nsteps;
+	struct step steps[10];
+	int nchanges;            /* changes proven by the last step */
+	struct expect changes[4];
+	bool refused;
+};
+
+/* The seed's handshake, relative numbers. */
+#define HANDSHAKE {C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}, {C, ACK, 1, 1, 0}
+
+static const struct state_case cases[] = {
+	{"CLOSED send SYN -> SYN_SENT", 1, {{C, SYN, 0, 0, 0}},
+	 1, {{C, TCPS_CLOSED, TCPS_SYN_SENT, TCPE_SEND_SYN, 1}}},
+	{"LISTEN send SYN -> SYN_SENT", 2, {{C, SYN, 0, 0, 0}, {S, SYN, 0, 0, 0}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_SENT, TCPE_SEND_SYN, 2}}},
+	{"LISTEN recv SYN -> SYN_RECEIVED, proven by the SYN,ACK", 2,
+	 {{C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 1}}},
+	{"SYN_SENT recv SYN,ACK -> ESTABLISHED at the client's ACK, then the server's ACK", 3,
+	 {HANDSHAKE},
+	 2, {{C, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPE_RECV_SYNACK, 2},
+	     {S, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, TCPE_RECV_ACK, 3}}},
+	{"SYN_SENT recv SYN (simultaneous open) -> SYN_RECEIVED", 3,
+	 {{C, SYN, 0, 0, 0}, {S, SYN, 0, 0, 0}, {C, SYN | ACK, 0, 1, 0}},
+	 1, {{C, TCPS_SYN_SENT, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 2}}},
+	{"SYN_RECEIVED send FIN -> FIN_WAIT_1", 3,
+	 {{C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}, {S, FIN | ACK, 1, 1, 0}},
+	 1, {{S, TCPS_SYN_RECEIVED, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, 3}}},
+	{"ESTABLISHED send FIN -> FIN_WAIT_1", 4, {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}},
+	 1, {{C, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, 4}}},
+	{"ESTABLISHED recv FIN -> CLOSE_WAIT when acked; FIN_WAIT_1 recv ACK of its FIN -> FIN_WAIT_2", 5,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {S, ACK, 1, 2, 0}},
+	 2, {{S, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPE_RECV_FIN, 4},
+	     {C, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPE_RECV_ACK, 5}}},
+	{"CLOSE_WAIT send FIN -> LAST_ACK", 6,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {S, ACK, 1, 2, 0}, {S, FIN | ACK, 1, 2, 0}},
+	 1, {{S, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, TCPE_SEND_FIN, 6}}},
+	{"FIN_WAIT_1 recv FIN acking its FIN -> TIME_WAIT in one row", 6,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {S, FIN | ACK, 1, 2, 0}, {C, ACK, 2, 2, 0}},
+	 2, {{C, TCPS_FIN_WAIT_1, TCPS_TIME_WAIT, TCPE_RECV_FIN, 5},
+	     {S, TCPS_LAST_ACK, TCPS_CLOSED, TCPE_RECV_ACK, 6}}},
+	{"FIN_WAIT_1 recv FIN not acking its FIN -> CLOSING (crossing FINs)", 6,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {S, FIN | ACK, 1, 1, 0}, {C, ACK, 2, 2, 0}},
+	 3, {{C, TCPS_FIN_WAIT_1, TCPS_CLOSING, TCPE_RECV_FIN, 5},
+	     {S, TCPS_FIN_WAIT_1, TCPS_CLOSING, TCPE_RECV_FIN, 4},
+	     {S, TCPS_CLOSING, TCPS_TIME_WAIT, TCPE_RECV_ACK, 6}}},
+	{"crossing FINs: the server's FIN was sent from ESTABLISHED", 5,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {S, FIN | ACK, 1, 1, 0}},
+	 1, {{S, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, 5}}},
+	{"CLOSING recv ACK of its FIN -> TIME_WAIT", 7,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {S, FIN | ACK, 1, 1, 0}, {C, ACK, 2, 2, 0},
+	  {S, ACK, 2, 2, 0}},
+	 1, {{C, TCPS_CLOSING, TCPS_TIME_WAIT, TCPE_RECV_ACK, 7}}},
+	{"FIN_WAIT_2 recv FIN -> TIME_WAIT; LAST_ACK recv ACK of its FIN -> CLOSED", 7,
+	 {HANDSHAKE, {S, FIN | ACK, 1, 1, 0}, {C, ACK, 1, 2, 0}, {C, FIN | ACK, 1, 2, 0},
+	  {S, ACK, 2, 2, 0}},
+	 2, {{S, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, TCPE_RECV_FIN, 6},
+	     {C, TCPS_LAST_ACK, TCPS_CLOSED, TCPE_RECV_ACK, 7}}},
+	{"any send RST -> CLOSED; ESTABLISHED recv RST in window -> CLOSED", 4,
+	 {HANDSHAKE, {C, RST | ACK, 1, 1, 0}},
+	 2, {{C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 4},
+	     {S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_RECV_RST, 4}}},
+	{"recv RST far out of window changes nothing", 4,
+	 {HANDSHAKE, {S, RST, 50000000, 0, 0}},
+	 1, {{S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 4}}},
+	{"refused: SYN_SENT recv RST acking its SYN -> CLOSED, server CLOSED throughout", 2,
+	 {{C, SYN, 0, 0, 0}, {S, RST | ACK, 1, 1, 0}},
+	 1, {{C, TCPS_SYN_SENT, TCPS_CLOSED, TCPE_RECV_RST, 2}}, true},
+	{"SYN_SENT ignores a RST that does not ack its SYN", 2,
+	 {{C, SYN, 0, 0, 0}, {S, RST | ACK, 1, 7, 0}},
+	 0, {{0}}, true},
+	{"LISTEN ignores a RST", 2, {{C, SYN, 0, 0, 0}, {C, RST, 1, 0, 0}},
+	 1, {{C, TCPS_SYN_SENT, TCPS_CLOSED, TCPE_SEND_RST, 2}}},
+	{"a retransmitted FIN changes nothing", 5,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {C, FIN | ACK, 1, 1, 0}},
+	 0, {{0}}},
+	{"a retransmitted SYN changes nothing", 2, {{C, SYN, 0, 0, 0}, {C, SYN, 0, 0, 0}},
+	 0, {{0}}},
+	{"mid-stream: both UNKNOWN -> ESTABLISHED at the first segment", 1,
+	 {{C, PSH | ACK, 1, 1, 10}},
+	 2, {{C, TCPS_UNKNOWN, TCPS_ESTABLISHED, TCPE_MID_STREAM, 1},
+	     {S, TCPS_UNKNOWN, TCPS_ESTABLISHED, TCPE_MID_STREAM, 1}}},
+	{"mid-stream FIN first: UNKNOWN -> ESTABLISHED -> FIN_WAIT_1", 1,
+	 {{C, FIN | ACK, 1, 1, 0}},
+	 3, {{C, TCPS_UNKNOWN, TCPS_ESTABLISHED, TCPE_MID_STREAM, 1},
+	     {S, TCPS_UNKNOWN, TCPS_ESTABLISHED, TCPE_MID_STREAM, 1},
+	     {C, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, 1}}},
+	{"SYN,ACK first: the client had sent a SYN", 1, {{S, SYN | ACK, 0, 1, 0}},
+	 2, {{C, TCPS_UNKNOWN, TCPS_SYN_SENT, TCPE_INFERRED, 1},
+	     {S, TCPS_UNKNOWN, TCPS_SYN_RECEIVED, TCPE_SEND_SYNACK, 1}}},
+	{"one-sided: a later segment of the same direction proves the SYN", 2,
+	 {{C, SYN, 0, 0, 0}, {C, ACK, 1, 1, 0}},
+	 2, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 1},
+	     {S, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, TCPE_RECV_ACK, 2}}},
+	{"a FIN never proven leaves the receiver as it was", 4,
+	 {HANDSHAKE, {S, FIN | ACK, 1, 1, 0}},
+	 1, {{S, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, 4}}},
+	{"a FIN after data is proven only by an ACK past the FIN", 6,
+	 {HANDSHAKE, {C, FIN | PSH | ACK, 1, 1, 100}, {S, ACK, 1, 101, 0}, {S, ACK, 1, 102, 0}},
+	 2, {{S, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPE_RECV_FIN, 4},
+	     {C, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPE_RECV_ACK, 6}}},
+};
+
+enum { CASE_COUNT = sizeof cases / sizeof cases[0] };
+
+START_TEST(state_table_row)
+{
+	const struct state_case *tc = &cases[_i];
+	struct tcpst_conn conn;
+	struct tcpst_result res;
+	tcpst_init(&conn);
+	bool refused = false;
+	for (int i = 0; i < tc->nsteps; i++) {
+		const struct step *s = &tc->steps[i];
+		struct tcpst_segment seg = {.frame = (uint64_t)i + 1, .from = s->from,
+		                            .flags = s->flags, .rel_seq = s->seq,
+		                            .rel_ack = s->ack, .len = s->len, .win = 65535};
+		tcpst_apply(&conn, &seg, &res);
+		refused |= res.refused_now;
+	}
+	ck_assert_msg(res.count == tc->nchanges, "%s: %d changes, expected %d",
+	              tc->name, res.count, tc->nchanges);
+	for (int i = 0; i < tc->nchanges; i++) {
+		const struct expect *e = &tc->changes[i];
+		const struct tcpst_change *c = &res.change[i];
+		ck_assert_msg(c->endpoint == e->endpoint && c->from == e->from &&
+		                      c->to == e->to && c->event == e->event &&
+		                      c->frame == e->frame,
+		              "%s: change %d is %s %s -> %s (%s, frame %llu), expected "
+		              "%s %s -> %s (%s, frame %llu)",
+		              tc->name, i, c->endpoint ? "server" : "client",
+		              tcpst_state_name(c->from), tcpst_state_name(c->to),
+		              tcpst_event_name(c->event), (unsigned long long)c->frame,
+		              e->endpoint ? "server" : "client", tcpst_state_name(e->from),
+		              tcpst_state_name(e->to), tcpst_event_name(e->event),
+		              (unsigned long long)e->frame);
+	}
+	ck_assert_msg(refused == tc->refused, "%s: refused %d", tc->name, refused);
+	if (tc->refused)
+		ck_assert_int_eq(conn.ep[S].state, TCPS_CLOSED);
+}
+END_TEST
+
+/* The seed conversation as the post prints it: the endpoints' states after
+ * each of the 13 segments. */
+START_TEST(seed_states_after_each_segment)
+{
+	static const struct step seed[13] = {
+		{C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}, {C, ACK, 1, 1, 0},
+		{S, PSH | ACK, 1, 1, 5}, {C, ACK, 1, 6, 0}, {C, PSH | ACK, 1, 6, 2},
+		{S, ACK, 6, 3, 0}, {C, PSH | ACK, 3, 6, 11}, {S, ACK, 6, 14, 0},
+		{S, FIN | ACK, 6, 14, 0}, {C, ACK, 14, 7, 0}, {C, FIN | ACK, 14, 7, 0},
+		{S, ACK, 7, 15, 0},
+	};
+	static const enum tcp_state after[13][2] = {
+		{TCPS_SYN_SENT, TCPS_LISTEN}, {TCPS_SYN_SENT, TCPS_SYN_RECEIVED},
+		{TCPS_ESTABLISHED, TCPS_ESTABLISHED}, {TCPS_ESTABLISHED, TCPS_ESTABLISHED},
+		{TCPS_ESTABLISHED, TCPS_ESTABLISHED}, {TCPS_ESTABLISHED, TCPS_ESTABLISHED},
+		{TCPS_ESTABLISHED, TCPS_ESTABLISHED}, {TCPS_ESTABLISHED, TCPS_ESTABLISHED},
+		{TCPS_ESTABLISHED, TCPS_ESTABLISHED}, {TCPS_ESTABLISHED, TCPS_FIN_WAIT_1},
+		{TCPS_CLOSE_WAIT, TCPS_FIN_WAIT_2}, {TCPS_LAST_ACK, TCPS_FIN_WAIT_2},
+		{TCPS_CLOSED, TCPS_TIME_WAIT},
+	};
+	struct tcpst_conn conn;
+	struct tcpst_result res;
+	tcpst_init(&conn);
+	int total = 0;
+	for (int i = 0; i < 13; i++) {
+		struct tcpst_segment seg = {.frame = (uint64_t)i + 1, .from = seed[i].from,
+		                            .flags = seed[i].flags, .rel_seq = seed[i].seq,
+		                            .rel_ack = seed[i].ack, .len = seed[i].len,
+		                            .win = 65535};
+		tcpst_apply(&conn, &seg, &res);
+		total += res.count;
+		ck_assert_msg(conn.ep[C].state == after[i][0] && conn.ep[S].state == after[i][1],
+		              "after frame %d: %s/%s, expected %s/%s", i + 1,
+		              tcpst_state_name(conn.ep[C].state), tcpst_state_name(conn.ep[S].state),
+		              tcpst_state_name(after[i][0]), tcpst_state_name(after[i][1]));
+	}
+	ck_assert_int_eq(total, 10);
+	ck_assert(tcpst_is_finished(&conn));
+}
+END_TEST
+
+START_TEST(finished_only_when_closed_reset_or_both_fins)
+{
+	struct tcpst_conn conn;
+	struct tcpst_result res;
+	tcpst_init(&conn);
+	struct tcpst_segment syn = {.frame = 1, .from = C, .flags = SYN};
+	tcpst_apply(&conn, &syn, &res);
+	ck_assert(!tcpst_is_finished(&conn));
+	struct tcpst_segment rst = {.frame = 2, .from = C, .flags = RST, .rel_seq = 1};
+	tcpst_apply(&conn, &rst, &res);
+	ck_assert(tcpst_is_finished(&conn));
+}
+END_TEST
+
+START_TEST(names_are_the_contract)
+{
+	ck_assert_str_eq(tcpst_state_name(TCPS_SYN_RECEIVED), "SYN_RECEIVED");
+	ck_assert_str_eq(tcpst_state_name(TCPS_TIME_WAIT), "TIME_WAIT");
+	ck_assert_str_eq(tcpst_state_name(TCPS_UNKNOWN), "UNKNOWN");
+	ck_assert_str_eq(tcpst_event_name(TCPE_RECV_SYNACK), "recv SYN,ACK");
+	ck_assert_str_eq(tcpst_event_name(TCPE_SEND_FIN), "send FIN");
+}
+END_TEST
+
+Suite *tcpstate_suite(void)
+{
+	Suite *s = suite_create("tcpstate");
+	TCase *tc = tcase_create("design_table");
+	tcase_add_loop_test(tc, state_table_row, 0, CASE_COUNT);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("conversations");
+	tcase_add_test(tc, seed_states_after_each_segment);
+	tcase_add_test(tc, finished_only_when_closed_reset_or_both_fins);
+	tcase_add_test(tc, names_are_the_contract);
+	suite_add_tcase(s, tc);
+	return s;
+}
