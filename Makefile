@@ -34,13 +34,18 @@ SCHEMA   := $(sort $(wildcard schema/*.sql))
 EXAMPLES := $(patsubst %,examples/%.pcap,seed simultaneous-close refused rst-abort \
               midstream port-reuse seq-wrap ipv6)
 
-.PHONY: all deps deps-test demo check test examples clean
+.PHONY: all deps deps-test demo check test examples clean FORCE
 all: tcpladder
+
+# Objects remember the flags they were built with: switching SANITIZE (or
+# CFLAGS) rebuilds everything instead of linking a mix.
+$(B)/flags: FORCE | $(B)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
 tcpladder: $(B)/main.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/%.o: src/%.c $(wildcard src/*.h) | $(B)
+$(B)/%.o: src/%.c $(wildcard src/*.h) $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
 # The schema is embedded in the binary: every schema/*.sql, in name order,
@@ -50,16 +55,16 @@ $(B)/schema_sql.c: $(SCHEMA) | $(B)
 	             print "const char db_schema_sql[] =" } \
 	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
 	     END { print ";" }' $(SCHEMA) > $@
-$(B)/schema_sql.o: $(B)/schema_sql.c
+$(B)/schema_sql.o: $(B)/schema_sql.c $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
 
-$(B)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) | $(B)
+$(B)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) -Wno-missing-field-initializers $(PKG_CFLAGS) $(CHECK_CFLAGS) -Isrc -Itests -c -o $@ $<
 
 $(B)/check_tcpladder: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
-$(B)/mkexamples: examples/mkexamples.c | $(B)
+$(B)/mkexamples: examples/mkexamples.c $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 examples: $(EXAMPLES)

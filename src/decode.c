@@ -174,6 +174,10 @@ enum {
 	ETHERTYPE_8021Q = 0x8100,  /* IEEE 802.1Q C-tag */
 	ETHERTYPE_8021AD = 0x88a8, /* IEEE 802.1ad S-tag (QinQ) */
 	ETHERTYPE_QINQ_OLD = 0x9100, /* pre-802.1ad QinQ, still seen */
+	ETHERTYPE_PPPOE_SESSION = 0x8864, /* RFC 2516 */
+	PPPOE_HDR_LEN = 8,  /* 6 bytes of PPPoE, then PPP's 2-byte protocol */
+	PPP_IPV4 = 0x0021,  /* RFC 1332 */
+	PPP_IPV6 = 0x0057,  /* RFC 5072 */
 	ETH_HDR_LEN = 14,
 	VLAN_TAG_LEN = 4,
 	/* Real networks stack two tags, rarely three; the bound only keeps a
@@ -218,6 +222,16 @@ static enum decode_status ethertype_walk(const struct rd *f, size_t type_off,
 		if (!ok)
 			return DECODE_TRUNCATED_LINK;
 		payload_off += VLAN_TAG_LEN;
+	}
+	if (type == ETHERTYPE_PPPOE_SESSION) {
+		/* DSL links: the PPP protocol field says what follows. */
+		uint16_t proto = rd_be16(f, payload_off + 6, &ok);
+		if (!ok)
+			return DECODE_TRUNCATED_LINK;
+		payload_off += PPPOE_HDR_LEN;
+		type = proto == PPP_IPV4   ? ETHERTYPE_IPV4
+		       : proto == PPP_IPV6 ? ETHERTYPE_IPV6
+		                           : 0;
 	}
 	*hdr_len = payload_off;
 	switch (type) {

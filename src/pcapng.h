@@ -30,9 +30,10 @@ struct pcapng_packet {
 	int dlt;
 	uint32_t interface_id; /* index of the IDB within its section */
 	/* Nanoseconds since the epoch, after if_tsresol and if_tsoffset; 0 for
-	 * a Simple Packet Block, which has no timestamp. A value beyond the
-	 * int64 range (after the year 2262, only in corrupt files) is clamped
-	 * to INT64_MAX or INT64_MIN. */
+	 * a Simple Packet Block, which has no timestamp. The file's 64-bit
+	 * count is read as signed (see units_to_ns: corrupt counts of 2^63 and
+	 * more come out before 1970, spaced as written); a result beyond the
+	 * int64 range is clamped to INT64_MAX or INT64_MIN. */
 	int64_t ts_ns;
 	uint32_t caplen, len; /* bytes in data; bytes on the wire */
 	/* The number tshark (4.0) gives this packet. Usually 1, 2, 3, ... as

@@ -381,6 +381,38 @@ START_TEST(test_vlan_8021q)
 }
 END_TEST
 
+/* PPPoE session (RFC 2516) inside two VLAN tags, as in the corpus'
+ * PcapPlusPlus one_http_stream_rst.pcap: PPP protocol 0x0021 is IPv4,
+ * 0x0057 IPv6; anything else (LCP, 0xc021) is not IP. */
+START_TEST(test_pppoe_session)
+{
+	static const uint16_t ppp[] = { 0x0021, 0x0057, 0xc021 };
+	struct pkt p = { 0 };
+	struct tcp_segment s;
+	eth(&p, 0x8100);
+	vlan(&p, 939, 0x8100);
+	vlan(&p, 744, 0x8864);
+	put8(&p, 0x11);   /* version 1, type 1 */
+	put8(&p, 0);      /* code: session data */
+	put16(&p, 0xdde5); /* session id */
+	put16(&p, 0);     /* length, not trusted */
+	put16(&p, ppp[_i]);
+	if (ppp[_i] == 0x0057)
+		ipv6(&p, 6);
+	else
+		ipv4(&p, 6);
+	tcp(&p, TCP_ACK, NULL, 0, 5);
+	seal(&p);
+	if (ppp[_i] == 0xc021) {
+		ck_assert_status(dec(DLT_EN10MB, &p, &s), DECODE_NOT_IP);
+		return;
+	}
+	ck_assert_status(dec(DLT_EN10MB, &p, &s), DECODE_OK);
+	assert_std_fields(&s, ppp[_i] == 0x0057 ? 6 : 4);
+	ck_assert_uint_eq(s.payload_len, 5);
+}
+END_TEST
+
 /* 802.1ad S-tag over a C-tag, and the older 0x9100 S-tag, over IPv6. */
 START_TEST(test_qinq)
 {
@@ -988,14 +1020,18 @@ START_TEST(test_ipv6_jumbo_option)
 	uint32_t payload = 70000;
 	eth(&p, 0x86dd);
 	ipv6(&p, 0);
-	put8(&p, 6); /* hop-by-hop: next TCP, 8 bytes */
-	put8(&p, 0);
+	put8(&p, 6); /* hop-by-hop: next TCP, 16 bytes */
+	put8(&p, 1);
+	put32(&p, 0);   /* four Pad1, so the option sits at 4n+2 */
 	put8(&p, 0xc2); /* Jumbo Payload, 4 bytes */
 	put8(&p, 4);
-	put32(&p, 8 + TCPH + payload);
+	put32(&p, 16 + TCPH + payload);
+	put8(&p, 1);    /* PadN, 2 bytes of padding */
+	put8(&p, 2);
+	put16(&p, 0);
 	tcp(&p, TCP_ACK, NULL, 0, 30);
 	/* payload length stays 0, as RFC 2675 requires */
-	uint32_t wire = ETH + IP6 + 8 + TCPH + payload;
+	uint32_t wire = ETH + IP6 + 16 + TCPH + payload;
 	ck_assert_status(decode_frame(DLT_EN10MB, p.b, (uint32_t)p.n, wire, &s),
 	                 DECODE_OK);
 	assert_std_fields(&s, 6);
@@ -1524,6 +1560,7 @@ Suite *decode_suite(void)
 
 	tc = tcase_create("link types");
 	tcase_add_test(tc, test_vlan_8021q);
+	tcase_add_loop_test(tc, test_pppoe_session, 0, 3);
 	tcase_add_loop_test(tc, test_qinq, 0, 3);
 	tcase_add_test(tc, test_vlan_too_many_tags_not_ip);
 	tcase_add_test(tc, test_linux_sll);
