@@ -50,6 +50,12 @@ CREATE TABLE flows (
 	history       TEXT,             -- Zeek conn.log history letters
 	handshake_rtt_ns INTEGER,       -- SYN to the ACK of the SYN,ACK
 	mid_stream    INTEGER NOT NULL, -- 1: no SYN seen, roles by port rule
+	client_mss    INTEGER,          -- options of each side's SYN; NULL when
+	server_mss    INTEGER,          -- the SYN was not seen or lacked it
+	client_wscale INTEGER,
+	server_wscale INTEGER,
+	client_sack_ok INTEGER,         -- SACK-permitted: 0/1
+	server_sack_ok INTEGER,
 	analysis      INTEGER NOT NULL DEFAULT 0 -- OR of its segments' bits
 );
 CREATE INDEX flows_capture ON flows(capture_id);

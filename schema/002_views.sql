@@ -45,7 +45,8 @@ SELECT f.id, f.capture_id, f.ip_version,
 	f.client_bytes, f.server_bytes, f.client_isn, f.server_isn,
 	cs.name AS client_state, ss.name AS server_state,
 	f.conn_state, f.history, f.handshake_rtt_ns, f.mid_stream,
-	f.analysis,
+	f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,
+	f.client_sack_ok, f.server_sack_ok, f.analysis,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
 	  WHERE f.analysis & a.bit ORDER BY a.bit) AS analysis_names
 FROM flows f

@@ -40,9 +40,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame,"
 		" last_frame, packets, client_packets, server_packets, client_bytes,"
 		" server_bytes, client_isn, server_isn, client_state, server_state,"
-		" handshake_rtt_ns, mid_stream, analysis) VALUES (?1, ?2, ?3, ?4, ?5,"
-		" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-		" ?20, ?21, ?22, ?23)",
+		" handshake_rtt_ns, mid_stream, analysis, client_mss, server_mss,"
+		" client_wscale, server_wscale, client_sack_ok, server_sack_ok)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
+		" ?28, ?29)",
 	[ST_INSERT_SEGMENT] =
 		"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq,"
 		" ack, rel_seq, rel_ack, len, win, client_state, server_state,"
@@ -304,6 +306,14 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 		sqlite3_bind_int64(st, 21, f->handshake_rtt_ns);
 	sqlite3_bind_int(st, 22, f->mid_stream);
 	sqlite3_bind_int64(st, 23, f->analysis);
+	for (int side = 0; side < 2; side++) {
+		if (f->mss[side] >= 0)
+			sqlite3_bind_int(st, 24 + side, f->mss[side]);
+		if (f->wscale[side] >= 0)
+			sqlite3_bind_int(st, 26 + side, f->wscale[side]);
+		if (f->sack_ok[side] >= 0)
+			sqlite3_bind_int(st, 28 + side, f->sack_ok[side]);
+	}
 	return run(db, ST_INSERT_FLOW, "writing flow");
 }
 

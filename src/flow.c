@@ -236,7 +236,8 @@ struct flow *flow_table_add(struct flow_table *t, const struct tcp_segment *seg,
 	f->only_client_syns = true;
 	f->syn_ts_ns = -1;
 	f->handshake_rtt_ns = -1;
-	f->wscale[0] = f->wscale[1] = -1;
+	for (int side = 0; side < 2; side++)
+		f->wscale[side] = f->mss[side] = f->sack_ok[side] = -1;
 	tcpst_init(&f->tcp);
 
 	f->hash = hash_endpoints(t->seed, seg->ip_version, seg->src_addr,
@@ -269,6 +270,8 @@ void flow_record(struct flow_table *t, struct flow *f,
 		f->has_isn[dir] = true;
 		f->isn[dir] = seg->seq;
 		f->wscale[dir] = seg->opt.has_wscale ? seg->opt.wscale : -1;
+		f->mss[dir] = seg->opt.has_mss ? seg->opt.mss : -1;
+		f->sack_ok[dir] = seg->opt.sack_permitted;
 	}
 	if (!(from_client && syn && !ack))
 		f->only_client_syns = false;

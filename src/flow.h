@@ -45,6 +45,8 @@ struct flow {
 	int64_t syn_ts_ns;     /* the client's first SYN, -1 if none */
 	int64_t handshake_rtt_ns; /* -1 until the SYN,ACK is acknowledged */
 	int wscale[2];         /* from each SYN, -1 without the option */
+	int mss[2];            /* from each SYN, -1 without the option */
+	int sack_ok[2];        /* SACK-permitted on each SYN: 0/1, -1 no SYN */
 
 	struct seq_space space[2]; /* each direction's sequence numbers */
 	struct tcpst_conn tcp;

@@ -178,6 +178,12 @@ START_TEST(seed_relative_numbers)
 	                       "2963356419|CLOSED|TIME_WAIT|13|13|5|255000|0|"
 	                       "2016-11-07T23:59:20.542060000Z\n");
 	free(flow);
+	/* The SYNs' options, as the post prints them. */
+	char *opts = tu_query(db, "SELECT client_mss, server_mss, client_wscale,"
+	                          " server_wscale, client_sack_ok, server_sack_ok"
+	                          " FROM flows_view");
+	ck_assert_str_eq(opts, "1460|1460|5|7|1|1\n");
+	free(opts);
 }
 END_TEST
 
