@@ -10,12 +10,36 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "pcapng.h"
+
+/* A filter compiled for one link type. */
+struct compiled_filter {
+	int dlt;
+	struct bpf_program prog;
+};
+
+enum { MAX_FILTER_LINKTYPES = 16 };
+
 struct capture {
-	pcap_t *pcap;
-	gzFile gz;          /* closed by pcap_close through the cookie */
-	EVP_MD_CTX *sha;    /* NULL unless hashing while reading */
+	FILE *stream;        /* the cookie stream over gz */
+	gzFile gz;           /* closed through the cookie */
+	EVP_MD_CTX *sha;     /* NULL unless hashing while reading */
+	/* The first bytes, read to tell pcap from pcapng, served again to
+	 * whichever reader takes the stream. */
+	unsigned char prefix[4];
+	size_t prefix_len, prefix_pos;
 	bool read_error;
 	char gz_error[128];
+
+	pcap_t *pcap;        /* classic pcap, or NULL */
+	struct pcapng_reader *pcapng;
+	uint64_t frames;     /* the last frame number returned */
+	int linktype;
+
+	const char *filter_text;
+	struct compiled_filter filters[MAX_FILTER_LINKTYPES];
+	int nfilters;
+	char error[PCAP_ERRBUF_SIZE + 128];
 };
 
 static void hex_digest(EVP_MD_CTX *sha, char hex[CAPTURE_SHA256_HEX])
@@ -94,6 +118,14 @@ int capture_hash_file(const char *path, char hex[CAPTURE_SHA256_HEX],
 static ssize_t cookie_read(void *cookie, char *buf, size_t size)
 {
 	struct capture *cap = cookie;
+	if (cap->prefix_pos < cap->prefix_len) {
+		size_t n = cap->prefix_len - cap->prefix_pos;
+		if (n > size)
+			n = size;
+		memcpy(buf, cap->prefix + cap->prefix_pos, n);
+		cap->prefix_pos += n;
+		return (ssize_t)n;
+	}
 	if (size > (1u << 30))
 		size = 1u << 30;
 	int n = gzread(cap->gz, buf, (unsigned)size);
@@ -119,6 +151,16 @@ static int cookie_close(void *cookie)
 	return rc == Z_OK ? 0 : -1;
 }
 
+/* The raw read, before the cookie: the magic bytes are hashed here too. */
+static size_t read_prefix(struct capture *cap)
+{
+	int n = gzread(cap->gz, cap->prefix, sizeof cap->prefix);
+	cap->prefix_len = n > 0 ? (size_t)n : 0;
+	if (cap->sha && cap->prefix_len)
+		EVP_DigestUpdate(cap->sha, cap->prefix, cap->prefix_len);
+	return cap->prefix_len;
+}
+
 struct capture *capture_open(const char *path, bool hash_while_reading,
                              char *err, size_t errlen)
 {
@@ -127,6 +169,7 @@ struct capture *capture_open(const char *path, bool hash_while_reading,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	cap->linktype = -1;
 	if (hash_while_reading) {
 		cap->sha = EVP_MD_CTX_new();
 		if (!cap->sha || !EVP_DigestInit_ex(cap->sha, EVP_sha256(), NULL)) {
@@ -137,36 +180,155 @@ struct capture *capture_open(const char *path, bool hash_while_reading,
 	cap->gz = open_gz(path, err, errlen);
 	if (!cap->gz)
 		goto failed;
+	read_prefix(cap);
 	cookie_io_functions_t io = {.read = cookie_read, .close = cookie_close};
-	FILE *stream = fopencookie(cap, "rb", io);
-	if (!stream) {
+	cap->stream = fopencookie(cap, "rb", io);
+	if (!cap->stream) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		goto failed;
 	}
+	if (cap->prefix_len == 4 && pcapng_magic(cap->prefix)) {
+		cap->pcapng = pcapng_open(cap->stream, err, errlen);
+		if (!cap->pcapng)
+			goto failed;
+		return cap;
+	}
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	cap->pcap = pcap_fopen_offline_with_tstamp_precision(
-		stream, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+		cap->stream, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!cap->pcap) {
 		if (cap->read_error)
 			snprintf(err, errlen, "%s", cap->gz_error);
+		else if (cap->prefix_len == 0)
+			snprintf(err, errlen, "empty file");
 		else
 			snprintf(err, errlen, "%s", pcap_err[0] ? pcap_err
 			                                        : "not a capture file");
-		fclose(stream);
 		goto failed;
 	}
+	cap->stream = NULL; /* libpcap owns it now, and closes it */
+	cap->linktype = pcap_datalink(cap->pcap);
 	return cap;
 failed:
-	if (cap->gz)
-		gzclose(cap->gz);
-	EVP_MD_CTX_free(cap->sha);
-	free(cap);
+	capture_close(cap);
 	return NULL;
 }
 
-pcap_t *capture_pcap(struct capture *cap)
+bool capture_filter_is_valid(const char *bpf, char *err, size_t errlen)
 {
-	return cap->pcap;
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
+	struct bpf_program prog;
+	int rc = dead ? pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) : -1;
+	if (rc == 0)
+		pcap_freecode(&prog);
+	else
+		snprintf(err, errlen, "%s", dead ? pcap_geterr(dead) : "out of memory");
+	if (dead)
+		pcap_close(dead);
+	return rc == 0;
+}
+
+int capture_set_filter(struct capture *cap, const char *bpf, char *err,
+                       size_t errlen)
+{
+	if (!capture_filter_is_valid(bpf, err, errlen))
+		return -1;
+	cap->filter_text = bpf;
+	return 0;
+}
+
+/* The filter for dlt, compiled on first use; NULL if it cannot be (a link
+ * type libpcap cannot filter): then the packet is kept. */
+static const struct bpf_program *filter_for(struct capture *cap, int dlt)
+{
+	for (int i = 0; i < cap->nfilters; i++) {
+		if (cap->filters[i].dlt == dlt)
+			return &cap->filters[i].prog;
+	}
+	if (cap->nfilters == MAX_FILTER_LINKTYPES)
+		return NULL;
+	pcap_t *dead = pcap_open_dead(dlt, 262144);
+	if (!dead)
+		return NULL;
+	struct compiled_filter *f = &cap->filters[cap->nfilters];
+	int rc = pcap_compile(dead, &f->prog, cap->filter_text, 1,
+	                      PCAP_NETMASK_UNKNOWN);
+	pcap_close(dead);
+	if (rc != 0)
+		return NULL;
+	f->dlt = dlt;
+	return &cap->filters[cap->nfilters++].prog;
+}
+
+static int next_raw(struct capture *cap, struct capture_packet *pkt)
+{
+	if (cap->pcapng) {
+		struct pcapng_packet p;
+		int rc = pcapng_next(cap->pcapng, &p);
+		if (rc != 1) {
+			if (rc < 0)
+				snprintf(cap->error, sizeof cap->error, "reading packet %llu: %s",
+				         (unsigned long long)cap->frames + 1,
+				         pcapng_error(cap->pcapng));
+			return rc;
+		}
+		cap->frames = p.frame;
+		*pkt = (struct capture_packet){.frame = p.frame, .dlt = p.dlt,
+		                               .ts_ns = p.ts_ns, .caplen = p.caplen,
+		                               .len = p.len, .data = p.data};
+		if (cap->linktype < 0)
+			cap->linktype = p.dlt;
+		return 1;
+	}
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	int rc = pcap_next_ex(cap->pcap, &hdr, &data);
+	if (rc == 1) {
+		*pkt = (struct capture_packet){
+			.frame = ++cap->frames,
+			.dlt = cap->linktype,
+			/* Nanosecond precision asked at open: tv_usec holds ns. */
+			.ts_ns = (int64_t)hdr->ts.tv_sec * 1000000000 + hdr->ts.tv_usec,
+			.caplen = hdr->caplen,
+			.len = hdr->len,
+			.data = data,
+		};
+		return 1;
+	}
+	if (rc == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(cap->error, sizeof cap->error, "reading packet %llu: %s",
+	         (unsigned long long)cap->frames + 1,
+	         cap->read_error ? cap->gz_error : pcap_geterr(cap->pcap));
+	return -1;
+}
+
+int capture_next(struct capture *cap, struct capture_packet *pkt)
+{
+	for (;;) {
+		int rc = next_raw(cap, pkt);
+		if (rc != 1 || !cap->filter_text)
+			return rc;
+		struct pcap_pkthdr hdr = {.caplen = pkt->caplen, .len = pkt->len};
+		const struct bpf_program *prog = filter_for(cap, pkt->dlt);
+		if (!prog || pcap_offline_filter(prog, &hdr, pkt->data))
+			return 1;
+	}
+}
+
+const char *capture_error(const struct capture *cap)
+{
+	return cap->error;
+}
+
+uint64_t capture_frames(const struct capture *cap)
+{
+	return cap->frames;
+}
+
+int capture_linktype(const struct capture *cap)
+{
+	return cap->linktype;
 }
 
 int capture_finish_hash(struct capture *cap, char hex[CAPTURE_SHA256_HEX],
@@ -176,6 +338,7 @@ int capture_finish_hash(struct capture *cap, char hex[CAPTURE_SHA256_HEX],
 		snprintf(err, errlen, "no hash was kept");
 		return -1;
 	}
+	/* What the reader's stdio buffer holds was hashed when it was read. */
 	char buf[65536];
 	int n;
 	while ((n = gzread(cap->gz, buf, sizeof buf)) > 0)
@@ -188,8 +351,15 @@ void capture_close(struct capture *cap)
 {
 	if (!cap)
 		return;
+	pcapng_close(cap->pcapng);
 	if (cap->pcap)
 		pcap_close(cap->pcap); /* fclose: the cookie closes the gzFile */
+	else if (cap->stream)
+		fclose(cap->stream);
+	else if (cap->gz)
+		gzclose(cap->gz);
+	for (int i = 0; i < cap->nfilters; i++)
+		pcap_freecode(&cap->filters[i].prog);
 	EVP_MD_CTX_free(cap->sha);
 	free(cap);
 }

@@ -5,8 +5,10 @@
  * bytes libpcap reads, after gunzip) and telling capture files from other
  * files in a directory. It reads packets; it decodes none.
  *
- * libpcap reads through a stdio stream made with fopencookie(), so gzip and
- * hashing need no temporary file and stdin streams. */
+ * Classic pcap is read by libpcap; pcapng by pcapng.c, because libpcap
+ * refuses a pcapng file whose interfaces have different link types. Both
+ * read through a stdio stream made with fopencookie(), so gzip and hashing
+ * need no temporary file and stdin streams. */
 #ifndef TCPLADDER_CAPTURE_H
 #define TCPLADDER_CAPTURE_H
 
@@ -32,7 +34,36 @@ int capture_hash_file(const char *path, char hex[CAPTURE_SHA256_HEX],
 struct capture *capture_open(const char *path, bool hash_while_reading,
                              char *err, size_t errlen);
 
-pcap_t *capture_pcap(struct capture *cap);
+/* Does a tcpdump filter expression compile (for Ethernet)? err says why
+ * not. */
+bool capture_filter_is_valid(const char *bpf, char *err, size_t errlen);
+
+/* Keep only packets matching a tcpdump filter expression (compiled for
+ * each link type as it appears). Frame numbers still count every packet.
+ * -1 with err filled when it does not compile. */
+int capture_set_filter(struct capture *cap, const char *bpf, char *err,
+                       size_t errlen);
+
+struct capture_packet {
+	uint64_t frame;        /* 1-based, as tcpdump and tshark number it */
+	int dlt;               /* its link type (pcapng: its interface's) */
+	int64_t ts_ns;
+	uint32_t caplen, len;  /* bytes in data; bytes on the wire */
+	const uint8_t *data;   /* valid until the next call */
+};
+
+/* The next packet (that passes the filter): 1 with *pkt filled, 0 at the
+ * end, -1 when the file is damaged (capture_error() says how; the packets
+ * before were good). */
+int capture_next(struct capture *cap, struct capture_packet *pkt);
+const char *capture_error(const struct capture *cap);
+
+/* Frames read so far, those a filter passed over included. */
+uint64_t capture_frames(const struct capture *cap);
+
+/* The file's link type: pcap's header, or pcapng's first packet's
+ * interface (-1 before it). */
+int capture_linktype(const struct capture *cap);
 
 /* The hash of everything the stream held: reads what libpcap left unread,
  * then finishes. Only for captures opened with hash_while_reading. */

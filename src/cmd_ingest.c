@@ -208,7 +208,7 @@ int cmd_ingest(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char err[512];
-	if (cli.opt.bpf && !ingest_filter_is_valid(cli.opt.bpf, err, sizeof err)) {
+	if (cli.opt.bpf && !capture_filter_is_valid(cli.opt.bpf, err, sizeof err)) {
 		fprintf(stderr, "tcpladder ingest: bad filter '%s': %s\n", cli.opt.bpf, err);
 		return EXIT_USAGE;
 	}

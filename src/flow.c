@@ -253,14 +253,16 @@ struct flow *flow_table_add(struct flow_table *t, const struct tcp_segment *seg,
 
 void flow_record(struct flow_table *t, struct flow *f,
                  const struct tcp_segment *seg, bool from_client,
-                 uint64_t frame, int64_t ts_ns)
+                 uint64_t frame, int64_t ts_ns, int64_t now_ns)
 {
 	int dir = from_client ? TCPST_CLIENT : TCPST_SERVER;
 	if (f->packets[0] + f->packets[1] == 0) {
-		f->first_ts_ns = ts_ns;
+		f->first_ts_ns = f->last_ts_ns = ts_ns;
 		f->first_frame = frame;
 	}
-	f->last_ts_ns = ts_ns > f->last_ts_ns ? ts_ns : f->last_ts_ns;
+	if (ts_ns > f->last_ts_ns)
+		f->last_ts_ns = ts_ns;
+	f->active_ns = now_ns;
 	f->last_frame = frame;
 	f->packets[dir]++;
 	f->bytes[dir] += seg->payload_len;
@@ -305,14 +307,14 @@ void flow_table_remove(struct flow_table *t, struct flow *f)
 struct flow *flow_table_take_expired(struct flow_table *t, int64_t now_ns)
 {
 	struct flow *f = t->finished.head;
-	if (f && now_ns - f->last_ts_ns > t->limits.close_delay_ns)
+	if (f && now_ns - f->active_ns > t->limits.close_delay_ns)
 		goto take;
 	f = t->open.head;
-	if (f && now_ns - f->last_ts_ns > t->limits.idle_timeout_ns)
+	if (f && now_ns - f->active_ns > t->limits.idle_timeout_ns)
 		goto take;
 	if (t->count > t->limits.max_flows) {
 		struct flow *a = t->open.head, *b = t->finished.head;
-		f = !a ? b : !b ? a : (b->last_ts_ns <= a->last_ts_ns ? b : a);
+		f = !a ? b : !b ? a : (b->active_ns <= a->active_ns ? b : a);
 		goto take;
 	}
 	return NULL;

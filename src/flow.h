@@ -36,6 +36,11 @@ struct flow {
 	bool mid_stream;
 
 	int64_t first_ts_ns, last_ts_ns;
+	/* Capture time (the latest stamp of the capture so far) at its last
+	 * segment: what eviction measures, because it only moves forward even
+	 * when a file's stamps do not (unsorted merges, interfaces whose
+	 * clocks disagree). */
+	int64_t active_ns;
 	uint64_t first_frame, last_frame;
 	uint64_t packets[2];   /* sent by client, by server */
 	uint64_t bytes[2];     /* payload sent */
@@ -93,11 +98,12 @@ struct flow *flow_table_add(struct flow_table *table,
                             const struct tcp_segment *seg, int64_t id,
                             bool *from_client);
 
-/* Account seg to f (counters, ISNs, RTT) and move f to the back of its
- * activity list. Call after the state machine has seen seg. */
+/* Account seg, stamped ts_ns, to f (counters, ISNs, RTT) and move f to the
+ * back of its activity list as active at capture time now_ns (the latest
+ * stamp seen so far). Call after the state machine has seen seg. */
 void flow_record(struct flow_table *table, struct flow *f,
                  const struct tcp_segment *seg, bool from_client,
-                 uint64_t frame, int64_t ts_ns);
+                 uint64_t frame, int64_t ts_ns, int64_t now_ns);
 
 /* Unlink f from the table; the caller now owns it. */
 void flow_table_remove(struct flow_table *table, struct flow *f);

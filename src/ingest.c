@@ -28,23 +28,6 @@ void ingest_default_options(struct ingest_options *opt)
 	opt->limits.max_flows = FLOW_DEFAULT_MAX_FLOWS;
 }
 
-bool ingest_filter_is_valid(const char *bpf, char *err, size_t errlen)
-{
-	pcap_t *dead = pcap_open_dead(DLT_EN10MB, 262144);
-	if (!dead) {
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
-	struct bpf_program prog;
-	bool ok = pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
-	if (ok)
-		pcap_freecode(&prog);
-	else
-		snprintf(err, errlen, "%s", pcap_geterr(dead));
-	pcap_close(dead);
-	return ok;
-}
-
 /* One capture being ingested. */
 struct run {
 	struct db *db;
@@ -53,6 +36,7 @@ struct run {
 	struct flow_table *flows;
 	int64_t capture_id;
 	int64_t next_flow_id;
+	bool saw_packet;
 	int64_t first_ts_ns;  /* earliest capture time seen */
 	int64_t now_ns;       /* latest capture time seen */
 	bool db_failed;
@@ -162,7 +146,7 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	};
 	if (!run->db_failed && db_insert_segment(run->db, &row))
 		db_failure(run);
-	flow_record(run->flows, f, seg, from_client, frame, ts_ns);
+	flow_record(run->flows, f, seg, from_client, frame, ts_ns, run->now_ns);
 }
 
 static void expire(struct run *run)
@@ -183,44 +167,38 @@ static void note_bad_packet(struct ingest_result *r, uint64_t frame,
 
 /* Reads every packet; returns false when the file was cut short or damaged
  * (result->error says where and why). */
-static bool read_packets(struct run *run, pcap_t *pcap,
-                         const struct bpf_program *filter, const char *path)
+static bool read_packets(struct run *run, struct capture *cap, const char *path)
 {
 	struct ingest_result *r = run->result;
-	int dlt = pcap_datalink(pcap);
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
+	struct capture_packet pkt;
 	int rc;
-	uint64_t frame = 0;
-	while (!run->db_failed && (rc = pcap_next_ex(pcap, &hdr, &data)) == 1) {
-		frame++;
-		r->packets++;
-		int64_t ts_ns = (int64_t)hdr->ts.tv_sec * 1000000000 + hdr->ts.tv_usec;
-		if (r->packets == 1 || ts_ns < run->first_ts_ns)
-			run->first_ts_ns = ts_ns;
-		if (r->packets == 1 || ts_ns > run->now_ns)
-			run->now_ns = ts_ns;
-		if (run->opt->progress && frame % PROGRESS_EVERY == 0) {
-			struct ingest_progress p = {.path = path, .packets = frame};
+	while (!run->db_failed && (rc = capture_next(cap, &pkt)) == 1) {
+		if (!run->saw_packet || pkt.ts_ns < run->first_ts_ns)
+			run->first_ts_ns = pkt.ts_ns;
+		if (!run->saw_packet || pkt.ts_ns > run->now_ns)
+			run->now_ns = pkt.ts_ns;
+		run->saw_packet = true;
+		if (run->opt->progress && pkt.frame % PROGRESS_EVERY == 0) {
+			struct ingest_progress p = {.path = path, .packets = pkt.frame};
 			run->opt->progress(&p, run->opt->progress_user);
 		}
-		if (filter && !pcap_offline_filter(filter, hdr, data))
-			continue;
 		struct tcp_segment seg;
-		enum decode_status st = decode_frame(dlt, data, hdr->caplen, hdr->len, &seg);
+		enum decode_status st =
+			decode_frame(pkt.dlt, pkt.data, pkt.caplen, pkt.len, &seg);
 		if (st == DECODE_OK) {
 			r->tcp_packets++;
-			on_segment(run, &seg, frame, ts_ns);
+			on_segment(run, &seg, pkt.frame, pkt.ts_ns);
 		} else if (decode_status_is_error(st)) {
-			note_bad_packet(r, frame, st);
+			note_bad_packet(r, pkt.frame, st);
 		}
 		expire(run);
 	}
 	if (run->db_failed)
 		return true; /* the caller reports the database's error */
-	if (rc == PCAP_ERROR) {
-		snprintf(r->error, sizeof r->error, "reading packet %llu: %s",
-		         (unsigned long long)frame + 1, pcap_geterr(pcap));
+	/* Packets a filter passed over count too: the file's own count. */
+	r->packets = capture_frames(cap);
+	if (rc < 0) {
+		snprintf(r->error, sizeof r->error, "%s", capture_error(cap));
 		return false;
 	}
 	return true;
@@ -310,31 +288,24 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		record_failure(db, path, from_stdin ? NULL : sha, result);
 		return;
 	}
-	pcap_t *pcap = capture_pcap(cap);
-	int dlt = pcap_datalink(pcap);
-	if (!decode_link_supported(dlt)) {
+	/* Classic pcap has one link type; pcapng's are per interface, and a
+	 * packet of a type we cannot decode is passed over like ARP. */
+	int dlt = capture_linktype(cap);
+	if (dlt >= 0 && !decode_link_supported(dlt)) {
 		const char *name = pcap_datalink_val_to_name(dlt);
 		snprintf(result->error, sizeof result->error,
 		         "unsupported link type %d (%s)", dlt, name ? name : "unknown");
 		if (from_stdin)
 			capture_finish_hash(cap, sha, err, sizeof err);
 		capture_close(cap);
-		if (!from_stdin || sha[0])
-			record_failure(db, path, sha, result);
+		record_failure(db, path, sha, result);
 		return;
 	}
-
-	struct bpf_program filter;
-	bool has_filter = false;
-	if (opt->bpf) {
-		if (pcap_compile(pcap, &filter, opt->bpf, 1, PCAP_NETMASK_UNKNOWN)) {
-			snprintf(result->error, sizeof result->error, "filter: %s",
-			         pcap_geterr(pcap));
-			capture_close(cap);
-			result->outcome = INGEST_FAILED;
-			return;
-		}
-		has_filter = true;
+	if (opt->bpf && capture_set_filter(cap, opt->bpf, err, sizeof err)) {
+		snprintf(result->error, sizeof result->error, "filter: %s", err);
+		capture_close(cap);
+		result->outcome = INGEST_FAILED;
+		return;
 	}
 
 	uint64_t seed = 0x5eed;
@@ -351,7 +322,7 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		db_failure(&run);
 		goto fatal;
 	}
-	bool whole = read_packets(&run, pcap, has_filter ? &filter : NULL, path);
+	bool whole = read_packets(&run, cap, path);
 	struct flow *f;
 	while ((f = flow_table_take_any(run.flows)))
 		retire(&run, f);
@@ -382,7 +353,8 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 	result->capture_id = run.capture_id;
 	result->outcome = whole ? INGEST_OK : INGEST_PARTIAL;
 	bad_packets_summary(result);
-	const char *name = pcap_datalink_val_to_name(dlt);
+	dlt = capture_linktype(cap);
+	const char *name = dlt >= 0 ? pcap_datalink_val_to_name(dlt) : NULL;
 	struct db_capture_row row = {
 		.id = run.capture_id,
 		.path = path,
@@ -392,7 +364,7 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		.packets = result->packets,
 		.tcp_packets = result->tcp_packets,
 		.bad_packets = result->bad_packets,
-		.has_ts = result->packets > 0,
+		.has_ts = run.saw_packet,
 		.status = whole ? "ok" : "partial",
 		.error = result->error[0] ? result->error : NULL,
 	};
@@ -408,8 +380,6 @@ fatal:
 	db_rollback(db);
 	result->outcome = INGEST_FATAL;
 out:
-	if (has_filter)
-		pcap_freecode(&filter);
 	flow_table_free(run.flows);
 	capture_close(cap);
 }

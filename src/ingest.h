@@ -49,9 +49,6 @@ struct ingest_result {
 	char error[512];  /* why partial, failed or fatal */
 };
 
-/* Is the filter expression valid for libpcap? err says why not. */
-bool ingest_filter_is_valid(const char *bpf, char *err, size_t errlen);
-
 /* Ingest path ("-" for stdin) into db. */
 void ingest_capture(struct db *db, const struct ingest_options *opt,
                     const char *path, struct ingest_result *result);

@@ -321,8 +321,8 @@ static int parse_shb(struct pcapng_reader *r)
 	 * versions are backward compatible (libpcap also takes 1.2). */
 	if (major != 1)
 		return fail(r, "unsupported pcapng version %u.%u", major, minor);
-	uint16_t code, olen;
-	const uint8_t *val;
+	uint16_t code = 0, olen = 0; /* set by next_option; gcc -O3 cannot tell */
+	const uint8_t *val = NULL;
 	int rc;
 	while ((rc = next_option(r, &c, &code, &olen, &val)) == 1)
 		; /* nothing in the SHB's options matters to us; walked to check them */
@@ -352,8 +352,8 @@ static int parse_idb(struct pcapng_reader *r)
 	/* The spec's default resolution is microseconds. */
 	struct iface ifc = {.dlt = linktype_to_dlt(linktype), .snaplen = snaplen, .res_exp = 6};
 	bool seen_resol = false, seen_offset = false;
-	uint16_t code, olen;
-	const uint8_t *val;
+	uint16_t code = 0, olen = 0; /* set by next_option; gcc -O3 cannot tell */
+	const uint8_t *val = NULL;
 	int rc;
 	while ((rc = next_option(r, &c, &code, &olen, &val)) == 1) {
 		if (code == IF_TSRESOL) {

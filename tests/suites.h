@@ -7,6 +7,7 @@
 #include <check.h>
 
 Suite *decode_suite(void);
+Suite *pcapng_suite(void);
 Suite *seqnum_suite(void);
 Suite *tcpstate_suite(void);
 Suite *flow_suite(void);

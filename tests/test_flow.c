@@ -52,7 +52,7 @@ static struct flow *feed(struct flow_table *t, const struct tcp_segment *seg,
 		ts_seg.rel_seq = 1;
 	struct tcpst_result res;
 	tcpst_apply(&f->tcp, &ts_seg, &res);
-	flow_record(t, f, seg, from_client, frame, ts);
+	flow_record(t, f, seg, from_client, frame, ts, ts);
 	return f;
 }
 
