@@ -8,7 +8,7 @@
 # Libraries the program links, found with pkg-config.
 PKGS      := libpcap sqlite3 libxml-2.0 zlib libcrypto
 # Debian packages that provide them (and the test framework).
-DEB_BUILD := pkg-config libpcap-dev libsqlite3-dev libxml2-dev zlib1g-dev libssl-dev
+DEB_BUILD := pkg-config libpcap-dev libsqlite3-dev libxml2-dev zlib1g-dev libssl-dev sqlite3
 DEB_TEST  := check tcpdump tshark
 
 CC      ?= cc
@@ -92,13 +92,19 @@ deps:
 deps-test: deps
 	$(call install_missing,$(DEB_TEST))
 
+DEMO_QUERY := SELECT t.frame, t.seen_frame, t.endpoint, t.from_state, t.to_state, t.event \
+  FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id \
+  WHERE f.server = '192.168.1.104:9999' ORDER BY t.step
+
 demo: deps
 	@$(MAKE) --no-print-directory tcpladder examples
 	@rm -rf demo && mkdir -p demo
-	./tcpladder ingest -d demo/tcpladder.db examples
+	./tcpladder ingest -v -d demo/tcpladder.db examples
 	@echo
-	@echo "demo database: $(CURDIR)/demo/tcpladder.db"
-	@echo "try: sqlite3 demo/tcpladder.db \"SELECT frame, endpoint, from_state, to_state, event FROM transitions_view WHERE flow_id = 1\""
+	@echo "The seed's conversation, both endpoints' states:"
+	@sqlite3 -header -column demo/tcpladder.db "$(DEMO_QUERY)"
+	@echo
+	@echo "demo database: $(CURDIR)/demo/tcpladder.db (sqlite3 demo/tcpladder.db, then .tables)"
 
 check: deps-test
 	@$(MAKE) --no-print-directory tcpladder examples $(B)/check_tcpladder
