@@ -1,9 +1,15 @@
 /* cli: the command line as users and scripts meet it: exit statuses
  * (0 all read, 1 some failed or partly read, 2 usage), stdin, help. */
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "suites.h"
 #include "testutil.h"
@@ -76,6 +82,65 @@ START_TEST(verbose_says_what_it_did)
 }
 END_TEST
 
+/* kill -9 in the middle of a capture: the database holds the whole
+ * captures committed before, nothing of the one being read, and the same
+ * command run again finishes the job. The capture being read comes from a
+ * FIFO kept open, so the kill lands inside its transaction for sure. */
+START_TEST(kill_9_leaves_whole_captures_and_a_rerun_finishes)
+{
+	char dir[64], db[128], fifo[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/k.db", dir);
+	snprintf(fifo, sizeof fifo, "%s/in", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int in = open(fifo, O_RDONLY);
+		dup2(in, STDIN_FILENO);
+		execl(BIN, "tcpladder", "ingest", "-q", "-d", db, "../examples/refused.pcap",
+		      "-", (char *)NULL);
+		_exit(127);
+	}
+	int out = open(fifo, O_WRONLY);
+	ck_assert_int_ge(out, 0);
+	/* Half of the seed capture, then silence: ingest waits for more. */
+	FILE *seed = fopen("../examples/seed.pcap", "rb");
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf, seed);
+	fclose(seed);
+	ck_assert_int_eq(write(out, buf, n / 2), (ssize_t)(n / 2));
+	/* Wait for the first capture's commit. */
+	struct timespec pause = {0, 20 * 1000 * 1000};
+	long long committed = 0;
+	for (int i = 0; i < 500 && committed < 1; i++) {
+		nanosleep(&pause, NULL);
+		struct stat st;
+		if (stat(db, &st) == 0)
+			committed = tu_query_int(db, "SELECT count(*) FROM captures");
+	}
+	ck_assert_int_eq(committed, 1);
+	nanosleep(&pause, NULL);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	int status;
+	waitpid(pid, &status, 0);
+	close(out);
+	ck_assert(WIFSIGNALED(status));
+
+	char *rows = tu_query(db, "SELECT (SELECT group_concat(path) FROM captures),"
+	                          " (SELECT count(*) FROM flows), (SELECT count(*) FROM segments),"
+	                          " (SELECT count(*) FROM transitions)");
+	ck_assert_str_eq(rows, "../examples/refused.pcap|1|2|2\n");
+	free(rows);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s ../examples/refused.pcap ../examples/seed.pcap",
+	                       db), 0);
+	rows = tu_query(db, "SELECT (SELECT count(*) FROM captures), (SELECT count(*) FROM flows),"
+	                    " (SELECT count(*) FROM segments), (SELECT count(*) FROM transitions)");
+	ck_assert_str_eq(rows, "2|2|15|12\n");
+	free(rows);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -85,6 +150,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, all_read_exits_0_some_failed_exits_1);
 	tcase_add_test(tc, stdin_plain_and_gzip);
 	tcase_add_test(tc, verbose_says_what_it_did);
+	tcase_add_test(tc, kill_9_leaves_whole_captures_and_a_rerun_finishes);
 	suite_add_tcase(s, tc);
 	return s;
 }
