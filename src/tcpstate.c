@@ -77,6 +77,10 @@ static void change(struct tcpst_conn *conn, int endpoint, enum tcp_state to,
 	if (ep->state == to)
 		return;
 	assert(result->count < TCPST_MAX_CHANGES);
+	if (result->count == TCPST_MAX_CHANGES) {
+		ep->state = to; /* unreachable (see the bound); never abort */
+		return;
+	}
 	struct tcpst_change *c = &result->change[result->count++];
 	c->endpoint = endpoint;
 	c->from = ep->state;

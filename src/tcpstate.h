@@ -105,7 +105,11 @@ struct tcpst_change {
 	bool has_ack;
 };
 
-#define TCPST_MAX_CHANGES 8
+/* The most one segment can prove: a mid-stream start (2), then up to two
+ * changes per receipt (SYN_RECEIVED -> ESTABLISHED -> CLOSE_WAIT) for each
+ * of two pending receipts on each side (8), its send (1) and its own
+ * receipt (2). */
+#define TCPST_MAX_CHANGES 16
 
 struct tcpst_result {
 	int count;

@@ -230,6 +230,56 @@ START_TEST(finished_only_when_closed_reset_or_both_fins)
 }
 END_TEST
 
+/* Random conversations (fixed seed): whatever the segments, every change
+ * starts from the state its endpoint was in, and the changes one segment
+ * proves fit the result. */
+START_TEST(random_segments_keep_each_endpoint_chained)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	for (int conv = 0; conv < 20000; conv++) {
+		struct tcpst_conn conn;
+		struct tcpst_result res;
+		tcpst_init(&conn);
+		enum tcp_state last[2] = {TCPS_CLOSED, TCPS_LISTEN};
+		for (int i = 0; i < 40; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			struct tcpst_segment seg = {
+				.frame = (uint64_t)i + 1,
+				.from = (int)(x & 1),
+				.flags = (uint8_t)(x >> 8),
+				.rel_seq = (int64_t)((x >> 16) % 8),
+				.rel_ack = (int64_t)((x >> 24) % 8),
+				.len = (uint32_t)((x >> 32) % 3),
+				.win = (uint32_t)(x >> 40) % 70000,
+			};
+			/* The flow table's roles: a first SYN comes from the client,
+			 * a first SYN,ACK from the server. */
+			if (i == 0 && (seg.flags & SYN))
+				seg.from = (seg.flags & ACK) ? S : C;
+			tcpst_apply(&conn, &seg, &res);
+			ck_assert_int_le(res.count, TCPST_MAX_CHANGES);
+			for (int k = 0; k < res.count; k++) {
+				const struct tcpst_change *c = &res.change[k];
+				if (i == 0 && c->from == TCPS_UNKNOWN)
+					last[c->endpoint] = TCPS_UNKNOWN;
+				ck_assert_msg(c->from == last[c->endpoint],
+				              "conversation %d frame %d: %s -> %s after %s", conv,
+				              i + 1, tcpst_state_name(c->from), tcpst_state_name(c->to),
+				              tcpst_state_name(last[c->endpoint]));
+				ck_assert_int_ne(c->from, c->to);
+				last[c->endpoint] = c->to;
+			}
+			if (!res.refused_now) {
+				ck_assert_int_eq(conn.ep[C].state, last[C]);
+				ck_assert_int_eq(conn.ep[S].state, last[S]);
+			} else {
+				last[S] = conn.ep[S].state; /* CLOSED throughout, no row */
+			}
+		}
+	}
+}
+END_TEST
+
 START_TEST(names_are_the_contract)
 {
 	ck_assert_str_eq(tcpst_state_name(TCPS_SYN_RECEIVED), "SYN_RECEIVED");
@@ -250,6 +300,7 @@ Suite *tcpstate_suite(void)
 	tcase_add_test(tc, seed_states_after_each_segment);
 	tcase_add_test(tc, finished_only_when_closed_reset_or_both_fins);
 	tcase_add_test(tc, names_are_the_contract);
+	tcase_add_test(tc, random_segments_keep_each_endpoint_chained);
 	suite_add_tcase(s, tc);
 	return s;
 }
