@@ -82,6 +82,17 @@ CREATE TABLE segments (
 	PRIMARY KEY (flow_id, frame)
 ) WITHOUT ROWID;
 
+-- TCP options of the segments that carry news: a SYN's MSS, window scale
+-- and SACK-permitted, SACK blocks, malformed or truncated options; written
+-- as tcpdump prints them. Timestamps alone are not kept (nearly every
+-- segment of a modern stack has them).
+CREATE TABLE segment_options (
+	flow_id INTEGER NOT NULL,
+	frame   INTEGER NOT NULL,
+	options TEXT NOT NULL,
+	PRIMARY KEY (flow_id, frame)
+) WITHOUT ROWID;
+
 -- One row per state change of one endpoint. frame caused it, seen_frame
 -- proves it (they differ for a received SYN or FIN). step orders a flow's
 -- changes as the capture proves them (one segment can prove several, even

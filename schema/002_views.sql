@@ -24,10 +24,12 @@ SELECT s.flow_id, s.frame, s.ts_ns,
 	s.analysis,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
 	  WHERE s.analysis & a.bit ORDER BY a.bit) AS analysis_names,
-	CASE WHEN s.from_client THEN 'client' ELSE 'server' END AS sender
+	CASE WHEN s.from_client THEN 'client' ELSE 'server' END AS sender,
+	o.options
 FROM segments s
 JOIN tcp_states cs ON cs.id = s.client_state
-JOIN tcp_states ss ON ss.id = s.server_state;
+JOIN tcp_states ss ON ss.id = s.server_state
+LEFT JOIN segment_options o ON o.flow_id = s.flow_id AND o.frame = s.frame;
 
 CREATE VIEW flows_view AS
 SELECT f.id, f.capture_id, f.ip_version,

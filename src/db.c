@@ -23,6 +23,7 @@ enum stmt_id {
 	ST_INSERT_SEGMENT,
 	ST_INSERT_TRANSITION,
 	ST_MARK_SERVER_CLOSED,
+	ST_INSERT_OPTIONS,
 	ST_COUNT
 };
 
@@ -57,6 +58,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MARK_SERVER_CLOSED] =
 		"UPDATE segments SET server_state = 1"
 		" WHERE flow_id = ?1 AND frame < ?2", /* 1: TCPS_CLOSED */
+	[ST_INSERT_OPTIONS] =
+		"INSERT INTO segment_options (flow_id, frame, options) VALUES (?1, ?2, ?3)",
 };
 
 struct db {
@@ -364,4 +367,14 @@ int db_mark_server_closed(struct db *db, int64_t flow_id, uint64_t before_frame)
 	sqlite3_bind_int64(db->stmt[ST_MARK_SERVER_CLOSED], 2,
 	                   (int64_t)before_frame);
 	return run(db, ST_MARK_SERVER_CLOSED, "marking refused connection");
+}
+
+int db_insert_segment_options(struct db *db, int64_t flow_id, uint64_t frame,
+                              const char *options)
+{
+	sqlite3_stmt *st = db->stmt[ST_INSERT_OPTIONS];
+	sqlite3_bind_int64(st, 1, flow_id);
+	sqlite3_bind_int64(st, 2, (int64_t)frame);
+	sqlite3_bind_text(st, 3, options, -1, SQLITE_STATIC);
+	return run(db, ST_INSERT_OPTIONS, "writing segment options");
 }

@@ -74,6 +74,10 @@ struct db_segment_row {
 };
 int db_insert_segment(struct db *db, const struct db_segment_row *row);
 
+/* A segment's notable TCP options, as tcpdump prints them. */
+int db_insert_segment_options(struct db *db, int64_t flow_id, uint64_t frame,
+                              const char *options);
+
 int db_insert_transition(struct db *db, int64_t flow_id, int64_t step,
                          uint64_t seen_frame, int64_t ts_ns,
                          const struct tcpst_change *change);

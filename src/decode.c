@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <pcap/dlt.h>
+#include <stdio.h>
 
 /* ---- bounds-checked byte readers ---------------------------------------- */
 
@@ -731,4 +732,51 @@ enum decode_status decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 	if (st != DECODE_OK)
 		return st;
 	return decode_tcp(&l4, l4_len, out);
+}
+
+bool decode_options_notable(const struct tcp_options *opt)
+{
+	return opt->has_mss || opt->has_wscale || opt->sack_permitted ||
+	       opt->sack_blocks || opt->malformed || opt->truncated;
+}
+
+int decode_options_text(const struct tcp_options *opt, char *buf, size_t len)
+{
+	/* The items first, then joined: each is short and bounded. */
+	char item[5 + TCP_MAX_SACK_BLOCKS][96];
+	int count = 0;
+	if (opt->has_mss)
+		snprintf(item[count++], sizeof item[0], "mss %u", opt->mss);
+	if (opt->has_wscale)
+		snprintf(item[count++], sizeof item[0], "wscale %u", opt->wscale);
+	if (opt->sack_permitted)
+		snprintf(item[count++], sizeof item[0], "sackOK");
+	if (opt->has_timestamps)
+		snprintf(item[count++], sizeof item[0], "TS val %u ecr %u",
+		         opt->ts_val, opt->ts_ecr);
+	if (opt->sack_blocks) {
+		size_t n = (size_t)snprintf(item[count], sizeof item[0], "sack %u ",
+		                            opt->sack_blocks);
+		for (unsigned i = 0; i < opt->sack_blocks && n < sizeof item[0]; i++)
+			n += (size_t)snprintf(item[count] + n, sizeof item[0] - n, "{%u:%u}",
+			                      opt->sack[i][0], opt->sack[i][1]);
+		count++;
+	}
+	if (opt->malformed)
+		snprintf(item[count++], sizeof item[0], "malformed");
+	if (opt->truncated)
+		snprintf(item[count++], sizeof item[0], "truncated");
+
+	assert(len > 0);
+	buf[0] = '\0';
+	size_t used = 0;
+	int need = 0;
+	for (int i = 0; i < count; i++) {
+		int n = snprintf(buf + used, len - used, "%s%s", i ? "," : "", item[i]);
+		need += n;
+		used += (size_t)n;
+		if (used >= len)
+			used = len - 1;
+	}
+	return need;
 }

@@ -11,6 +11,7 @@
 #define TCPLADDER_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Why a frame is not a TCP segment. DECODE_OK first; the "not for us"
@@ -86,6 +87,16 @@ struct tcp_segment {
  * is filled; otherwise *out is unspecified. */
 enum decode_status decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
                                 uint32_t wirelen, struct tcp_segment *out);
+
+/* The options as tcpdump prints them ("mss 1460,wscale 7,sackOK,TS val 1
+ * ecr 0", SACK blocks as "sack 1 {a:b}"), into buf (always terminated).
+ * Returns the length it needed, as snprintf does. */
+int decode_options_text(const struct tcp_options *opt, char *buf, size_t len);
+
+/* Options worth keeping per segment: everything but timestamps alone
+ * (which most segments of a modern stack carry, and which would double
+ * the per-segment storage for little news). */
+bool decode_options_notable(const struct tcp_options *opt);
 
 /* True if decode_frame knows the link type. */
 bool decode_link_supported(int dlt);

@@ -146,6 +146,12 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	};
 	if (!run->db_failed && db_insert_segment(run->db, &row))
 		db_failure(run);
+	if (decode_options_notable(&seg->opt) && !run->db_failed) {
+		char text[512];
+		decode_options_text(&seg->opt, text, sizeof text);
+		if (db_insert_segment_options(run->db, f->id, frame, text))
+			db_failure(run);
+	}
 	flow_record(run->flows, f, seg, from_client, frame, ts_ns, run->now_ns);
 }
 

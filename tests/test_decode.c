@@ -381,6 +381,32 @@ START_TEST(test_vlan_8021q)
 }
 END_TEST
 
+/* Options as tcpdump prints them, and what counts as notable. */
+START_TEST(test_options_text)
+{
+	struct tcp_options o = { 0 };
+	char buf[128];
+	o.has_timestamps = true;
+	o.ts_val = 7;
+	o.ts_ecr = 9;
+	ck_assert(!decode_options_notable(&o));
+	o.has_mss = true;
+	o.mss = 1460;
+	o.sack_permitted = true;
+	o.sack_blocks = 2;
+	o.sack[0][0] = 100, o.sack[0][1] = 200;
+	o.sack[1][0] = 300, o.sack[1][1] = 400;
+	ck_assert(decode_options_notable(&o));
+	int need = decode_options_text(&o, buf, sizeof buf);
+	ck_assert_str_eq(buf, "mss 1460,sackOK,TS val 7 ecr 9,sack 2 {100:200}{300:400}");
+	ck_assert_int_eq(need, (int)strlen(buf));
+	char small[10];
+	need = decode_options_text(&o, small, sizeof small);
+	ck_assert_int_eq(need, (int)strlen(buf));
+	ck_assert_str_eq(small, "mss 1460,");
+}
+END_TEST
+
 /* PPPoE session (RFC 2516) inside two VLAN tags, as in the corpus'
  * PcapPlusPlus one_http_stream_rst.pcap: PPP protocol 0x0021 is IPv4,
  * 0x0057 IPv6; anything else (LCP, 0xc021) is not IP. */
@@ -1560,6 +1586,7 @@ Suite *decode_suite(void)
 
 	tc = tcase_create("link types");
 	tcase_add_test(tc, test_vlan_8021q);
+	tcase_add_test(tc, test_options_text);
 	tcase_add_loop_test(tc, test_pppoe_session, 0, 3);
 	tcase_add_loop_test(tc, test_qinq, 0, 3);
 	tcase_add_test(tc, test_vlan_too_many_tags_not_ip);

@@ -184,6 +184,12 @@ START_TEST(seed_relative_numbers)
 	                          " FROM flows_view");
 	ck_assert_str_eq(opts, "1460|1460|5|7|1|1\n");
 	free(opts);
+	char *seg_opts = tu_query(db, "SELECT frame, options FROM segments_view"
+	                              " WHERE options IS NOT NULL ORDER BY frame");
+	ck_assert_str_eq(seg_opts,
+	                 "1|mss 1460,wscale 5,sackOK,TS val 1508416415 ecr 0\n"
+	                 "2|mss 1460,wscale 7,sackOK,TS val 1833338 ecr 1508416415\n");
+	free(seg_opts);
 }
 END_TEST
 
