@@ -1,0 +1,148 @@
+/* db_report: the queries reports and exports run, part of the db module
+ * (db.c opens and writes; this file reads). Every SQL statement a report
+ * needs is here; callers get typed rows through a callback and never see
+ * SQL. Strings in a row are valid only during the callback; a callback
+ * returns 0 to go on, nonzero to stop (db_each_* then returns that value).
+ * Errors return -1 with db_error(). */
+#ifndef TCPLADDER_DB_REPORT_H
+#define TCPLADDER_DB_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* Which flows a report or export covers. Empty lists mean all; both lists
+ * given mean flows in both. only_notable keeps the flows with anomalies
+ * (analysis bits) or an abnormal ending (an endpoint not CLOSED or
+ * TIME_WAIT at the end, or a reset). */
+struct db_selection {
+	const int64_t *flow_ids;
+	size_t n_flow_ids;
+	const int64_t *capture_ids;
+	size_t n_capture_ids;
+	bool only_notable;
+};
+
+struct db_capture_info {
+	int64_t id;
+	const char *path, *sha256, *status, *error, *linktype_name;
+	int64_t packets, tcp_packets, bad_packets, flows;
+	bool has_ts;
+	int64_t first_ts_ns, last_ts_ns;
+};
+typedef int (*db_capture_fn)(const struct db_capture_info *c, void *user);
+/* The captures holding the selected flows (all captures when the
+ * selection is empty, including those with no flows), by id. */
+int db_each_capture(struct db *db, const struct db_selection *sel,
+                    db_capture_fn fn, void *user);
+
+struct db_flow_info {
+	int64_t id, capture_id;
+	const char *capture_path;
+	int ip_version;
+	const char *client, *server;       /* "ip:port", "[ip]:port" for IPv6 */
+	const char *client_ip, *server_ip;
+	int client_port, server_port;
+	int64_t first_ts_ns, last_ts_ns;
+	int64_t first_frame, last_frame;
+	int64_t packets, client_packets, server_packets;
+	int64_t client_bytes, server_bytes;
+	bool has_client_isn, has_server_isn;
+	int64_t client_isn, server_isn;
+	const char *client_state, *server_state; /* final, by name */
+	const char *conn_state, *history;  /* NULL until computed */
+	bool has_rtt;
+	int64_t handshake_rtt_ns;
+	bool mid_stream;
+	int client_mss, server_mss, client_wscale, server_wscale; /* -1: none */
+	int client_sack_ok, server_sack_ok;                       /* -1: none */
+	int64_t analysis;
+	const char *analysis_names;        /* "" when none */
+};
+typedef int (*db_flow_fn)(const struct db_flow_info *f, void *user);
+/* Selected flows by id, `limit` of them (-1: all) from `offset`. */
+int db_each_flow(struct db *db, const struct db_selection *sel, int64_t limit,
+                 int64_t offset, db_flow_fn fn, void *user);
+int db_count_flows(struct db *db, const struct db_selection *sel,
+                   int64_t *count);
+/* One flow; 1 found, 0 not found, -1 error. */
+int db_get_flow(struct db *db, int64_t flow_id, struct db_flow_info *out,
+                db_flow_fn fn, void *user);
+
+struct db_segment_info {
+	int64_t frame, ts_ns;
+	bool from_client;
+	int flags;
+	const char *flags_text;            /* "S", "S.", "P.", "F.", "R.", "." */
+	int64_t seq, ack;                  /* absolute */
+	int64_t rel_seq;
+	bool has_ack;
+	int64_t rel_ack;
+	int64_t len, win;
+	const char *client_state, *server_state;
+	int64_t analysis;
+	const char *analysis_names;        /* "" when none */
+	const char *options;               /* NULL when none kept */
+};
+typedef int (*db_segment_fn)(const struct db_segment_info *s, void *user);
+/* A flow's segments in frame order: all of them when head < 0; otherwise
+ * the first `head` and the last `tail` (each segment once). */
+int db_each_segment(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
+                    db_segment_fn fn, void *user);
+
+/* What lies between a flow's first `head` and last `tail` segments. */
+struct db_segment_gap {
+	int64_t segments, bytes;           /* payload bytes */
+	int64_t first_frame, last_frame;
+	int64_t first_ts_ns, last_ts_ns;
+};
+int db_segment_gap(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
+                   struct db_segment_gap *gap);
+
+struct db_transition_info {
+	int64_t flow_id, step, frame, seen_frame, ts_ns;
+	const char *time;                  /* ISO 8601 UTC, nanoseconds */
+	const char *endpoint;              /* "client", "server" */
+	const char *address;               /* that endpoint's "ip:port" */
+	const char *from_state, *to_state, *event;
+	const char *flags;                 /* flags_text of the segment at frame */
+	bool has_rel_seq, has_rel_ack;
+	int64_t rel_seq, rel_ack;
+	int64_t len;                       /* payload of the segment at frame */
+};
+typedef int (*db_transition_fn)(const struct db_transition_info *t, void *user);
+/* Transitions of the selected flows, by flow then step. */
+int db_each_transition(struct db *db, const struct db_selection *sel,
+                       db_transition_fn fn, void *user);
+
+/* Counts over the selected flows, for the index's summary. */
+struct db_totals {
+	int64_t captures, flows, segments, client_bytes, server_bytes;
+	int64_t notable_flows;             /* as db_selection.only_notable */
+};
+int db_get_totals(struct db *db, const struct db_selection *sel,
+                  struct db_totals *totals);
+
+/* Groups of the selected flows with their counts, largest first: by final
+ * state pair ("CLOSED / TIME_WAIT"), by conn_state, or by analysis flag
+ * name (a flow counts once under each flag its segments carry). */
+enum db_group { DB_GROUP_FINAL_STATES, DB_GROUP_CONN_STATE, DB_GROUP_ANALYSIS };
+typedef int (*db_group_fn)(const char *label, int64_t count, void *user);
+int db_each_group(struct db *db, const struct db_selection *sel,
+                  enum db_group group, db_group_fn fn, void *user);
+
+/* Export: every row of flows_view, segments_view or transitions_view (in
+ * key order), as text (NULL for SQL NULL), with the column names. */
+enum db_view { DB_VIEW_FLOWS, DB_VIEW_SEGMENTS, DB_VIEW_TRANSITIONS };
+typedef int (*db_row_fn)(int ncols, const char *const *names,
+                         const char *const *values, void *user);
+int db_each_view_row(struct db *db, enum db_view view,
+                     const struct db_selection *sel, db_row_fn fn, void *user);
+
+/* A read-only open for reports (no schema is applied to a missing file:
+ * NULL with "no such database"). */
+struct db *db_open_readonly(const char *path, char *err, size_t errlen);
+
+#endif
