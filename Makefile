@@ -27,10 +27,12 @@ CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
 B := build
 SRC      := $(wildcard src/*.c)
-LIB_OBJ  := $(patsubst src/%.c,$(B)/%.o,$(filter-out src/main.c,$(SRC))) $(B)/schema_sql.o
+LIB_OBJ  := $(patsubst src/%.c,$(B)/%.o,$(filter-out src/main.c,$(SRC))) \
+            $(B)/schema_sql.o $(B)/templates.o
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(patsubst tests/%.c,$(B)/tests/%.o,$(TEST_SRC))
 SCHEMA   := $(sort $(wildcard schema/*.sql))
+TEMPLATES := $(sort $(wildcard templates/*))
 EXAMPLES := $(patsubst %,examples/%.pcap,seed simultaneous-close refused rst-abort \
               midstream port-reuse seq-wrap ipv6)
 
@@ -56,6 +58,18 @@ $(B)/schema_sql.c: $(SCHEMA) | $(B)
 	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
 	     END { print ";" }' $(SCHEMA) > $@
 $(B)/schema_sql.o: $(B)/schema_sql.c $(B)/flags
+	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
+
+# Templates too: each file of templates/ as a named C string.
+$(B)/templates.c: $(TEMPLATES) | $(B)
+	awk 'BEGIN { print "/* generated from the templates directory; do not edit */"; \
+	             print "struct html_template { const char *name; const char *text; };"; \
+	             print "const struct html_template html_templates[] = {" } \
+	     FNR == 1 { if (NR > 1) print "},"; n = FILENAME; sub(/.*\//, "", n); \
+	                print "{\"" n "\"," } \
+	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
+	     END { if (NR > 0) print "},"; print "{0, 0}};" }' $(TEMPLATES) > $@
+$(B)/templates.o: $(B)/templates.c $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(B)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) $(B)/flags

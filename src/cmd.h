@@ -9,5 +9,11 @@ enum { EXIT_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 
 int cmd_ingest(int argc, char **argv);
 extern const char cmd_ingest_usage[];
+int cmd_report(int argc, char **argv);
+extern const char cmd_report_usage[];
+int cmd_export(int argc, char **argv);
+extern const char cmd_export_usage[];
+int cmd_run(int argc, char **argv);
+extern const char cmd_run_usage[];
 
 #endif

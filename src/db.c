@@ -14,18 +14,7 @@
 /* Generated from schema/NNN_*.sql files by the Makefile. */
 extern const char db_schema_sql[];
 
-enum stmt_id {
-	ST_CAPTURE_KNOWN,
-	ST_CAPTURE_FORGET,
-	ST_NEXT_IDS,
-	ST_INSERT_CAPTURE,
-	ST_INSERT_FLOW,
-	ST_INSERT_SEGMENT,
-	ST_INSERT_TRANSITION,
-	ST_MARK_SERVER_CLOSED,
-	ST_INSERT_OPTIONS,
-	ST_COUNT
-};
+#include "db_internal.h"
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CAPTURE_KNOWN] = "SELECT id, status FROM captures WHERE sha256 = ?1",
@@ -62,18 +51,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"INSERT INTO segment_options (flow_id, frame, options) VALUES (?1, ?2, ?3)",
 };
 
-struct db {
-	sqlite3 *conn;
-	sqlite3_stmt *stmt[ST_COUNT];
-	char error[512];
-};
 
 const char *db_error(const struct db *db)
 {
 	return db->error;
 }
 
-static int fail(struct db *db, const char *what)
+int db_fail(struct db *db, const char *what)
 {
 	snprintf(db->error, sizeof db->error, "%s: %s", what,
 	         sqlite3_errmsg(db->conn));
@@ -96,11 +80,11 @@ static int user_version(struct db *db, int *version)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return fail(db, "reading schema version");
+		return db_fail(db, "reading schema version");
 	int rc = sqlite3_step(st);
 	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : fail(db, "reading schema version");
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading schema version");
 }
 
 /* Version 0 is an empty database: apply the whole schema. Later versions
@@ -158,7 +142,7 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 		if (sqlite3_prepare_v3(db->conn, stmt_sql[i], -1,
 		                       SQLITE_PREPARE_PERSISTENT, &db->stmt[i],
 		                       NULL) != SQLITE_OK) {
-			fail(db, "preparing statements");
+			db_fail(db, "preparing statements");
 			goto failed;
 		}
 	}
@@ -203,7 +187,7 @@ static int run(struct db *db, enum stmt_id id, const char *what)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : fail(db, what);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, what);
 }
 
 int db_capture_known(struct db *db, const char *sha256_hex,
@@ -222,7 +206,7 @@ int db_capture_known(struct db *db, const char *sha256_hex,
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	                                             : fail(db, "looking up capture");
+	                                             : db_fail(db, "looking up capture");
 }
 
 int db_capture_forget(struct db *db, int64_t id)
@@ -240,7 +224,7 @@ int db_next_ids(struct db *db, int64_t *capture_id, int64_t *flow_id)
 		*flow_id = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : fail(db, "reading next ids");
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading next ids");
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *text)

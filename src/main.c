@@ -20,6 +20,11 @@ struct command {
 static const struct command commands[] = {
 	{"ingest", cmd_ingest, cmd_ingest_usage,
 	 "read captures into the database"},
+	{"report", cmd_report, cmd_report_usage,
+	 "write HTML pages and transitions.csv from the database"},
+	{"export", cmd_export, cmd_export_usage,
+	 "flows, segments or transitions as CSV"},
+	{"run", cmd_run, cmd_run_usage, "ingest, then report: the one-shot path"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };

@@ -16,6 +16,13 @@ int main(void)
 	srunner_add_suite(runner, examples_suite());
 	srunner_add_suite(runner, corpus_suite());
 	srunner_add_suite(runner, cli_suite());
+	srunner_add_suite(runner, db_report_suite());
+	srunner_add_suite(runner, csv_suite());
+	srunner_add_suite(runner, report_flow_suite());
+	srunner_add_suite(runner, report_index_suite());
+	srunner_add_suite(runner, report_suite());
+	srunner_add_suite(runner, browser_suite());
+
 	srunner_run_all(runner, CK_NORMAL);
 	int failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

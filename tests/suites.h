@@ -15,5 +15,12 @@ Suite *ingest_suite(void);
 Suite *examples_suite(void);
 Suite *corpus_suite(void);
 Suite *cli_suite(void);
+Suite *db_report_suite(void);
+Suite *csv_suite(void);
+Suite *report_flow_suite(void);
+Suite *report_index_suite(void);
+Suite *report_suite(void);
+Suite *browser_suite(void);
+
 
 #endif
