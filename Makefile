@@ -55,7 +55,7 @@ $(B)/%.o: src/%.c $(wildcard src/*.h) $(B)/flags
 $(B)/schema_sql.c: $(SCHEMA) | $(B)
 	awk 'BEGIN { print "/* generated from the schema directory; do not edit */"; \
 	             print "const char db_schema_sql[] =" } \
-	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
+	     { gsub(/\\/, "&&"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
 	     END { print ";" }' $(SCHEMA) > $@
 $(B)/schema_sql.o: $(B)/schema_sql.c $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -67,7 +67,7 @@ $(B)/templates.c: $(TEMPLATES) | $(B)
 	             print "const struct html_template html_templates[] = {" } \
 	     FNR == 1 { if (NR > 1) print "},"; n = FILENAME; sub(/.*\//, "", n); \
 	                print "{\"" n "\"," } \
-	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
+	     { gsub(/\\/, "&&"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
 	     END { if (NR > 0) print "},"; print "{0, 0}};" }' $(TEMPLATES) > $@
 $(B)/templates.o: $(B)/templates.c $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<

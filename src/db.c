@@ -4,6 +4,7 @@
  * is atomic against a crash of the program, which is the guarantee
  * DESIGN.md asks for, without an fsync per capture. */
 #include "db.h"
+#include "db_report.h"
 
 #include <arpa/inet.h>
 #include <sqlite3.h>
@@ -153,12 +154,44 @@ failed:
 	return NULL;
 }
 
+struct db *db_open_readonly(const char *path, char *err, size_t errlen)
+{
+	struct db *db = calloc(1, sizeof *db);
+	if (!db) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "no such database (%s)",
+		         db->conn ? sqlite3_errmsg(db->conn) : "cannot open");
+		db_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db->conn, 60000);
+	int version;
+	if (user_version(db, &version)) {
+		snprintf(err, errlen, "%s", db->error);
+		db_close(db);
+		return NULL;
+	}
+	if (version < 1 || version > DB_SCHEMA_VERSION) {
+		snprintf(err, errlen, version ? "database schema version %d is not this tcpladder's (%d)"
+		                              : "not a tcpladder database (schema version %d, expected %d)",
+		         version, DB_SCHEMA_VERSION);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
 void db_close(struct db *db)
 {
 	if (!db)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(db->stmt[i]);
+	for (int i = 0; i < RQ_COUNT; i++)
+		sqlite3_finalize(db->report[i]);
 	sqlite3_close(db->conn);
 	free(db);
 }

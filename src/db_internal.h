@@ -18,9 +18,31 @@ enum stmt_id {
 	ST_COUNT
 };
 
+/* The report's queries (db_report.c), prepared on first use. */
+enum report_query_id {
+	RQ_CAPTURES,
+	RQ_FLOWS,
+	RQ_COUNT_FLOWS,
+	RQ_FLOW,
+	RQ_SEGMENTS_ALL,
+	RQ_SEGMENTS_HEAD,
+	RQ_SEGMENTS_TAIL,
+	RQ_SEGMENT_GAP,
+	RQ_TRANSITIONS,
+	RQ_TOTALS,
+	RQ_GROUP_FINAL,
+	RQ_GROUP_CONN_STATE,
+	RQ_GROUP_ANALYSIS,
+	RQ_VIEW_FLOWS,
+	RQ_VIEW_SEGMENTS,
+	RQ_VIEW_TRANSITIONS,
+	RQ_COUNT
+};
+
 struct db {
 	sqlite3 *conn;
 	sqlite3_stmt *stmt[ST_COUNT]; /* NULL in a read-only open */
+	sqlite3_stmt *report[RQ_COUNT];
 	char error[512];
 };
 

@@ -67,9 +67,8 @@ int db_each_flow(struct db *db, const struct db_selection *sel, int64_t limit,
                  int64_t offset, db_flow_fn fn, void *user);
 int db_count_flows(struct db *db, const struct db_selection *sel,
                    int64_t *count);
-/* One flow; 1 found, 0 not found, -1 error. */
-int db_get_flow(struct db *db, int64_t flow_id, struct db_flow_info *out,
-                db_flow_fn fn, void *user);
+/* One flow, through fn: 1 found, 0 not found, -1 error. */
+int db_get_flow(struct db *db, int64_t flow_id, db_flow_fn fn, void *user);
 
 struct db_segment_info {
 	int64_t frame, ts_ns;

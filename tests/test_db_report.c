@@ -1,7 +1,233 @@
-/* db_report: placeholder until its tests land (no test counted). */
+/* db_report: the report's queries over a database of all the examples:
+ * selections, head and tail of a flow's segments with the gap between,
+ * transitions with their segment's flags, totals and groups. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_report.h"
 #include "suites.h"
+#include "testutil.h"
+
+static char examples_db[128];
+
+/* All examples, in name order: ipv6 (flow 1), midstream (2), port-reuse
+ * (3-6), refused (7), rst-abort (8), seed (9), seq-wrap (10),
+ * simultaneous-close (11). */
+static struct db *open_examples(void)
+{
+	char dir[64], err[256];
+	tu_scratch_dir(dir);
+	snprintf(examples_db, sizeof examples_db, "%s/e.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s ../examples", examples_db), 0);
+	struct db *db = db_open_readonly(examples_db, err, sizeof err);
+	ck_assert_msg(db != NULL, "%s", err);
+	return db;
+}
+
+static int collect_flow_id(const struct db_flow_info *f, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%lld,", (long long)f->id);
+	return 0;
+}
+
+START_TEST(selection_by_flow_capture_and_notable)
+{
+	struct db *db = open_examples();
+	char ids[256] = "";
+	ck_assert_int_eq(db_each_flow(db, NULL, -1, 0, collect_flow_id, ids), 0);
+	ck_assert_str_eq(ids, "1,2,3,4,5,6,7,8,9,10,11,");
+	int64_t flows[] = {9, 2};
+	struct db_selection sel = {.flow_ids = flows, .n_flow_ids = 2};
+	ids[0] = '\0';
+	ck_assert_int_eq(db_each_flow(db, &sel, -1, 0, collect_flow_id, ids), 0);
+	ck_assert_str_eq(ids, "2,9,");
+	int64_t caps[] = {3};
+	struct db_selection by_capture = {.capture_ids = caps, .n_capture_ids = 1};
+	ids[0] = '\0';
+	ck_assert_int_eq(db_each_flow(db, &by_capture, -1, 0, collect_flow_id, ids), 0);
+	ck_assert_str_eq(ids, "3,4,5,6,");
+	/* Notable: port-reuse's second connection (4: reused ports, ended by a
+	 * RST), its unanswered SYNs (5, 6: SYN_SENT / LISTEN; 6 reused ports),
+	 * the refusal (7) and the abort (8). */
+	struct db_selection notable = {.only_notable = true};
+	ids[0] = '\0';
+	ck_assert_int_eq(db_each_flow(db, &notable, -1, 0, collect_flow_id, ids), 0);
+	ck_assert_str_eq(ids, "4,5,6,7,8,");
+	int64_t count;
+	ck_assert_int_eq(db_count_flows(db, &notable, &count), 0);
+	ck_assert_int_eq(count, 5);
+	ids[0] = '\0';
+	ck_assert_int_eq(db_each_flow(db, NULL, 3, 4, collect_flow_id, ids), 0);
+	ck_assert_str_eq(ids, "5,6,7,");
+	db_close(db);
+}
+END_TEST
+
+static int seed_flow(const struct db_flow_info *f, void *user)
+{
+	(void)user;
+	ck_assert_str_eq(f->client, "192.168.1.103:59850");
+	ck_assert_str_eq(f->server, "192.168.1.104:9999");
+	ck_assert_str_eq(f->client_state, "CLOSED");
+	ck_assert_str_eq(f->server_state, "TIME_WAIT");
+	ck_assert_int_eq(f->packets, 13);
+	ck_assert(f->has_rtt);
+	ck_assert_int_eq(f->handshake_rtt_ns, 255000);
+	ck_assert_int_eq(f->client_wscale, 5);
+	ck_assert_ptr_null(f->conn_state);
+	ck_assert_str_eq(f->analysis_names, "");
+	ck_assert(strstr(f->capture_path, "seed.pcap") != NULL);
+	return 0;
+}
+
+START_TEST(one_flow_by_id)
+{
+	struct db *db = open_examples();
+	ck_assert_int_eq(db_get_flow(db, 9, seed_flow, NULL), 1);
+	ck_assert_int_eq(db_get_flow(db, 999, seed_flow, NULL), 0);
+	db_close(db);
+}
+END_TEST
+
+static int collect_frame(const struct db_segment_info *s, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%lld%s%s,", (long long)s->frame, s->flags_text,
+	        s->options ? "o" : "");
+	return 0;
+}
+
+START_TEST(head_and_tail_of_segments_with_the_gap)
+{
+	struct db *db = open_examples();
+	char frames[512] = "";
+	ck_assert_int_eq(db_each_segment(db, 9, -1, -1, collect_frame, frames), 0);
+	ck_assert_str_eq(frames, "1So,2S.o,3.,4P.,5.,6P.,7.,8P.,9.,10F.,11.,12F.,13.,");
+	frames[0] = '\0';
+	ck_assert_int_eq(db_each_segment(db, 9, 3, 2, collect_frame, frames), 0);
+	ck_assert_str_eq(frames, "1So,2S.o,3.,12F.,13.,");
+	struct db_segment_gap gap;
+	ck_assert_int_eq(db_segment_gap(db, 9, 3, 2, &gap), 0);
+	ck_assert_int_eq(gap.segments, 8);
+	ck_assert_int_eq(gap.bytes, 18); /* 5 + 2 + 11 */
+	ck_assert_int_eq(gap.first_frame, 4);
+	ck_assert_int_eq(gap.last_frame, 11);
+	/* Head and tail overlapping: each segment once, no gap. */
+	frames[0] = '\0';
+	ck_assert_int_eq(db_each_segment(db, 9, 10, 10, collect_frame, frames), 0);
+	ck_assert_str_eq(frames, "1So,2S.o,3.,4P.,5.,6P.,7.,8P.,9.,10F.,11.,12F.,13.,");
+	ck_assert_int_eq(db_segment_gap(db, 9, 10, 10, &gap), 0);
+	ck_assert_int_eq(gap.segments, 0);
+	db_close(db);
+}
+END_TEST
+
+static int collect_transition(const struct db_transition_info *t, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%lld/%lld %s %s %s>%s %s %s len %lld\n",
+	        (long long)t->frame, (long long)t->seen_frame, t->endpoint, t->address,
+	        t->from_state, t->to_state, t->event, t->flags, (long long)t->len);
+	return 0;
+}
+
+START_TEST(transitions_carry_their_segment)
+{
+	struct db *db = open_examples();
+	int64_t seed[] = {9};
+	struct db_selection sel = {.flow_ids = seed, .n_flow_ids = 1};
+	char out[4096] = "";
+	ck_assert_int_eq(db_each_transition(db, &sel, collect_transition, out), 0);
+	ck_assert_str_eq(out,
+		"1/1 client 192.168.1.103:59850 CLOSED>SYN_SENT send SYN S len 0\n"
+		"1/2 server 192.168.1.104:9999 LISTEN>SYN_RECEIVED recv SYN S len 0\n"
+		"2/3 client 192.168.1.103:59850 SYN_SENT>ESTABLISHED recv SYN,ACK S. len 0\n"
+		"3/3 server 192.168.1.104:9999 SYN_RECEIVED>ESTABLISHED recv ACK . len 0\n"
+		"10/10 server 192.168.1.104:9999 ESTABLISHED>FIN_WAIT_1 send FIN F. len 0\n"
+		"10/11 client 192.168.1.103:59850 ESTABLISHED>CLOSE_WAIT recv FIN F. len 0\n"
+		"11/11 server 192.168.1.104:9999 FIN_WAIT_1>FIN_WAIT_2 recv ACK . len 0\n"
+		"12/12 client 192.168.1.103:59850 CLOSE_WAIT>LAST_ACK send FIN F. len 0\n"
+		"12/13 server 192.168.1.104:9999 FIN_WAIT_2>TIME_WAIT recv FIN F. len 0\n"
+		"13/13 client 192.168.1.103:59850 LAST_ACK>CLOSED recv ACK . len 0\n");
+	db_close(db);
+}
+END_TEST
+
+static int collect_group(const char *label, int64_t count, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%s=%lld;", label, (long long)count);
+	return 0;
+}
+
+START_TEST(totals_and_groups)
+{
+	struct db *db = open_examples();
+	struct db_totals t;
+	ck_assert_int_eq(db_get_totals(db, NULL, &t), 0);
+	ck_assert_int_eq(t.captures, 8);
+	ck_assert_int_eq(t.flows, 11);
+	ck_assert_int_eq(t.segments, 80);
+	ck_assert_int_eq(t.notable_flows, 5);
+	char out[1024] = "";
+	ck_assert_int_eq(db_each_group(db, NULL, DB_GROUP_FINAL_STATES, collect_group, out), 0);
+	ck_assert_str_eq(out, "TIME_WAIT / CLOSED=4;CLOSED / CLOSED=3;SYN_SENT / LISTEN=2;"
+	                      "CLOSED / TIME_WAIT=1;TIME_WAIT / TIME_WAIT=1;");
+	out[0] = '\0';
+	ck_assert_int_eq(db_each_group(db, NULL, DB_GROUP_ANALYSIS, collect_group, out), 0);
+	ck_assert_str_eq(out, "reused_ports=2;");
+	db_close(db);
+}
+END_TEST
+
+static int count_rows(int ncols, const char *const *names, const char *const *values,
+                      void *user)
+{
+	int *n = user;
+	ck_assert_str_eq(names[0], "flow_id");
+	ck_assert_int_gt(ncols, 10);
+	ck_assert_ptr_nonnull(values[0]);
+	(*n)++;
+	return 0;
+}
+
+START_TEST(view_rows_for_export)
+{
+	struct db *db = open_examples();
+	int n = 0;
+	ck_assert_int_eq(db_each_view_row(db, DB_VIEW_SEGMENTS, NULL, count_rows, &n), 0);
+	ck_assert_int_eq(n, 80);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(readonly_open_refuses_what_is_not_ours)
+{
+	char err[256], dir[64], path[128];
+	ck_assert_ptr_null(db_open_readonly("/nonexistent/x.db", err, sizeof err));
+	ck_assert(strstr(err, "no such database") != NULL);
+	tu_scratch_dir(dir);
+	snprintf(path, sizeof path, "%s/other.db", dir);
+	ck_assert_int_eq(tu_sh("sqlite3 %s 'CREATE TABLE t(x)'", path), 0);
+	ck_assert_ptr_null(db_open_readonly(path, err, sizeof err));
+	ck_assert_msg(strstr(err, "not a tcpladder database") != NULL, "%s", err);
+}
+END_TEST
 
 Suite *db_report_suite(void)
 {
-	return suite_create("db_report");
+	Suite *s = suite_create("db_report");
+	TCase *tc = tcase_create("queries");
+	tcase_add_test(tc, selection_by_flow_capture_and_notable);
+	tcase_add_test(tc, one_flow_by_id);
+	tcase_add_test(tc, head_and_tail_of_segments_with_the_gap);
+	tcase_add_test(tc, transitions_carry_their_segment);
+	tcase_add_test(tc, totals_and_groups);
+	tcase_add_test(tc, view_rows_for_export);
+	tcase_add_test(tc, readonly_open_refuses_what_is_not_ours);
+	suite_add_tcase(s, tc);
+	return s;
 }

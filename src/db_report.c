@@ -1,0 +1,547 @@
+/* db_report: see db_report.h. The reading half of the db module: the
+ * queries behind reports and exports, over the views of schema/, prepared
+ * once per run and reused (a report of many flows runs the per-flow ones
+ * once per flow).
+ *
+ * A selection is three parameters of every query: ?1 a JSON array of flow
+ * ids or NULL, ?2 a JSON array of capture ids or NULL, ?3 only-notable.
+ * SEL is the set of selected flow ids; json_each turns the arrays into
+ * rows, so any number of ids binds as one value. */
+#include "db_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+
+#define SEL                                                                    \
+	"(SELECT f.id FROM flows f WHERE"                                      \
+	" (?1 IS NULL OR f.id IN (SELECT value FROM json_each(?1)))"            \
+	" AND (?2 IS NULL OR f.capture_id IN (SELECT value FROM json_each(?2)))" \
+	" AND (?3 = 0 OR " NOTABLE "))"
+
+/* Anomalies, an endpoint not CLOSED (1) or TIME_WAIT (11) at the end, or a
+ * reset (flag 4) anywhere in the flow. */
+#define NOTABLE                                                                \
+	"f.analysis != 0 OR f.client_state NOT IN (1, 11)"                     \
+	" OR f.server_state NOT IN (1, 11)"                                    \
+	" OR EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)"
+
+#define FLOW_COLUMNS                                                           \
+	"f.id, f.capture_id, c.path, f.ip_version, f.client, f.server,"        \
+	" f.client_ip, f.server_ip, f.client_port, f.server_port,"             \
+	" f.first_ts_ns, f.last_ts_ns, f.first_frame, f.last_frame, f.packets," \
+	" f.client_packets, f.server_packets, f.client_bytes, f.server_bytes,"  \
+	" f.client_isn, f.server_isn, f.client_state, f.server_state,"         \
+	" f.conn_state, f.history, f.handshake_rtt_ns, f.mid_stream,"          \
+	" f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,"       \
+	" f.client_sack_ok, f.server_sack_ok, f.analysis,"                     \
+	" IFNULL(f.analysis_names, '')"                                        \
+	" FROM flows_view f JOIN captures c ON c.id = f.capture_id"
+
+#define SEGMENT_COLUMNS                                                        \
+	"frame, ts_ns, from_client, flags, flags_text, seq, ack, rel_seq,"     \
+	" rel_ack, len, win, client_state, server_state, analysis,"            \
+	" IFNULL(analysis_names, ''), options FROM segments_view"
+
+static const char *const query_sql[RQ_COUNT] = {
+	[RQ_CAPTURES] =
+		"SELECT c.id, c.path, c.sha256, c.status, c.error, c.linktype_name,"
+		" c.packets, c.tcp_packets, c.bad_packets,"
+		" (SELECT count(*) FROM flows WHERE capture_id = c.id),"
+		" c.first_ts_ns, c.last_ts_ns FROM captures c"
+		" WHERE (?1 IS NULL AND ?2 IS NULL AND ?3 = 0)"
+		" OR c.id IN (SELECT capture_id FROM flows WHERE id IN " SEL ")"
+		" ORDER BY c.id",
+	[RQ_FLOWS] = "SELECT " FLOW_COLUMNS " WHERE f.id IN " SEL
+	             " ORDER BY f.id LIMIT ?4 OFFSET ?5",
+	[RQ_COUNT_FLOWS] = "SELECT count(*) FROM " SEL,
+	[RQ_FLOW] = "SELECT " FLOW_COLUMNS " WHERE f.id = ?1",
+	[RQ_SEGMENTS_ALL] = "SELECT " SEGMENT_COLUMNS " WHERE flow_id = ?1 ORDER BY frame",
+	[RQ_SEGMENTS_HEAD] = "SELECT " SEGMENT_COLUMNS
+	                     " WHERE flow_id = ?1 ORDER BY frame LIMIT ?2",
+	/* The last ?2 after frame ?3, in frame order. */
+	[RQ_SEGMENTS_TAIL] =
+		"SELECT * FROM (SELECT " SEGMENT_COLUMNS " WHERE flow_id = ?1"
+		" AND frame > ?3 ORDER BY frame DESC LIMIT ?2) ORDER BY frame",
+	[RQ_SEGMENT_GAP] =
+		"WITH numbered AS (SELECT frame, ts_ns, len,"
+		" row_number() OVER (ORDER BY frame) AS n, count(*) OVER () AS total"
+		" FROM segments WHERE flow_id = ?1)"
+		" SELECT count(*), IFNULL(sum(len), 0), min(frame), max(frame),"
+		" min(ts_ns), max(ts_ns) FROM numbered WHERE n > ?2 AND n <= total - ?3",
+	[RQ_TRANSITIONS] =
+		"SELECT t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns, t.time,"
+		" t.endpoint, CASE t.endpoint WHEN 'client' THEN f.client ELSE f.server END,"
+		" t.from_state, t.to_state, t.event, s.flags_text, t.rel_seq, t.rel_ack,"
+		" s.len FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id"
+		" LEFT JOIN segments_view s ON s.flow_id = t.flow_id AND s.frame = t.frame"
+		" WHERE t.flow_id IN " SEL " ORDER BY t.flow_id, t.step",
+	[RQ_TOTALS] =
+		"SELECT count(DISTINCT f.capture_id), count(*), IFNULL(sum(f.packets), 0),"
+		" IFNULL(sum(f.client_bytes), 0), IFNULL(sum(f.server_bytes), 0),"
+		" IFNULL(sum(" NOTABLE "), 0) FROM flows f WHERE f.id IN " SEL,
+	[RQ_GROUP_FINAL] =
+		"SELECT cs.name || ' / ' || ss.name, count(*) FROM flows f"
+		" JOIN tcp_states cs ON cs.id = f.client_state"
+		" JOIN tcp_states ss ON ss.id = f.server_state"
+		" WHERE f.id IN " SEL " GROUP BY 1 ORDER BY 2 DESC, 1",
+	[RQ_GROUP_CONN_STATE] =
+		"SELECT IFNULL(f.conn_state, 'not computed'), count(*) FROM flows f"
+		" WHERE f.id IN " SEL " GROUP BY 1 ORDER BY 2 DESC, 1",
+	[RQ_GROUP_ANALYSIS] =
+		"SELECT a.name, count(*) FROM flows f JOIN analysis_flags a"
+		" ON f.analysis & a.bit WHERE f.id IN " SEL
+		" GROUP BY a.bit ORDER BY 2 DESC, a.bit",
+	[RQ_VIEW_FLOWS] = "SELECT * FROM flows_view WHERE id IN " SEL " ORDER BY id",
+	[RQ_VIEW_SEGMENTS] = "SELECT * FROM segments_view WHERE flow_id IN " SEL
+	                     " ORDER BY flow_id, frame",
+	[RQ_VIEW_TRANSITIONS] = "SELECT * FROM transitions_view WHERE flow_id IN " SEL
+	                        " ORDER BY flow_id, step",
+};
+
+/* The statement, prepared on first use, reset and unbound for this one. */
+static sqlite3_stmt *query(struct db *db, enum report_query_id id)
+{
+	if (!db->report[id] &&
+	    sqlite3_prepare_v3(db->conn, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                       &db->report[id], NULL) != SQLITE_OK) {
+		db_fail(db, "preparing a report query");
+		return NULL;
+	}
+	sqlite3_reset(db->report[id]);
+	sqlite3_clear_bindings(db->report[id]);
+	return db->report[id];
+}
+
+/* "[1,2,3]" for json_each, or NULL for an empty list. malloc'd. */
+static char *json_ids(const int64_t *ids, size_t n)
+{
+	if (n == 0)
+		return NULL;
+	size_t cap = 2 + n * 21, len = 0;
+	char *s = malloc(cap);
+	if (!s)
+		return NULL;
+	s[len++] = '[';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "",
+		                        (long long)ids[i]);
+	s[len++] = ']';
+	s[len] = '\0';
+	return s;
+}
+
+static int bind_selection(struct db *db, sqlite3_stmt *st,
+                          const struct db_selection *sel)
+{
+	static const struct db_selection all = {0};
+	if (!sel)
+		sel = &all;
+	char *flows = json_ids(sel->flow_ids, sel->n_flow_ids);
+	char *caps = json_ids(sel->capture_ids, sel->n_capture_ids);
+	if ((sel->n_flow_ids && !flows) || (sel->n_capture_ids && !caps)) {
+		free(flows);
+		free(caps);
+		snprintf(db->error, sizeof db->error, "out of memory");
+		return -1;
+	}
+	if (flows)
+		sqlite3_bind_text(st, 1, flows, -1, free);
+	if (caps)
+		sqlite3_bind_text(st, 2, caps, -1, free);
+	sqlite3_bind_int(st, 3, sel->only_notable);
+	return 0;
+}
+
+static const char *text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+static bool is_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL;
+}
+
+static int int_or(sqlite3_stmt *st, int col, int none)
+{
+	return is_null(st, col) ? none : sqlite3_column_int(st, col);
+}
+
+/* Step through st, calling row(st) until it returns nonzero or the rows
+ * end: returns that value, 0, or -1 on an SQLite error. */
+static int each(struct db *db, sqlite3_stmt *st,
+                int (*row)(sqlite3_stmt *st, void *ctx), void *ctx)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int stop = row(st, ctx);
+		if (stop) {
+			sqlite3_reset(st);
+			return stop;
+		}
+	}
+	int result = rc == SQLITE_DONE ? 0 : db_fail(db, "reading the database");
+	sqlite3_reset(st);
+	return result;
+}
+
+/* --- captures ---------------------------------------------------------- */
+
+struct capture_ctx {
+	db_capture_fn fn;
+	void *user;
+};
+
+static int capture_row(sqlite3_stmt *st, void *p)
+{
+	struct capture_ctx *ctx = p;
+	struct db_capture_info c = {
+		.id = sqlite3_column_int64(st, 0),
+		.path = text(st, 1),
+		.sha256 = text(st, 2),
+		.status = text(st, 3),
+		.error = text(st, 4),
+		.linktype_name = text(st, 5),
+		.packets = sqlite3_column_int64(st, 6),
+		.tcp_packets = sqlite3_column_int64(st, 7),
+		.bad_packets = sqlite3_column_int64(st, 8),
+		.flows = sqlite3_column_int64(st, 9),
+		.has_ts = !is_null(st, 10),
+		.first_ts_ns = sqlite3_column_int64(st, 10),
+		.last_ts_ns = sqlite3_column_int64(st, 11),
+	};
+	return ctx->fn(&c, ctx->user);
+}
+
+int db_each_capture(struct db *db, const struct db_selection *sel,
+                    db_capture_fn fn, void *user)
+{
+	sqlite3_stmt *st = query(db, RQ_CAPTURES);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	struct capture_ctx ctx = {fn, user};
+	return each(db, st, capture_row, &ctx);
+}
+
+/* --- flows ------------------------------------------------------------- */
+
+struct flow_ctx {
+	db_flow_fn fn;
+	void *user;
+};
+
+static int flow_row(sqlite3_stmt *st, void *p)
+{
+	struct flow_ctx *ctx = p;
+	struct db_flow_info f = {
+		.id = sqlite3_column_int64(st, 0),
+		.capture_id = sqlite3_column_int64(st, 1),
+		.capture_path = text(st, 2),
+		.ip_version = sqlite3_column_int(st, 3),
+		.client = text(st, 4),
+		.server = text(st, 5),
+		.client_ip = text(st, 6),
+		.server_ip = text(st, 7),
+		.client_port = sqlite3_column_int(st, 8),
+		.server_port = sqlite3_column_int(st, 9),
+		.first_ts_ns = sqlite3_column_int64(st, 10),
+		.last_ts_ns = sqlite3_column_int64(st, 11),
+		.first_frame = sqlite3_column_int64(st, 12),
+		.last_frame = sqlite3_column_int64(st, 13),
+		.packets = sqlite3_column_int64(st, 14),
+		.client_packets = sqlite3_column_int64(st, 15),
+		.server_packets = sqlite3_column_int64(st, 16),
+		.client_bytes = sqlite3_column_int64(st, 17),
+		.server_bytes = sqlite3_column_int64(st, 18),
+		.has_client_isn = !is_null(st, 19),
+		.client_isn = sqlite3_column_int64(st, 19),
+		.has_server_isn = !is_null(st, 20),
+		.server_isn = sqlite3_column_int64(st, 20),
+		.client_state = text(st, 21),
+		.server_state = text(st, 22),
+		.conn_state = text(st, 23),
+		.history = text(st, 24),
+		.has_rtt = !is_null(st, 25),
+		.handshake_rtt_ns = sqlite3_column_int64(st, 25),
+		.mid_stream = sqlite3_column_int(st, 26) != 0,
+		.client_mss = int_or(st, 27, -1),
+		.server_mss = int_or(st, 28, -1),
+		.client_wscale = int_or(st, 29, -1),
+		.server_wscale = int_or(st, 30, -1),
+		.client_sack_ok = int_or(st, 31, -1),
+		.server_sack_ok = int_or(st, 32, -1),
+		.analysis = sqlite3_column_int64(st, 33),
+		.analysis_names = text(st, 34),
+	};
+	return ctx->fn(&f, ctx->user);
+}
+
+int db_each_flow(struct db *db, const struct db_selection *sel, int64_t limit,
+                 int64_t offset, db_flow_fn fn, void *user)
+{
+	sqlite3_stmt *st = query(db, RQ_FLOWS);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	sqlite3_bind_int64(st, 4, limit);
+	sqlite3_bind_int64(st, 5, offset);
+	struct flow_ctx ctx = {fn, user};
+	return each(db, st, flow_row, &ctx);
+}
+
+static int count_row(sqlite3_stmt *st, void *p)
+{
+	*(int64_t *)p = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int db_count_flows(struct db *db, const struct db_selection *sel, int64_t *count)
+{
+	sqlite3_stmt *st = query(db, RQ_COUNT_FLOWS);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	*count = 0;
+	return each(db, st, count_row, count);
+}
+
+struct found_ctx {
+	struct flow_ctx inner;
+	bool found;
+};
+
+static int found_flow_row(sqlite3_stmt *st, void *p)
+{
+	struct found_ctx *ctx = p;
+	ctx->found = true;
+	flow_row(st, &ctx->inner);
+	return 0;
+}
+
+int db_get_flow(struct db *db, int64_t flow_id, db_flow_fn fn, void *user)
+{
+	sqlite3_stmt *st = query(db, RQ_FLOW);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flow_id);
+	struct found_ctx ctx = {{fn, user}, false};
+	if (each(db, st, found_flow_row, &ctx) < 0)
+		return -1;
+	return ctx.found;
+}
+
+/* --- segments ---------------------------------------------------------- */
+
+struct segment_ctx {
+	db_segment_fn fn;
+	void *user;
+	int64_t last_frame;
+};
+
+static int segment_row(sqlite3_stmt *st, void *p)
+{
+	struct segment_ctx *ctx = p;
+	struct db_segment_info s = {
+		.frame = sqlite3_column_int64(st, 0),
+		.ts_ns = sqlite3_column_int64(st, 1),
+		.from_client = sqlite3_column_int(st, 2) != 0,
+		.flags = sqlite3_column_int(st, 3),
+		.flags_text = text(st, 4),
+		.seq = sqlite3_column_int64(st, 5),
+		.ack = sqlite3_column_int64(st, 6),
+		.rel_seq = sqlite3_column_int64(st, 7),
+		.has_ack = !is_null(st, 8),
+		.rel_ack = sqlite3_column_int64(st, 8),
+		.len = sqlite3_column_int64(st, 9),
+		.win = sqlite3_column_int64(st, 10),
+		.client_state = text(st, 11),
+		.server_state = text(st, 12),
+		.analysis = sqlite3_column_int64(st, 13),
+		.analysis_names = text(st, 14),
+		.options = text(st, 15),
+	};
+	ctx->last_frame = s.frame;
+	return ctx->fn(&s, ctx->user);
+}
+
+int db_each_segment(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
+                    db_segment_fn fn, void *user)
+{
+	struct segment_ctx ctx = {fn, user, 0};
+	sqlite3_stmt *st = query(db, head < 0 ? RQ_SEGMENTS_ALL : RQ_SEGMENTS_HEAD);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flow_id);
+	if (head >= 0)
+		sqlite3_bind_int64(st, 2, head);
+	int rc = each(db, st, segment_row, &ctx);
+	if (rc || head < 0 || tail <= 0)
+		return rc;
+	st = query(db, RQ_SEGMENTS_TAIL);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flow_id);
+	sqlite3_bind_int64(st, 2, tail);
+	sqlite3_bind_int64(st, 3, ctx.last_frame);
+	return each(db, st, segment_row, &ctx);
+}
+
+static int gap_row(sqlite3_stmt *st, void *p)
+{
+	struct db_segment_gap *gap = p;
+	gap->segments = sqlite3_column_int64(st, 0);
+	gap->bytes = sqlite3_column_int64(st, 1);
+	gap->first_frame = sqlite3_column_int64(st, 2);
+	gap->last_frame = sqlite3_column_int64(st, 3);
+	gap->first_ts_ns = sqlite3_column_int64(st, 4);
+	gap->last_ts_ns = sqlite3_column_int64(st, 5);
+	return 0;
+}
+
+int db_segment_gap(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
+                   struct db_segment_gap *gap)
+{
+	memset(gap, 0, sizeof *gap);
+	sqlite3_stmt *st = query(db, RQ_SEGMENT_GAP);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flow_id);
+	sqlite3_bind_int64(st, 2, head < 0 ? 0 : head);
+	sqlite3_bind_int64(st, 3, tail < 0 ? 0 : tail);
+	return each(db, st, gap_row, gap);
+}
+
+/* --- transitions ------------------------------------------------------- */
+
+struct transition_ctx {
+	db_transition_fn fn;
+	void *user;
+};
+
+static int transition_row(sqlite3_stmt *st, void *p)
+{
+	struct transition_ctx *ctx = p;
+	struct db_transition_info t = {
+		.flow_id = sqlite3_column_int64(st, 0),
+		.step = sqlite3_column_int64(st, 1),
+		.frame = sqlite3_column_int64(st, 2),
+		.seen_frame = sqlite3_column_int64(st, 3),
+		.ts_ns = sqlite3_column_int64(st, 4),
+		.time = text(st, 5),
+		.endpoint = text(st, 6),
+		.address = text(st, 7),
+		.from_state = text(st, 8),
+		.to_state = text(st, 9),
+		.event = text(st, 10),
+		.flags = text(st, 11),
+		.has_rel_seq = !is_null(st, 12),
+		.rel_seq = sqlite3_column_int64(st, 12),
+		.has_rel_ack = !is_null(st, 13),
+		.rel_ack = sqlite3_column_int64(st, 13),
+		.len = sqlite3_column_int64(st, 14),
+	};
+	return ctx->fn(&t, ctx->user);
+}
+
+int db_each_transition(struct db *db, const struct db_selection *sel,
+                       db_transition_fn fn, void *user)
+{
+	sqlite3_stmt *st = query(db, RQ_TRANSITIONS);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	struct transition_ctx ctx = {fn, user};
+	return each(db, st, transition_row, &ctx);
+}
+
+/* --- summaries --------------------------------------------------------- */
+
+static int totals_row(sqlite3_stmt *st, void *p)
+{
+	struct db_totals *t = p;
+	t->captures = sqlite3_column_int64(st, 0);
+	t->flows = sqlite3_column_int64(st, 1);
+	t->segments = sqlite3_column_int64(st, 2);
+	t->client_bytes = sqlite3_column_int64(st, 3);
+	t->server_bytes = sqlite3_column_int64(st, 4);
+	t->notable_flows = sqlite3_column_int64(st, 5);
+	return 0;
+}
+
+int db_get_totals(struct db *db, const struct db_selection *sel,
+                  struct db_totals *totals)
+{
+	memset(totals, 0, sizeof *totals);
+	sqlite3_stmt *st = query(db, RQ_TOTALS);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	return each(db, st, totals_row, totals);
+}
+
+struct group_ctx {
+	db_group_fn fn;
+	void *user;
+};
+
+static int group_row(sqlite3_stmt *st, void *p)
+{
+	struct group_ctx *ctx = p;
+	return ctx->fn(text(st, 0), sqlite3_column_int64(st, 1), ctx->user);
+}
+
+int db_each_group(struct db *db, const struct db_selection *sel,
+                  enum db_group group, db_group_fn fn, void *user)
+{
+	enum report_query_id id = group == DB_GROUP_FINAL_STATES ? RQ_GROUP_FINAL
+	                          : group == DB_GROUP_CONN_STATE ? RQ_GROUP_CONN_STATE
+	                                                         : RQ_GROUP_ANALYSIS;
+	sqlite3_stmt *st = query(db, id);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	struct group_ctx ctx = {fn, user};
+	return each(db, st, group_row, &ctx);
+}
+
+/* --- exports ----------------------------------------------------------- */
+
+struct view_ctx {
+	db_row_fn fn;
+	void *user;
+	int ncols;
+	const char **names;
+	const char **values;
+};
+
+static int view_row(sqlite3_stmt *st, void *p)
+{
+	struct view_ctx *ctx = p;
+	for (int i = 0; i < ctx->ncols; i++)
+		ctx->values[i] = text(st, i);
+	return ctx->fn(ctx->ncols, ctx->names, ctx->values, ctx->user);
+}
+
+int db_each_view_row(struct db *db, enum db_view view,
+                     const struct db_selection *sel, db_row_fn fn, void *user)
+{
+	enum report_query_id id = view == DB_VIEW_FLOWS      ? RQ_VIEW_FLOWS
+	                          : view == DB_VIEW_SEGMENTS ? RQ_VIEW_SEGMENTS
+	                                                     : RQ_VIEW_TRANSITIONS;
+	sqlite3_stmt *st = query(db, id);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	struct view_ctx ctx = {fn, user, sqlite3_column_count(st), NULL, NULL};
+	ctx.names = calloc((size_t)ctx.ncols, sizeof *ctx.names);
+	ctx.values = calloc((size_t)ctx.ncols, sizeof *ctx.values);
+	if (!ctx.names || !ctx.values) {
+		free(ctx.names);
+		free(ctx.values);
+		snprintf(db->error, sizeof db->error, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < ctx.ncols; i++)
+		ctx.names[i] = sqlite3_column_name(st, i);
+	int rc = each(db, st, view_row, &ctx);
+	free(ctx.names);
+	free(ctx.values);
+	return rc;
+}
