@@ -1,6 +1,7 @@
 /* cli_select: see cli_select.h. */
 #include "cli_select.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,14 @@ bool cli_select_add(int64_t **ids, size_t *n, const char *arg)
 {
 	const char *p = arg;
 	do {
+		/* Digits only: strtoll would also take " 7" and "+7". */
+		if (!isdigit((unsigned char)*p))
+			return false;
 		char *end;
 		errno = 0;
 		long long v = strtoll(p, &end, 10);
-		if (errno || end == p || v < 1 || (*end && *end != ','))
+		if (errno || v < 1 || (*end && *end != ',') ||
+		    (*end == ',' && end[1] == '\0'))
 			return false;
 		int64_t *grown = realloc(*ids, (*n + 1) * sizeof **ids);
 		if (!grown)

@@ -1,14 +1,115 @@
-/* cmd_report: `tcpladder report` (being written). */
+/* cmd_report: `tcpladder report`. Parses options, opens the database read
+ * only and writes the report folder (report.h). */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "cli_select.h"
 #include "cmd.h"
+#include "report.h"
 
-const char cmd_report_usage[] = "usage: tcpladder report (not yet available)\n";
+const char cmd_report_usage[] =
+	"usage: tcpladder report [-d DB] [-o DIR] [--flow ID...] [--capture ID...]\n"
+	"                        [--notable] [--max-segments N] [--flows-per-page N] [-q]\n"
+	"\n"
+	"Writes DIR/index.html (every flow, linked), DIR/flows/ID.html (a ladder\n"
+	"diagram per flow) and DIR/transitions.csv from the database. The pages\n"
+	"need no other file and open from disk in any browser.\n"
+	"\n"
+	"  -d DB               database (default tcpladder.db)\n"
+	"  -o DIR              report folder (default report), created if needed\n"
+	"  --flow ID[,ID...]   only these flows (repeatable)\n"
+	"  --capture ID[,ID...] only the flows of these captures (repeatable)\n"
+	"  --notable           only flows with anomalies or abnormal endings\n"
+	"  --max-segments N    a long flow shows its first and last N segments\n"
+	"                      and the count between (default 200)\n"
+	"  --flows-per-page N  flows per index page (default 2000)\n"
+	"  -q                  say nothing unless something fails\n"
+	"\n"
+	"Exit status: 0 written, 1 failed, 2 usage.\n";
+
+static bool parse_positive(const char *s, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (end == s || *end || v < 1)
+		return false;
+	*out = v;
+	return true;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs(cmd_report_usage, stderr);
-	return EXIT_USAGE;
+	enum { OPT_FLOW = 256, OPT_CAPTURE, OPT_NOTABLE, OPT_MAX_SEGMENTS, OPT_PER_PAGE };
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"output", required_argument, NULL, 'o'},
+		{"flow", required_argument, NULL, OPT_FLOW},
+		{"capture", required_argument, NULL, OPT_CAPTURE},
+		{"notable", no_argument, NULL, OPT_NOTABLE},
+		{"max-segments", required_argument, NULL, OPT_MAX_SEGMENTS},
+		{"flows-per-page", required_argument, NULL, OPT_PER_PAGE},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db_path = "tcpladder.db", *dir = "report";
+	struct cli_selection sel = {0};
+	struct report_options opt = {REPORT_DEFAULT_MAX_SEGMENTS,
+	                             REPORT_DEFAULT_FLOWS_PER_PAGE};
+	bool quiet = false;
+	int c, status = EXIT_OK;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:o:qh", longopts, NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case 'd': db_path = optarg; break;
+		case 'o': dir = optarg; break;
+		case 'q': quiet = true; break;
+		case 'h': fputs(cmd_report_usage, stdout); cli_select_free(&sel); return EXIT_OK;
+		case OPT_FLOW: ok = cli_select_add(&sel.flow_ids, &sel.n_flows, optarg); break;
+		case OPT_CAPTURE:
+			ok = cli_select_add(&sel.capture_ids, &sel.n_captures, optarg);
+			break;
+		case OPT_NOTABLE: sel.only_notable = true; break;
+		case OPT_MAX_SEGMENTS: ok = parse_positive(optarg, &opt.max_segments); break;
+		case OPT_PER_PAGE: ok = parse_positive(optarg, &opt.flows_per_page); break;
+		default: ok = false; optarg = NULL; break;
+		}
+		if (!ok) {
+			if (optarg)
+				fprintf(stderr, "tcpladder report: bad value '%s'\n", optarg);
+			fputs(cmd_report_usage, stderr);
+			cli_select_free(&sel);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tcpladder report: unexpected '%s' (captures go to ingest or run)\n",
+		        argv[optind]);
+		cli_select_free(&sel);
+		return EXIT_USAGE;
+	}
+	char err[1024];
+	struct db *db = db_open_readonly(db_path, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+		cli_select_free(&sel);
+		return EXIT_SOME_FAILED;
+	}
+	struct db_selection view = cli_select_view(&sel);
+	int64_t flows = 0;
+	if (db_count_flows(db, &view, &flows) ||
+	    report_write(db, &view, &opt, dir, err, sizeof err)) {
+		fprintf(stderr, "tcpladder report: %s\n", err[0] ? err : db_error(db));
+		status = EXIT_SOME_FAILED;
+	} else if (!quiet) {
+		fprintf(stderr, "tcpladder: report of %lld flow%s written; open %s/index.html\n",
+		        (long long)flows, flows == 1 ? "" : "s", dir);
+	}
+	db_close(db);
+	cli_select_free(&sel);
+	return status;
 }

@@ -540,7 +540,9 @@ int db_each_view_row(struct db *db, enum db_view view,
 	}
 	for (int i = 0; i < ctx.ncols; i++)
 		ctx.names[i] = sqlite3_column_name(st, i);
-	int rc = each(db, st, view_row, &ctx);
+	int rc = fn(ctx.ncols, ctx.names, NULL, user);
+	if (rc == 0)
+		rc = each(db, st, view_row, &ctx);
 	free(ctx.names);
 	free(ctx.values);
 	return rc;

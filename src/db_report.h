@@ -133,7 +133,9 @@ int db_each_group(struct db *db, const struct db_selection *sel,
                   enum db_group group, db_group_fn fn, void *user);
 
 /* Export: every row of flows_view, segments_view or transitions_view (in
- * key order), as text (NULL for SQL NULL), with the column names. */
+ * key order), as text (NULL for SQL NULL), with the column names. fn is
+ * called first with values NULL (the header: there are names even when no
+ * row is selected), then once per row. */
 enum db_view { DB_VIEW_FLOWS, DB_VIEW_SEGMENTS, DB_VIEW_TRANSITIONS };
 typedef int (*db_row_fn)(int ncols, const char *const *names,
                          const char *const *values, void *user);

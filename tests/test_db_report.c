@@ -189,6 +189,11 @@ static int count_rows(int ncols, const char *const *names, const char *const *va
 	int *n = user;
 	ck_assert_str_eq(names[0], "flow_id");
 	ck_assert_int_gt(ncols, 10);
+	if (!values) { /* the header call comes once, first */
+		ck_assert_int_eq(*n, 0);
+		*n = 1000;
+		return 0;
+	}
 	ck_assert_ptr_nonnull(values[0]);
 	(*n)++;
 	return 0;
@@ -199,7 +204,7 @@ START_TEST(view_rows_for_export)
 	struct db *db = open_examples();
 	int n = 0;
 	ck_assert_int_eq(db_each_view_row(db, DB_VIEW_SEGMENTS, NULL, count_rows, &n), 0);
-	ck_assert_int_eq(n, 80);
+	ck_assert_int_eq(n, 1080);
 	db_close(db);
 }
 END_TEST
