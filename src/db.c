@@ -161,7 +161,17 @@ struct db *db_open_readonly(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	/* Read-write when allowed, though nothing is written: the last
+	 * connection to close a WAL database removes its -wal and -shm files,
+	 * which a read-only one cannot, and a report folder holding the
+	 * database should not keep them. Read-only media still open. */
+	int rc = sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_close(db->conn);
+		db->conn = NULL;
+		rc = sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READONLY, NULL);
+	}
+	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "no such database (%s)",
 		         db->conn ? sqlite3_errmsg(db->conn) : "cannot open");
 		db_close(db);

@@ -142,8 +142,8 @@ typedef int (*db_row_fn)(int ncols, const char *const *names,
 int db_each_view_row(struct db *db, enum db_view view,
                      const struct db_selection *sel, db_row_fn fn, void *user);
 
-/* A read-only open for reports (no schema is applied to a missing file:
- * NULL with "no such database"). */
+/* Open an existing database for reading (no schema is applied, and a
+ * missing file is NULL with "no such database"). */
 struct db *db_open_readonly(const char *path, char *err, size_t errlen);
 
 #endif

@@ -1,7 +1,449 @@
-/* report_index: placeholder until its tests land (no test counted). */
+/* report_index: the index pages written from a database of the examples,
+ * parsed back with libxml2's HTML parser and asserted through XPath: one
+ * row per flow linking to its page, the seed's row, the captures table,
+ * the bar charts against counts computed here with SQL, paging, an empty
+ * database, and a hostile capture name that must come out as text. */
+#include <check.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
 #include "suites.h"
+#include "testutil.h"
+
+static const char *const example_files[] = {
+	"seed.pcap",     "simultaneous-close.pcap", "refused.pcap", "rst-abort.pcap",
+	"midstream.pcap", "port-reuse.pcap",        "seq-wrap.pcap", "ipv6.pcap",
+};
+enum { EXAMPLES = sizeof example_files / sizeof example_files[0], EXAMPLE_FLOWS = 11 };
+
+/* A scratch dir holding t.db with every example ingested, in the order
+ * above (capture ids 1..8). */
+static void ingest_examples(char dir[64], char db[128])
+{
+	tu_scratch_dir(dir);
+	snprintf(db, 128, "%s/t.db", dir);
+	for (size_t i = 0; i < EXAMPLES; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "../examples/%s", example_files[i]);
+		struct ingest_result r;
+		tu_ingest(db, path, NULL, &r);
+		ck_assert_msg(r.outcome == INGEST_OK, "%s: outcome %d: %s", path, r.outcome,
+		              r.error);
+	}
+}
+
+/* report_index_pages over db into dir, all flows. */
+static void write_index(const char *db_path, const char *dir, int64_t per_page)
+{
+	char err[512] = "";
+	struct db *db = db_open_readonly(db_path, err, sizeof err);
+	ck_assert_msg(db != NULL, "%s: %s", db_path, err);
+	struct db_selection sel = {0};
+	struct report_options opt = {.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
+	                             .flows_per_page = per_page};
+	int rc = report_index_pages(db, &sel, &opt, dir, err, sizeof err);
+	ck_assert_msg(rc == 0, "report_index_pages: %s", err);
+	db_close(db);
+}
+
+static htmlDocPtr read_page(const char *dir, const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	htmlDocPtr doc = htmlReadFile(path, "UTF-8",
+	                              HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+	                                      HTML_PARSE_NOWARNING);
+	ck_assert_msg(doc != NULL, "%s does not parse", path);
+	return doc;
+}
+
+static xmlXPathObjectPtr xp_eval(htmlDocPtr doc, const char *expr)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	xmlXPathFreeContext(ctx);
+	ck_assert_msg(r != NULL, "bad XPath %s", expr);
+	return r;
+}
+
+/* count(expr) */
+static int xp_count(htmlDocPtr doc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int xp_count(htmlDocPtr doc, const char *fmt, ...)
+{
+	char expr[1024], wrapped[1100];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(expr, sizeof expr, fmt, ap);
+	va_end(ap);
+	snprintf(wrapped, sizeof wrapped, "count(%s)", expr);
+	xmlXPathObjectPtr r = xp_eval(doc, wrapped);
+	int n = (int)r->floatval;
+	xmlXPathFreeObject(r);
+	return n;
+}
+
+/* string(expr), malloc'd. */
+static char *xp_str(htmlDocPtr doc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static char *xp_str(htmlDocPtr doc, const char *fmt, ...)
+{
+	char expr[1024], wrapped[1100];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(expr, sizeof expr, fmt, ap);
+	va_end(ap);
+	snprintf(wrapped, sizeof wrapped, "string(%s)", expr);
+	xmlXPathObjectPtr r = xp_eval(doc, wrapped);
+	char *s = strdup((const char *)r->stringval);
+	xmlXPathFreeObject(r);
+	return s;
+}
+
+/* Each node of expr as "a|b|..." from the relative expressions given for
+ * it, one line per node, like tu_query's rows. */
+static char *xp_rows(htmlDocPtr doc, const char *expr, int ncols, const char *const *cols)
+{
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr set = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+	ck_assert_msg(set && set->type == XPATH_NODESET, "bad XPath %s", expr);
+	size_t cap = 4096, len = 0;
+	char *out = malloc(cap);
+	out[0] = '\0';
+	int n = set->nodesetval ? set->nodesetval->nodeNr : 0;
+	for (int i = 0; i < n; i++) {
+		for (int c = 0; c < ncols; c++) {
+			char wrapped[512];
+			snprintf(wrapped, sizeof wrapped, "string(%s)", cols[c]);
+			xmlXPathObjectPtr v =
+				xmlXPathNodeEval(set->nodesetval->nodeTab[i], BAD_CAST wrapped, ctx);
+			ck_assert_ptr_nonnull(v);
+			const char *s = (const char *)v->stringval;
+			size_t need = len + strlen(s) + 3;
+			if (need > cap) {
+				cap = need * 2;
+				out = realloc(out, cap);
+			}
+			len += (size_t)sprintf(out + len, "%s%s", c ? "|" : "", s);
+			xmlXPathFreeObject(v);
+		}
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	xmlXPathFreeObject(set);
+	xmlXPathFreeContext(ctx);
+	return out;
+}
+
+static bool page_exists(const char *dir, const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Sorts the lines of a string in place: charts list ties in no promised
+ * order. */
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+static void sort_lines(char *s)
+{
+	char *lines[256];
+	size_t n = 0, len = strlen(s);
+	for (char *p = strtok(s, "\n"); p && n < 256; p = strtok(NULL, "\n"))
+		lines[n++] = p;
+	qsort(lines, n, sizeof *lines, cmp_line);
+	char *out = malloc(len + 2), *o = out;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		o += sprintf(o, "%s\n", lines[i]);
+	strcpy(s, out);
+	free(out);
+}
+
+#define FLOW_ROWS "//table[@id='flow-table']/tbody/tr"
+
+START_TEST(index_has_one_row_per_flow_linking_its_page)
+{
+	char dir[64], db[128];
+	ingest_examples(dir, db);
+	write_index(db, dir, 0);
+	ck_assert(page_exists(dir, "index.html"));
+	ck_assert(!page_exists(dir, "index-2.html"));
+	htmlDocPtr doc = read_page(dir, "index.html");
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS), EXAMPLE_FLOWS);
+
+	/* Every flow id of the database, in id order, each linking to its page. */
+	char *want_ids = tu_query(db, "SELECT id, 'flows/' || id || '.html' FROM flows ORDER BY id");
+	static const char *const cols[] = {"td[1]", "td[1]/a/@href"};
+	char *got_ids = xp_rows(doc, FLOW_ROWS, 2, cols);
+	ck_assert_str_eq(got_ids, want_ids);
+	free(want_ids);
+	free(got_ids);
+
+	/* The summary is on the first page, with exact totals. */
+	ck_assert_int_eq(xp_count(doc, "//*[@id='summary']"), 1);
+	char *flows = xp_str(doc, "//ul[@id='totals']/li[@class='flows']/span[@class='figure']/@data-value");
+	ck_assert_str_eq(flows, "11");
+	free(flows);
+	char *captures = xp_str(doc, "//ul[@id='totals']/li[contains(@class,'captures')]/span[@class='figure']/@data-value");
+	ck_assert_str_eq(captures, "8");
+	free(captures);
+	/* One page only: no pager. */
+	ck_assert_int_eq(xp_count(doc, "//nav[contains(@class,'pager')]"), 0);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+START_TEST(seed_row_shows_endpoints_and_final_states)
+{
+	char dir[64], db[128];
+	ingest_examples(dir, db);
+	write_index(db, dir, 0);
+	long long seed = tu_query_int(db, "SELECT id FROM flows_view WHERE capture_id = 1");
+	htmlDocPtr doc = read_page(dir, "index.html");
+	char expr[128];
+	snprintf(expr, sizeof expr, FLOW_ROWS "[@data-flow='%lld']", seed);
+	static const char *const cols[] = {
+		"td[1]", "td[1]/a/@href", "td[2]", "td[3]", "td[6]", "td[7]/@data-sort",
+		"td[8]/@data-sort", "td[9]", "td[10]", "td[13]/@data-sort",
+	};
+	char *got = xp_rows(doc, expr, sizeof cols / sizeof cols[0], cols);
+	char want[256];
+	snprintf(want, sizeof want,
+	         "%lld|flows/%lld.html|192.168.1.103:59850|192.168.1.104:9999|13|13|5|"
+	         "CLOSED|TIME_WAIT|255000\n",
+	         seed, seed);
+	ck_assert_str_eq(got, want);
+	free(got);
+	/* A normal close is not marked; the refused and reset flows are. */
+	char *cls = xp_str(doc, "%s/@class", expr);
+	ck_assert_str_eq(cls, "flow");
+	free(cls);
+	long long refused = tu_query_int(db, "SELECT id FROM flows WHERE capture_id = 3");
+	long long aborted = tu_query_int(db, "SELECT id FROM flows WHERE capture_id = 4");
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[@data-flow='%lld'][contains(@class,'reset')]",
+	                          refused), 1);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[@data-flow='%lld'][contains(@class,'reset')]",
+	                          aborted), 1);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+START_TEST(captures_table_lists_paths_with_status)
+{
+	char dir[64], db[128];
+	ingest_examples(dir, db);
+	write_index(db, dir, 0);
+	htmlDocPtr doc = read_page(dir, "index.html");
+	static const char *const cols[] = {"td[1]", "td[2]", "td[3]/span[1]", "td[5]/@data-sort",
+	                                   "td[8]/@data-sort"};
+	char *got = xp_rows(doc, "//table[@id='capture-table']/tbody/tr", 5, cols);
+	char *want = tu_query(db, "SELECT c.id, c.path, 'ok', c.packets,"
+	                          " (SELECT count(*) FROM flows f WHERE f.capture_id = c.id)"
+	                          " FROM captures c ORDER BY c.id");
+	ck_assert_str_eq(got, want);
+	/* And the paths are the ones given, in order. */
+	char expect_paths[1024] = "", *o = expect_paths;
+	for (size_t i = 0; i < EXAMPLES; i++)
+		o += sprintf(o, "../examples/%s\n", example_files[i]);
+	static const char *const path_col[] = {"td[2]"};
+	char *paths = xp_rows(doc, "//table[@id='capture-table']/tbody/tr", 1, path_col);
+	ck_assert_str_eq(paths, expect_paths);
+	free(paths);
+	free(got);
+	free(want);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+/* The bars of one chart as "label|count" lines, with the label and count
+ * drawn in the SVG equal to the data attributes. */
+static char *chart_bars(htmlDocPtr doc, const char *chart_id)
+{
+	char expr[256];
+	snprintf(expr, sizeof expr, "//*[@id='%s']//svg/g[contains(@class,'bar')]", chart_id);
+	static const char *const data[] = {"@data-label", "@data-count"};
+	static const char *const drawn[] = {"text[@class='label']", "text[@class='count']"};
+	char *a = xp_rows(doc, expr, 2, data);
+	char *b = xp_rows(doc, expr, 2, drawn);
+	ck_assert_str_eq(a, b); /* the counts here are all below 1000 */
+	free(b);
+	return a;
+}
+
+START_TEST(charts_have_a_bar_per_group_with_its_count)
+{
+	char dir[64], db[128];
+	ingest_examples(dir, db);
+	write_index(db, dir, 0);
+	htmlDocPtr doc = read_page(dir, "index.html");
+
+	char *got = chart_bars(doc, "chart-final-states");
+	char *want = tu_query(db, "SELECT client_state || ' / ' || server_state, count(*)"
+	                          " FROM flows_view GROUP BY 1");
+	sort_lines(got);
+	sort_lines(want);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	/* Largest first. */
+	char *first = xp_str(doc, "(//*[@id='chart-final-states']//svg/g)[1]/@data-count");
+	long long largest = tu_query_int(db, "SELECT count(*) AS n FROM flows_view"
+	                                     " GROUP BY client_state, server_state"
+	                                     " ORDER BY n DESC LIMIT 1");
+	ck_assert_int_eq(atoll(first), largest);
+	free(first);
+
+	got = chart_bars(doc, "chart-conn-state");
+	want = tu_query(db, "SELECT IFNULL(conn_state, 'not computed'), count(*) FROM flows_view GROUP BY 1");
+	sort_lines(got);
+	sort_lines(want);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+START_TEST(paging_splits_flows_and_links_the_pages)
+{
+	char dir[64], db[128];
+	ingest_examples(dir, db);
+	write_index(db, dir, 4);
+	static const char *const names[] = {"index.html", "index-2.html", "index-3.html"};
+	static const int rows[] = {4, 4, 3};
+	static const char *const prev[] = {"", "index.html", "index-2.html"};
+	static const char *const next[] = {"index-2.html", "index-3.html", ""};
+	ck_assert(!page_exists(dir, "index-4.html"));
+
+	size_t all_cap = 1024;
+	char *all = calloc(1, all_cap);
+	for (int p = 0; p < 3; p++) {
+		htmlDocPtr doc = read_page(dir, names[p]);
+		ck_assert_msg(xp_count(doc, FLOW_ROWS) == rows[p], "%s: %d rows", names[p],
+		              xp_count(doc, FLOW_ROWS));
+		/* prev/next in both pagers, each page number linked but this one. */
+		char *s = xp_str(doc, "//nav[@id='pager-top']/a[@rel='prev']/@href");
+		ck_assert_str_eq(s, prev[p]);
+		free(s);
+		s = xp_str(doc, "//nav[@id='pager-bottom']/a[@rel='next']/@href");
+		ck_assert_str_eq(s, next[p]);
+		free(s);
+		ck_assert_int_eq(xp_count(doc, "//nav[@id='pager-top']/a[@class='page']"), 2);
+		s = xp_str(doc, "//nav[@id='pager-top']/*[@aria-current='page']");
+		char num[8];
+		snprintf(num, sizeof num, "%d", p + 1);
+		ck_assert_str_eq(s, num);
+		free(s);
+		/* The summary on the first page only; later ones link back to it. */
+		ck_assert_int_eq(xp_count(doc, "//*[@id='summary']"), p == 0 ? 1 : 0);
+		ck_assert_int_eq(xp_count(doc, "//a[@class='summary-link'][@href='index.html']"),
+		                 p == 0 ? 0 : 1);
+		static const char *const id_col[] = {"td[1]"};
+		char *ids = xp_rows(doc, FLOW_ROWS, 1, id_col);
+		strcat(all, ids);
+		free(ids);
+		xmlFreeDoc(doc);
+	}
+	/* Together, every flow once, in id order. */
+	char *want = tu_query(db, "SELECT id FROM flows ORDER BY id");
+	ck_assert_str_eq(all, want);
+	free(want);
+	free(all);
+
+	/* A second report with one page removes the pages of the first. */
+	write_index(db, dir, 0);
+	ck_assert(page_exists(dir, "index.html"));
+	ck_assert(!page_exists(dir, "index-2.html"));
+	ck_assert(!page_exists(dir, "index-3.html"));
+}
+END_TEST
+
+START_TEST(empty_database_says_there_are_no_flows)
+{
+	char dir[64], db_path[128], err[512];
+	tu_scratch_dir(dir);
+	snprintf(db_path, sizeof db_path, "%s/empty.db", dir);
+	struct db *db = db_open(db_path, err, sizeof err); /* creates the schema */
+	ck_assert_msg(db != NULL, "%s", err);
+	db_close(db);
+	write_index(db_path, dir, 0);
+	htmlDocPtr doc = read_page(dir, "index.html");
+	ck_assert_int_eq(xp_count(doc, "//tr[contains(@class,'flow')]"), 0);
+	ck_assert_int_eq(xp_count(doc, "//table[@id='flow-table']"), 0);
+	char *text = xp_str(doc, "//*[@id='flows']/p[@class='empty']");
+	ck_assert_str_eq(text, "No flows in this database: no TCP connection was seen.");
+	free(text);
+	char *flows = xp_str(doc, "//ul[@id='totals']/li[@class='flows']/span[@class='figure']/@data-value");
+	ck_assert_str_eq(flows, "0");
+	free(flows);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+START_TEST(hostile_capture_name_comes_out_as_text)
+{
+	char dir[64], db[128], sub[128], path[256];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	/* A '/' cannot be in a file name: the name is a directory and a file. */
+	snprintf(sub, sizeof sub, "%s/<script>alert(1)<", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof path, "%s/script>&\"x\".pcap", sub);
+	ck_assert_int_eq(tu_sh("cp ../examples/seed.pcap '%s'", path), 0);
+	struct ingest_result r;
+	tu_ingest(db, path, NULL, &r);
+	ck_assert_msg(r.outcome == INGEST_OK, "%s", r.error);
+	write_index(db, dir, 0);
+
+	htmlDocPtr doc = read_page(dir, "index.html");
+	char *text = xp_str(doc, "//table[@id='capture-table']/tbody/tr[1]/td[2]");
+	ck_assert_str_eq(text, path);
+	free(text);
+	char *title = xp_str(doc, FLOW_ROWS "[1]/td[1]/a/@title");
+	ck_assert_str_eq(title, path);
+	free(title);
+	/* Only the page's own script element. */
+	ck_assert_int_eq(xp_count(doc, "//script"), 1);
+	ck_assert_int_eq(xp_count(doc, "//script[@id='index-script']"), 1);
+	xmlFreeDoc(doc);
+
+	char file[256];
+	snprintf(file, sizeof file, "%s/index.html", dir);
+	FILE *f = fopen(file, "rb");
+	ck_assert_ptr_nonnull(f);
+	static char raw[1 << 20];
+	size_t n = fread(raw, 1, sizeof raw - 1, f);
+	fclose(f);
+	raw[n] = '\0';
+	ck_assert_msg(strstr(raw, "<script>alert") == NULL, "the name came out as markup");
+	ck_assert_msg(strstr(raw, "&lt;script&gt;alert(1)&lt;/script&gt;&amp;") != NULL,
+	              "the name is not in the page escaped");
+}
+END_TEST
 
 Suite *report_index_suite(void)
 {
-	return suite_create("report_index");
+	Suite *s = suite_create("report_index");
+	TCase *tc = tcase_create("index");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, index_has_one_row_per_flow_linking_its_page);
+	tcase_add_test(tc, seed_row_shows_endpoints_and_final_states);
+	tcase_add_test(tc, captures_table_lists_paths_with_status);
+	tcase_add_test(tc, charts_have_a_bar_per_group_with_its_count);
+	tcase_add_test(tc, paging_splits_flows_and_links_the_pages);
+	tcase_add_test(tc, empty_database_says_there_are_no_flows);
+	tcase_add_test(tc, hostile_capture_name_comes_out_as_text);
+	suite_add_tcase(s, tc);
+	return s;
 }
