@@ -109,16 +109,19 @@ deps-test: deps
 DEMO_QUERY := SELECT t.frame, t.seen_frame, t.endpoint, t.from_state, t.to_state, t.event \
   FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id \
   WHERE f.server = '192.168.1.104:9999' ORDER BY t.step
+DEMO_SEED_ID = $$(sqlite3 demo/tcpladder.db "SELECT id FROM flows_view WHERE server = '192.168.1.104:9999'")
 
 demo: deps
 	@$(MAKE) --no-print-directory tcpladder examples
-	@rm -rf demo && mkdir -p demo
-	./tcpladder ingest -v -d demo/tcpladder.db examples
+	@rm -rf demo
+	./tcpladder run -v -o demo examples
 	@echo
 	@echo "The seed's conversation, both endpoints' states:"
 	@sqlite3 -header -column demo/tcpladder.db "$(DEMO_QUERY)"
 	@echo
-	@echo "demo database: $(CURDIR)/demo/tcpladder.db (sqlite3 demo/tcpladder.db, then .tables)"
+	@echo "report:   file://$(CURDIR)/demo/index.html"
+	@echo "the seed: file://$(CURDIR)/demo/flows/$(DEMO_SEED_ID).html"
+	@echo "database: $(CURDIR)/demo/tcpladder.db (sqlite3 demo/tcpladder.db, then .tables)"
 
 check: deps-test
 	@$(MAKE) --no-print-directory tcpladder examples $(B)/check_tcpladder
