@@ -109,10 +109,11 @@ static int migrate(struct db *db)
 	snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d",
 	         DB_SCHEMA_VERSION);
 	if (exec(db, db_schema_sql) || exec(db, set_version)) {
+		/* Keep SQLite's reason across the rollback (which may set its own). */
 		char keep[sizeof db->error];
 		memcpy(keep, db->error, sizeof keep);
 		exec(db, "ROLLBACK");
-		snprintf(db->error, sizeof db->error, "applying schema: %s", keep);
+		snprintf(db->error, sizeof db->error, "applying schema: %.400s", keep);
 		return -1;
 	}
 	return exec(db, "COMMIT");

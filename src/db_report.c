@@ -37,7 +37,8 @@
 	" f.conn_state, f.history, f.handshake_rtt_ns, f.mid_stream,"          \
 	" f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,"       \
 	" f.client_sack_ok, f.server_sack_ok, f.analysis,"                     \
-	" IFNULL(f.analysis_names, '')"                                        \
+	" IFNULL(f.analysis_names, ''),"                                       \
+	" EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)" \
 	" FROM flows_view f JOIN captures c ON c.id = f.capture_id"
 
 #define SEGMENT_COLUMNS                                                        \
@@ -275,6 +276,7 @@ static int flow_row(sqlite3_stmt *st, void *p)
 		.server_sack_ok = int_or(st, 32, -1),
 		.analysis = sqlite3_column_int64(st, 33),
 		.analysis_names = text(st, 34),
+		.reset = sqlite3_column_int(st, 35) != 0,
 	};
 	return ctx->fn(&f, ctx->user);
 }

@@ -60,6 +60,7 @@ struct db_flow_info {
 	int client_sack_ok, server_sack_ok;                       /* -1: none */
 	int64_t analysis;
 	const char *analysis_names;        /* "" when none */
+	bool reset;                        /* a RST was sent in it */
 };
 typedef int (*db_flow_fn)(const struct db_flow_info *f, void *user);
 /* Selected flows by id, `limit` of them (-1: all) from `offset`. */

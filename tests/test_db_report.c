@@ -79,6 +79,7 @@ static int seed_flow(const struct db_flow_info *f, void *user)
 	ck_assert_int_eq(f->client_wscale, 5);
 	ck_assert_ptr_null(f->conn_state);
 	ck_assert_str_eq(f->analysis_names, "");
+	ck_assert(!f->reset);
 	ck_assert(strstr(f->capture_path, "seed.pcap") != NULL);
 	return 0;
 }

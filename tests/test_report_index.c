@@ -122,8 +122,8 @@ static char *xp_rows(htmlDocPtr doc, const char *expr, int ncols, const char *co
 		for (int c = 0; c < ncols; c++) {
 			char wrapped[512];
 			snprintf(wrapped, sizeof wrapped, "string(%s)", cols[c]);
-			xmlXPathObjectPtr v =
-				xmlXPathNodeEval(set->nodesetval->nodeTab[i], BAD_CAST wrapped, ctx);
+			xmlNodePtr node = set->nodesetval->nodeTab[i];
+			xmlXPathObjectPtr v = xmlXPathNodeEval(node, BAD_CAST wrapped, ctx);
 			ck_assert_ptr_nonnull(v);
 			const char *s = (const char *)v->stringval;
 			size_t need = len + strlen(s) + 3;
@@ -171,6 +171,9 @@ static void sort_lines(char *s)
 }
 
 #define FLOW_ROWS "//table[@id='flow-table']/tbody/tr"
+#define CAPTURE_ROWS "//table[@id='capture-table']/tbody/tr"
+#define TOTAL(name)                                                            \
+	"//ul[@id='totals']/li[contains(@class,'" name "')]/span[@class='figure']/@data-value"
 
 START_TEST(index_has_one_row_per_flow_linking_its_page)
 {
@@ -182,22 +185,34 @@ START_TEST(index_has_one_row_per_flow_linking_its_page)
 	htmlDocPtr doc = read_page(dir, "index.html");
 	ck_assert_int_eq(xp_count(doc, FLOW_ROWS), EXAMPLE_FLOWS);
 
-	/* Every flow id of the database, in id order, each linking to its page. */
-	char *want_ids = tu_query(db, "SELECT id, 'flows/' || id || '.html' FROM flows ORDER BY id");
+	/* Every flow of the database, in id order, each linking to its page. */
+	char *want = tu_query(db, "SELECT id, 'flows/' || id || '.html' FROM flows"
+	                          " ORDER BY id");
 	static const char *const cols[] = {"td[1]", "td[1]/a/@href"};
-	char *got_ids = xp_rows(doc, FLOW_ROWS, 2, cols);
-	ck_assert_str_eq(got_ids, want_ids);
-	free(want_ids);
-	free(got_ids);
+	char *got = xp_rows(doc, FLOW_ROWS, 2, cols);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
 
 	/* The summary is on the first page, with exact totals. */
 	ck_assert_int_eq(xp_count(doc, "//*[@id='summary']"), 1);
-	char *flows = xp_str(doc, "//ul[@id='totals']/li[@class='flows']/span[@class='figure']/@data-value");
+	static const struct {
+		const char *xpath, *sql;
+	} totals[] = {
+		{TOTAL("captures"), "SELECT count(*) FROM captures"},
+		{TOTAL("flows"), "SELECT count(*) FROM flows"},
+		{TOTAL("segments"), "SELECT sum(packets) FROM flows"},
+		{TOTAL("bytes"), "SELECT sum(client_bytes + server_bytes) FROM flows"},
+	};
+	for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+		char *v = xp_str(doc, "%s", totals[i].xpath);
+		ck_assert_msg(atoll(v) == tu_query_int(db, totals[i].sql), "%s: %s",
+		              totals[i].xpath, v);
+		free(v);
+	}
+	char *flows = xp_str(doc, TOTAL("flows"));
 	ck_assert_str_eq(flows, "11");
 	free(flows);
-	char *captures = xp_str(doc, "//ul[@id='totals']/li[contains(@class,'captures')]/span[@class='figure']/@data-value");
-	ck_assert_str_eq(captures, "8");
-	free(captures);
 	/* One page only: no pager. */
 	ck_assert_int_eq(xp_count(doc, "//nav[contains(@class,'pager')]"), 0);
 	xmlFreeDoc(doc);
@@ -209,32 +224,82 @@ START_TEST(seed_row_shows_endpoints_and_final_states)
 	char dir[64], db[128];
 	ingest_examples(dir, db);
 	write_index(db, dir, 0);
-	long long seed = tu_query_int(db, "SELECT id FROM flows_view WHERE capture_id = 1");
+	long long seed = tu_query_int(db, "SELECT id FROM flows WHERE capture_id = 1");
 	htmlDocPtr doc = read_page(dir, "index.html");
-	char expr[128];
-	snprintf(expr, sizeof expr, FLOW_ROWS "[@data-flow='%lld']", seed);
+	char row[128];
+	snprintf(row, sizeof row, FLOW_ROWS "[@data-flow='%lld']", seed);
+	/* id, link, client, server, start, packets, bytes each way, final
+	 * states, RTT in ns. */
 	static const char *const cols[] = {
-		"td[1]", "td[1]/a/@href", "td[2]", "td[3]", "td[6]", "td[7]/@data-sort",
+		"td[1]", "td[1]/a/@href", "td[2]", "td[3]", "td[4]", "td[6]", "td[7]/@data-sort",
 		"td[8]/@data-sort", "td[9]", "td[10]", "td[13]/@data-sort",
 	};
-	char *got = xp_rows(doc, expr, sizeof cols / sizeof cols[0], cols);
+	char *got = xp_rows(doc, row, sizeof cols / sizeof cols[0], cols);
 	char want[256];
 	snprintf(want, sizeof want,
-	         "%lld|flows/%lld.html|192.168.1.103:59850|192.168.1.104:9999|13|13|5|"
-	         "CLOSED|TIME_WAIT|255000\n",
+	         "%lld|flows/%lld.html|192.168.1.103:59850|192.168.1.104:9999|"
+	         "2016-11-07T23:59:20.542060Z|13|13|5|CLOSED|TIME_WAIT|255000\n",
 	         seed, seed);
 	ck_assert_str_eq(got, want);
 	free(got);
-	/* A normal close is not marked; the refused and reset flows are. */
-	char *cls = xp_str(doc, "%s/@class", expr);
+	/* A normal close is not marked. */
+	char *cls = xp_str(doc, "%s/@class", row);
 	ck_assert_str_eq(cls, "flow");
 	free(cls);
-	long long refused = tu_query_int(db, "SELECT id FROM flows WHERE capture_id = 3");
-	long long aborted = tu_query_int(db, "SELECT id FROM flows WHERE capture_id = 4");
-	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[@data-flow='%lld'][contains(@class,'reset')]",
-	                          refused), 1);
-	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[@data-flow='%lld'][contains(@class,'reset')]",
-	                          aborted), 1);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+/* Rows say why a flow is notable, as the database's only_notable does. */
+START_TEST(notable_rows_are_marked)
+{
+	char dir[64], db[128];
+	ingest_examples(dir, db);
+	write_index(db, dir, 0);
+	htmlDocPtr doc = read_page(dir, "index.html");
+
+	/* Notable rows are exactly the flows the database calls notable: an
+	 * RST segment, an endpoint left mid-way, or analysis flags. */
+	static const char *const id_col[] = {"@data-flow"};
+	char *got = xp_rows(doc, FLOW_ROWS "[contains(@class,'notable')]", 1, id_col);
+	char *want = tu_query(db, "SELECT id FROM flows_view f WHERE analysis != 0"
+	                          " OR client_state NOT IN ('CLOSED', 'TIME_WAIT')"
+	                          " OR server_state NOT IN ('CLOSED', 'TIME_WAIT')"
+	                          " OR EXISTS (SELECT 1 FROM segments s"
+	                          "  WHERE s.flow_id = f.id AND s.flags & 4) ORDER BY id");
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+
+	/* Reset rows: the refused and the aborted connection, and port-reuse's
+	 * second connection, which also reused its ports. */
+	got = xp_rows(doc, FLOW_ROWS "[contains(concat(' ', @class, ' '), ' reset ')]", 1,
+	              id_col);
+	want = tu_query(db, "SELECT DISTINCT flow_id FROM segments WHERE flags & 4"
+	                    " ORDER BY flow_id");
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "//span[@class='tag rst']"), 3);
+
+	/* Unanswered SYNs leave SYN_SENT / LISTEN: abnormal, tagged OPEN. */
+	got = xp_rows(doc, FLOW_ROWS "[contains(@class,'abnormal')]", 1, id_col);
+	want = tu_query(db, "SELECT id FROM flows_view WHERE client_state NOT IN"
+	                    " ('CLOSED', 'TIME_WAIT') OR server_state NOT IN"
+	                    " ('CLOSED', 'TIME_WAIT') ORDER BY id");
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+
+	/* Anomalies: one badge per flag name. */
+	static const char *const badge_cols[] = {"@data-flow", "td[14]/span[1]"};
+	got = xp_rows(doc, FLOW_ROWS "[contains(@class,'anomalous')]", 2, badge_cols);
+	want = tu_query(db, "SELECT id, analysis_names FROM flows_view WHERE analysis != 0"
+	                    " ORDER BY id");
+	ck_assert_str_eq(got, want);
+	ck_assert_str_ne(got, "");
+	free(got);
+	free(want);
 	xmlFreeDoc(doc);
 }
 END_TEST
@@ -245,23 +310,30 @@ START_TEST(captures_table_lists_paths_with_status)
 	ingest_examples(dir, db);
 	write_index(db, dir, 0);
 	htmlDocPtr doc = read_page(dir, "index.html");
-	static const char *const cols[] = {"td[1]", "td[2]", "td[3]/span[1]", "td[5]/@data-sort",
-	                                   "td[8]/@data-sort"};
-	char *got = xp_rows(doc, "//table[@id='capture-table']/tbody/tr", 5, cols);
-	char *want = tu_query(db, "SELECT c.id, c.path, 'ok', c.packets,"
-	                          " (SELECT count(*) FROM flows f WHERE f.capture_id = c.id)"
+	/* id, path, status, packets, TCP packets, bad, flows */
+	static const char *const cols[] = {
+		"td[1]", "td[2]", "td[3]/span[1]", "td[5]/@data-sort", "td[6]/@data-sort",
+		"td[7]/@data-sort", "td[8]/@data-sort",
+	};
+	char *got = xp_rows(doc, CAPTURE_ROWS, sizeof cols / sizeof cols[0], cols);
+	char *want = tu_query(db, "SELECT c.id, c.path, 'ok', c.packets, c.tcp_packets, 0,"
+	                          " (SELECT count(*) FROM flows f"
+	                          "  WHERE f.capture_id = c.id)"
 	                          " FROM captures c ORDER BY c.id");
 	ck_assert_str_eq(got, want);
-	/* And the paths are the ones given, in order. */
-	char expect_paths[1024] = "", *o = expect_paths;
-	for (size_t i = 0; i < EXAMPLES; i++)
-		o += sprintf(o, "../examples/%s\n", example_files[i]);
-	static const char *const path_col[] = {"td[2]"};
-	char *paths = xp_rows(doc, "//table[@id='capture-table']/tbody/tr", 1, path_col);
-	ck_assert_str_eq(paths, expect_paths);
-	free(paths);
 	free(got);
 	free(want);
+	/* The paths as given, in order, each with no error. */
+	char paths[1024] = "";
+	size_t o = 0;
+	for (size_t i = 0; i < EXAMPLES; i++)
+		o += (size_t)snprintf(paths + o, sizeof paths - o, "../examples/%s\n",
+		                      example_files[i]);
+	static const char *const path_col[] = {"td[2]"};
+	got = xp_rows(doc, CAPTURE_ROWS, 1, path_col);
+	ck_assert_str_eq(got, paths);
+	free(got);
+	ck_assert_int_eq(xp_count(doc, CAPTURE_ROWS "//span[@class='error']"), 0);
 	xmlFreeDoc(doc);
 }
 END_TEST
@@ -271,7 +343,8 @@ END_TEST
 static char *chart_bars(htmlDocPtr doc, const char *chart_id)
 {
 	char expr[256];
-	snprintf(expr, sizeof expr, "//*[@id='%s']//svg/g[contains(@class,'bar')]", chart_id);
+	snprintf(expr, sizeof expr, "//*[@id='%s']//svg/g[contains(@class,'bar')]",
+	         chart_id);
 	static const char *const data[] = {"@data-label", "@data-count"};
 	static const char *const drawn[] = {"text[@class='label']", "text[@class='count']"};
 	char *a = xp_rows(doc, expr, 2, data);
@@ -281,6 +354,19 @@ static char *chart_bars(htmlDocPtr doc, const char *chart_id)
 	return a;
 }
 
+static void assert_chart(htmlDocPtr doc, const char *chart_id, const char *db,
+                         const char *sql)
+{
+	char *got = chart_bars(doc, chart_id);
+	char *want = tu_query(db, sql);
+	sort_lines(got);
+	sort_lines(want);
+	ck_assert_msg(strcmp(got, want) == 0, "%s:\ngot:\n%s\nwant:\n%s", chart_id, got,
+	              want);
+	free(got);
+	free(want);
+}
+
 START_TEST(charts_have_a_bar_per_group_with_its_count)
 {
 	char dir[64], db[128];
@@ -288,29 +374,25 @@ START_TEST(charts_have_a_bar_per_group_with_its_count)
 	write_index(db, dir, 0);
 	htmlDocPtr doc = read_page(dir, "index.html");
 
-	char *got = chart_bars(doc, "chart-final-states");
-	char *want = tu_query(db, "SELECT client_state || ' / ' || server_state, count(*)"
-	                          " FROM flows_view GROUP BY 1");
-	sort_lines(got);
-	sort_lines(want);
-	ck_assert_str_eq(got, want);
-	free(got);
-	free(want);
-	/* Largest first. */
+	assert_chart(doc, "chart-final-states", db,
+	             "SELECT client_state || ' / ' || server_state, count(*)"
+	             " FROM flows_view GROUP BY 1");
+	assert_chart(doc, "chart-conn-state", db,
+	             "SELECT IFNULL(conn_state, 'not computed'), count(*) FROM flows_view"
+	             " GROUP BY 1");
+	assert_chart(doc, "chart-anomalies", db,
+	             "SELECT a.name, count(*) FROM flows f JOIN analysis_flags a"
+	             " ON f.analysis & a.bit GROUP BY a.name");
+	/* Largest first, and the longest bar is the largest count's. */
 	char *first = xp_str(doc, "(//*[@id='chart-final-states']//svg/g)[1]/@data-count");
-	long long largest = tu_query_int(db, "SELECT count(*) AS n FROM flows_view"
+	long long largest = tu_query_int(db, "SELECT count(*) AS n FROM flows"
 	                                     " GROUP BY client_state, server_state"
 	                                     " ORDER BY n DESC LIMIT 1");
 	ck_assert_int_eq(atoll(first), largest);
 	free(first);
-
-	got = chart_bars(doc, "chart-conn-state");
-	want = tu_query(db, "SELECT IFNULL(conn_state, 'not computed'), count(*) FROM flows_view GROUP BY 1");
-	sort_lines(got);
-	sort_lines(want);
-	ck_assert_str_eq(got, want);
-	free(got);
-	free(want);
+	ck_assert_int_eq(xp_count(doc, "//*[@id='chart-final-states']//svg/g[1]"
+	                                "/rect[@class='fill'][@width='180.0']"),
+	                 1);
 	xmlFreeDoc(doc);
 }
 END_TEST
@@ -339,16 +421,18 @@ START_TEST(paging_splits_flows_and_links_the_pages)
 		s = xp_str(doc, "//nav[@id='pager-bottom']/a[@rel='next']/@href");
 		ck_assert_str_eq(s, next[p]);
 		free(s);
-		ck_assert_int_eq(xp_count(doc, "//nav[@id='pager-top']/a[@class='page']"), 2);
+		ck_assert_int_eq(xp_count(doc, "//nav[@id='pager-top']/a[@class='page']"),
+		                 2);
 		s = xp_str(doc, "//nav[@id='pager-top']/*[@aria-current='page']");
-		char num[8];
+		char num[16];
 		snprintf(num, sizeof num, "%d", p + 1);
 		ck_assert_str_eq(s, num);
 		free(s);
 		/* The summary on the first page only; later ones link back to it. */
 		ck_assert_int_eq(xp_count(doc, "//*[@id='summary']"), p == 0 ? 1 : 0);
-		ck_assert_int_eq(xp_count(doc, "//a[@class='summary-link'][@href='index.html']"),
-		                 p == 0 ? 0 : 1);
+		ck_assert_int_eq(
+			xp_count(doc, "//a[@class='summary-link'][@href='index.html']"),
+			p == 0 ? 0 : 1);
 		static const char *const id_col[] = {"td[1]"};
 		char *ids = xp_rows(doc, FLOW_ROWS, 1, id_col);
 		strcat(all, ids);
@@ -384,7 +468,7 @@ START_TEST(empty_database_says_there_are_no_flows)
 	char *text = xp_str(doc, "//*[@id='flows']/p[@class='empty']");
 	ck_assert_str_eq(text, "No flows in this database: no TCP connection was seen.");
 	free(text);
-	char *flows = xp_str(doc, "//ul[@id='totals']/li[@class='flows']/span[@class='figure']/@data-value");
+	char *flows = xp_str(doc, TOTAL("flows"));
 	ck_assert_str_eq(flows, "0");
 	free(flows);
 	xmlFreeDoc(doc);
@@ -407,7 +491,7 @@ START_TEST(hostile_capture_name_comes_out_as_text)
 	write_index(db, dir, 0);
 
 	htmlDocPtr doc = read_page(dir, "index.html");
-	char *text = xp_str(doc, "//table[@id='capture-table']/tbody/tr[1]/td[2]");
+	char *text = xp_str(doc, CAPTURE_ROWS "[1]/td[2]");
 	ck_assert_str_eq(text, path);
 	free(text);
 	char *title = xp_str(doc, FLOW_ROWS "[1]/td[1]/a/@title");
@@ -439,6 +523,7 @@ Suite *report_index_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, index_has_one_row_per_flow_linking_its_page);
 	tcase_add_test(tc, seed_row_shows_endpoints_and_final_states);
+	tcase_add_test(tc, notable_rows_are_marked);
 	tcase_add_test(tc, captures_table_lists_paths_with_status);
 	tcase_add_test(tc, charts_have_a_bar_per_group_with_its_count);
 	tcase_add_test(tc, paging_splits_flows_and_links_the_pages);

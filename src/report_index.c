@@ -1,0 +1,961 @@
+/* report_index: the report's front pages. index.html holds the summary (the
+ * captures read, totals, final state pairs and conn_state counts as small
+ * SVG bar charts, anomalies per flag) and a table of the selected flows,
+ * each linking to its flow page; past opt->flows_per_page flows the table
+ * goes on in index-2.html, index-3.html ..., whose header is short, and
+ * every page carries prev/next/page links.
+ *
+ * Everything comes through db_report.h and goes out through html.h: no SQL
+ * and no markup built from strings here, so a capture path or any other
+ * text from the database is escaped by construction. The table reads fine
+ * as it is; templates/index.js, inlined, adds sorting and a filter box.
+ * Numbers a script sorts carry their raw value in data-sort, since their
+ * text is grouped and unit-scaled for people. */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "html.h"
+
+/* U+202F NARROW NO-BREAK SPACE groups digits: it never wraps and is thin
+ * enough that 1 234 567 still reads as one number. */
+#define DIGIT_GROUP "\xe2\x80\xaf"
+#define EN_DASH "\xe2\x80\x93"
+#define ABSENT EN_DASH /* shown where a value is absent */
+#define ARROW "\xe2\x86\x92"
+#define MIDDOT " \xc2\xb7 "
+
+/* One run of report_index_pages: what it was asked, what it counted, and
+ * the page being filled. */
+struct index_ctx {
+	struct db *db;
+	const struct db_selection *sel;
+	const char *dir;
+	int64_t flows, per_page, pages;
+	int64_t *notable;          /* ids of notable flows, ascending */
+	size_t n_notable, cap_notable;
+	xmlDocPtr doc;             /* the page being written */
+	xmlNodePtr tbody;          /* its flow rows */
+	int64_t page, rows;
+	char *err;
+	size_t errlen;
+};
+
+/* ---- formatting ---------------------------------------------------------- */
+
+static void fmt_count(char *buf, size_t len, int64_t v)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%" PRId64, v);
+	const char *d = digits;
+	size_t o = 0;
+	if (*d == '-' && o + 1 < len)
+		buf[o++] = *d++;
+	size_t n = strlen(d);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			if (o + sizeof DIGIT_GROUP >= len)
+				break;
+			memcpy(buf + o, DIGIT_GROUP, sizeof DIGIT_GROUP - 1);
+			o += sizeof DIGIT_GROUP - 1;
+		}
+		if (o + 1 >= len)
+			break;
+		buf[o++] = d[i];
+	}
+	buf[o] = '\0';
+}
+
+#define NS_US INT64_C(1000)
+#define NS_MS INT64_C(1000000)
+#define NS_S INT64_C(1000000000)
+#define NS_MIN (60 * NS_S)
+#define NS_H (60 * NS_MIN)
+#define NS_DAY (24 * NS_H)
+
+/* A duration in the unit that keeps three or four significant digits:
+ * handshake RTTs are microseconds, flows can last hours. */
+static void fmt_duration(char *buf, size_t len, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	if (ns < NS_US)
+		snprintf(buf, len, "%" PRId64 " ns", ns);
+	else if (ns < NS_MS)
+		snprintf(buf, len, "%.1f \xc2\xb5s", (double)ns / (double)NS_US);
+	else if (ns < NS_S)
+		snprintf(buf, len, "%.2f ms", (double)ns / (double)NS_MS);
+	else if (ns < NS_MIN)
+		snprintf(buf, len, "%.3f s", (double)ns / (double)NS_S);
+	else if (ns < NS_H)
+		snprintf(buf, len, "%" PRId64 " min %02" PRId64 " s", ns / NS_MIN,
+		         ns / NS_S % 60);
+	else if (ns < 2 * NS_DAY)
+		snprintf(buf, len, "%" PRId64 " h %02" PRId64 " min", ns / NS_H,
+		         ns / NS_MIN % 60);
+	else
+		snprintf(buf, len, "%" PRId64 " d %02" PRId64 " h", ns / NS_DAY,
+		         ns / NS_H % 24);
+}
+
+/* ISO 8601 UTC as DESIGN.md writes times: microseconds, or nanoseconds when
+ * the capture has them. */
+static void fmt_time(char *buf, size_t len, int64_t ns)
+{
+	/* Floor division, so that times before 1970 do not come out as the
+	 * second after. */
+	int64_t sec = ns / NS_S, frac = ns % NS_S;
+	if (frac < 0) {
+		frac += NS_S;
+		sec--;
+	}
+	time_t t = (time_t)sec;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, len, "%" PRId64 " ns", ns);
+		return;
+	}
+	char day[32];
+	strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (frac % 1000 == 0)
+		snprintf(buf, len, "%s.%06" PRId64 "Z", day, frac / 1000);
+	else
+		snprintf(buf, len, "%s.%09" PRId64 "Z", day, frac);
+}
+
+static void index_file_name(char *buf, size_t len, int64_t page)
+{
+	if (page <= 1)
+		snprintf(buf, len, "index.html");
+	else
+		snprintf(buf, len, "index-%" PRId64 ".html", page);
+}
+
+/* ---- what a state or conn_state means ------------------------------------ */
+
+/* Where a connection ends when both sides finished it. */
+static bool state_is_final(const char *state)
+{
+	return state && (strcmp(state, "CLOSED") == 0 || strcmp(state, "TIME_WAIT") == 0);
+}
+
+/* Zeek's conn_state: SF is a normal open and close; REJ and RST* end with a
+ * reset; S0..S3, SH, SHR and OTH did not finish. Anything else (a chart's
+ * label for flows not yet analysed) is none of these. */
+enum conn_kind { CONN_NORMAL, CONN_RESET, CONN_OPEN, CONN_OTHER };
+
+static enum conn_kind conn_kind(const char *conn_state)
+{
+	static const char *const open[] = {"S0", "S1", "S2", "S3", "SH", "SHR", "OTH"};
+	if (!conn_state)
+		return CONN_OTHER;
+	if (strcmp(conn_state, "SF") == 0)
+		return CONN_NORMAL;
+	if (strcmp(conn_state, "REJ") == 0 || strncmp(conn_state, "RST", 3) == 0)
+		return CONN_RESET;
+	for (size_t i = 0; i < sizeof open / sizeof open[0]; i++) {
+		if (strcmp(conn_state, open[i]) == 0)
+			return CONN_OPEN;
+	}
+	return CONN_OTHER;
+}
+
+/* A final state pair "CLIENT / SERVER" that leaves an endpoint mid-way. */
+static bool pair_is_open(const char *label)
+{
+	const char *sep = strstr(label, " / ");
+	if (!sep)
+		return false;
+	char client[64];
+	size_t n = (size_t)(sep - label);
+	if (n >= sizeof client)
+		return true;
+	memcpy(client, label, n);
+	client[n] = '\0';
+	return !state_is_final(client) || !state_is_final(sep + 3);
+}
+
+/* ---- small building blocks ----------------------------------------------- */
+
+static xmlNodePtr add_num_cell(xmlNodePtr tr, int64_t v)
+{
+	char text[64];
+	fmt_count(text, sizeof text, v);
+	xmlNodePtr td = html_add(tr, "td", "num", text);
+	html_setf(td, "data-sort", "%" PRId64, v);
+	return td;
+}
+
+/* A column header: right-aligned over numbers; data-type tells index.js
+ * whether the column sorts by number (times sort so too, by data-sort). A
+ * '\n' in text breaks the line, so that a two-word header over a narrow
+ * column does not widen it. */
+enum column { COL_TEXT, COL_NUM, COL_TIME };
+
+static xmlNodePtr add_th(xmlNodePtr tr, const char *text, enum column col)
+{
+	xmlNodePtr th = html_add(tr, "th", col == COL_NUM ? "num" : NULL, NULL);
+	html_set(th, "scope", "col");
+	html_set(th, "data-type", col == COL_TEXT ? "text" : "num");
+	const char *nl = strchr(text, '\n');
+	if (!nl) {
+		html_text(th, text);
+		return th;
+	}
+	char first[64];
+	size_t n = (size_t)(nl - text) < sizeof first ? (size_t)(nl - text) : sizeof first - 1;
+	memcpy(first, text, n);
+	first[n] = '\0';
+	html_text(th, first);
+	html_add(th, "br", NULL, NULL);
+	html_text(th, nl + 1);
+	return th;
+}
+
+/* ---- summary: totals ----------------------------------------------------- */
+
+static void add_total(xmlNodePtr list, const char *cls, const char *label,
+                      int64_t v, const char *detail)
+{
+	char text[64];
+	fmt_count(text, sizeof text, v);
+	xmlNodePtr li = html_add(list, "li", cls, NULL);
+	html_add(li, "span", "label", label);
+	xmlNodePtr fig = html_add(li, "span", "figure", text);
+	html_setf(fig, "data-value", "%" PRId64, v);
+	if (detail)
+		html_add(li, "span", "detail", detail);
+}
+
+/* What the captures table counted, for the totals above it. */
+struct capture_counts {
+	xmlNodePtr tbody;
+	int64_t read, partial, failed;
+};
+
+static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
+                        const struct capture_counts *cc)
+{
+	struct db_totals t;
+	if (db_get_totals(cx->db, cx->sel, &t) != 0) {
+		snprintf(cx->err, cx->errlen, "totals: %s", db_error(cx->db));
+		return -1;
+	}
+	/* First in the summary, though written after the captures table,
+	 * whose rows it counts. */
+	xmlNodePtr list = xmlNewNode(NULL, BAD_CAST "ul");
+	if (!list) {
+		snprintf(cx->err, cx->errlen, "totals: out of memory");
+		return -1;
+	}
+	if (summary->children)
+		xmlAddPrevSibling(summary->children, list);
+	else
+		xmlAddChild(summary, list);
+	html_set(list, "class", "totals");
+	html_set(list, "id", "totals");
+	char a[64], b[64], c[64], detail[200];
+	/* totals.captures counts those holding flows; a capture that failed
+	 * or held no TCP was read all the same. */
+	fmt_count(a, sizeof a, t.captures);
+	fmt_count(b, sizeof b, cc->partial);
+	fmt_count(c, sizeof c, cc->failed);
+	size_t o = (size_t)snprintf(detail, sizeof detail, "%s with flows", a);
+	if (cc->partial)
+		o += (size_t)snprintf(detail + o, sizeof detail - o, MIDDOT "%s partial", b);
+	if (cc->failed)
+		snprintf(detail + o, sizeof detail - o, MIDDOT "%s failed", c);
+	add_total(list, cc->partial || cc->failed ? "captures damaged" : "captures",
+	          "Captures", cc->read, detail);
+	add_total(list, "flows", "Flows", t.flows, NULL);
+	add_total(list, "segments", "Segments", t.segments, NULL);
+	fmt_count(a, sizeof a, t.client_bytes);
+	fmt_count(b, sizeof b, t.server_bytes);
+	snprintf(detail, sizeof detail, "%s c" ARROW "s" MIDDOT "%s s" ARROW "c", a, b);
+	add_total(list, "bytes", "Payload bytes", t.client_bytes + t.server_bytes, detail);
+	add_total(list, t.notable_flows ? "notable" : "notable-none", "Notable flows",
+	          t.notable_flows, "reset, unfinished or with anomalies");
+	return 0;
+}
+
+/* ---- summary: captures --------------------------------------------------- */
+
+static int capture_row(const struct db_capture_info *c, void *user)
+{
+	struct capture_counts *cc = user;
+	char text[64];
+	xmlNodePtr tr = html_add(cc->tbody, "tr", NULL, NULL);
+	cc->read++;
+	if (c->status && strcmp(c->status, "partial") == 0)
+		cc->partial++;
+	if (c->status && strcmp(c->status, "failed") == 0)
+		cc->failed++;
+	html_setf(tr, "data-capture", "%" PRId64, c->id);
+	add_num_cell(tr, c->id);
+	html_add(tr, "td", "path", c->path ? c->path : "");
+	const char *status = c->status ? c->status : "unknown";
+	xmlNodePtr td = html_add(tr, "td", "status", NULL);
+	char cls[64];
+	snprintf(cls, sizeof cls, "status-%s", status);
+	html_add(td, "span", cls, status);
+	if (c->error && *c->error)
+		html_add(td, "span", "error", c->error);
+	html_add(tr, "td", "mono", c->linktype_name ? c->linktype_name : ABSENT);
+	add_num_cell(tr, c->packets);
+	add_num_cell(tr, c->tcp_packets);
+	add_num_cell(tr, c->bad_packets);
+	add_num_cell(tr, c->flows);
+	if (c->has_ts) {
+		fmt_time(text, sizeof text, c->first_ts_ns);
+		td = html_add(tr, "td", "time", text);
+		html_setf(td, "data-sort", "%" PRId64, c->first_ts_ns);
+		fmt_duration(text, sizeof text, c->last_ts_ns - c->first_ts_ns);
+		td = html_add(tr, "td", "num", text);
+		html_setf(td, "data-sort", "%" PRId64, c->last_ts_ns - c->first_ts_ns);
+	} else {
+		html_add(tr, "td", "time muted", ABSENT);
+		html_add(tr, "td", "num muted", ABSENT);
+	}
+	return 0;
+}
+
+static int write_captures(struct index_ctx *cx, xmlNodePtr summary,
+                          struct capture_counts *cc)
+{
+	xmlNodePtr section = html_add(summary, "section", "captures", NULL);
+	html_set(section, "id", "captures");
+	xmlNodePtr h = html_add(section, "h2", NULL, "Captures read");
+	xmlNodePtr wrap = html_add(section, "div", "table-wrap", NULL);
+	xmlNodePtr table = html_add(wrap, "table", "data captures", NULL);
+	html_set(table, "id", "capture-table");
+	xmlNodePtr tr = html_add(html_add(table, "thead", NULL, NULL), "tr", NULL, NULL);
+	add_th(tr, "ID", COL_NUM);
+	add_th(tr, "Path", COL_TEXT);
+	add_th(tr, "Status", COL_TEXT);
+	add_th(tr, "Link type", COL_TEXT);
+	add_th(tr, "Packets", COL_NUM);
+	add_th(tr, "TCP", COL_NUM);
+	add_th(tr, "Bad", COL_NUM);
+	add_th(tr, "Flows", COL_NUM);
+	add_th(tr, "First packet (UTC)", COL_TIME);
+	add_th(tr, "Span", COL_NUM);
+	cc->tbody = html_add(table, "tbody", NULL, NULL);
+	if (db_each_capture(cx->db, cx->sel, capture_row, cc) != 0) {
+		snprintf(cx->err, cx->errlen, "captures: %s", db_error(cx->db));
+		return -1;
+	}
+	char count[32];
+	fmt_count(count, sizeof count, cc->read);
+	html_add(h, "span", "count", count);
+	if (cc->read == 0) {
+		xmlUnlinkNode(wrap);
+		xmlFreeNode(wrap);
+		html_add(section, "p", "empty",
+		         "No captures have been read into this database.");
+	}
+	return 0;
+}
+
+/* ---- summary: bar charts ------------------------------------------------- */
+
+struct bar {
+	char *label;
+	int64_t count;
+};
+
+struct bars {
+	struct bar *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static int collect_bar(const char *label, int64_t count, void *user)
+{
+	struct bars *b = user;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct bar *v = realloc(b->v, cap * sizeof *v);
+		if (!v) {
+			b->failed = true;
+			return 1;
+		}
+		b->v = v;
+		b->cap = cap;
+	}
+	char *copy = strdup(label ? label : "");
+	if (!copy) {
+		b->failed = true;
+		return 1;
+	}
+	b->v[b->n].label = copy;
+	b->v[b->n].count = count;
+	b->n++;
+	return 0;
+}
+
+static void free_bars(struct bars *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i].label);
+	free(b->v);
+}
+
+/* The colour a bar gets, as a class: the same meanings as the flow rows. */
+static const char *bar_class(enum db_group group, const char *label)
+{
+	switch (group) {
+	case DB_GROUP_FINAL_STATES:
+		return pair_is_open(label) ? "bar open" : "bar";
+	case DB_GROUP_CONN_STATE:
+		switch (conn_kind(label)) {
+		case CONN_NORMAL:
+			return "bar";
+		case CONN_RESET:
+			return "bar reset";
+		case CONN_OPEN:
+			return "bar open";
+		case CONN_OTHER:
+			return "bar other";
+		}
+		return "bar";
+	case DB_GROUP_ANALYSIS:
+		return "bar anomaly";
+	}
+	return "bar";
+}
+
+/* Chart geometry, in SVG user units (= CSS pixels at 1:1). Labels are set
+ * in a monospace font so that their width can be known here. Past
+ * MAX_BARS groups the smallest share one bar, so that a chart stays a
+ * glance (its hover title lists them). */
+enum { ROW_H = 18, BAR_H = 12, BAR_W = 180, COUNT_W = 64, MAX_BARS = 12 };
+#define CHAR_W 7.3
+
+static void draw_bar(xmlNodePtr svg, const char *cls, const char *label, int64_t count,
+                     int64_t max, double label_w, size_t row)
+{
+	double y = 2 + (double)row * ROW_H;
+	double w = (double)BAR_W * (double)count / (double)max;
+	if (count > 0 && w < 2)
+		w = 2; /* one flow among millions still shows */
+	char text[64];
+	fmt_count(text, sizeof text, count);
+
+	xmlNodePtr g = html_add(svg, "g", cls, NULL);
+	html_set(g, "data-label", label);
+	html_setf(g, "data-count", "%" PRId64, count);
+	html_addf(g, "title", NULL, "%s: %s flow%s", label, text, count == 1 ? "" : "s");
+	xmlNodePtr t = html_add(g, "text", "label", label);
+	html_setf(t, "x", "%.1f", label_w - 8);
+	html_setf(t, "y", "%.1f", y + ROW_H / 2.0 + 4);
+	html_set(t, "text-anchor", "end");
+	xmlNodePtr rect = html_add(g, "rect", "track", NULL);
+	html_setf(rect, "x", "%.1f", label_w);
+	html_setf(rect, "y", "%.1f", y + (ROW_H - BAR_H) / 2.0);
+	html_setf(rect, "width", "%d", BAR_W);
+	html_setf(rect, "height", "%d", BAR_H);
+	html_set(rect, "rx", "2");
+	rect = html_add(g, "rect", "fill", NULL);
+	html_setf(rect, "x", "%.1f", label_w);
+	html_setf(rect, "y", "%.1f", y + (ROW_H - BAR_H) / 2.0);
+	html_setf(rect, "width", "%.1f", w);
+	html_setf(rect, "height", "%d", BAR_H);
+	html_set(rect, "rx", "2");
+	t = html_add(g, "text", "count", text);
+	html_setf(t, "x", "%.1f", label_w + BAR_W + 8);
+	html_setf(t, "y", "%.1f", y + ROW_H / 2.0 + 4);
+}
+
+static void draw_bars(xmlNodePtr box, enum db_group group, const char *title,
+                      const struct bars *b)
+{
+	size_t shown = b->n > MAX_BARS ? MAX_BARS - 1 : b->n;
+	int64_t rest = 0;
+	for (size_t i = shown; i < b->n; i++)
+		rest += b->v[i].count;
+	char more[64] = "";
+	if (shown < b->n)
+		snprintf(more, sizeof more, "%zu more", b->n - shown);
+
+	size_t longest = strlen(more);
+	int64_t max = rest > 1 ? rest : 1;
+	for (size_t i = 0; i < shown; i++) {
+		size_t l = strlen(b->v[i].label);
+		if (l > longest)
+			longest = l;
+		if (b->v[i].count > max)
+			max = b->v[i].count;
+	}
+	if (longest < 4)
+		longest = 4;
+	if (longest > 40)
+		longest = 40;
+	double label_w = (double)longest * CHAR_W + 10;
+	size_t rows = shown + (shown < b->n);
+	xmlNodePtr svg = html_svg(box, "chart", label_w + BAR_W + COUNT_W,
+	                          (double)rows * ROW_H + 4);
+	html_set(svg, "role", "img");
+	html_set(svg, "aria-label", title);
+	for (size_t i = 0; i < shown; i++)
+		draw_bar(svg, bar_class(group, b->v[i].label), b->v[i].label, b->v[i].count,
+		         max, label_w, i);
+	if (shown < b->n) {
+		draw_bar(svg, "bar more", more, rest, max, label_w, shown);
+		/* The hover title of the shared bar names each group in it. */
+		xmlNodePtr hover = xmlLastElementChild(svg)->children;
+		for (size_t i = shown; i < b->n; i++)
+			html_textf(hover, "\n%s: %" PRId64, b->v[i].label, b->v[i].count);
+	}
+}
+
+static int write_chart(struct index_ctx *cx, xmlNodePtr parent, enum db_group group,
+                       const char *id, const char *title, const char *none)
+{
+	struct bars b = {0};
+	int rc = db_each_group(cx->db, cx->sel, group, collect_bar, &b);
+	if (rc != 0) {
+		if (b.failed)
+			snprintf(cx->err, cx->errlen, "%s: out of memory", title);
+		else
+			snprintf(cx->err, cx->errlen, "%s: %s", title, db_error(cx->db));
+		free_bars(&b);
+		return -1;
+	}
+	xmlNodePtr box = html_add(parent, "figure", "chart-box", NULL);
+	html_set(box, "id", id);
+	html_add(box, "h3", NULL, title);
+	if (b.n == 0)
+		html_add(box, "p", "none", none);
+	else
+		draw_bars(box, group, title, &b);
+	free_bars(&b);
+	return 0;
+}
+
+static int write_charts(struct index_ctx *cx, xmlNodePtr summary)
+{
+	html_add(summary, "h2", NULL, "States at the end");
+	xmlNodePtr charts = html_add(summary, "div", "charts", NULL);
+	if (write_chart(cx, charts, DB_GROUP_FINAL_STATES, "chart-final-states",
+	                "Final states (client / server)", "No flows.") != 0 ||
+	    write_chart(cx, charts, DB_GROUP_CONN_STATE, "chart-conn-state",
+	                "conn_state (Zeek)", "No flows.") != 0 ||
+	    write_chart(cx, charts, DB_GROUP_ANALYSIS, "chart-anomalies",
+	                "Anomalies (flows per flag)", "No anomalies.") != 0)
+		return -1;
+	return 0;
+}
+
+/* ---- the flow table ------------------------------------------------------ */
+
+static void add_state_cell(xmlNodePtr tr, const char *state)
+{
+	html_add(tr, "td", state_is_final(state) ? "state" : "state open",
+	         state ? state : ABSENT);
+}
+
+static bool is_notable(const struct index_ctx *cx, int64_t id)
+{
+	size_t lo = 0, hi = cx->n_notable;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cx->notable[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cx->n_notable && cx->notable[lo] == id;
+}
+
+/* One row of the table; the row's classes say why a flow is notable: the
+ * database's rule (db_report.h), anomalies, an endpoint left neither
+ * CLOSED nor TIME_WAIT, or a reset. */
+static void write_flow_row(const struct index_ctx *cx, xmlNodePtr tbody,
+                           const struct db_flow_info *f)
+{
+	bool open = !state_is_final(f->client_state) || !state_is_final(f->server_state);
+	bool anomalous = f->analysis != 0;
+	bool notable = is_notable(cx, f->id);
+	bool reset = f->reset;
+	char text[128];
+	snprintf(text, sizeof text, "flow%s%s%s%s", notable ? " notable" : "",
+	         reset ? " reset" : "", open ? " abnormal" : "",
+	         anomalous ? " anomalous" : "");
+	xmlNodePtr tr = html_add(tbody, "tr", text, NULL);
+	html_setf(tr, "id", "flow-%" PRId64, f->id);
+	html_setf(tr, "data-flow", "%" PRId64, f->id);
+	html_setf(tr, "data-capture", "%" PRId64, f->capture_id);
+
+	xmlNodePtr td = html_add(tr, "td", "num id", NULL);
+	html_setf(td, "data-sort", "%" PRId64, f->id);
+	xmlNodePtr a = html_addf(td, "a", NULL, "%" PRId64, f->id);
+	html_setf(a, "href", REPORT_FLOW_HREF_FMT, (long long)f->id);
+	if (f->capture_path)
+		html_set(a, "title", f->capture_path);
+
+	html_add(tr, "td", "addr client", f->client ? f->client : "");
+	html_add(tr, "td", "addr server", f->server ? f->server : "");
+
+	fmt_time(text, sizeof text, f->first_ts_ns);
+	td = html_add(tr, "td", "time", text);
+	html_setf(td, "data-sort", "%" PRId64, f->first_ts_ns);
+
+	int64_t dur = f->last_ts_ns - f->first_ts_ns;
+	fmt_duration(text, sizeof text, dur);
+	td = html_add(tr, "td", "num duration", text);
+	html_setf(td, "data-sort", "%" PRId64, dur);
+
+	add_num_cell(tr, f->packets);
+	add_num_cell(tr, f->client_bytes);
+	add_num_cell(tr, f->server_bytes);
+	add_state_cell(tr, f->client_state);
+	add_state_cell(tr, f->server_state);
+
+	td = html_add(tr, "td", "conn", NULL);
+	if (f->conn_state) {
+		static const char *const conn_cls[] = {
+			[CONN_NORMAL] = "conn-normal", [CONN_RESET] = "conn-reset",
+			[CONN_OPEN] = "conn-open", [CONN_OTHER] = NULL};
+		html_add(td, "span", conn_cls[conn_kind(f->conn_state)], f->conn_state);
+	} else if (!reset && !open) {
+		html_add(td, "span", "muted", ABSENT);
+	}
+	/* Tags say in words what the row's stripe says in colour. */
+	if (reset)
+		html_add(td, "span", "tag rst", "RST");
+	if (open)
+		html_add(td, "span", "tag open", "OPEN");
+
+	html_add(tr, "td", "history", f->history ? f->history : "");
+
+	if (f->has_rtt) {
+		fmt_duration(text, sizeof text, f->handshake_rtt_ns);
+		td = html_add(tr, "td", "num rtt", text);
+		html_setf(td, "data-sort", "%" PRId64, f->handshake_rtt_ns);
+	} else {
+		td = html_add(tr, "td", "num rtt muted", ABSENT);
+		html_set(td, "data-sort", "-1");
+	}
+
+	/* One badge per flag name: "retransmission,duplicate_ack". */
+	td = html_add(tr, "td", "anomalies", NULL);
+	const char *names = f->analysis_names ? f->analysis_names : "";
+	while (*names) {
+		size_t n = strcspn(names, ",");
+		char name[96];
+		size_t copy = n < sizeof name ? n : sizeof name - 1;
+		memcpy(name, names, copy);
+		name[copy] = '\0';
+		if (*name)
+			html_add(td, "span", "badge", name);
+		names += n;
+		if (*names == ',')
+			names++;
+	}
+}
+
+static void write_legend(xmlNodePtr parent)
+{
+	xmlNodePtr p = html_add(parent, "p", "legend", NULL);
+	static const char *const keys[][2] = {
+		{"reset", "ended by a reset"},
+		{"abnormal", "an endpoint not CLOSED or TIME_WAIT at the end"},
+		{"anomalous", "anomalies in its segments"},
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		char cls[32];
+		snprintf(cls, sizeof cls, "key %s", keys[i][0]);
+		xmlNodePtr s = html_add(p, "span", NULL, NULL);
+		html_add(s, "span", cls, NULL);
+		html_text(s, keys[i][1]);
+	}
+}
+
+/* The table with its header row; returns its (empty) body. */
+static xmlNodePtr write_flow_table(xmlNodePtr parent)
+{
+	write_legend(parent);
+	/* No scrolling wrapper: the header row stays on screen (position:
+	 * sticky) only while the page itself scrolls. */
+	xmlNodePtr table = html_add(parent, "table", "data flows", NULL);
+	html_set(table, "id", "flow-table");
+	xmlNodePtr tr = html_add(html_add(table, "thead", NULL, NULL), "tr", NULL, NULL);
+	add_th(tr, "ID", COL_NUM);
+	add_th(tr, "Client", COL_TEXT);
+	add_th(tr, "Server", COL_TEXT);
+	add_th(tr, "Start (UTC)", COL_TIME);
+	add_th(tr, "Duration", COL_NUM);
+	add_th(tr, "Packets", COL_NUM);
+	add_th(tr, "Bytes\nc" ARROW "s", COL_NUM);
+	add_th(tr, "Bytes\ns" ARROW "c", COL_NUM);
+	add_th(tr, "Client\nstate", COL_TEXT);
+	add_th(tr, "Server\nstate", COL_TEXT);
+	html_set(add_th(tr, "conn\nstate", COL_TEXT), "title", "Zeek's conn_state");
+	add_th(tr, "History", COL_TEXT);
+	add_th(tr, "RTT", COL_NUM);
+	add_th(tr, "Anomalies", COL_TEXT);
+	return html_add(table, "tbody", NULL, NULL);
+}
+
+/* ---- paging -------------------------------------------------------------- */
+
+static void page_link(xmlNodePtr nav, int64_t target, const char *cls, const char *rel,
+                      const char *text)
+{
+	char href[64];
+	index_file_name(href, sizeof href, target);
+	xmlNodePtr a = html_add(nav, "a", cls, text);
+	html_set(a, "href", href);
+	if (rel)
+		html_set(a, "rel", rel);
+}
+
+/* The first and last flow numbers (1-based) a page holds. */
+static void page_range(const struct index_ctx *cx, int64_t page, char *first, char *last,
+                       size_t len)
+{
+	int64_t hi = page * cx->per_page < cx->flows ? page * cx->per_page : cx->flows;
+	fmt_count(first, len, (page - 1) * cx->per_page + 1);
+	fmt_count(last, len, hi);
+}
+
+/* prev, the page numbers (the first, the last and two either side of this
+ * one, so a thousand pages still fit on a line), next, and which flows
+ * this page holds. */
+static void write_pager(const struct index_ctx *cx, xmlNodePtr nav, int64_t page)
+{
+	if (page > 1)
+		page_link(nav, page - 1, "prev", "prev", "\xe2\x80\xb9 prev");
+	else
+		html_add(nav, "span", "prev disabled", "\xe2\x80\xb9 prev");
+	int64_t last_shown = 0;
+	for (int64_t p = 1; p <= cx->pages; p++) {
+		if (p != 1 && p != cx->pages && (p < page - 2 || p > page + 2))
+			continue;
+		if (last_shown && p > last_shown + 1)
+			html_add(nav, "span", "gap", "\xe2\x80\xa6");
+		char text[32];
+		snprintf(text, sizeof text, "%" PRId64, p);
+		if (p == page) {
+			xmlNodePtr cur = html_add(nav, "span", "page current", text);
+			html_set(cur, "aria-current", "page");
+		} else {
+			page_link(nav, p, "page", NULL, text);
+		}
+		last_shown = p;
+	}
+	if (page < cx->pages)
+		page_link(nav, page + 1, "next", "next", "next \xe2\x80\xba");
+	else
+		html_add(nav, "span", "next disabled", "next \xe2\x80\xba");
+	char first[32], last[32], total[32];
+	page_range(cx, page, first, last, sizeof first);
+	fmt_count(total, sizeof total, cx->flows);
+	html_addf(nav, "span", "range", "flows %s" EN_DASH "%s of %s", first, last, total);
+}
+
+static void drop(xmlNodePtr node)
+{
+	if (node) {
+		xmlUnlinkNode(node);
+		xmlFreeNode(node);
+	}
+}
+
+/* ---- one page ------------------------------------------------------------ */
+
+/* Page `page` up to its flow rows, as cx->doc; its table body (NULL when
+ * there are no flows) in cx->tbody. */
+static int start_page(struct index_ctx *cx, int64_t page)
+{
+	xmlDocPtr doc = html_page("index.xhtml", cx->err, cx->errlen);
+	if (!doc)
+		return -1;
+	xmlNodePtr summary = html_find(doc, "summary");
+	xmlNodePtr flows = html_find(doc, "flows");
+	xmlNodePtr sub = html_find(doc, "subheading");
+	xmlNodePtr title = html_find(doc, "title");
+	xmlNodePtr h_flows = html_find(doc, "flows-heading");
+	xmlNodePtr script = html_find(doc, "index-script");
+	if (!summary || !flows || !sub || !title || !h_flows || !script) {
+		snprintf(cx->err, cx->errlen,
+		         "template index.xhtml: an element id is missing");
+		xmlFreeDoc(doc);
+		return -1;
+	}
+	char first[32], last[32], total[32];
+	fmt_count(total, sizeof total, cx->flows);
+	page_range(cx, page, first, last, sizeof first);
+
+	if (page == 1) {
+		html_textf(sub, "%s flow%s", total, cx->flows == 1 ? "" : "s");
+		struct capture_counts cc = {0};
+		if (write_charts(cx, summary) != 0 ||
+		    write_captures(cx, summary, &cc) != 0 ||
+		    write_totals(cx, summary, &cc) != 0) {
+			xmlFreeDoc(doc);
+			return -1;
+		}
+	} else {
+		/* A later page: which flows it holds, and the way back to the
+		 * summary; the summary itself only once. */
+		xmlNodeSetContent(title, NULL);
+		html_textf(title, "tcpladder report: flows %s" EN_DASH "%s", first, last);
+		html_textf(sub,
+		           "page %" PRId64 " of %" PRId64 ": flows %s" EN_DASH "%s of %s" MIDDOT,
+		           page, cx->pages, first, last, total);
+		xmlNodePtr a = html_add(sub, "a", "summary-link", "summary and captures");
+		html_set(a, "href", "index.html");
+		drop(summary);
+	}
+	/* The total; which of them this page holds is the pager's to say. */
+	html_add(h_flows, "span", "count", total);
+
+	cx->tbody = NULL;
+	if (cx->flows == 0) {
+		bool everything = cx->sel->n_flow_ids == 0 && cx->sel->n_capture_ids == 0 &&
+		                  !cx->sel->only_notable;
+		html_add(flows, "p", "empty",
+		         everything ? "No flows in this database: no TCP connection was seen."
+		                    : "No flows match this selection.");
+		drop(html_find(doc, "flow-tools"));
+	} else {
+		cx->tbody = write_flow_table(flows);
+	}
+
+	xmlNodePtr top = html_find(doc, "pager-top");
+	xmlNodePtr bottom = html_find(doc, "pager-bottom");
+	if (cx->pages > 1) {
+		if (top)
+			write_pager(cx, top, page);
+		if (bottom)
+			write_pager(cx, bottom, page);
+	} else {
+		drop(top);
+		drop(bottom);
+	}
+
+	const char *js = html_template_text("index.js");
+	if (js && cx->flows > 0)
+		html_text(script, js);
+	else
+		drop(script);
+
+	cx->doc = doc;
+	cx->page = page;
+	cx->rows = 0;
+	return 0;
+}
+
+/* Save cx->doc as its page's file and free it. */
+static int finish_page(struct index_ctx *cx)
+{
+	char name[64], path[4096];
+	index_file_name(name, sizeof name, cx->page);
+	int rc = -1;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", cx->dir, name) >= sizeof path)
+		snprintf(cx->err, cx->errlen, "%s: path too long", cx->dir);
+	else
+		rc = html_save(cx->doc, path, cx->err, cx->errlen);
+	xmlFreeDoc(cx->doc);
+	cx->doc = NULL;
+	cx->tbody = NULL;
+	return rc;
+}
+
+/* ---- the pages ----------------------------------------------------------- */
+
+static int collect_notable(const struct db_flow_info *f, void *user)
+{
+	struct index_ctx *cx = user;
+	if (cx->n_notable == cx->cap_notable) {
+		size_t cap = cx->cap_notable ? cx->cap_notable * 2 : 256;
+		int64_t *v = realloc(cx->notable, cap * sizeof *v);
+		if (!v) {
+			snprintf(cx->err, cx->errlen, "notable flows: out of memory");
+			return 1;
+		}
+		cx->notable = v;
+		cx->cap_notable = cap;
+	}
+	cx->notable[cx->n_notable++] = f->id;
+	return 0;
+}
+
+/* Every flow in one query, in id order: a page is saved as soon as it is
+ * full and the next one begun, so a million flows cost one pass (not an
+ * OFFSET scan per page) and one page in memory. */
+static int stream_flow(const struct db_flow_info *f, void *user)
+{
+	struct index_ctx *cx = user;
+	if (cx->rows == cx->per_page) {
+		/* More flows than counted (the database grew meanwhile): the
+		 * pages written say what they were told. */
+		if (cx->page == cx->pages)
+			return 0;
+		if (finish_page(cx) != 0 || start_page(cx, cx->page + 1) != 0)
+			return 1;
+	}
+	write_flow_row(cx, cx->tbody, f);
+	cx->rows++;
+	return 0;
+}
+
+int report_index_pages(struct db *db, const struct db_selection *sel,
+                       const struct report_options *opt, const char *dir,
+                       char *err, size_t errlen)
+{
+	static const struct db_selection all;
+	struct index_ctx cx = {
+		.db = db,
+		.sel = sel ? sel : &all,
+		.dir = dir,
+		.per_page = opt && opt->flows_per_page > 0 ? opt->flows_per_page
+		                                           : REPORT_DEFAULT_FLOWS_PER_PAGE,
+		.err = err,
+		.errlen = errlen,
+	};
+	if (db_count_flows(db, cx.sel, &cx.flows) != 0) {
+		snprintf(err, errlen, "counting flows: %s", db_error(db));
+		return -1;
+	}
+	cx.pages = cx.flows == 0 ? 1 : (cx.flows + cx.per_page - 1) / cx.per_page;
+
+	/* Which of the flows are notable, by id (db_each_flow's order), so
+	 * that each row can say so without a query of its own. */
+	struct db_selection notable = *cx.sel;
+	notable.only_notable = true;
+	int rc = db_each_flow(db, &notable, -1, 0, collect_notable, &cx);
+	if (rc == -1)
+		snprintf(err, errlen, "notable flows: %s", db_error(db));
+	if (rc == 0)
+		rc = start_page(&cx, 1);
+	if (rc == 0 && cx.flows > 0) {
+		rc = db_each_flow(db, cx.sel, -1, 0, stream_flow, &cx);
+		if (rc == -1 && cx.doc)
+			snprintf(err, errlen, "flows: %s", db_error(db));
+	}
+	if (rc == 0)
+		rc = finish_page(&cx);
+	if (cx.doc)
+		xmlFreeDoc(cx.doc);
+	free(cx.notable);
+	if (rc != 0)
+		return -1;
+
+	/* Pages an earlier, longer report left behind would link to flows
+	 * this one does not hold. */
+	char name[64], path[4096];
+	for (int64_t page = cx.pages + 1;; page++) {
+		index_file_name(name, sizeof name, page);
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		if (unlink(path) != 0)
+			break;
+	}
+	return 0;
+}
