@@ -20,6 +20,8 @@ char *tu_query(const char *db_path, const char *sql)
 	sqlite3 *db;
 	ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL),
 	                 SQLITE_OK);
+	/* A writer may be switching the file to WAL or checkpointing. */
+	sqlite3_busy_timeout(db, 10000);
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
