@@ -15,5 +15,7 @@ int cmd_export(int argc, char **argv);
 extern const char cmd_export_usage[];
 int cmd_run(int argc, char **argv);
 extern const char cmd_run_usage[];
+int cmd_merge(int argc, char **argv);
+extern const char cmd_merge_usage[];
 
 #endif

@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	{"export", cmd_export, cmd_export_usage,
 	 "flows, segments or transitions as CSV"},
 	{"run", cmd_run, cmd_run_usage, "ingest, then report: the one-shot path"},
+	{"merge", cmd_merge, cmd_merge_usage,
+	 "combine shard databases ingested apart into one"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };

@@ -21,6 +21,7 @@ Suite *report_flow_suite(void);
 Suite *report_index_suite(void);
 Suite *report_suite(void);
 Suite *browser_suite(void);
+Suite *merge_suite(void);
 
 
 #endif
