@@ -127,7 +127,8 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &db->conn,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                            SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "%s", db->conn ? sqlite3_errmsg(db->conn)
 		                                     : "cannot open");
