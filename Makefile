@@ -129,7 +129,20 @@ check: deps-test
 
 # Check's summary line is the last line this prints.
 test:
+	@if command -v tshark >/dev/null 2>&1; then $(MAKE) --no-print-directory diff-tshark; else echo "tshark not installed: the tshark differential is not run"; fi
 	cd tests && CK_DEFAULT_TIMEOUT=120 ../$(B)/check_tcpladder
 
 clean:
 	rm -rf $(B) tcpladder demo
+
+# The tshark differential (tests/diff/diff_tshark.c, docs/analysis.md):
+# every capture of examples/ and ../shared/corpus ingested, and each
+# segment's analysis flags and each capture's connections compared with
+# tshark's; fails below 99% agreement or on an unexplained connection
+# count. `make test` runs it when tshark is installed.
+$(B)/diff_tshark: tests/diff/diff_tshark.c $(B)/flags | $(B)
+	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+.PHONY: diff-tshark
+diff-tshark: tcpladder examples $(B)/diff_tshark
+	$(B)/diff_tshark ./tcpladder examples ../shared/corpus

@@ -46,17 +46,78 @@ CREATE TABLE flows (
 	server_isn    INTEGER,
 	client_state  INTEGER NOT NULL REFERENCES tcp_states(id), -- final
 	server_state  INTEGER NOT NULL REFERENCES tcp_states(id),
-	conn_state    TEXT,             -- Zeek conn.log code (analysis issue)
-	history       TEXT,             -- Zeek conn.log history letters
-	handshake_rtt_ns INTEGER,       -- SYN to the ACK of the SYN,ACK
+	-- Zeek's conn.log conn_state, as Zeek's TCP analyzer and
+	-- base/protocols/conn/main.zeek compute it, Zeek's originator being
+	-- the client (src/zeek.c):
+	--   S0     connection attempt seen, no reply
+	--   S1     established, not terminated
+	--   SF     normal establishment and termination (both sides' FINs)
+	--   REJ    connection attempt rejected (RST answering the SYN)
+	--   S2     established, the client's close attempt seen, no reply
+	--   S3     established, the server's close attempt seen, no reply
+	--   RSTO   established, the client aborted (sent a RST)
+	--   RSTR   the server sent a RST
+	--   RSTOS0 the client sent a SYN then a RST; no SYN,ACK seen
+	--   RSTRH  the server sent a SYN,ACK then a RST; no SYN seen
+	--   SH     the client sent a SYN then a FIN; no SYN,ACK seen
+	--   SHR    the server sent a SYN,ACK then a FIN; no SYN seen
+	--   OTH    no SYN seen, just mid-stream traffic
+	conn_state    TEXT CHECK (conn_state IN ('S0', 'S1', 'SF', 'REJ', 'S2',
+	                  'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH')),
+	-- Zeek's conn.log history: one letter per event, upper case from the
+	-- client, lower case from the server:
+	--   s  a SYN without ACK         h  a SYN,ACK
+	--   a  a pure ACK                d  a segment with payload
+	--   f  a FIN                     r  a RST
+	--   t  retransmitted payload     w  a zero window advertised
+	--   g  a content gap (the ACK covers bytes never seen; tcpladder's
+	--      approximation of Zeek's reassembler, docs/analysis.md)
+	--   i  FIN and RST together      q  SYN with FIN or RST
+	--   ^  the client did not send the first segment (Zeek flips roles)
+	-- a, d, i and q appear at most once per side; s, h, f and r again
+	-- only when their sequence number differs from the last one of the
+	-- kind; t, w and g at the 1st, 10th, 100th, ... occurrence. Zeek's c
+	-- (bad checksum) is never recorded: checksums are not verified.
+	history       TEXT,
+	handshake_rtt_ns INTEGER,       -- the client's SYN to its ACK of the SYN,ACK
+	syn_synack_ns INTEGER,          -- the SYN to the SYN,ACK answering it
+	synack_ack_ns INTEGER,          -- that SYN,ACK to the client's ACK of it
 	mid_stream    INTEGER NOT NULL, -- 1: no SYN seen, roles by port rule
 	client_mss    INTEGER,          -- options of each side's SYN; NULL when
 	server_mss    INTEGER,          -- the SYN was not seen or lacked it
 	client_wscale INTEGER,
 	server_wscale INTEGER,
+	win_scaled    INTEGER NOT NULL DEFAULT 0, -- 1: both SYNs carried a window
+	                                -- scale, so later windows are scaled
+	                                -- (RFC 7323 section 2.2)
 	client_sack_ok INTEGER,         -- SACK-permitted: 0/1
 	server_sack_ok INTEGER,
-	analysis      INTEGER NOT NULL DEFAULT 0 -- OR of its segments' bits
+	-- Who closed first: 'client' or 'server' (the first FIN sent from
+	-- ESTABLISHED, an active close in RFC 9293 section 3.6, or else the
+	-- first RST), 'both' (both FINs sent before either was received:
+	-- simultaneous close), 'none' (neither FIN nor RST seen).
+	close_initiator TEXT NOT NULL DEFAULT 'none'
+	              CHECK (close_initiator IN ('client', 'server', 'both', 'none')),
+	client_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- payload of segments
+	server_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- flagged retransmission
+	analysis      INTEGER NOT NULL DEFAULT 0, -- OR of its segments' bits
+	-- How many of its segments carry each analysis flag (analysis_flags).
+	retransmission_count INTEGER NOT NULL DEFAULT 0,
+	fast_retransmission_count INTEGER NOT NULL DEFAULT 0,
+	spurious_retransmission_count INTEGER NOT NULL DEFAULT 0,
+	out_of_order_count INTEGER NOT NULL DEFAULT 0,
+	lost_segment_count INTEGER NOT NULL DEFAULT 0,
+	duplicate_ack_count INTEGER NOT NULL DEFAULT 0,
+	ack_lost_segment_count INTEGER NOT NULL DEFAULT 0,
+	zero_window_count INTEGER NOT NULL DEFAULT 0,
+	zero_window_probe_count INTEGER NOT NULL DEFAULT 0,
+	window_full_count INTEGER NOT NULL DEFAULT 0,
+	window_update_count INTEGER NOT NULL DEFAULT 0,
+	keep_alive_count INTEGER NOT NULL DEFAULT 0,
+	keep_alive_ack_count INTEGER NOT NULL DEFAULT 0,
+	reused_ports_count INTEGER NOT NULL DEFAULT 0,
+	zero_window_probe_ack_count INTEGER NOT NULL DEFAULT 0,
+	unexpected_in_state_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX flows_capture ON flows(capture_id);
 CREATE INDEX flows_client ON flows(client_ip, client_port);
@@ -79,6 +140,8 @@ CREATE TABLE segments (
 	client_state INTEGER NOT NULL,  -- states proven by this segment
 	server_state INTEGER NOT NULL,
 	analysis     INTEGER NOT NULL,  -- bits of analysis_flags
+	dupack_num   INTEGER,           -- a duplicate ACK's number, as Wireshark
+	                                -- counts them (#1, #2, ...); else NULL
 	PRIMARY KEY (flow_id, frame)
 ) WITHOUT ROWID;
 
@@ -130,7 +193,34 @@ INSERT INTO tcp_events VALUES
 	(8, 'send ACK'), (9, 'recv ACK'), (10, 'mid-stream'), (12, 'inferred');
 
 -- Per-segment analysis bits, named as Wireshark's tcp.analysis.* fields
--- less the prefix; the last is tcpladder's own.
+-- less the prefix, each set where tshark 4.0 sets that field (src/analysis.c,
+-- docs/analysis.md); the last is tcpladder's own.
+--   retransmission           repeats sequence space already sent (also set
+--                            with the next two, as tshark does)
+--   fast_retransmission      a retransmission answering 2+ duplicate ACKs
+--                            within 20 ms (RFC 5681 section 3.2)
+--   spurious_retransmission  repeats data already acknowledged
+--   out_of_order             behind the highest sequence sent, within the
+--                            initial RTT (3 ms without a handshake) of it
+--   lost_segment             starts past the highest sequence seen: the
+--                            segment before it was not captured
+--   duplicate_ack            same ACK, sequence and window as its sender's
+--                            previous segment, no data (RFC 5681 section 2);
+--                            segments.dupack_num numbers them
+--   ack_lost_segment         acknowledges data that was not captured
+--   zero_window              advertises a window of 0
+--   zero_window_probe        one byte sent into a zero window
+--                            (RFC 9293 section 3.8.6.1)
+--   window_full              data up to the right edge of the receiver's
+--                            window (only when its scale is known)
+--   window_update            no data, same sequence and ACK, new window
+--   keep_alive               0 or 1 byte at one before the next sequence
+--                            number (RFC 9293 section 3.8.4)
+--   keep_alive_ack           the ACK answering a keep-alive
+--   reused_ports             a SYN that starts a new connection on the
+--                            4-tuple of an earlier one
+--   zero_window_probe_ack    the ACK answering a zero-window probe
+--   unexpected_in_state      a SYN, FIN or RST no RFC 9293 rule covers
 CREATE TABLE analysis_flags (bit INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 INSERT INTO analysis_flags VALUES
 	(1, 'retransmission'), (2, 'fast_retransmission'),
@@ -138,7 +228,8 @@ INSERT INTO analysis_flags VALUES
 	(16, 'lost_segment'), (32, 'duplicate_ack'), (64, 'ack_lost_segment'),
 	(128, 'zero_window'), (256, 'zero_window_probe'), (512, 'window_full'),
 	(1024, 'window_update'), (2048, 'keep_alive'), (4096, 'keep_alive_ack'),
-	(8192, 'reused_ports'), (32768, 'unexpected_in_state');
+	(8192, 'reused_ports'), (16384, 'zero_window_probe_ack'),
+	(32768, 'unexpected_in_state');
 
 -- The queries users run most: a flow's transitions, flows by final state.
 CREATE INDEX flows_final ON flows(client_state, server_state);

@@ -25,7 +25,7 @@ SELECT s.flow_id, s.frame, s.ts_ns,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
 	  WHERE s.analysis & a.bit ORDER BY a.bit) AS analysis_names,
 	CASE WHEN s.from_client THEN 'client' ELSE 'server' END AS sender,
-	o.options
+	o.options, s.dupack_num
 FROM segments s
 JOIN tcp_states cs ON cs.id = s.client_state
 JOIN tcp_states ss ON ss.id = s.server_state
@@ -50,7 +50,16 @@ SELECT f.id, f.capture_id, f.ip_version,
 	f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,
 	f.client_sack_ok, f.server_sack_ok, f.analysis,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
-	  WHERE f.analysis & a.bit ORDER BY a.bit) AS analysis_names
+	  WHERE f.analysis & a.bit ORDER BY a.bit) AS analysis_names,
+	f.syn_synack_ns, f.synack_ack_ns, f.win_scaled, f.close_initiator,
+	f.client_retrans_bytes, f.server_retrans_bytes,
+	f.retransmission_count, f.fast_retransmission_count,
+	f.spurious_retransmission_count, f.out_of_order_count,
+	f.lost_segment_count, f.duplicate_ack_count, f.ack_lost_segment_count,
+	f.zero_window_count, f.zero_window_probe_count, f.window_full_count,
+	f.window_update_count, f.keep_alive_count, f.keep_alive_ack_count,
+	f.reused_ports_count, f.zero_window_probe_ack_count,
+	f.unexpected_in_state_count
 FROM flows f
 JOIN tcp_states cs ON cs.id = f.client_state
 JOIN tcp_states ss ON ss.id = f.server_state;

@@ -32,15 +32,25 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" last_frame, packets, client_packets, server_packets, client_bytes,"
 		" server_bytes, client_isn, server_isn, client_state, server_state,"
 		" handshake_rtt_ns, mid_stream, analysis, client_mss, server_mss,"
-		" client_wscale, server_wscale, client_sack_ok, server_sack_ok)"
+		" client_wscale, server_wscale, client_sack_ok, server_sack_ok,"
+		" conn_state, history, syn_synack_ns, synack_ack_ns, win_scaled,"
+		" close_initiator, client_retrans_bytes, server_retrans_bytes,"
+		" retransmission_count, fast_retransmission_count,"
+		" spurious_retransmission_count, out_of_order_count,"
+		" lost_segment_count, duplicate_ack_count, ack_lost_segment_count,"
+		" zero_window_count, zero_window_probe_count, window_full_count,"
+		" window_update_count, keep_alive_count, keep_alive_ack_count,"
+		" reused_ports_count, zero_window_probe_ack_count,"
+		" unexpected_in_state_count)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-		" ?28, ?29)",
+		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40,"
+		" ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53)",
 	[ST_INSERT_SEGMENT] =
 		"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq,"
 		" ack, rel_seq, rel_ack, len, win, client_state, server_state,"
-		" analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		" ?13, ?14)",
+		" analysis, dupack_num) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_INSERT_TRANSITION] =
 		"INSERT INTO transitions (flow_id, step, seen_frame, endpoint, frame,"
 		" ts_ns, from_state, to_state, event, rel_seq, rel_ack) VALUES (?1, ?2,"
@@ -346,6 +356,19 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 		if (f->sack_ok[side] >= 0)
 			sqlite3_bind_int(st, 28 + side, f->sack_ok[side]);
 	}
+	sqlite3_bind_text(st, 30, zeek_conn_state(&f->zeek), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 31, f->zeek.history, -1, SQLITE_TRANSIENT);
+	if (f->syn_synack_ns >= 0)
+		sqlite3_bind_int64(st, 32, f->syn_synack_ns);
+	if (f->synack_ack_ns >= 0)
+		sqlite3_bind_int64(st, 33, f->synack_ack_ns);
+	sqlite3_bind_int(st, 34, f->wscale[0] >= 0 && f->wscale[1] >= 0);
+	sqlite3_bind_text(st, 35, flow_close_initiator(f), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 36, (int64_t)f->retrans_bytes[TCPST_CLIENT]);
+	sqlite3_bind_int64(st, 37, (int64_t)f->retrans_bytes[TCPST_SERVER]);
+	/* The counts, in bit order (analysis.h) as the columns above. */
+	for (int i = 0; i < AN_BITS; i++)
+		sqlite3_bind_int64(st, 38 + i, (int64_t)f->an_count[i]);
 	return run(db, ST_INSERT_FLOW, "writing flow");
 }
 
@@ -367,6 +390,8 @@ int db_insert_segment(struct db *db, const struct db_segment_row *row)
 	sqlite3_bind_int(st, 12, row->client_state);
 	sqlite3_bind_int(st, 13, row->server_state);
 	sqlite3_bind_int64(st, 14, row->analysis);
+	if (row->dupack_num)
+		sqlite3_bind_int64(st, 15, row->dupack_num);
 	return run(db, ST_INSERT_SEGMENT, "writing segment");
 }
 

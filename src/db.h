@@ -71,6 +71,7 @@ struct db_segment_row {
 	uint32_t len, win;
 	enum tcp_state client_state, server_state;
 	uint32_t analysis;
+	uint32_t dupack_num;    /* Wireshark's duplicate ACK #; 0: NULL */
 };
 int db_insert_segment(struct db *db, const struct db_segment_row *row);
 

@@ -234,11 +234,14 @@ struct flow *flow_table_add(struct flow_table *t, const struct tcp_segment *seg,
 	f->port[!src] = seg->dst_port;
 	f->mid_stream = !syn;
 	f->only_client_syns = true;
-	f->syn_ts_ns = -1;
+	f->syn_ts_ns = f->synack_ts_ns = -1;
+	f->syn_synack_ns = f->synack_ack_ns = -1;
 	f->handshake_rtt_ns = -1;
 	for (int side = 0; side < 2; side++)
 		f->wscale[side] = f->mss[side] = f->sack_ok[side] = -1;
 	tcpst_init(&f->tcp);
+	an_init(&f->an);
+	zeek_init(&f->zeek);
 
 	f->hash = hash_endpoints(t->seed, seg->ip_version, seg->src_addr,
 	                         seg->src_port, seg->dst_addr, seg->dst_port);
@@ -279,17 +282,56 @@ void flow_record(struct flow_table *t, struct flow *f,
 		f->only_client_syns = false;
 	if (from_client && syn && !ack && f->syn_ts_ns < 0)
 		f->syn_ts_ns = ts_ns;
-	/* Handshake RTT as tshark's tcp.analysis.initial_rtt: from the SYN to
-	 * the client's ACK of the server's SYN. */
+	/* The handshake as the capture point sees it: the client's first
+	 * SYN, the first SYN,ACK answering it, and the client's first ACK of
+	 * that SYN,ACK. Their sum is tshark's tcp.analysis.initial_rtt when
+	 * nothing is retransmitted. */
+	if (!from_client && syn && ack && f->synack_ts_ns < 0 && f->syn_ts_ns >= 0 &&
+	    f->has_isn[TCPST_CLIENT] && seg->ack == f->isn[TCPST_CLIENT] + 1) {
+		f->synack_ts_ns = ts_ns;
+		f->syn_synack_ns = ts_ns - f->syn_ts_ns;
+	}
 	if (from_client && !syn && ack && f->handshake_rtt_ns < 0 &&
 	    f->syn_ts_ns >= 0 && f->has_isn[TCPST_SERVER] &&
-	    seg->ack == f->isn[TCPST_SERVER] + 1)
+	    seg->ack == f->isn[TCPST_SERVER] + 1) {
 		f->handshake_rtt_ns = ts_ns - f->syn_ts_ns;
+		if (f->synack_ts_ns >= 0)
+			f->synack_ack_ns = ts_ns - f->synack_ts_ns;
+	}
 
 	/* Move to the back of its list, which may now be the finished one. */
 	list_unlink(list_of(t, f), f);
 	f->in_finished_list = tcpst_is_finished(&f->tcp);
 	list_append(list_of(t, f), f);
+}
+
+void flow_count_analysis(struct flow *f, bool from_client, uint32_t bits,
+                         uint32_t payload_len)
+{
+	f->analysis |= bits;
+	for (int i = 0; i < AN_BITS; i++)
+		if (bits & (1u << i))
+			f->an_count[i]++;
+	if (bits & AN_RETRANSMISSION)
+		f->retrans_bytes[from_client ? TCPST_CLIENT : TCPST_SERVER] += payload_len;
+}
+
+void flow_note_close(struct flow *f, const struct tcpst_result *res)
+{
+	for (int i = 0; i < res->count; i++) {
+		const struct tcpst_change *c = &res->change[i];
+		bool active_fin = c->event == TCPE_SEND_FIN &&
+		                  (c->from == TCPS_ESTABLISHED || c->from == TCPS_SYN_RECEIVED);
+		bool first_rst = c->event == TCPE_SEND_RST && f->closers == 0;
+		if (active_fin || first_rst)
+			f->closers |= (uint8_t)(1u << c->endpoint);
+	}
+}
+
+const char *flow_close_initiator(const struct flow *f)
+{
+	static const char *const names[] = {"none", "client", "server", "both"};
+	return names[f->closers & 3];
 }
 
 void flow_table_remove(struct flow_table *t, struct flow *f)

@@ -18,9 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis.h"
 #include "decode.h"
 #include "seqnum.h"
 #include "tcpstate.h"
+#include "zeek.h"
 
 struct flow {
 	/* Table links: hash chain and activity list. Private to flow.c. */
@@ -48,14 +50,22 @@ struct flow {
 	uint32_t isn[2];
 	bool only_client_syns; /* nothing seen yet but the client's SYNs */
 	int64_t syn_ts_ns;     /* the client's first SYN, -1 if none */
-	int64_t handshake_rtt_ns; /* -1 until the SYN,ACK is acknowledged */
+	int64_t synack_ts_ns;  /* the server's first SYN,ACK of it, -1 if none */
+	int64_t syn_synack_ns; /* SYN to SYN,ACK, -1 until seen */
+	int64_t synack_ack_ns; /* SYN,ACK to the client's ACK of it, -1 */
+	int64_t handshake_rtt_ns; /* SYN to that ACK, -1 until seen */
 	int wscale[2];         /* from each SYN, -1 without the option */
 	int mss[2];            /* from each SYN, -1 without the option */
 	int sack_ok[2];        /* SACK-permitted on each SYN: 0/1, -1 no SYN */
 
 	struct seq_space space[2]; /* each direction's sequence numbers */
 	struct tcpst_conn tcp;
+	struct an_conn an;     /* Wireshark's analysis state, by direction */
+	struct zeek_conn zeek; /* Zeek's endpoint states and history */
 	uint32_t analysis;     /* OR of its segments' analysis bits */
+	uint64_t an_count[AN_BITS]; /* segments with each bit (analysis.h) */
+	uint64_t retrans_bytes[2];  /* payload of retransmissions, by sender */
+	uint8_t closers;       /* who closed first: bit 0 client, 1 server */
 	int64_t transitions;   /* rows written so far: the next step number */
 };
 
@@ -104,6 +114,20 @@ struct flow *flow_table_add(struct flow_table *table,
 void flow_record(struct flow_table *table, struct flow *f,
                  const struct tcp_segment *seg, bool from_client,
                  uint64_t frame, int64_t ts_ns, int64_t now_ns);
+
+/* Account a segment's analysis bits (analysis.h) to f: the per-flow
+ * counts and the bytes retransmitted by its sender. */
+void flow_count_analysis(struct flow *f, bool from_client, uint32_t bits,
+                         uint32_t payload_len);
+
+/* Who closed first: a FIN sent from ESTABLISHED or SYN_RECEIVED (an active
+ * close, RFC 9293 section 3.6), or, before any close, a RST. Call with the
+ * state machine's changes for each segment. */
+void flow_note_close(struct flow *f, const struct tcpst_result *res);
+
+/* "client", "server", "both" (FINs crossed: simultaneous close) or
+ * "none". */
+const char *flow_close_initiator(const struct flow *f);
 
 /* Unlink f from the table; the caller now owns it. */
 void flow_table_remove(struct flow_table *table, struct flow *f);

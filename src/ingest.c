@@ -9,14 +9,10 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "analysis.h"
 #include "seqnum.h"
 #include "tcpstate.h"
-
-/* Which analysis bits ingest sets itself (the rest: analysis issue). */
-enum {
-	ANALYSIS_REUSED_PORTS = 8192,
-	ANALYSIS_UNEXPECTED_IN_STATE = 32768,
-};
+#include "zeek.h"
 
 enum { PROGRESS_EVERY = 1 << 16 };
 
@@ -79,7 +75,7 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		flow_table_remove(run->flows, f);
 		retire(run, f);
 		f = NULL;
-		analysis |= ANALYSIS_REUSED_PORTS;
+		analysis |= AN_REUSED_PORTS;
 	}
 	if (!f) {
 		f = flow_table_add(run->flows, seg, run->next_flow_id, &from_client);
@@ -119,8 +115,14 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	struct tcpst_result res;
 	tcpst_apply(&f->tcp, &ts, &res);
 	if (res.unexpected)
-		analysis |= ANALYSIS_UNEXPECTED_IN_STATE;
-	f->analysis |= analysis;
+		analysis |= AN_UNEXPECTED_IN_STATE;
+	flow_note_close(f, &res);
+
+	/* Wireshark's flags and Zeek's letters see the segment as sent. */
+	uint32_t dupack_num;
+	analysis |= an_segment(&f->an, dir, seg, ts_ns, &dupack_num);
+	zeek_segment(&f->zeek, from_client, seg);
+	flow_count_analysis(f, from_client, analysis, seg->payload_len);
 
 	if (res.refused_now && !run->db_failed &&
 	    db_mark_server_closed(run->db, f->id, frame))
@@ -143,6 +145,7 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		.client_state = f->tcp.ep[TCPST_CLIENT].state,
 		.server_state = f->tcp.ep[TCPST_SERVER].state,
 		.analysis = analysis,
+		.dupack_num = dupack_num,
 	};
 	if (!run->db_failed && db_insert_segment(run->db, &row))
 		db_failure(run);
