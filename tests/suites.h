@@ -23,6 +23,7 @@ Suite *report_suite(void);
 Suite *browser_suite(void);
 Suite *merge_suite(void);
 Suite *query_plan_suite(void);
+Suite *analysis_suite(void);
 
 
 #endif

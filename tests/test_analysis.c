@@ -1,0 +1,540 @@
+/* analysis: Wireshark's segment flags, Zeek's conn_state and history, and
+ * the per-flow facts (handshake timings, counts, retransmitted bytes,
+ * window scaling, who closed first) on small captures written here, each
+ * named after what it shows.
+ *
+ * Each capture is a table of segments with absolute numbers, as tcpdump -S
+ * prints them; write_capture() turns it into a raw-IP pcap (libpcap's
+ * pcap_open_dead and pcap_dump), which is ingested as the command does.
+ * Every flag test also asks tshark, when installed, for the same capture's
+ * tcp.analysis.* fields and requires the same names on every frame: the
+ * expectations written here are tshark's, not ours. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "suites.h"
+#include "testutil.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
+enum { C, S }; /* client 10.1.0.1:40000, server 10.1.0.2:80 */
+
+/* One segment: ms after the capture's start, sender, flags, absolute
+ * numbers, window, payload length, and a SYN's window scale (-1: none). */
+struct pkt {
+	uint32_t ms;
+	int from;
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t win, len;
+	int wscale;
+};
+
+#define CI 1000u /* client ISN */
+#define SI 5000u /* server ISN */
+/* The handshake most captures start with: the first RTT is 20 ms. */
+#define HANDSHAKE                                              \
+	{0, C, SYN, CI, 0, 8000, 0, -1},                       \
+	{10, S, SYN | ACK, SI, CI + 1, 8000, 0, -1},           \
+	{20, C, ACK, CI + 1, SI + 1, 8000, 0, -1}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+/* Raw IPv4 + TCP; checksums are left zero (neither tool checks them). */
+static void write_capture(const char *path, const struct pkt *p, size_t n)
+{
+	pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
+	ck_assert_ptr_nonnull(dead);
+	pcap_dumper_t *d = pcap_dump_open(dead, path);
+	ck_assert_msg(d != NULL, "%s: %s", path, pcap_geterr(dead));
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b[2048] = {0};
+		uint8_t *ip = b, *tcp = b + 20;
+		size_t optlen = p[i].wscale >= 0 ? 4 : 0; /* NOP + WS */
+		size_t total = 20 + 20 + optlen + p[i].len;
+		ip[0] = 0x45;
+		put16(ip + 2, (uint16_t)total);
+		ip[8] = 64;
+		ip[9] = 6;
+		put32(ip + 12, p[i].from == C ? 0x0a010001u : 0x0a010002u);
+		put32(ip + 16, p[i].from == C ? 0x0a010002u : 0x0a010001u);
+		put16(tcp, p[i].from == C ? 40000 : 80);
+		put16(tcp + 2, p[i].from == C ? 80 : 40000);
+		put32(tcp + 4, p[i].seq);
+		put32(tcp + 8, p[i].ack);
+		tcp[12] = (uint8_t)(((20 + optlen) / 4) << 4);
+		tcp[13] = p[i].flags;
+		put16(tcp + 14, p[i].win);
+		if (optlen) {
+			tcp[20] = 1; /* NOP */
+			tcp[21] = 3;
+			tcp[22] = 3;
+			tcp[23] = (uint8_t)p[i].wscale;
+		}
+		struct pcap_pkthdr h = {
+			.ts = {.tv_sec = 1700000000 + p[i].ms / 1000,
+			       .tv_usec = (p[i].ms % 1000) * 1000},
+			.caplen = (bpf_u_int32)total,
+			.len = (bpf_u_int32)total,
+		};
+		pcap_dump((u_char *)d, &h, b);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+}
+
+/* Write the table to a scratch capture and ingest it: *pcap and *db name
+ * them. */
+static void ingest_table(const struct pkt *p, size_t n, char pcap[128], char db[128])
+{
+	char dir[64];
+	tu_scratch_dir(dir);
+	snprintf(pcap, 128, "%s/t.pcap", dir);
+	snprintf(db, 128, "%s/t.db", dir);
+	write_capture(pcap, p, n);
+	struct ingest_result r;
+	tu_ingest(db, pcap, NULL, &r);
+	ck_assert_msg(r.outcome == INGEST_OK, "%s", r.error);
+}
+
+/* Our flags, frame by frame: "frame names" lines for flagged frames. */
+static char *our_flags(const char *db)
+{
+	return tu_query(db, "SELECT frame || ' ' || analysis_names FROM segments_view"
+	                    " WHERE analysis != 0 ORDER BY frame");
+}
+
+/* tshark's, in the same form and the same name order (our bit order),
+ * less tcpladder's own unexpected_in_state. */
+static char *tshark_flags(const char *pcap)
+{
+	char cmd[4096];
+	int len = snprintf(cmd, sizeof cmd, "tshark -n -r '%s' -T fields -E separator=/t"
+	                   " -e frame.number", pcap);
+	for (uint32_t bit = 1; bit < AN_UNEXPECTED_IN_STATE; bit <<= 1)
+		len += snprintf(cmd + len, sizeof cmd - (size_t)len,
+		                " -e tcp.analysis.%s", an_bit_name(bit));
+	snprintf(cmd + len, sizeof cmd - (size_t)len, " 2>/dev/null");
+	FILE *in = popen(cmd, "r");
+	ck_assert_ptr_nonnull(in);
+	size_t cap = 4096, used = 0;
+	char *out = calloc(1, cap), line[2048];
+	while (fgets(line, sizeof line, in)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *field = line, names[512] = "";
+		char *tab = strchr(field, '\t');
+		long frame = atol(field);
+		for (uint32_t bit = 1; tab && bit < AN_UNEXPECTED_IN_STATE; bit <<= 1) {
+			field = tab + 1;
+			tab = strchr(field, '\t');
+			size_t flen = tab ? (size_t)(tab - field) : strlen(field);
+			if (flen)
+				snprintf(names + strlen(names), sizeof names - strlen(names),
+				         "%s%s", names[0] ? "," : "", an_bit_name(bit));
+		}
+		if (!names[0])
+			continue;
+		if (used + strlen(names) + 32 > cap)
+			out = realloc(out, cap *= 2);
+		used += (size_t)sprintf(out + used, "%ld %s\n", frame, names);
+	}
+	pclose(in);
+	return out;
+}
+
+/* The frames' flags are `want`, and tshark (when installed) says so too. */
+static void assert_flags(const char *pcap, const char *db, const char *want)
+{
+	char *ours = our_flags(db);
+	ck_assert_str_eq(ours, want);
+	free(ours);
+	if (!tu_have("tshark"))
+		return;
+	char *theirs = tshark_flags(pcap);
+	ck_assert_msg(strcmp(theirs, want) == 0, "tshark says:\n%s", theirs);
+	free(theirs);
+}
+
+#define FLAGS_TEST(name, table, want)                          \
+	START_TEST(name)                                       \
+	{                                                      \
+		char pcap[128], db[128];                       \
+		ingest_table(table, ARRAY_LEN(table), pcap, db); \
+		assert_flags(pcap, db, want);                  \
+	}                                                      \
+	END_TEST
+
+/* ---- Wireshark's flags ------------------------------------------------ */
+
+/* Data sent again 200 ms later, long after the 20 ms first RTT: an
+ * ordinary (timeout) retransmission. */
+static const struct pkt retransmission[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{230, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{240, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+};
+FLAGS_TEST(retransmission_after_timeout, retransmission, "5 retransmission\n")
+
+/* A segment not captured (1101), two duplicate ACKs asking for it, and
+ * its resending 3 ms later: a fast retransmission (RFC 5681 section 3.2),
+ * which tshark also calls a retransmission. */
+static const struct pkt fast[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{31, C, PSH | ACK, CI + 201, SI + 1, 8000, 100, -1},
+	{32, C, PSH | ACK, CI + 301, SI + 1, 8000, 100, -1},
+	{40, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+	{41, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+	{42, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+	{45, C, PSH | ACK, CI + 101, SI + 1, 8000, 100, -1},
+	{50, S, ACK, SI + 1, CI + 401, 8000, 0, -1},
+};
+FLAGS_TEST(fast_retransmission_after_two_duplicate_acks, fast,
+           "5 lost_segment\n"
+           "8 duplicate_ack\n"
+           "9 duplicate_ack\n"
+           "10 retransmission,fast_retransmission\n")
+
+START_TEST(duplicate_acks_are_numbered)
+{
+	char pcap[128], db[128];
+	ingest_table(fast, ARRAY_LEN(fast), pcap, db);
+	char *nums = tu_query(db, "SELECT frame, dupack_num FROM segments_view"
+	                          " WHERE dupack_num IS NOT NULL ORDER BY frame");
+	ck_assert_str_eq(nums, "8|1\n9|2\n");
+	free(nums);
+	char *counts = tu_query(db, "SELECT retransmission_count, fast_retransmission_count,"
+	                            " duplicate_ack_count, lost_segment_count,"
+	                            " client_retrans_bytes, server_retrans_bytes,"
+	                            " analysis_names FROM flows_view");
+	ck_assert_str_eq(counts, "1|1|2|1|100|0|retransmission,fast_retransmission,"
+	                         "lost_segment,duplicate_ack\n");
+	free(counts);
+}
+END_TEST
+
+/* Data sent again after it was acknowledged: spurious. */
+static const struct pkt spurious[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{40, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+	{300, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+};
+FLAGS_TEST(spurious_retransmission_of_acknowledged_data, spurious,
+           "6 retransmission,spurious_retransmission\n")
+
+/* 1101 arrives before 1001 (the segment before it not yet captured), 2 ms
+ * apart, within the 20 ms first RTT: out of order. */
+static const struct pkt out_of_order[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 101, SI + 1, 8000, 100, -1},
+	{32, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{40, S, ACK, SI + 1, CI + 201, 8000, 0, -1},
+};
+FLAGS_TEST(out_of_order_within_the_first_rtt, out_of_order,
+           "4 lost_segment\n"
+           "5 out_of_order\n")
+
+/* The server acknowledges 1201 when only up to 1101 was captured. */
+static const struct pkt ack_lost[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{40, S, ACK, SI + 1, CI + 201, 8000, 0, -1},
+};
+FLAGS_TEST(ack_of_a_segment_never_captured, ack_lost, "5 ack_lost_segment\n")
+
+/* The server's window closes; the client probes with one byte; the
+ * server answers with the window still shut; then opens it. */
+static const struct pkt zero_window[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{40, S, ACK, SI + 1, CI + 101, 0, 0, -1},
+	{240, C, ACK, CI + 101, SI + 1, 8000, 1, -1},
+	{250, S, ACK, SI + 1, CI + 101, 0, 0, -1},
+	{450, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+};
+FLAGS_TEST(zero_window_probe_and_window_update, zero_window,
+           "5 zero_window\n"
+           "6 zero_window_probe\n"
+           "7 zero_window,zero_window_probe_ack\n"
+           "8 window_update\n")
+
+/* A minute idle, then a keep-alive at one before the next sequence number
+ * (RFC 9293 section 3.8.4), and its answer. */
+static const struct pkt keep_alive[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{40, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+	{60040, C, ACK, CI + 100, SI + 1, 8000, 0, -1},
+	{60050, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+};
+FLAGS_TEST(keep_alive_and_its_ack, keep_alive, "6 keep_alive\n7 keep_alive_ack\n")
+
+/* The server offers 1000 bytes of window (no scaling agreed); the client
+ * sends exactly that much. */
+static const struct pkt window_full[] = {
+	{0, C, SYN, CI, 0, 8000, 0, -1},
+	{10, S, SYN | ACK, SI, CI + 1, 1000, 0, -1},
+	{20, C, ACK, CI + 1, SI + 1, 8000, 0, -1},
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 1000, -1},
+	{40, S, ACK, SI + 1, CI + 1001, 1000, 0, -1},
+};
+FLAGS_TEST(data_up_to_the_window_edge, window_full, "4 window_full\n")
+
+/* A connection closed, then a SYN with a new ISN on the same ports: a new
+ * connection; its server answers twice with different ISNs. */
+static const struct pkt reuse[] = {
+	HANDSHAKE,
+	{30, C, FIN | ACK, CI + 1, SI + 1, 8000, 0, -1},
+	{40, S, FIN | ACK, SI + 1, CI + 2, 8000, 0, -1},
+	{50, C, ACK, CI + 2, SI + 2, 8000, 0, -1},
+	{1000, C, SYN, 9000, 0, 8000, 0, -1},
+	{1010, S, SYN | ACK, 7000, 9001, 8000, 0, -1},
+	{1020, S, SYN | ACK, 7777, 9001, 8000, 0, -1},
+};
+FLAGS_TEST(reused_ports_on_a_new_syn_and_a_new_syn_ack, reuse,
+           "7 reused_ports\n"
+           "9 lost_segment,reused_ports\n")
+
+/* ---- Zeek's conn_state and history ------------------------------------ */
+
+struct zeek_case {
+	const char *name;
+	const struct pkt *p;
+	size_t n;
+	const char *conn_state, *history;
+};
+
+#define DATA_BOTH_WAYS                                          \
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1},       \
+	{40, S, ACK, SI + 1, CI + 11, 8000, 0, -1},             \
+	{50, S, PSH | ACK, SI + 1, CI + 11, 8000, 20, -1}
+
+static const struct pkt z_s0[] = {{0, C, SYN, CI, 0, 8000, 0, -1}};
+static const struct pkt z_s1[] = {HANDSHAKE, DATA_BOTH_WAYS};
+static const struct pkt z_sf[] = {
+	HANDSHAKE, DATA_BOTH_WAYS,
+	{60, C, ACK, CI + 11, SI + 21, 8000, 0, -1},
+	{70, C, FIN | ACK, CI + 11, SI + 21, 8000, 0, -1},
+	{80, S, FIN | ACK, SI + 21, CI + 12, 8000, 0, -1},
+	{90, C, ACK, CI + 12, SI + 22, 8000, 0, -1},
+};
+static const struct pkt z_rej[] = {
+	{0, C, SYN, CI, 0, 8000, 0, -1},
+	{1, S, RST | ACK, 0, CI + 1, 0, 0, -1},
+};
+static const struct pkt z_s2[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1},
+	{40, S, ACK, SI + 1, CI + 11, 8000, 0, -1},
+	{50, C, FIN | ACK, CI + 11, SI + 1, 8000, 0, -1},
+};
+static const struct pkt z_s3[] = {HANDSHAKE, {30, S, FIN | ACK, SI + 1, CI + 1, 8000, 0, -1}};
+static const struct pkt z_rsto[] = {HANDSHAKE, {30, C, RST, CI + 1, 0, 0, 0, -1}};
+static const struct pkt z_rstr[] = {HANDSHAKE, {30, S, RST, SI + 1, 0, 0, 0, -1}};
+static const struct pkt z_rstos0[] = {
+	{0, C, SYN, CI, 0, 8000, 0, -1},
+	{3000, C, RST, CI + 1, 0, 0, 0, -1},
+};
+static const struct pkt z_rstrh[] = {
+	{0, S, SYN | ACK, SI, CI + 1, 8000, 0, -1},
+	{10, S, RST, SI + 1, 0, 0, 0, -1},
+};
+static const struct pkt z_sh[] = {
+	{0, C, SYN, CI, 0, 8000, 0, -1},
+	{10, C, FIN, CI + 1, 0, 8000, 0, -1},
+};
+static const struct pkt z_shr[] = {
+	{0, S, SYN | ACK, SI, CI + 1, 8000, 0, -1},
+	{10, S, FIN | ACK, SI + 1, CI + 1, 8000, 0, -1},
+};
+static const struct pkt z_oth[] = {
+	{0, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1},
+	{10, S, ACK, SI + 1, CI + 11, 8000, 0, -1},
+};
+/* Letters beyond the handshake's: a retransmission (t), a zero window
+ * ten times (w at the 1st and the 10th), FIN+RST (i). */
+static const struct pkt z_letters[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1},
+	{300, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1},
+	{310, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{320, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{330, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{340, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{350, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{360, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{370, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{380, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{390, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{400, S, ACK, SI + 1, CI + 11, 0, 0, -1},
+	{410, C, FIN | RST | ACK, CI + 11, SI + 1, 8000, 0, -1},
+};
+/* A SYN with FIN (q), and a content gap: the server acknowledges data
+ * never seen (g, the client's data: upper case). */
+static const struct pkt z_syn_fin[] = {{0, C, SYN | FIN, CI, 0, 8000, 0, -1}};
+
+static const struct zeek_case zeek_cases[] = {
+	{"S0", z_s0, ARRAY_LEN(z_s0), "S0", "S"},
+	{"S1", z_s1, ARRAY_LEN(z_s1), "S1", "ShADad"},
+	{"SF", z_sf, ARRAY_LEN(z_sf), "SF", "ShADadFf"},
+	{"REJ", z_rej, ARRAY_LEN(z_rej), "REJ", "Sr"},
+	{"S2", z_s2, ARRAY_LEN(z_s2), "S2", "ShADaF"},
+	{"S3", z_s3, ARRAY_LEN(z_s3), "S3", "ShAf"},
+	{"RSTO", z_rsto, ARRAY_LEN(z_rsto), "RSTO", "ShAR"},
+	{"RSTR", z_rstr, ARRAY_LEN(z_rstr), "RSTR", "ShAr"},
+	{"RSTOS0", z_rstos0, ARRAY_LEN(z_rstos0), "RSTOS0", "SR"},
+	{"RSTRH", z_rstrh, ARRAY_LEN(z_rstrh), "RSTRH", "^hr"},
+	{"SH", z_sh, ARRAY_LEN(z_sh), "SH", "SF"},
+	{"SHR", z_shr, ARRAY_LEN(z_shr), "SHR", "^hf"},
+	{"OTH", z_oth, ARRAY_LEN(z_oth), "OTH", "Da"},
+	{"letters t w i", z_letters, ARRAY_LEN(z_letters), "RSTO", "ShADTawwI"},
+	{"letter q", z_syn_fin, ARRAY_LEN(z_syn_fin), "SH", "Q"},
+	{"letter g", ack_lost, ARRAY_LEN(ack_lost), "S1", "ShADaG"},
+};
+
+START_TEST(zeek_conn_state_and_history)
+{
+	const struct zeek_case *z = &zeek_cases[_i];
+	char pcap[128], db[128];
+	ingest_table(z->p, z->n, pcap, db);
+	char *got = tu_query(db, "SELECT conn_state, history FROM flows");
+	char want[128];
+	snprintf(want, sizeof want, "%s|%s\n", z->conn_state, z->history);
+	ck_assert_msg(strcmp(got, want) == 0, "%s: got %s, want %s", z->name, got, want);
+	free(got);
+}
+END_TEST
+
+/* ---- per-flow facts ---------------------------------------------------- */
+
+START_TEST(handshake_timings_as_the_capture_point_sees_them)
+{
+	char pcap[128], db[128];
+	ingest_table(z_sf, ARRAY_LEN(z_sf), pcap, db);
+	char *got = tu_query(db, "SELECT syn_synack_ns, synack_ack_ns, handshake_rtt_ns,"
+	                         " duration_ns, client_bytes, server_bytes FROM flows_view");
+	ck_assert_str_eq(got, "10000000|10000000|20000000|90000000|10|20\n");
+	free(got);
+}
+END_TEST
+
+START_TEST(close_initiator_client_server_both_none)
+{
+	static const struct pkt both[] = {
+		HANDSHAKE,
+		{30, C, FIN | ACK, CI + 1, SI + 1, 8000, 0, -1},
+		{31, S, FIN | ACK, SI + 1, CI + 1, 8000, 0, -1},
+		{40, C, ACK, CI + 2, SI + 2, 8000, 0, -1},
+		{41, S, ACK, SI + 2, CI + 2, 8000, 0, -1},
+	};
+	static const struct pkt server_rst[] = {HANDSHAKE, {30, S, RST, SI + 1, 0, 0, 0, -1}};
+	static const struct {
+		const struct pkt *p;
+		size_t n;
+		const char *want;
+	} cases[] = {
+		{z_sf, ARRAY_LEN(z_sf), "client\n"},
+		{z_s3, ARRAY_LEN(z_s3), "server\n"},
+		{server_rst, ARRAY_LEN(server_rst), "server\n"},
+		{both, ARRAY_LEN(both), "both\n"},
+		{z_s1, ARRAY_LEN(z_s1), "none\n"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char pcap[128], db[128];
+		ingest_table(cases[i].p, cases[i].n, pcap, db);
+		char *got = tu_query(db, "SELECT close_initiator FROM flows");
+		ck_assert_msg(strcmp(got, cases[i].want) == 0, "case %zu: %s", i, got);
+		free(got);
+	}
+}
+END_TEST
+
+/* Both SYNs carry a window scale: windows are scaled; only one: not. */
+START_TEST(window_scaling_needs_both_syns)
+{
+	static const struct pkt scaled[] = {
+		{0, C, SYN, CI, 0, 8000, 0, 7},
+		{10, S, SYN | ACK, SI, CI + 1, 8000, 0, 8},
+		{20, C, ACK, CI + 1, SI + 1, 100, 0, -1},
+	};
+	static const struct pkt one_side[] = {
+		{0, C, SYN, CI, 0, 8000, 0, 7},
+		{10, S, SYN | ACK, SI, CI + 1, 8000, 0, -1},
+		{20, C, ACK, CI + 1, SI + 1, 100, 0, -1},
+	};
+	char pcap[128], db[128];
+	ingest_table(scaled, ARRAY_LEN(scaled), pcap, db);
+	char *got = tu_query(db, "SELECT win_scaled, client_wscale, server_wscale FROM flows");
+	ck_assert_str_eq(got, "1|7|8\n");
+	free(got);
+	ingest_table(one_side, ARRAY_LEN(one_side), pcap, db);
+	got = tu_query(db, "SELECT win_scaled, client_wscale, IFNULL(server_wscale, 'none')"
+	                   " FROM flows");
+	ck_assert_str_eq(got, "0|7|none\n");
+	free(got);
+}
+END_TEST
+
+/* The pure function: a fresh state flags nothing on a first SYN, and a
+ * repeated ISN is a retransmission whatever the time. */
+START_TEST(an_segment_is_pure_state_in_flags_out)
+{
+	struct an_conn c;
+	an_init(&c);
+	struct tcp_segment syn = {.seq = CI, .flags = SYN, .win = 8000};
+	uint32_t num;
+	ck_assert_uint_eq(an_segment(&c, 0, &syn, 1000, &num), 0);
+	ck_assert_uint_eq(num, 0);
+	ck_assert_uint_eq(an_segment(&c, 0, &syn, 1000 + 3000000000LL, &num),
+	                  AN_RETRANSMISSION);
+	ck_assert_str_eq(an_bit_name(AN_KEEP_ALIVE_ACK), "keep_alive_ack");
+	ck_assert_ptr_null(an_bit_name(3));
+}
+END_TEST
+
+Suite *analysis_suite(void)
+{
+	Suite *s = suite_create("analysis");
+	TCase *tc = tcase_create("wireshark_flags");
+	tcase_add_test(tc, retransmission_after_timeout);
+	tcase_add_test(tc, fast_retransmission_after_two_duplicate_acks);
+	tcase_add_test(tc, duplicate_acks_are_numbered);
+	tcase_add_test(tc, spurious_retransmission_of_acknowledged_data);
+	tcase_add_test(tc, out_of_order_within_the_first_rtt);
+	tcase_add_test(tc, ack_of_a_segment_never_captured);
+	tcase_add_test(tc, zero_window_probe_and_window_update);
+	tcase_add_test(tc, keep_alive_and_its_ack);
+	tcase_add_test(tc, data_up_to_the_window_edge);
+	tcase_add_test(tc, reused_ports_on_a_new_syn_and_a_new_syn_ack);
+	tcase_add_test(tc, an_segment_is_pure_state_in_flags_out);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("zeek");
+	tcase_add_loop_test(tc, zeek_conn_state_and_history, 0, (int)ARRAY_LEN(zeek_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flow_facts");
+	tcase_add_test(tc, handshake_timings_as_the_capture_point_sees_them);
+	tcase_add_test(tc, close_initiator_client_server_both_none);
+	tcase_add_test(tc, window_scaling_needs_both_syns);
+	suite_add_tcase(s, tc);
+	return s;
+}
