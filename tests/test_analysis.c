@@ -313,6 +313,46 @@ FLAGS_TEST(reused_ports_on_a_new_syn_and_a_new_syn_ack, reuse,
            "7 reused_ports\n"
            "9 lost_segment,reused_ports\n")
 
+/* tshark's tcp.stream count of a capture, or -1 without tshark. */
+static int tshark_streams(const char *pcap)
+{
+	if (!tu_have("tshark"))
+		return -1;
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "tshark -n -r '%s' -T fields -e tcp.stream 2>/dev/null"
+	         " | sort -u | wc -l", pcap);
+	FILE *in = popen(cmd, "r");
+	ck_assert_ptr_nonnull(in);
+	int n = -1;
+	ck_assert_int_eq(fscanf(in, "%d", &n), 1);
+	pclose(in);
+	return n;
+}
+
+/* A SYN with a new ISN while the connection is open and answered: not a
+ * new connection (DESIGN.md; RFC 9293 section 3.10.7.4 answers it with an
+ * ACK), where tshark starts a new stream: docs/analysis.md's "new-ISN
+ * split". */
+static const struct pkt new_isn_open[] = {
+	HANDSHAKE,
+	{30, C, PSH | ACK, CI + 1, SI + 1, 8000, 100, -1},
+	{40, C, SYN, 9000, 0, 8000, 0, -1},
+	{50, S, ACK, SI + 1, CI + 101, 8000, 0, -1},
+};
+
+START_TEST(new_isn_syn_in_an_open_connection)
+{
+	char pcap[128], db[128];
+	ingest_table(new_isn_open, ARRAY_LEN(new_isn_open), pcap, db);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM flows"), 1);
+	char *flags = our_flags(db);
+	ck_assert_str_eq(flags, "5 lost_segment,unexpected_in_state\n");
+	free(flags);
+	int streams = tshark_streams(pcap);
+	ck_assert(streams == -1 || streams == 2);
+}
+END_TEST
+
 /* ---- Zeek's conn_state and history ------------------------------------ */
 
 struct zeek_case {
@@ -525,6 +565,7 @@ Suite *analysis_suite(void)
 	tcase_add_test(tc, data_up_to_the_window_edge);
 	tcase_add_test(tc, reused_ports_on_a_new_syn_and_a_new_syn_ack);
 	tcase_add_test(tc, an_segment_is_pure_state_in_flags_out);
+	tcase_add_test(tc, new_isn_syn_in_an_open_connection);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("zeek");
