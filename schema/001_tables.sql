@@ -62,8 +62,7 @@ CREATE TABLE flows (
 	--   SH     the client sent a SYN then a FIN; no SYN,ACK seen
 	--   SHR    the server sent a SYN,ACK then a FIN; no SYN seen
 	--   OTH    no SYN seen, just mid-stream traffic
-	conn_state    TEXT CHECK (conn_state IN ('S0', 'S1', 'SF', 'REJ', 'S2',
-	                  'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH')),
+	conn_state    TEXT,
 	-- Zeek's conn.log history: one letter per event, upper case from the
 	-- client, lower case from the server:
 	--   s  a SYN without ACK         h  a SYN,ACK
@@ -96,8 +95,7 @@ CREATE TABLE flows (
 	-- ESTABLISHED, an active close in RFC 9293 section 3.6, or else the
 	-- first RST), 'both' (both FINs sent before either was received:
 	-- simultaneous close), 'none' (neither FIN nor RST seen).
-	close_initiator TEXT NOT NULL DEFAULT 'none'
-	              CHECK (close_initiator IN ('client', 'server', 'both', 'none')),
+	close_initiator TEXT NOT NULL DEFAULT 'none',
 	client_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- payload of segments
 	server_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- flagged retransmission
 	analysis      INTEGER NOT NULL DEFAULT 0, -- OR of its segments' bits
