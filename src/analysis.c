@@ -88,7 +88,7 @@ uint32_t an_segment(struct an_conn *c, int dir, const struct tcp_segment *seg,
 
 	/* What Wireshark does on a SYN before the analysis. A SYN with the
 	 * ISN already known is a retransmission that may follow a RST sent
-	 * with the peer's ACK as its number (RFC 9293 section 3.10.7.1), so
+	 * with the peer's ACK as its number (RFC 9293 section 3.10.7.3), so
 	 * the direction's end goes back to what was sent contiguously
 	 * (Wireshark issue 17616). A SYN with a new ISN starts a new
 	 * connection: the caller's flow table decides that. A SYN,ACK with a
@@ -178,8 +178,6 @@ acks_checked:
 	uint32_t end = seq + len;
 	if (fl & (TCP_SYN | TCP_FIN))
 		end += 1;
-	if (!fwd->nextseq || seq_gt(end, fwd->nextseq + ((fl & (TCP_SYN | TCP_FIN)) ? 1 : 0)))
-		fwd->lastacklen = len;
 	/* A probe's byte is not taken as sent until it is acknowledged. */
 	bool probe = bits & AN_ZERO_WINDOW_PROBE;
 	if ((!fwd->nextseq || seq_gt(end, fwd->nextseq)) && !probe) {

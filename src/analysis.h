@@ -63,7 +63,6 @@ struct an_dir {
 	bool is_first_ack;        /* its SYN was its last word: window unscaled */
 	uint32_t dupacknum;       /* duplicate ACKs in a row; see AN_ACK_SEEN_GAP */
 	uint32_t lastsegmentflags; /* the flags of its last segment */
-	uint32_t lastacklen;      /* length of the segment that moved nextseq */
 };
 
 /* dupacknum's "an ACK of unseen data was reported" mark. Wireshark stores
