@@ -49,16 +49,17 @@ START_TEST(selection_by_flow_capture_and_notable)
 	ids[0] = '\0';
 	ck_assert_int_eq(db_each_flow(db, &by_capture, -1, 0, collect_flow_id, ids), 0);
 	ck_assert_str_eq(ids, "3,4,5,6,");
-	/* Notable: port-reuse's second connection (4: reused ports, ended by a
-	 * RST), its unanswered SYNs (5, 6: SYN_SENT / LISTEN; 6 reused ports),
-	 * the refusal (7) and the abort (8). */
+	/* Notable: port-reuse's first connection (3: its SYN retransmitted),
+	 * its second (4: reused ports, ended by a RST), its unanswered SYNs
+	 * (5, 6: SYN_SENT / LISTEN; 6 reused ports), the refusal (7) and the
+	 * abort (8). */
 	struct db_selection notable = {.only_notable = true};
 	ids[0] = '\0';
 	ck_assert_int_eq(db_each_flow(db, &notable, -1, 0, collect_flow_id, ids), 0);
-	ck_assert_str_eq(ids, "4,5,6,7,8,");
+	ck_assert_str_eq(ids, "3,4,5,6,7,8,");
 	int64_t count;
 	ck_assert_int_eq(db_count_flows(db, &notable, &count), 0);
-	ck_assert_int_eq(count, 5);
+	ck_assert_int_eq(count, 6);
 	ids[0] = '\0';
 	ck_assert_int_eq(db_each_flow(db, NULL, 3, 4, collect_flow_id, ids), 0);
 	ck_assert_str_eq(ids, "5,6,7,");
@@ -77,7 +78,7 @@ static int seed_flow(const struct db_flow_info *f, void *user)
 	ck_assert(f->has_rtt);
 	ck_assert_int_eq(f->handshake_rtt_ns, 255000);
 	ck_assert_int_eq(f->client_wscale, 5);
-	ck_assert_ptr_null(f->conn_state);
+	ck_assert_str_eq(f->conn_state, "SF");
 	ck_assert_str_eq(f->analysis_names, "");
 	ck_assert(!f->reset);
 	ck_assert(strstr(f->capture_path, "seed.pcap") != NULL);
@@ -172,14 +173,14 @@ START_TEST(totals_and_groups)
 	ck_assert_int_eq(t.captures, 8);
 	ck_assert_int_eq(t.flows, 11);
 	ck_assert_int_eq(t.segments, 80);
-	ck_assert_int_eq(t.notable_flows, 5);
+	ck_assert_int_eq(t.notable_flows, 6);
 	char out[1024] = "";
 	ck_assert_int_eq(db_each_group(db, NULL, DB_GROUP_FINAL_STATES, collect_group, out), 0);
 	ck_assert_str_eq(out, "TIME_WAIT / CLOSED=4;CLOSED / CLOSED=3;SYN_SENT / LISTEN=2;"
 	                      "CLOSED / TIME_WAIT=1;TIME_WAIT / TIME_WAIT=1;");
 	out[0] = '\0';
 	ck_assert_int_eq(db_each_group(db, NULL, DB_GROUP_ANALYSIS, collect_group, out), 0);
-	ck_assert_str_eq(out, "reused_ports=2;");
+	ck_assert_str_eq(out, "reused_ports=2;retransmission=1;");
 	db_close(db);
 }
 END_TEST
