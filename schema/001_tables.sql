@@ -140,6 +140,8 @@ CREATE TABLE segments (
 	analysis     INTEGER NOT NULL,  -- bits of analysis_flags
 	dupack_num   INTEGER,           -- a duplicate ACK's number, as Wireshark
 	                                -- counts them (#1, #2, ...); else NULL
+	changes      INTEGER,           -- the state changes this segment proves,
+	                                -- packed; read them in transitions
 	PRIMARY KEY (flow_id, frame)
 ) WITHOUT ROWID;
 
@@ -154,24 +156,27 @@ CREATE TABLE segment_options (
 	PRIMARY KEY (flow_id, frame)
 ) WITHOUT ROWID;
 
--- One row per state change of one endpoint. frame caused it, seen_frame
--- proves it (they differ for a received SYN or FIN). step orders a flow's
--- changes as the capture proves them (one segment can prove several, even
--- of one endpoint: a mid-stream FIN is UNKNOWN -> ESTABLISHED -> FIN_WAIT_1).
--- endpoint 0 client, 1 server.
-CREATE TABLE transitions (
+-- State changes are stored with the segment that proves them: most
+-- segments prove none, a handshake or close segment one or two, and a
+-- separate row per change would double what ingest writes. segments.changes
+-- packs up to two changes, 32 bits each (the first in the low half):
+--   bit 0      endpoint (0 client, 1 server)
+--   bits 1-4   from_state      bits 5-8  to_state      bits 9-12  event
+--   bits 13-31 how many frames before this one the change was caused
+--              (0: by this segment; more for a received SYN or FIN)
+-- A change that does not fit (a third in one segment, or a cause further
+-- back than 2^19 frames) is a row of transitions_extra instead. The view
+-- transitions below unpacks both into one row per change.
+CREATE TABLE transitions_extra (
 	flow_id    INTEGER NOT NULL,
-	step       INTEGER NOT NULL,
 	seen_frame INTEGER NOT NULL,
+	slot       INTEGER NOT NULL,   -- 2, 3, ...: after the packed ones
 	endpoint   INTEGER NOT NULL,
 	frame      INTEGER NOT NULL,
-	ts_ns      INTEGER NOT NULL,   -- time of seen_frame
 	from_state INTEGER NOT NULL,
 	to_state   INTEGER NOT NULL,
-	event      INTEGER NOT NULL REFERENCES tcp_events(id),
-	rel_seq    INTEGER,            -- of the segment at frame
-	rel_ack    INTEGER,
-	PRIMARY KEY (flow_id, step)
+	event      INTEGER NOT NULL,
+	PRIMARY KEY (flow_id, seen_frame, slot)
 ) WITHOUT ROWID;
 
 -- Lookup tables: the ids are the program's enum values (src/tcpstate.h,

@@ -25,7 +25,7 @@ SELECT s.flow_id, s.frame, s.ts_ns,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
 	  WHERE s.analysis & a.bit ORDER BY a.bit) AS analysis_names,
 	CASE WHEN s.from_client THEN 'client' ELSE 'server' END AS sender,
-	o.options, s.dupack_num
+	o.options, s.dupack_num, s.changes
 FROM segments s
 JOIN tcp_states cs ON cs.id = s.client_state
 JOIN tcp_states ss ON ss.id = s.server_state
@@ -63,6 +63,36 @@ SELECT f.id, f.capture_id, f.ip_version,
 FROM flows f
 JOIN tcp_states cs ON cs.id = f.client_state
 JOIN tcp_states ss ON ss.id = f.server_state;
+
+-- One row per state change of one endpoint, as DESIGN.md's transitions
+-- table: frame caused it, seen_frame proves it (they differ for a received
+-- SYN or FIN); step orders a flow's changes as the capture proves them (one
+-- segment can prove several, even of one endpoint: a mid-stream FIN is
+-- UNKNOWN -> ESTABLISHED -> FIN_WAIT_1). ts_ns is the time of seen_frame,
+-- rel_seq and rel_ack those of the segment at frame. See segments.changes.
+CREATE VIEW transitions AS
+WITH packed (flow_id, seen_frame, slot, ts_ns, c) AS (
+	SELECT flow_id, frame, 0, ts_ns, changes & 4294967295
+	FROM segments WHERE changes IS NOT NULL
+	UNION ALL
+	SELECT flow_id, frame, 1, ts_ns, (changes >> 32) & 4294967295
+	FROM segments WHERE changes >> 32 != 0
+), unpacked (flow_id, seen_frame, slot, ts_ns, endpoint, frame, from_state,
+             to_state, event) AS (
+	SELECT flow_id, seen_frame, slot, ts_ns, c & 1, seen_frame - (c >> 13),
+	       (c >> 1) & 15, (c >> 5) & 15, (c >> 9) & 15
+	FROM packed
+	UNION ALL
+	SELECT x.flow_id, x.seen_frame, x.slot, s.ts_ns, x.endpoint, x.frame,
+	       x.from_state, x.to_state, x.event
+	FROM transitions_extra x
+	JOIN segments s ON s.flow_id = x.flow_id AND s.frame = x.seen_frame
+)
+SELECT u.flow_id, u.seen_frame * 16 + u.slot AS step, u.seen_frame,
+	u.endpoint, u.frame, u.ts_ns, u.from_state, u.to_state, u.event,
+	c.rel_seq, c.rel_ack
+FROM unpacked u
+LEFT JOIN segments c ON c.flow_id = u.flow_id AND c.frame = u.frame;
 
 CREATE VIEW transitions_view AS
 SELECT t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns,

@@ -49,12 +49,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INSERT_SEGMENT] =
 		"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq,"
 		" ack, rel_seq, rel_ack, len, win, client_state, server_state,"
-		" analysis, dupack_num) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14, ?15)",
-	[ST_INSERT_TRANSITION] =
-		"INSERT INTO transitions (flow_id, step, seen_frame, endpoint, frame,"
-		" ts_ns, from_state, to_state, event, rel_seq, rel_ack) VALUES (?1, ?2,"
-		" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		" analysis, dupack_num, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	[ST_INSERT_TRANSITION_EXTRA] =
+		"INSERT INTO transitions_extra (flow_id, seen_frame, slot, endpoint,"
+		" frame, from_state, to_state, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		" ?7, ?8)",
 	[ST_MARK_SERVER_CLOSED] =
 		"UPDATE segments SET server_state = 1"
 		" WHERE flow_id = ?1 AND frame < ?2", /* 1: TCPS_CLOSED */
@@ -372,8 +372,48 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 	return run(db, ST_INSERT_FLOW, "writing flow");
 }
 
+/* One change in 32 bits as schema/001_tables.sql lays them out; false when
+ * its cause is too far back to fit. */
+static bool pack_change(const struct tcpst_change *c, uint64_t seen_frame,
+                        uint64_t *packed)
+{
+	uint64_t back = seen_frame - c->frame;
+	if (c->frame > seen_frame || back >= (1u << 19))
+		return false;
+	*packed = (uint64_t)(c->endpoint & 1) | (uint64_t)(c->from & 15) << 1 |
+	          (uint64_t)(c->to & 15) << 5 | (uint64_t)(c->event & 15) << 9 |
+	          back << 13;
+	return true;
+}
+
+static int insert_extra(struct db *db, const struct db_segment_row *row, int slot,
+                        const struct tcpst_change *c)
+{
+	sqlite3_stmt *st = db->stmt[ST_INSERT_TRANSITION_EXTRA];
+	sqlite3_bind_int64(st, 1, row->flow_id);
+	sqlite3_bind_int64(st, 2, (int64_t)row->frame);
+	sqlite3_bind_int(st, 3, slot);
+	sqlite3_bind_int(st, 4, c->endpoint);
+	sqlite3_bind_int64(st, 5, (int64_t)c->frame);
+	sqlite3_bind_int(st, 6, c->from);
+	sqlite3_bind_int(st, 7, c->to);
+	sqlite3_bind_int(st, 8, c->event);
+	return run(db, ST_INSERT_TRANSITION_EXTRA, "writing a state change");
+}
+
 int db_insert_segment(struct db *db, const struct db_segment_row *row)
 {
+	/* The first two changes that fit go into the row, the rest (rare)
+	 * into transitions_extra, numbered after them. */
+	uint64_t packed = 0;
+	int in_row = 0, slot = 2;
+	for (int i = 0; i < row->nchanges; i++) {
+		uint64_t one;
+		if (in_row < 2 && pack_change(&row->changes[i], row->frame, &one))
+			packed |= one << (32 * in_row++);
+		else if (insert_extra(db, row, slot++, &row->changes[i]))
+			return -1;
+	}
 	sqlite3_stmt *st = db->stmt[ST_INSERT_SEGMENT];
 	sqlite3_bind_int64(st, 1, row->flow_id);
 	sqlite3_bind_int64(st, 2, (int64_t)row->frame);
@@ -392,27 +432,9 @@ int db_insert_segment(struct db *db, const struct db_segment_row *row)
 	sqlite3_bind_int64(st, 14, row->analysis);
 	if (row->dupack_num)
 		sqlite3_bind_int64(st, 15, row->dupack_num);
+	if (in_row)
+		sqlite3_bind_int64(st, 16, (int64_t)packed);
 	return run(db, ST_INSERT_SEGMENT, "writing segment");
-}
-
-int db_insert_transition(struct db *db, int64_t flow_id, int64_t step,
-                         uint64_t seen_frame, int64_t ts_ns,
-                         const struct tcpst_change *c)
-{
-	sqlite3_stmt *st = db->stmt[ST_INSERT_TRANSITION];
-	sqlite3_bind_int64(st, 1, flow_id);
-	sqlite3_bind_int64(st, 2, step);
-	sqlite3_bind_int64(st, 3, (int64_t)seen_frame);
-	sqlite3_bind_int(st, 4, c->endpoint);
-	sqlite3_bind_int64(st, 5, (int64_t)c->frame);
-	sqlite3_bind_int64(st, 6, ts_ns);
-	sqlite3_bind_int(st, 7, c->from);
-	sqlite3_bind_int(st, 8, c->to);
-	sqlite3_bind_int(st, 9, c->event);
-	sqlite3_bind_int64(st, 10, c->rel_seq);
-	if (c->has_ack)
-		sqlite3_bind_int64(st, 11, c->rel_ack);
-	return run(db, ST_INSERT_TRANSITION, "writing transition");
 }
 
 int db_mark_server_closed(struct db *db, int64_t flow_id, uint64_t before_frame)

@@ -72,16 +72,17 @@ struct db_segment_row {
 	enum tcp_state client_state, server_state;
 	uint32_t analysis;
 	uint32_t dupack_num;    /* Wireshark's duplicate ACK #; 0: NULL */
+	/* The state changes this segment proves, in order. */
+	const struct tcpst_change *changes;
+	int nchanges;
 };
+/* The segment and the state changes it proves (stored with it: see
+ * segments.changes in schema/001_tables.sql). */
 int db_insert_segment(struct db *db, const struct db_segment_row *row);
 
 /* A segment's notable TCP options, as tcpdump prints them. */
 int db_insert_segment_options(struct db *db, int64_t flow_id, uint64_t frame,
                               const char *options);
-
-int db_insert_transition(struct db *db, int64_t flow_id, int64_t step,
-                         uint64_t seen_frame, int64_t ts_ns,
-                         const struct tcpst_change *change);
 
 /* A refused connection: its server was CLOSED throughout, so the rows
  * already written before frame say so too. */

@@ -29,7 +29,7 @@ static const struct table_copy copies[] = {
 	{"flows", "capture_id IN (SELECT id FROM temp.merge_captures)", "capture_id", "id"},
 	{"segments", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segment_options", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
-	{"transitions", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
+	{"transitions_extra", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 };
 
 static int exec(struct db *db, const char *sql)

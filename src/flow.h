@@ -66,7 +66,6 @@ struct flow {
 	uint64_t an_count[AN_BITS]; /* segments with each bit (analysis.h) */
 	uint64_t retrans_bytes[2];  /* payload of retransmissions, by sender */
 	uint8_t closers;       /* who closed first: bit 0 client, 1 server */
-	int64_t transitions;   /* rows written so far: the next step number */
 };
 
 struct flow_limits {

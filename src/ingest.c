@@ -1,6 +1,6 @@
 /* ingest: see ingest.h. Per packet: decode, find or start its connection,
  * place its numbers relative to each direction's ISN, run the state
- * machine, write the segment and any transitions, then let connections
+ * machine, write the segment and the state changes it proves, then let connections
  * whose time is up leave memory (their flow rows written). Per-packet work
  * is constant time and allocates nothing but a new connection. */
 #include "ingest.h"
@@ -53,16 +53,6 @@ static void retire(struct run *run, struct flow *f)
 		db_failure(run);
 	run->result->flows++;
 	flow_free(f);
-}
-
-static void write_changes(struct run *run, struct flow *f, uint64_t frame,
-                          int64_t ts_ns, const struct tcpst_result *res)
-{
-	for (int i = 0; i < res->count && !run->db_failed; i++) {
-		if (db_insert_transition(run->db, f->id, ++f->transitions, frame,
-		                         ts_ns, &res->change[i]))
-			db_failure(run);
-	}
 }
 
 static void on_segment(struct run *run, const struct tcp_segment *seg,
@@ -127,7 +117,6 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	if (res.refused_now && !run->db_failed &&
 	    db_mark_server_closed(run->db, f->id, frame))
 		db_failure(run);
-	write_changes(run, f, frame, ts_ns, &res);
 
 	struct db_segment_row row = {
 		.flow_id = f->id,
@@ -146,6 +135,8 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		.server_state = f->tcp.ep[TCPST_SERVER].state,
 		.analysis = analysis,
 		.dupack_num = dupack_num,
+		.changes = res.change,
+		.nchanges = res.count,
 	};
 	if (!run->db_failed && db_insert_segment(run->db, &row))
 		db_failure(run);

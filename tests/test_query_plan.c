@@ -28,7 +28,7 @@ static const struct user_query queries[] = {
 	 "SEARCH s USING PRIMARY KEY (flow_id=?)"},
 	{"the transitions of one flow",
 	 "SELECT * FROM transitions_view WHERE flow_id = 9 ORDER BY step",
-	 "SEARCH t USING PRIMARY KEY (flow_id=?)"},
+	 "SEARCH segments USING PRIMARY KEY (flow_id=?)"},
 	{"flows by final state",
 	 "SELECT id FROM flows WHERE client_state = 5 AND server_state = 5",
 	 "INDEX flows_final"},
