@@ -13,7 +13,7 @@ DEB_TEST  := check tcpdump tshark parallel
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-WARN    := -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE -pthread
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -45,7 +45,7 @@ $(B)/flags: FORCE | $(B)
 	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
 
 tcpladder: $(B)/main.o $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -pthread
 
 $(B)/%.o: src/%.c $(wildcard src/*.h) $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
@@ -76,7 +76,7 @@ $(B)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) -Wno-missing-field-initializers $(PKG_CFLAGS) $(CHECK_CFLAGS) -Isrc -Itests -c -o $@ $<
 
 $(B)/check_tcpladder: $(TEST_OBJ) $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lm -pthread
 
 $(B)/mkexamples: examples/mkexamples.c $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)

@@ -64,7 +64,7 @@ static int64_t scalar(struct db *db, const char *sql, int *failed)
 static int64_t copy_table(struct db *db, const struct table_copy *c,
                           int64_t capture_off, int64_t flow_off, int *failed)
 {
-	char sql[8192], cols[4096] = "", exprs[4096] = "";
+	char sql[4096 * 2 + 1024], cols[4096] = "", exprs[4096] = "";
 	snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s', 'main') ORDER BY cid",
 	         c->table);
 	sqlite3_stmt *st;

@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "seqnum.h"
 #include "tcpstate.h"
+#include "writer.h"
 #include "zeek.h"
 
 enum { PROGRESS_EVERY = 1 << 16 };
@@ -30,6 +31,7 @@ struct run {
 	const struct ingest_options *opt;
 	struct ingest_result *result;
 	struct flow_table *flows;
+	struct writer *writer;  /* writes the rows on the second core */
 	int64_t capture_id;
 	int64_t next_flow_id;
 	bool saw_packet;
@@ -46,13 +48,11 @@ static void db_failure(struct run *run)
 	run->db_failed = true;
 }
 
-/* A connection leaves memory: its final row. */
+/* A connection leaves memory: its final row (the writer frees it). */
 static void retire(struct run *run, struct flow *f)
 {
-	if (!run->db_failed && db_insert_flow(run->db, run->capture_id, f))
-		db_failure(run);
+	writer_flow(run->writer, run->capture_id, f);
 	run->result->flows++;
-	flow_free(f);
 }
 
 static void on_segment(struct run *run, const struct tcp_segment *seg,
@@ -114,9 +114,8 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	zeek_segment(&f->zeek, from_client, seg);
 	flow_count_analysis(f, from_client, analysis, seg->payload_len);
 
-	if (res.refused_now && !run->db_failed &&
-	    db_mark_server_closed(run->db, f->id, frame))
-		db_failure(run);
+	if (res.refused_now)
+		writer_server_closed(run->writer, f->id, frame);
 
 	struct db_segment_row row = {
 		.flow_id = f->id,
@@ -138,13 +137,11 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		.changes = res.change,
 		.nchanges = res.count,
 	};
-	if (!run->db_failed && db_insert_segment(run->db, &row))
-		db_failure(run);
-	if (decode_options_notable(&seg->opt) && !run->db_failed) {
+	writer_segment(run->writer, &row);
+	if (decode_options_notable(&seg->opt)) {
 		char text[512];
 		decode_options_text(&seg->opt, text, sizeof text);
-		if (db_insert_segment_options(run->db, f->id, frame, text))
-			db_failure(run);
+		writer_options(run->writer, f->id, frame, text);
 	}
 	flow_record(run->flows, f, seg, from_client, frame, ts_ns, run->now_ns);
 }
@@ -172,7 +169,8 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 	struct ingest_result *r = run->result;
 	struct capture_packet pkt;
 	int rc;
-	while (!run->db_failed && (rc = capture_next(cap, &pkt)) == 1) {
+	while (!run->db_failed && !writer_failed(run->writer) &&
+	       (rc = capture_next(cap, &pkt)) == 1) {
 		if (!run->saw_packet || pkt.ts_ns < run->first_ts_ns)
 			run->first_ts_ns = pkt.ts_ns;
 		if (!run->saw_packet || pkt.ts_ns > run->now_ns)
@@ -193,7 +191,7 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 		}
 		expire(run);
 	}
-	if (run->db_failed)
+	if (run->db_failed || writer_failed(run->writer))
 		return true; /* the caller reports the database's error */
 	/* Packets a filter passed over count too: the file's own count. */
 	r->packets = capture_frames(cap);
@@ -322,10 +320,21 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		db_failure(&run);
 		goto fatal;
 	}
+	run.writer = writer_start(db);
+	if (!run.writer) {
+		snprintf(result->error, sizeof result->error, "cannot start the writer thread");
+		goto fatal;
+	}
 	bool whole = read_packets(&run, cap, path);
 	struct flow *f;
 	while ((f = flow_table_take_any(run.flows)))
 		retire(&run, f);
+	/* The writer is done with the connection: the rest is this thread's. */
+	char werr[512];
+	if (writer_finish(run.writer, werr, sizeof werr)) {
+		snprintf(result->error, sizeof result->error, "database: %.480s", werr);
+		run.db_failed = true;
+	}
 	if (run.db_failed)
 		goto fatal;
 
