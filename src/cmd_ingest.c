@@ -9,15 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "db.h"
+#include "db_merge.h"
 #include "ingest.h"
 
 const char cmd_ingest_usage[] =
-	"usage: tcpladder ingest [-d DB] [-f FILTER] [-q|-v] [--idle-timeout S]\n"
+	"usage: tcpladder ingest [-d DB] [-f FILTER] [-j N] [-q|-v] [--idle-timeout S]\n"
 	"                        [--max-flows N] PATH...\n"
 	"\n"
 	"Reads captures (pcap, pcapng, gzip-compressed either; directories\n"
@@ -26,6 +28,8 @@ const char cmd_ingest_usage[] =
 	"\n"
 	"  -d DB              database file (default tcpladder.db)\n"
 	"  -f FILTER          tcpdump filter expression, e.g. 'port 443'\n"
+	"  -j N               N captures at once, each worker into a shard of\n"
+	"                     its own, merged into DB at the end (default 1)\n"
 	"  -q                 only errors\n"
 	"  -v                 a line per capture\n"
 	"  --idle-timeout S   capture seconds before an idle connection is\n"
@@ -45,6 +49,8 @@ struct ingest_cli {
 	struct ingest_options opt;
 	int verbosity;        /* 0 quiet, 1 normal, 2 verbose */
 	bool progress_line;   /* stderr is a terminal */
+	int worker, workers;  /* with -j: this worker takes every workers-th */
+	unsigned long long inputs_seen;
 	struct timespec last_progress;
 	struct totals totals;
 };
@@ -72,6 +78,8 @@ static void show_progress(const struct ingest_progress *p, void *user)
 
 static void ingest_one(struct ingest_cli *cli, const char *path)
 {
+	if (cli->workers > 1 && cli->inputs_seen++ % (unsigned)cli->workers != (unsigned)cli->worker)
+		return; /* another worker's */
 	struct ingest_result r;
 	if (cli->progress_line)
 		show_progress(&(struct ingest_progress){.path = path}, cli);
@@ -146,6 +154,106 @@ static void ingest_tree(struct ingest_cli *cli, const char *dir)
 	fts_close(fts);
 }
 
+static void ingest_inputs(struct ingest_cli *cli, int first, int argc, char **argv)
+{
+	for (int i = first; i < argc && !cli->totals.fatal; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			ingest_tree(cli, argv[i]);
+		else
+			ingest_one(cli, argv[i]);
+	}
+}
+
+static int status_of(const struct totals *t)
+{
+	return t->fatal || t->partial || t->failed ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
+static void remove_database(const char *path)
+{
+	char side[4200];
+	unlink(path);
+	snprintf(side, sizeof side, "%.4096s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%.4096s-shm", path);
+	unlink(side);
+}
+
+/* -j N: N worker processes, each walking the same inputs and taking every
+ * N-th into a shard database of its own (SQLite has one writer per
+ * database), then the shards merged into DB, one transaction each. A
+ * worker is a process, not a thread: a crash or a leak in one stays there,
+ * and each has its own writer thread (writer.c). */
+static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs,
+                           int first, int argc, char **argv)
+{
+	char shard[64][4200];
+	pid_t pid[64];
+	int status = EXIT_OK;
+	for (int k = 0; k < jobs; k++) {
+		snprintf(shard[k], sizeof shard[k], "%.4096s.j%d", db_path, k);
+		remove_database(shard[k]);
+		fflush(stderr);
+		pid[k] = fork();
+		if (pid[k] < 0) {
+			fprintf(stderr, "tcpladder: cannot start worker %d: %s\n", k, strerror(errno));
+			status = EXIT_SOME_FAILED;
+			jobs = k;
+			break;
+		}
+		if (pid[k] == 0) {
+			/* The worker: the one place besides main() that ends the
+			 * process, as a process of its own must. */
+			char err[512];
+			cli->worker = k;
+			cli->workers = jobs;
+			cli->progress_line = false;
+			cli->opt.progress = NULL;
+			cli->db = db_open(shard[k], err, sizeof err);
+			if (!cli->db) {
+				fprintf(stderr, "tcpladder: %s: %s\n", shard[k], err);
+				_exit(EXIT_SOME_FAILED);
+			}
+			ingest_inputs(cli, first, argc, argv);
+			db_close(cli->db);
+			fflush(stderr);
+			_exit(status_of(&cli->totals));
+		}
+	}
+	for (int k = 0; k < jobs; k++) {
+		int ws;
+		if (waitpid(pid[k], &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+			status = EXIT_SOME_FAILED;
+	}
+	char err[512];
+	struct db *db = db_open(db_path, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+		return EXIT_SOME_FAILED;
+	}
+	long long captures = 0, skipped = 0, flows = 0;
+	for (int k = 0; k < jobs; k++) {
+		struct db_merge_result r;
+		if (access(shard[k], F_OK) != 0)
+			continue;
+		if (db_merge(db, shard[k], &r)) {
+			fprintf(stderr, "tcpladder: merging %s: %s (the shard is kept)\n", shard[k],
+			        db_error(db));
+			status = EXIT_SOME_FAILED;
+			continue;
+		}
+		captures += r.captures, skipped += r.skipped, flows += r.flows;
+		remove_database(shard[k]);
+	}
+	db_close(db);
+	if (cli->verbosity > 1 || (cli->verbosity > 0 && isatty(STDERR_FILENO)))
+		fprintf(stderr, "tcpladder: %lld captures read into %s by %d workers (%lld connections);"
+		                " %lld already there\n", captures, db_path, jobs, flows, skipped);
+	return status;
+}
+
 static bool parse_count(const char *s, unsigned long long *out)
 {
 	char *end;
@@ -163,6 +271,7 @@ int cmd_ingest(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"filter", required_argument, NULL, 'f'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"idle-timeout", required_argument, NULL, OPT_IDLE},
@@ -176,10 +285,18 @@ int cmd_ingest(int argc, char **argv)
 	unsigned long long n;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:f:qvh", longopts, NULL)) != -1) {
+	int jobs = 1;
+	while ((c = getopt_long(argc, argv, "d:f:j:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
 		case 'f': cli.opt.bpf = optarg; break;
+		case 'j':
+			if (!parse_count(optarg, &n) || n == 0 || n > 64) {
+				fprintf(stderr, "tcpladder ingest: -j wants 1 to 64 workers, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			jobs = (int)n;
+			break;
 		case 'q': cli.verbosity = 0; break;
 		case 'v': cli.verbosity = 2; break;
 		case 'h': fputs(cmd_ingest_usage, stdout); return EXIT_OK;
@@ -212,6 +329,8 @@ int cmd_ingest(int argc, char **argv)
 		fprintf(stderr, "tcpladder ingest: bad filter '%s': %s\n", cli.opt.bpf, err);
 		return EXIT_USAGE;
 	}
+	if (jobs > 1)
+		return ingest_parallel(&cli, db_path, jobs, optind, argc, argv);
 	cli.db = db_open(db_path, err, sizeof err);
 	if (!cli.db) {
 		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
@@ -222,14 +341,7 @@ int cmd_ingest(int argc, char **argv)
 		cli.opt.progress = show_progress;
 		cli.opt.progress_user = &cli;
 	}
-	for (int i = optind; i < argc && !cli.totals.fatal; i++) {
-		struct stat st;
-		if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			ingest_tree(&cli, argv[i]);
-		else
-			ingest_one(&cli, argv[i]);
-	}
+	ingest_inputs(&cli, optind, argc, argv);
 	db_close(cli.db);
 
 	struct totals *t = &cli.totals;
@@ -239,5 +351,5 @@ int cmd_ingest(int argc, char **argv)
 		        "%llu connections); %u already there, %u partly read, %u failed\n",
 		        t->captures, db_path, t->packets, t->tcp_packets, t->flows,
 		        t->duplicates, t->partial, t->failed);
-	return t->fatal || t->partial || t->failed ? EXIT_SOME_FAILED : EXIT_OK;
+	return status_of(t);
 }

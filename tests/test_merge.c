@@ -114,6 +114,31 @@ START_TEST(gnu_parallel_shards_equal_one_ingest)
 }
 END_TEST
 
+/* ingest -j: workers into shards, merged at the end: the rows of one
+ * ingest, no shard left behind, and the exit status of the worst. */
+START_TEST(jobs_equal_one_ingest)
+{
+	char dir[64], one[128], all[128];
+	tu_scratch_dir(dir);
+	snprintf(one, sizeof one, "%s/one.db", dir);
+	snprintf(all, sizeof all, "%s/all.db", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s " FILES_A " " FILES_B " " FILES_C, one), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -j 3 -d %s " FILES_A " " FILES_B " " FILES_C, all), 0);
+	char *want = content(one), *got = content(all);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	ck_assert_int_eq(tu_sh("ls %s | grep -c '\\.j[0-9]'", dir), 1); /* grep finds none */
+	/* Again, with a bad file among them: the rest is read, exit 1. */
+	ck_assert_int_eq(tu_sh("echo junk > %s/junk.pcap", dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -j 2 -d %s %s/junk.pcap " FILES_A " 2>/dev/null",
+	                       all, dir),
+	                 1);
+	ck_assert_int_eq(tu_query_int(all, "SELECT count(*) FROM captures WHERE status = 'ok'"), 8);
+	ck_assert_int_eq(tu_sh(BIN " ingest -j 0 -d %s " FILES_A " 2>/dev/null", all), 2);
+}
+END_TEST
+
 Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
@@ -121,6 +146,7 @@ Suite *merge_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, shards_merge_into_the_rows_of_one_ingest);
 	tcase_add_test(tc, a_bad_shard_fails_and_the_rest_merge);
+	tcase_add_test(tc, jobs_equal_one_ingest);
 	if (tu_have("parallel"))
 		tcase_add_test(tc, gnu_parallel_shards_equal_one_ingest);
 	else
