@@ -75,7 +75,7 @@ int db_fail(struct db *db, const char *what)
 	return -1;
 }
 
-static int exec(struct db *db, const char *sql)
+int db_exec(struct db *db, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -113,20 +113,20 @@ static int migrate(struct db *db)
 	}
 	if (version == DB_SCHEMA_VERSION)
 		return 0;
-	if (exec(db, "BEGIN IMMEDIATE"))
+	if (db_exec(db, "BEGIN IMMEDIATE"))
 		return -1;
 	char set_version[64];
 	snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d",
 	         DB_SCHEMA_VERSION);
-	if (exec(db, db_schema_sql) || exec(db, set_version)) {
+	if (db_exec(db, db_schema_sql) || db_exec(db, set_version)) {
 		/* Keep SQLite's reason across the rollback (which may set its own). */
 		char keep[sizeof db->error];
 		memcpy(keep, db->error, sizeof keep);
-		exec(db, "ROLLBACK");
+		db_exec(db, "ROLLBACK");
 		snprintf(db->error, sizeof db->error, "applying schema: %.400s", keep);
 		return -1;
 	}
-	return exec(db, "COMMIT");
+	return db_exec(db, "COMMIT");
 }
 
 struct db *db_open(const char *path, char *err, size_t errlen)
@@ -147,7 +147,7 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 	}
 	/* Several ingests may share a database: wait for the writer. */
 	sqlite3_busy_timeout(db->conn, 60000);
-	if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	if (db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	             " PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY") ||
 	    migrate(db))
 		goto failed;
@@ -220,19 +220,19 @@ void db_close(struct db *db)
 
 int db_begin(struct db *db)
 {
-	return exec(db, "BEGIN IMMEDIATE");
+	return db_exec(db, "BEGIN IMMEDIATE");
 }
 
 int db_commit(struct db *db)
 {
-	return exec(db, "COMMIT");
+	return db_exec(db, "COMMIT");
 }
 
 int db_rollback(struct db *db)
 {
 	if (sqlite3_get_autocommit(db->conn))
 		return 0; /* nothing open (SQLite may have rolled back itself) */
-	return exec(db, "ROLLBACK");
+	return db_exec(db, "ROLLBACK");
 }
 
 /* Step a statement that returns no rows, and reset it for its next use. */

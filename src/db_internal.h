@@ -46,6 +46,9 @@ struct db {
 	char error[512];
 };
 
+/* Run SQL statements; 0, or -1 with SQLite's message in db->error. */
+int db_exec(struct db *db, const char *sql);
+
 /* Fill db->error with "what: SQLite's message"; returns -1. */
 int db_fail(struct db *db, const char *what);
 

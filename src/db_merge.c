@@ -32,17 +32,6 @@ static const struct table_copy copies[] = {
 	{"transitions_extra", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 };
 
-static int exec(struct db *db, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(db->error, sizeof db->error, "merging: %s", msg ? msg : "error");
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
 static int64_t scalar(struct db *db, const char *sql, int *failed)
 {
 	sqlite3_stmt *st;
@@ -94,7 +83,7 @@ static int64_t copy_table(struct db *db, const struct table_copy *c,
 	}
 	snprintf(sql, sizeof sql, "INSERT INTO main.\"%s\" (%s) SELECT %s FROM shard.\"%s\" WHERE %s",
 	         c->table, cols, exprs, c->table, c->where);
-	if (exec(db, sql)) {
+	if (db_exec(db, sql)) {
 		*failed = -1;
 		return 0;
 	}
@@ -121,12 +110,12 @@ int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 		         shard_path, (long long)version, DB_SCHEMA_VERSION);
 		failed = -1;
 	}
-	if (!failed && exec(db, "BEGIN IMMEDIATE"))
+	if (!failed && db_exec(db, "BEGIN IMMEDIATE"))
 		failed = -1;
 	if (!failed) {
 		/* Captures new to main; a capture main holds as failed is
 		 * replaced by the shard's reading of it. */
-		failed = exec(db, "DELETE FROM main.captures WHERE status = 'failed' AND sha256 IN"
+		failed = db_exec(db, "DELETE FROM main.captures WHERE status = 'failed' AND sha256 IN"
 		                  " (SELECT sha256 FROM shard.captures WHERE status != 'failed');"
 		                  "CREATE TEMP TABLE merge_captures AS SELECT id FROM shard.captures"
 		                  " WHERE sha256 NOT IN (SELECT sha256 FROM main.captures)");
@@ -144,7 +133,7 @@ int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 		r->segments = copied[2];
 	}
 	if (!failed)
-		failed = exec(db, "DROP TABLE temp.merge_captures; COMMIT");
+		failed = db_exec(db, "DROP TABLE temp.merge_captures; COMMIT");
 	if (failed) {
 		char keep[sizeof db->error];
 		memcpy(keep, db->error, sizeof keep);
