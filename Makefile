@@ -146,3 +146,14 @@ $(B)/diff_tshark: tests/diff/diff_tshark.c $(B)/flags | $(B)
 .PHONY: diff-tshark
 diff-tshark: tcpladder examples $(B)/diff_tshark
 	$(B)/diff_tshark ./tcpladder examples ../shared/corpus
+
+# make bench: issue 6's measurements, one table (bench/run.sh says what).
+# BENCH_SCALE=0.1 shrinks the captures for a quick run; BENCH_SKIP_SLOW=1
+# skips tshark and tcpdump. The programs of bench/ build here.
+BENCH_PKG_FLAGS = $(shell pkg-config --cflags --libs libpcap sqlite3 2>/dev/null)
+$(B)/bench/%: bench/%.c $(B)/flags
+	@mkdir -p $(B)/bench
+	$(CC) $(CFLAGS) $(WARN) -o $@ $< $(BENCH_PKG_FLAGS)
+.PHONY: bench
+bench: deps
+	bench/run.sh
