@@ -244,11 +244,15 @@ for s in $CONN_STATES; do echo "SELECT id, client, server FROM flows_view WHERE 
 now_ns() { date +%s%N; }
 t0=$(now_ns); sqlite3 "$DB" 'SELECT 1' > /dev/null; STARTUP=$(( $(now_ns) - t0 ))
 SCANS=0 SCAN_TEXT=""
+# A query scans a big table when it steps through more rows in full scans
+# (sqlite3's .stats "Fullscan Steps") than half the flows: the plan alone
+# would not tell a scan of segments inside a view from one of a lookup
+# table under its alias.
+SCAN_LIMIT=$(( FLOWS / 2 > 100 ? FLOWS / 2 : 100 ))
 # query KEY NAME FILE: runs FILE's queries in one sqlite3, mean per query
-# (less sqlite3's start-up), and looks for a full scan (a SCAN at the top
-# of the plan, not in a subquery) in the first query's plan.
+# (less sqlite3's start-up), and counts the first query's full-scan steps.
 query() {
-	local n rows t0 d plan
+	local n rows t0 d plan steps
 	n=$(wc -l < "$3")
 	rows=$(sqlite3 "$DB" < "$3" | wc -l)
 	t0=$(now_ns)
@@ -258,11 +262,13 @@ query() {
 	ROWS+=("$1")
 	NAME[$1]="query: $2 (mean of $n, $rows rows)"
 	WALL[$1]=$(calc "$d / $n / 1e9")
-	plan=$(sqlite3 "$DB" "EXPLAIN QUERY PLAN $(head -n 1 "$3")" |
-		sed -n 's/^[|`]--\(SCAN.*\)/\1/p' | paste -sd, -)
-	if [ -n "$plan" ]; then
+	steps=$(printf '.stats on\n%s\n' "$(head -n 1 "$3")" | sqlite3 "$DB" |
+		awk '/^Fullscan Steps:/ { print $3 }')
+	if [ "${steps:-0}" -gt "$SCAN_LIMIT" ]; then
+		plan=$(sqlite3 "$DB" "EXPLAIN QUERY PLAN $(head -n 1 "$3")" |
+			sed -n 's/^[|` ]*--\(SCAN [^ ]*\)$/\1/p' | sort -u | paste -sd, -)
 		SCANS=$((SCANS + 1))
-		SCAN_TEXT+="${SCAN_TEXT:+; }$2: $plan"
+		SCAN_TEXT+="${SCAN_TEXT:+; }$2: $steps rows scanned ($plan)"
 	fi
 }
 say "running the queries"
@@ -340,4 +346,4 @@ else
 fi
 goal "report speed / bare file-writing loop's" "$(r2 "$REP_SPEED")" '>=' 0.5 \
 	"$([ "$REP_DONE" = 1 ] || echo "report stopped at $REPORT_TIMEOUT s; files per second")"
-goal "queries whose plan has a full scan" "$SCANS" '<=' 0 "$SCAN_TEXT"
+goal "queries that scan a whole table" "$SCANS" '<=' 0 "$SCAN_TEXT"
