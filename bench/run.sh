@@ -1,10 +1,10 @@
 #!/bin/bash
 # bench/run.sh (make bench): issue 6's measurements, side by side in one run
 # on this machine. It builds tcpladder and the programs of bench/, writes
-# captures with bench/gen into a scratch folder, and times each command once
-# with /usr/bin/time (wall, peak RSS), its input read into the page cache
-# first: the ceiling loop, tcpladder ingest, tshark, tcptrace and tcpdump on
-# the big capture (200,000 connections, 1000 open at once, 2,000,000
+# captures with bench/gen into a scratch folder, and times each command
+# once (or BENCH_REPEAT times) with /usr/bin/time (wall, peak RSS), its
+# input read into the page cache first: the ceiling loop, tcpladder ingest,
+# tshark, tcptrace and tcpdump on the big capture (200,000 connections, 1000 open at once, 2,000,000
 # packets); ingest of 4x the packets (linear cost) and of 10x the
 # connections with as many open (flat memory); -j 2 on four captures
 # against the ceiling run on them one after another; report against a bare
@@ -14,7 +14,7 @@
 # run.
 #
 #   BENCH_SCALE=0.1         shrink every capture (default 1, the issue's size)
-#   BENCH_SKIP_SLOW=1       skip tshark and tcpdump (40 s and minutes at scale 1)
+#   BENCH_SKIP_SLOW=1       skip tshark and tcpdump (40 s and 5-7 min at scale 1)
 #   BENCH_REPEAT=N          run each command N times, keep the fastest (default 1;
 #                           report, tshark, tcpdump run once): steadier ratios on
 #                           a busy machine
