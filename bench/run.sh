@@ -4,11 +4,12 @@
 # captures with bench/gen into a scratch folder, and times each command
 # once (or BENCH_REPEAT times) with /usr/bin/time (wall, peak RSS), its
 # input read into the page cache first: the ceiling loop, tcpladder ingest,
-# tshark, tcptrace and tcpdump on the big capture (200,000 connections, 1000 open at once, 2,000,000
-# packets); ingest of 4x the packets (linear cost) and of 10x the
-# connections with as many open (flat memory); -j 2 on four captures
-# against the ceiling run on them one after another; report against a bare
-# loop writing as many files of the same average size; the users' queries.
+# tshark, tcptrace and tcpdump on the big capture (200,000 connections,
+# 1000 open at once, 2,000,000 packets); ingest of 4x the packets (linear
+# cost) and of 10x the connections with as many open (flat memory); -j 2 on
+# four captures against the ceiling run on them one after another; report
+# against a bare loop writing as many files of the same average size; the
+# users' queries.
 # Then it prints one table and issue 6's goals as PASS/FAIL. A goal missed
 # is a result, not an error: the script fails only when something cannot
 # run.
