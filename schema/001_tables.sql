@@ -236,3 +236,4 @@ INSERT INTO analysis_flags VALUES
 
 -- The queries users run most: a flow's transitions, flows by final state.
 CREATE INDEX flows_final ON flows(client_state, server_state);
+CREATE INDEX flows_conn_state ON flows(conn_state);

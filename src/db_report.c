@@ -41,6 +41,17 @@
 	" EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)" \
 	" FROM flows_view f JOIN captures c ON c.id = f.capture_id"
 
+/* A transition with the flags and length of the segment that caused it:
+ * looked up per row (a join with segments_view would scan it whole). */
+#define TRANSITION_COLUMNS                                                     \
+	"t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns, t.time, t.endpoint," \
+	" CASE t.endpoint WHEN 'client' THEN f.client ELSE f.server END,"      \
+	" t.from_state, t.to_state, t.event,"                                  \
+	" (SELECT flags_text FROM segments_view s"                             \
+	"  WHERE s.flow_id = t.flow_id AND s.frame = t.frame), t.rel_seq, t.rel_ack," \
+	" (SELECT len FROM segments s WHERE s.flow_id = t.flow_id AND s.frame = t.frame)" \
+	" FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id"
+
 #define SEGMENT_COLUMNS                                                        \
 	"frame, ts_ns, from_client, flags, flags_text, seq, ack, rel_seq,"     \
 	" rel_ack, len, win, client_state, server_state, analysis,"            \
@@ -73,12 +84,15 @@ static const char *const query_sql[RQ_COUNT] = {
 		" SELECT count(*), IFNULL(sum(len), 0), min(frame), max(frame),"
 		" min(ts_ns), max(ts_ns) FROM numbered WHERE n > ?2 AND n <= total - ?3",
 	[RQ_TRANSITIONS] =
-		"SELECT t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns, t.time,"
-		" t.endpoint, CASE t.endpoint WHEN 'client' THEN f.client ELSE f.server END,"
-		" t.from_state, t.to_state, t.event, s.flags_text, t.rel_seq, t.rel_ack,"
-		" s.len FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id"
-		" LEFT JOIN segments_view s ON s.flow_id = t.flow_id AND s.frame = t.frame"
+		"SELECT " TRANSITION_COLUMNS
 		" WHERE t.flow_id IN " SEL " ORDER BY t.flow_id, t.step",
+	/* One flow's, as each flow page asks: bound with =, so that SQLite
+	 * pushes the flow into the transitions view and reads that flow's
+	 * segments only (an IN over a subquery would unpack every flow). */
+	[RQ_TRANSITIONS_FLOW] =
+		"SELECT " TRANSITION_COLUMNS
+		" WHERE t.flow_id = ?1 ORDER BY t.step",
+	[RQ_SELECTED_IDS] = "SELECT id FROM " SEL " ORDER BY id",
 	[RQ_TOTALS] =
 		"SELECT count(DISTINCT f.capture_id), count(*), IFNULL(sum(f.packets), 0),"
 		" IFNULL(sum(f.client_bytes), 0), IFNULL(sum(f.server_bytes), 0),"
@@ -446,14 +460,63 @@ static int transition_row(sqlite3_stmt *st, void *p)
 	return ctx->fn(&t, ctx->user);
 }
 
+static int one_flow_transitions(struct db *db, int64_t flow_id,
+                                struct transition_ctx *ctx)
+{
+	sqlite3_stmt *st = query(db, RQ_TRANSITIONS_FLOW);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flow_id);
+	return each(db, st, transition_row, ctx);
+}
+
+struct id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int collect_id(sqlite3_stmt *st, void *p)
+{
+	struct id_list *ids = p;
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 64;
+		int64_t *v = realloc(ids->v, cap * sizeof *v);
+		if (!v)
+			return -2;
+		ids->v = v;
+		ids->cap = cap;
+	}
+	ids->v[ids->n++] = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
 int db_each_transition(struct db *db, const struct db_selection *sel,
                        db_transition_fn fn, void *user)
 {
-	sqlite3_stmt *st = query(db, RQ_TRANSITIONS);
-	if (!st || bind_selection(db, st, sel))
-		return -1;
 	struct transition_ctx ctx = {fn, user};
-	return each(db, st, transition_row, &ctx);
+	bool everything = !sel || (!sel->n_flow_ids && !sel->n_capture_ids && !sel->only_notable);
+	if (everything) {
+		/* One pass over every flow's changes. */
+		sqlite3_stmt *st = query(db, RQ_TRANSITIONS);
+		if (!st || bind_selection(db, st, sel))
+			return -1;
+		return each(db, st, transition_row, &ctx);
+	}
+	/* Some flows: one by one, each read through its own segments (an IN
+	 * over the selection would unpack every flow's changes first). */
+	struct id_list ids = {0};
+	sqlite3_stmt *st = query(db, RQ_SELECTED_IDS);
+	if (!st || bind_selection(db, st, sel)) {
+		free(ids.v);
+		return -1;
+	}
+	int rc = each(db, st, collect_id, &ids);
+	if (rc == -2)
+		snprintf(db->error, sizeof db->error, "out of memory");
+	for (size_t i = 0; i < ids.n && rc == 0; i++)
+		rc = one_flow_transitions(db, ids.v[i], &ctx);
+	free(ids.v);
+	return rc == -2 ? -1 : rc;
 }
 
 /* --- summaries --------------------------------------------------------- */
