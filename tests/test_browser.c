@@ -28,21 +28,6 @@ static void make_report(void)
 	ck_assert_int_eq(tu_sh("../tcpladder run -q -o %s ../examples", report_dir), 0);
 }
 
-/* Read a whole file into a malloc'd string. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "%s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 static int count(const char *haystack, const char *needle)
 {
 	int n = 0;
@@ -72,7 +57,7 @@ static void assert_no_console_error(const char *name)
 {
 	char path[128];
 	snprintf(path, sizeof path, "%s/%s.log", report_dir, name);
-	char *log = slurp(path);
+	char *log = tu_slurp(path);
 	/* Chromium logs page console messages as "...:CONSOLE(line)] msg". */
 	for (char *line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
 		if (strstr(line, "CONSOLE"))
@@ -86,7 +71,7 @@ static void assert_screenshot(const char *name)
 {
 	char path[128];
 	snprintf(path, sizeof path, "%s/%s.png", report_dir, name);
-	char *png = slurp(path);
+	char *png = tu_slurp(path);
 	ck_assert_msg(memcmp(png, "\x89PNG", 4) == 0, "%s is not a PNG", path);
 	free(png);
 }
@@ -97,7 +82,7 @@ START_TEST(index_opens_with_every_flow)
 	browse("index.html", "index", 1400, 1000);
 	char path[128];
 	snprintf(path, sizeof path, "%s/index.dom", report_dir);
-	char *dom = slurp(path);
+	char *dom = tu_slurp(path);
 	ck_assert_int_ge(count(dom, "<table"), 2);
 	for (int id = 1; id <= 11; id++) {
 		char href[64];
@@ -117,7 +102,7 @@ START_TEST(seed_flow_page_shows_every_arrow)
 	browse("flows/9.html", "seed-flow", 1100, 1500);
 	char path[128];
 	snprintf(path, sizeof path, "%s/seed-flow.dom", report_dir);
-	char *dom = slurp(path);
+	char *dom = tu_slurp(path);
 	ck_assert_int_ge(count(dom, "<svg"), 1);
 	/* One group per segment; its class list starts with seg. */
 	ck_assert_int_eq(count(dom, "class=\"seg"), 13);

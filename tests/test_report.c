@@ -20,20 +20,6 @@ static bool exists(const char *dir, const char *name)
 	return stat(path, &st) == 0;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "%s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 /* Does some text node of the page equal (or contain) text? */
 static bool page_has_text(const char *path, const char *text)
 {
@@ -122,7 +108,7 @@ START_TEST(hostile_names_come_out_as_text)
 	snprintf(flow, sizeof flow, "%s/r/flows/1.html", dir);
 	for (int i = 0; i < 2; i++) {
 		const char *page = i ? flow : index;
-		char *raw = slurp(page);
+		char *raw = tu_slurp(page);
 		ck_assert_msg(strstr(raw, "<script>alert(1)") == NULL, "%s holds raw markup", page);
 		ck_assert_msg(strstr(raw, "<b>bold") == NULL, "%s holds raw markup", page);
 		ck_assert_msg(strstr(raw, "&lt;script&gt;alert(1)&lt;/script&gt;.pcap") != NULL,

@@ -25,6 +25,9 @@ void tu_ingest(const char *db_path, const char *path, const char *bpf,
 /* Run a shell command line; its exit status (or -1). */
 int tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A whole file as a malloc'd string (the test fails if it cannot be read). */
+char *tu_slurp(const char *path);
+
 /* Is a program on PATH? */
 bool tu_have(const char *program);
 
