@@ -17,9 +17,21 @@ extern const char db_schema_sql[];
 
 #include "db_internal.h"
 
+#define INSERT_SEGMENTS \
+	"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq," \
+	" ack, rel_seq, rel_ack, len, win, client_state, server_state," \
+	" analysis, dupack_num, changes) VALUES "
+#define VALUES_SEGMENT "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+enum { SEGMENT_COLUMNS = 16 };
+
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CAPTURE_KNOWN] = "SELECT id, status FROM captures WHERE sha256 = ?1",
 	[ST_CAPTURE_FORGET] = "DELETE FROM captures WHERE id = ?1",
+	/* The secondary indexes of flows when it is empty (db_defer_indexes). */
+	[ST_FLOW_INDEXES] =
+		"SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
+		" AND tbl_name = 'flows' AND sql IS NOT NULL"
+		" AND NOT EXISTS (SELECT 1 FROM flows)",
 	[ST_NEXT_IDS] = "SELECT (SELECT IFNULL(MAX(id), 0) + 1 FROM captures),"
 	                " (SELECT IFNULL(MAX(id), 0) + 1 FROM flows)",
 	[ST_INSERT_CAPTURE] =
@@ -46,11 +58,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
 		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40,"
 		" ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53)",
-	[ST_INSERT_SEGMENT] =
-		"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq,"
-		" ack, rel_seq, rel_ack, len, win, client_state, server_state,"
-		" analysis, dupack_num, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-		" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	[ST_INSERT_SEGMENT] = INSERT_SEGMENTS VALUES_SEGMENT,
 	[ST_INSERT_TRANSITION_EXTRA] =
 		"INSERT INTO transitions_extra (flow_id, seen_frame, slot, endpoint,"
 		" frame, from_state, to_state, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
@@ -129,6 +137,19 @@ static int migrate(struct db *db)
 	return db_exec(db, "COMMIT");
 }
 
+static int prepare_segment_batch(struct db *db)
+{
+	char sql[sizeof INSERT_SEGMENTS + DB_SEGMENT_BATCH * sizeof VALUES_SEGMENT];
+	size_t at = (size_t)snprintf(sql, sizeof sql, "%s", INSERT_SEGMENTS);
+	for (int r = 0; r < DB_SEGMENT_BATCH; r++)
+		at += (size_t)snprintf(sql + at, sizeof sql - at, "%s%s",
+		                       r ? "," : "", VALUES_SEGMENT);
+	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                       &db->insert_segments, NULL) != SQLITE_OK)
+		return db_fail(db, "preparing statements");
+	return 0;
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
 	struct db *db = calloc(1, sizeof *db);
@@ -159,6 +180,8 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 			goto failed;
 		}
 	}
+	if (prepare_segment_batch(db))
+		goto failed;
 	return db;
 failed:
 	snprintf(err, errlen, "%s", db->error);
@@ -212,6 +235,8 @@ void db_close(struct db *db)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(db->stmt[i]);
+	sqlite3_finalize(db->insert_segments);
+	sqlite3_free(db->deferred_indexes);
 	for (int i = 0; i < RQ_COUNT; i++)
 		sqlite3_finalize(db->report[i]);
 	sqlite3_close(db->conn);
@@ -225,14 +250,56 @@ int db_begin(struct db *db)
 
 int db_commit(struct db *db)
 {
+	if (db->deferred_indexes) {
+		int rc = db_exec(db, db->deferred_indexes);
+		sqlite3_free(db->deferred_indexes);
+		db->deferred_indexes = NULL;
+		if (rc)
+			return -1;
+	}
 	return db_exec(db, "COMMIT");
 }
 
 int db_rollback(struct db *db)
 {
+	/* The rollback brings dropped indexes back by itself. */
+	sqlite3_free(db->deferred_indexes);
+	db->deferred_indexes = NULL;
 	if (sqlite3_get_autocommit(db->conn))
 		return 0; /* nothing open (SQLite may have rolled back itself) */
 	return db_exec(db, "ROLLBACK");
+}
+
+int db_defer_indexes(struct db *db)
+{
+	sqlite3_stmt *st = db->stmt[ST_FLOW_INDEXES];
+	char *create = NULL, *drop = NULL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *sql = (const char *)sqlite3_column_text(st, 1);
+		char *c = sqlite3_mprintf("%z%s;\n", create, sql);
+		char *d = sqlite3_mprintf("%zDROP INDEX \"%w\";\n", drop, name);
+		create = c;
+		drop = d;
+		if (!c || !d)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		sqlite3_free(create);
+		sqlite3_free(drop);
+		return rc == SQLITE_ROW ? db_fail(db, "out of memory")
+		                        : db_fail(db, "listing indexes");
+	}
+	if (drop && db_exec(db, drop)) {
+		sqlite3_free(create);
+		sqlite3_free(drop);
+		return -1;
+	}
+	sqlite3_free(drop);
+	db->deferred_indexes = create;
+	return 0;
 }
 
 /* Step a statement that returns no rows, and reset it for its next use. */
@@ -262,6 +329,34 @@ int db_capture_known(struct db *db, const char *sha256_hex,
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
 	                                             : db_fail(db, "looking up capture");
+}
+
+int db_lookup_capture(const char *path, const char *sha256_hex, bool *known)
+{
+	*known = false;
+	sqlite3 *conn = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(conn, stmt_sql[ST_CAPTURE_KNOWN], -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			const char *status = (const char *)sqlite3_column_text(st, 1);
+			*known = !status || strcmp(status, "failed") != 0;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(conn);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+const char *db_filename(const struct db *db)
+{
+	const char *name = sqlite3_db_filename(db->conn, "main");
+	return name ? name : "";
 }
 
 int db_capture_forget(struct db *db, int64_t id)
@@ -401,7 +496,11 @@ static int insert_extra(struct db *db, const struct db_segment_row *row, int slo
 	return run(db, ST_INSERT_TRANSITION_EXTRA, "writing a state change");
 }
 
-int db_insert_segment(struct db *db, const struct db_segment_row *row)
+/* Bind one segment's 16 values from parameter first on; every parameter is
+ * bound (NULL too), so the statement needs no sqlite3_clear_bindings. Its
+ * changes that do not fit the row go to transitions_extra. */
+static int bind_segment(struct db *db, sqlite3_stmt *st, int first,
+                        const struct db_segment_row *row)
 {
 	/* The first two changes that fit go into the row, the rest (rare)
 	 * into transitions_extra, numbered after them. */
@@ -414,27 +513,64 @@ int db_insert_segment(struct db *db, const struct db_segment_row *row)
 		else if (insert_extra(db, row, slot++, &row->changes[i]))
 			return -1;
 	}
-	sqlite3_stmt *st = db->stmt[ST_INSERT_SEGMENT];
-	sqlite3_bind_int64(st, 1, row->flow_id);
-	sqlite3_bind_int64(st, 2, (int64_t)row->frame);
-	sqlite3_bind_int64(st, 3, row->ts_ns);
-	sqlite3_bind_int(st, 4, row->from_client);
-	sqlite3_bind_int(st, 5, row->flags);
-	sqlite3_bind_int64(st, 6, row->seq);
-	sqlite3_bind_int64(st, 7, row->ack);
-	sqlite3_bind_int64(st, 8, row->rel_seq);
+	int i = first;
+	sqlite3_bind_int64(st, i++, row->flow_id);
+	sqlite3_bind_int64(st, i++, (int64_t)row->frame);
+	sqlite3_bind_int64(st, i++, row->ts_ns);
+	sqlite3_bind_int(st, i++, row->from_client);
+	sqlite3_bind_int(st, i++, row->flags);
+	sqlite3_bind_int64(st, i++, row->seq);
+	sqlite3_bind_int64(st, i++, row->ack);
+	sqlite3_bind_int64(st, i++, row->rel_seq);
 	if (row->has_ack)
-		sqlite3_bind_int64(st, 9, row->rel_ack);
-	sqlite3_bind_int64(st, 10, row->len);
-	sqlite3_bind_int64(st, 11, row->win);
-	sqlite3_bind_int(st, 12, row->client_state);
-	sqlite3_bind_int(st, 13, row->server_state);
-	sqlite3_bind_int64(st, 14, row->analysis);
+		sqlite3_bind_int64(st, i++, row->rel_ack);
+	else
+		sqlite3_bind_null(st, i++);
+	sqlite3_bind_int64(st, i++, row->len);
+	sqlite3_bind_int64(st, i++, row->win);
+	sqlite3_bind_int(st, i++, row->client_state);
+	sqlite3_bind_int(st, i++, row->server_state);
+	sqlite3_bind_int64(st, i++, row->analysis);
 	if (row->dupack_num)
-		sqlite3_bind_int64(st, 15, row->dupack_num);
+		sqlite3_bind_int64(st, i++, row->dupack_num);
+	else
+		sqlite3_bind_null(st, i++);
 	if (in_row)
-		sqlite3_bind_int64(st, 16, (int64_t)packed);
-	return run(db, ST_INSERT_SEGMENT, "writing segment");
+		sqlite3_bind_int64(st, i++, (int64_t)packed);
+	else
+		sqlite3_bind_null(st, i++);
+	return 0;
+}
+
+static int step_once(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, what);
+}
+
+int db_insert_segments(struct db *db, const struct db_segment_row *rows, int n)
+{
+	/* One statement per DB_SEGMENT_BATCH rows: stepping, halting and
+	 * resetting a statement costs as much as binding a row. */
+	while (n >= DB_SEGMENT_BATCH) {
+		sqlite3_stmt *st = db->insert_segments;
+		for (int r = 0; r < DB_SEGMENT_BATCH; r++) {
+			if (bind_segment(db, st, 1 + r * SEGMENT_COLUMNS, &rows[r]))
+				return -1;
+		}
+		if (step_once(db, st, "writing segments"))
+			return -1;
+		rows += DB_SEGMENT_BATCH;
+		n -= DB_SEGMENT_BATCH;
+	}
+	for (int r = 0; r < n; r++) {
+		sqlite3_stmt *st = db->stmt[ST_INSERT_SEGMENT];
+		if (bind_segment(db, st, 1, &rows[r]) ||
+		    step_once(db, st, "writing segment"))
+			return -1;
+	}
+	return 0;
 }
 
 int db_mark_server_closed(struct db *db, int64_t flow_id, uint64_t before_frame)

@@ -29,12 +29,26 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 
+/* Bulk loading into an empty database: inside a transaction, drops the
+ * secondary indexes of flows when it has no rows, and db_commit builds
+ * them again before committing. Sorting a capture's keys once costs a
+ * third of keeping five indexes up to date row by row, and nobody sees
+ * the difference: other connections read the last commit. Does nothing
+ * when flows has rows. */
+int db_defer_indexes(struct db *db);
+
 enum db_capture_known { DB_CAPTURE_NEW, DB_CAPTURE_PRESENT, DB_CAPTURE_FAILED };
 
 /* Is a capture with this content (hex SHA-256) in the database? A capture
  * recorded as failed is reported as such, so that it can be tried again. */
 int db_capture_known(struct db *db, const char *sha256_hex,
                      enum db_capture_known *known, int64_t *id);
+/* The same question on a read-only connection of its own to the database
+ * at path, so that any thread may ask while another writes (it sees the
+ * last commit). known is true only for a capture recorded as read. */
+int db_lookup_capture(const char *path, const char *sha256_hex, bool *known);
+/* The database's file name ("" for an in-memory one). */
+const char *db_filename(const struct db *db);
 /* Removes a failed capture's row (it has no flows). */
 int db_capture_forget(struct db *db, int64_t id);
 
@@ -76,9 +90,9 @@ struct db_segment_row {
 	const struct tcpst_change *changes;
 	int nchanges;
 };
-/* The segment and the state changes it proves (stored with it: see
- * segments.changes in schema/001_tables.sql). */
-int db_insert_segment(struct db *db, const struct db_segment_row *row);
+/* Segments and the state changes they prove (stored with them: see
+ * segments.changes in schema/001_tables.sql), in the order given. */
+int db_insert_segments(struct db *db, const struct db_segment_row *rows, int n);
 
 /* A segment's notable TCP options, as tcpdump prints them. */
 int db_insert_segment_options(struct db *db, int64_t flow_id, uint64_t frame,

@@ -8,6 +8,7 @@
 enum stmt_id {
 	ST_CAPTURE_KNOWN,
 	ST_CAPTURE_FORGET,
+	ST_FLOW_INDEXES,
 	ST_NEXT_IDS,
 	ST_INSERT_CAPTURE,
 	ST_INSERT_FLOW,
@@ -41,10 +42,18 @@ enum report_query_id {
 	RQ_COUNT
 };
 
+/* Segments are inserted DB_SEGMENT_BATCH rows to a statement when there
+ * are that many (db_insert_segments). */
+enum { DB_SEGMENT_BATCH = 32 };
+
 struct db {
 	sqlite3 *conn;
 	sqlite3_stmt *stmt[ST_COUNT]; /* NULL in a read-only open */
+	sqlite3_stmt *insert_segments; /* DB_SEGMENT_BATCH rows; NULL read-only */
 	sqlite3_stmt *report[RQ_COUNT];
+	/* CREATE INDEX statements dropped for this transaction (db_defer_indexes),
+	 * run again before it commits; NULL when none. */
+	char *deferred_indexes;
 	char error[512];
 };
 

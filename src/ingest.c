@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "analysis.h"
+#include "dedup.h"
 #include "seqnum.h"
 #include "tcpstate.h"
 #include "writer.h"
@@ -38,6 +39,7 @@ struct run {
 	int64_t first_ts_ns;  /* earliest capture time seen */
 	int64_t now_ns;       /* latest capture time seen */
 	bool db_failed;
+	struct dedup *dedup;  /* says when the content is in already; or NULL */
 };
 
 static void db_failure(struct run *run)
@@ -180,6 +182,9 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 			struct ingest_progress p = {.path = path, .packets = pkt.frame};
 			run->opt->progress(&p, run->opt->progress_user);
 		}
+		/* A capture found to be in already is abandoned early. */
+		if (run->dedup && pkt.frame % 4096 == 0 && dedup_known(run->dedup))
+			break;
 		struct tcp_segment seg;
 		enum decode_status st =
 			decode_frame(pkt.dlt, pkt.data, pkt.caplen, pkt.len, &seg);
@@ -263,27 +268,70 @@ static bool already_ingested(struct db *db, const char *sha,
 	return false;
 }
 
+/* The content's hash, from wherever it is being computed: the dedup
+ * thread, the stdin stream as read, or (without a thread) the pass made
+ * before opening. 0, or -1 with err filled. */
+struct content {
+	bool from_stdin;
+	struct dedup *dedup;    /* NULL once finished, or when never started */
+	char sha[CAPTURE_SHA256_HEX];
+};
+
+static int content_hash(struct content *c, struct capture *cap, char *err,
+                        size_t errlen)
+{
+	if (c->dedup) {
+		struct dedup *d = c->dedup;
+		c->dedup = NULL;
+		return dedup_finish(d, c->sha, err, errlen);
+	}
+	if (c->from_stdin)
+		return cap ? capture_finish_hash(cap, c->sha, err, errlen) : -1;
+	return c->sha[0] ? 0 : -1;
+}
+
+/* A capture that could not be read: recorded under its hash unless its
+ * content is in already (or it has no hash: unreadable, or stdin that
+ * never opened). */
+static void give_up(struct db *db, const char *path, struct content *c,
+                    struct capture *cap, struct ingest_result *r)
+{
+	char err[256];
+	if (content_hash(c, cap, err, sizeof err)) {
+		if (!c->from_stdin && cap == NULL)
+			snprintf(r->error, sizeof r->error, "%s", err);
+		r->outcome = INGEST_FAILED;
+		return;
+	}
+	if (!already_ingested(db, c->sha, r))
+		record_failure(db, path, c->sha, r);
+}
+
 void ingest_capture(struct db *db, const struct ingest_options *opt,
                     const char *path, struct ingest_result *result)
 {
 	memset(result, 0, sizeof *result);
-	bool from_stdin = strcmp(path, "-") == 0;
-	char sha[CAPTURE_SHA256_HEX] = "";
+	struct content content = {.from_stdin = strcmp(path, "-") == 0};
+	bool from_stdin = content.from_stdin;
+	char *sha = content.sha;
 	char err[PCAP_ERRBUF_SIZE + 64];
 
 	if (!from_stdin) {
-		if (capture_hash_file(path, sha, err, sizeof err)) {
-			snprintf(result->error, sizeof result->error, "%s", err);
-			result->outcome = INGEST_FAILED;
-			return; /* unreadable: no content to record it by */
+		content.dedup = dedup_start(path, db_filename(db));
+		if (!content.dedup) { /* no thread: hash first */
+			if (capture_hash_file(path, sha, err, sizeof err)) {
+				snprintf(result->error, sizeof result->error, "%s", err);
+				result->outcome = INGEST_FAILED;
+				return; /* unreadable: no content to record it by */
+			}
+			if (already_ingested(db, sha, result))
+				return;
 		}
-		if (already_ingested(db, sha, result))
-			return;
 	}
 	struct capture *cap = capture_open(path, from_stdin, err, sizeof err);
 	if (!cap) {
 		snprintf(result->error, sizeof result->error, "%s", err);
-		record_failure(db, path, from_stdin ? NULL : sha, result);
+		give_up(db, path, &content, NULL, result);
 		return;
 	}
 	/* Classic pcap has one link type; pcapng's are per interface, and a
@@ -293,14 +341,13 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		const char *name = pcap_datalink_val_to_name(dlt);
 		snprintf(result->error, sizeof result->error,
 		         "unsupported link type %d (%s)", dlt, name ? name : "unknown");
-		if (from_stdin)
-			capture_finish_hash(cap, sha, err, sizeof err);
+		give_up(db, path, &content, cap, result);
 		capture_close(cap);
-		record_failure(db, path, sha, result);
 		return;
 	}
 	if (opt->bpf && capture_set_filter(cap, opt->bpf, err, sizeof err)) {
 		snprintf(result->error, sizeof result->error, "filter: %s", err);
+		content_hash(&content, cap, err, sizeof err);
 		capture_close(cap);
 		result->outcome = INGEST_FAILED;
 		return;
@@ -309,14 +356,16 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 	uint64_t seed = 0x5eed;
 	if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
 		seed ^= (uint64_t)(uintptr_t)result;
-	struct run run = {.db = db, .opt = opt, .result = result};
+	struct run run = {.db = db, .opt = opt, .result = result,
+	                  .dedup = content.dedup};
 	run.flows = flow_table_new(&opt->limits, seed);
 	if (!run.flows) {
 		snprintf(result->error, sizeof result->error, "out of memory");
 		result->outcome = INGEST_FATAL;
 		goto out;
 	}
-	if (db_begin(db) || db_next_ids(db, &run.capture_id, &run.next_flow_id)) {
+	if (db_begin(db) || db_next_ids(db, &run.capture_id, &run.next_flow_id) ||
+	    db_defer_indexes(db)) {
 		db_failure(&run);
 		goto fatal;
 	}
@@ -338,25 +387,30 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 	if (run.db_failed)
 		goto fatal;
 
-	if (from_stdin) {
-		capture_finish_hash(cap, sha, err, sizeof err);
-		/* stdin's content is known only now; the rows go if it is known. */
-		enum db_capture_known known;
-		int64_t id;
-		if (db_capture_known(db, sha, &known, &id)) {
-			db_failure(&run);
-			goto fatal;
-		}
-		if (known == DB_CAPTURE_PRESENT) {
-			db_rollback(db);
-			result->outcome = INGEST_DUPLICATE;
-			result->capture_id = id;
-			goto out;
-		}
-		if (known == DB_CAPTURE_FAILED && db_capture_forget(db, id)) {
-			db_failure(&run);
-			goto fatal;
-		}
+	/* Only now is the content known for certain (hashed alongside, or as
+	 * stdin streamed by); the rows go if it is in already. */
+	if (content_hash(&content, cap, err, sizeof err)) {
+		snprintf(result->error, sizeof result->error, "%s", err);
+		db_rollback(db);
+		result->outcome = INGEST_FAILED;
+		goto out;
+	}
+	enum db_capture_known known;
+	int64_t id;
+	if (db_capture_known(db, sha, &known, &id)) {
+		db_failure(&run);
+		goto fatal;
+	}
+	if (known == DB_CAPTURE_PRESENT) {
+		db_rollback(db);
+		memset(result, 0, sizeof *result);
+		result->outcome = INGEST_DUPLICATE;
+		result->capture_id = id;
+		goto out;
+	}
+	if (known == DB_CAPTURE_FAILED && db_capture_forget(db, id)) {
+		db_failure(&run);
+		goto fatal;
 	}
 
 	result->capture_id = run.capture_id;
@@ -389,6 +443,8 @@ fatal:
 	db_rollback(db);
 	result->outcome = INGEST_FATAL;
 out:
+	if (content.dedup)
+		content_hash(&content, cap, err, sizeof err);
 	flow_table_free(run.flows);
 	capture_close(cap);
 }

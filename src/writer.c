@@ -58,18 +58,30 @@ struct writer {
 	struct batch *filling;
 	bool failed_seen;
 	struct batch *all[BATCHES];
+	/* The writer's own: a batch's segment rows side by side. */
+	struct db_segment_row run[BATCH_OPS];
 };
 
-/* Carry out one op (or, after a failure, only release what it holds). */
+static void note_failure(struct writer *w)
+{
+	if (w->failed)
+		return;
+	/* Only this thread writes error and failed; the producer reads
+	 * failed under the lock and error after the join. */
+	snprintf(w->error, sizeof w->error, "%s", db_error(w->db));
+	pthread_mutex_lock(&w->lock);
+	w->failed = true;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Carry out one op other than a segment (or, after a failure, only
+ * release what it holds). */
 static void apply(struct writer *w, struct op *op)
 {
 	int rc = 0;
 	switch (op->kind) {
 	case OP_SEGMENT:
-		if (!w->failed)
-			rc = db_insert_segment(w->db, &op->u.seg.row);
-		free(op->u.seg.more);
-		break;
+		break; /* written by write_batch */
 	case OP_OPTIONS:
 		if (!w->failed)
 			rc = db_insert_segment_options(w->db, op->u.options.flow_id,
@@ -86,13 +98,30 @@ static void apply(struct writer *w, struct op *op)
 		flow_free(op->u.flow.flow);
 		break;
 	}
-	if (rc && !w->failed) {
-		/* Only this thread writes error and failed; the producer reads
-		 * failed under the lock and error after the join. */
-		snprintf(w->error, sizeof w->error, "%s", db_error(w->db));
-		pthread_mutex_lock(&w->lock);
-		w->failed = true;
-		pthread_mutex_unlock(&w->lock);
+	if (rc)
+		note_failure(w);
+}
+
+/* Write a batch in order; runs of segments go to the database together,
+ * which lets it insert many rows per statement. */
+static void write_batch(struct writer *w, struct batch *b, struct db_segment_row *run)
+{
+	int n = 0;
+	for (int i = 0; i <= b->n; i++) {
+		struct op *op = i < b->n ? &b->ops[i] : NULL;
+		if (op && op->kind == OP_SEGMENT) {
+			run[n++] = op->u.seg.row;
+			continue;
+		}
+		if (n && !w->failed && db_insert_segments(w->db, run, n))
+			note_failure(w);
+		n = 0;
+		if (op)
+			apply(w, op);
+	}
+	for (int i = 0; i < b->n; i++) {
+		if (b->ops[i].kind == OP_SEGMENT)
+			free(b->ops[i].u.seg.more);
 	}
 }
 
@@ -109,8 +138,7 @@ static void *run_writer(void *arg)
 		w->full_head = (w->full_head + 1) % BATCHES;
 		w->full_count--;
 		pthread_mutex_unlock(&w->lock);
-		for (int i = 0; i < b->n; i++)
-			apply(w, &b->ops[i]);
+		write_batch(w, b, w->run);
 		b->n = 0;
 		pthread_mutex_lock(&w->lock);
 		w->spare[w->nspare++] = b;

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
+
+#include "dedup.h"
 
 #include "suites.h"
 #include "testutil.h"
@@ -155,6 +158,40 @@ START_TEST(not_a_capture_fails_with_a_reason_and_a_row)
 }
 END_TEST
 
+/* The hash computed alongside ingest is the file's, and the lookup on its
+ * own connection finds content that is in already. */
+START_TEST(dedup_hashes_and_finds_known_content)
+{
+	char dir[64], db[128], hex[CAPTURE_SHA256_HEX], err[256];
+	scratch_db(db, dir);
+	struct ingest_result r;
+	tu_ingest(db, "../examples/seed.pcap", NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	char *want = tu_query(db, "SELECT sha256 FROM captures");
+
+	struct dedup *d = dedup_start("../examples/seed.pcap", db);
+	ck_assert_ptr_nonnull(d);
+	for (int i = 0; i < 1000 && !dedup_known(d); i++)
+		usleep(10000);
+	ck_assert(dedup_known(d));
+	ck_assert_int_eq(dedup_finish(d, hex, err, sizeof err), 0);
+	strcat(hex, "\n");
+	ck_assert_str_eq(hex, want);
+	free(want);
+
+	/* Content not in: hashed, never found. */
+	d = dedup_start("../examples/refused.pcap", db);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(dedup_finish(d, hex, err, sizeof err), 0);
+	ck_assert_uint_eq(strlen(hex), 64);
+	/* No file: the reason is the system's. */
+	d = dedup_start("../examples/no-such-file.pcap", db);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(dedup_finish(d, hex, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "No such file") != NULL, "error: %s", err);
+}
+END_TEST
+
 START_TEST(missing_file_fails_without_a_row)
 {
 	char dir[64], db[128];
@@ -164,6 +201,58 @@ START_TEST(missing_file_fails_without_a_row)
 	ck_assert_int_eq(r.outcome, INGEST_FAILED);
 	ck_assert_msg(strstr(r.error, "No such file") != NULL, "error: %s", r.error);
 	ck_assert_int_eq(count(db, "captures"), 0);
+}
+END_TEST
+
+/* The secondary indexes of flows, as the schema creates them. */
+static const char flow_indexes_sql[] =
+	"SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema"
+	" WHERE type = 'index' AND tbl_name = 'flows' AND sql IS NOT NULL"
+	" ORDER BY name)";
+static const char flow_indexes[] =
+	"flows_capture flows_client flows_conn_state flows_final flows_server\n";
+
+/* Loading into an empty flows table builds its indexes once at the end of
+ * the transaction (db_defer_indexes); they are all there after a commit,
+ * after a rollback, and when a later capture updates them row by row. */
+START_TEST(flow_indexes_survive_bulk_loading)
+{
+	char dir[64], db[128];
+	scratch_db(db, dir);
+	struct ingest_result r;
+	/* No flow passes the filter: the capture is in, flows still empty. */
+	tu_ingest(db, "../examples/seed.pcap", "udp", &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	ck_assert_int_eq(count(db, "flows"), 0);
+	char *names = tu_query(db, flow_indexes_sql);
+	ck_assert_str_eq(names, flow_indexes);
+	free(names);
+	/* The same content again, flows empty: found only inside the
+	 * transaction, which rolls back, indexes and all. */
+	tu_ingest(db, "../examples/seed.pcap", NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_DUPLICATE);
+	ck_assert_int_eq(count(db, "flows"), 0);
+	names = tu_query(db, flow_indexes_sql);
+	ck_assert_str_eq(names, flow_indexes);
+	free(names);
+	/* Rows into an empty table, then into a full one. */
+	tu_ingest(db, "../examples/port-reuse.pcap", NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	tu_ingest(db, "../examples/refused.pcap", NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	names = tu_query(db, flow_indexes_sql);
+	ck_assert_str_eq(names, flow_indexes);
+	free(names);
+	char *integrity = tu_query(db, "PRAGMA integrity_check");
+	ck_assert_str_eq(integrity, "ok\n");
+	free(integrity);
+	/* Every flow is in every index. */
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM flows INDEXED BY"
+	                                  " flows_client WHERE client_ip > ''"),
+	                 count(db, "flows"));
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM flows INDEXED BY"
+	                                  " flows_capture WHERE capture_id > 0"),
+	                 count(db, "flows"));
 }
 END_TEST
 
@@ -257,6 +346,8 @@ Suite *ingest_suite(void)
 	tcase_add_test(tc, not_a_capture_fails_with_a_reason_and_a_row);
 	tcase_add_test(tc, missing_file_fails_without_a_row);
 	tcase_add_test(tc, filter_keeps_frame_numbers);
+	tcase_add_test(tc, dedup_hashes_and_finds_known_content);
+	tcase_add_test(tc, flow_indexes_survive_bulk_loading);
 	tcase_add_test(tc, directory_walk_takes_capture_files_only);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("schema");
