@@ -27,11 +27,12 @@ enum { SEGMENT_COLUMNS = 16 };
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CAPTURE_KNOWN] = "SELECT id, status FROM captures WHERE sha256 = ?1",
 	[ST_CAPTURE_FORGET] = "DELETE FROM captures WHERE id = ?1",
-	/* The secondary indexes of flows when it is empty (db_defer_indexes). */
+	/* Loading an empty database (db_begin_load). */
+	[ST_FLOWS_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM flows)",
 	[ST_FLOW_INDEXES] =
 		"SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
-		" AND tbl_name = 'flows' AND sql IS NOT NULL"
-		" AND NOT EXISTS (SELECT 1 FROM flows)",
+		" AND tbl_name = 'flows' AND sql IS NOT NULL",
+	[ST_JOURNAL_DELETE] = "PRAGMA journal_mode = DELETE",
 	[ST_NEXT_IDS] = "SELECT (SELECT IFNULL(MAX(id), 0) + 1 FROM captures),"
 	                " (SELECT IFNULL(MAX(id), 0) + 1 FROM flows)",
 	[ST_INSERT_CAPTURE] =
@@ -248,29 +249,41 @@ int db_begin(struct db *db)
 	return db_exec(db, "BEGIN IMMEDIATE");
 }
 
+/* After a load (db_begin_load), back to WAL, so that readers and a writer
+ * work side by side again. Failing leaves a rollback journal, which is
+ * still correct; the next open asks for WAL again. */
+static void end_load(struct db *db)
+{
+	sqlite3_free(db->deferred_indexes);
+	db->deferred_indexes = NULL;
+	if (db->journal_switched)
+		db_exec(db, "PRAGMA journal_mode = WAL");
+	db->journal_switched = false;
+}
+
 int db_commit(struct db *db)
 {
-	if (db->deferred_indexes) {
-		int rc = db_exec(db, db->deferred_indexes);
-		sqlite3_free(db->deferred_indexes);
-		db->deferred_indexes = NULL;
-		if (rc)
-			return -1;
-	}
-	return db_exec(db, "COMMIT");
+	if (db->deferred_indexes && db_exec(db, db->deferred_indexes))
+		return -1; /* the caller rolls back */
+	int rc = db_exec(db, "COMMIT");
+	if (rc == 0)
+		end_load(db);
+	return rc;
 }
 
 int db_rollback(struct db *db)
 {
 	/* The rollback brings dropped indexes back by itself. */
-	sqlite3_free(db->deferred_indexes);
-	db->deferred_indexes = NULL;
-	if (sqlite3_get_autocommit(db->conn))
-		return 0; /* nothing open (SQLite may have rolled back itself) */
-	return db_exec(db, "ROLLBACK");
+	int rc = 0;
+	if (!sqlite3_get_autocommit(db->conn))
+		rc = db_exec(db, "ROLLBACK");
+	/* else nothing was open (SQLite may have rolled back itself) */
+	end_load(db);
+	return rc;
 }
 
-int db_defer_indexes(struct db *db)
+/* Drops flows' secondary indexes, keeping their SQL for db_commit. */
+static int defer_indexes(struct db *db)
 {
 	sqlite3_stmt *st = db->stmt[ST_FLOW_INDEXES];
 	char *create = NULL, *drop = NULL;
@@ -299,6 +312,45 @@ int db_defer_indexes(struct db *db)
 	}
 	sqlite3_free(drop);
 	db->deferred_indexes = create;
+	return 0;
+}
+
+/* Run a statement that returns one integer. */
+static int query_int(struct db *db, enum stmt_id id, int64_t *value)
+{
+	sqlite3_stmt *st = db->stmt[id];
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading the database");
+}
+
+int db_begin_load(struct db *db)
+{
+	int64_t empty;
+	if (query_int(db, ST_FLOWS_EMPTY, &empty))
+		return -1;
+	if (empty) {
+		/* The mode cannot change inside a transaction, nor while another
+		 * connection has the database open; then the load stays in WAL. */
+		sqlite3_stmt *st = db->stmt[ST_JOURNAL_DELETE];
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *mode = (const char *)sqlite3_column_text(st, 0);
+			db->journal_switched = mode && strcmp(mode, "delete") == 0;
+		}
+		sqlite3_reset(st);
+	}
+	if (db_begin(db)) {
+		end_load(db);
+		return -1;
+	}
+	/* Checked again inside: another writer may have come first. */
+	if (empty && (query_int(db, ST_FLOWS_EMPTY, &empty) ||
+	              (empty && defer_indexes(db)))) {
+		db_rollback(db);
+		return -1;
+	}
 	return 0;
 }
 

@@ -29,13 +29,16 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 
-/* Bulk loading into an empty database: inside a transaction, drops the
- * secondary indexes of flows when it has no rows, and db_commit builds
- * them again before committing. Sorting a capture's keys once costs a
- * third of keeping five indexes up to date row by row, and nobody sees
- * the difference: other connections read the last commit. Does nothing
- * when flows has rows. */
-int db_defer_indexes(struct db *db);
+/* Begins the transaction that writes one capture (db_begin otherwise).
+ * Loading an empty database (flows has no rows) takes two shortcuts that
+ * readers never see, since they read the last commit either way:
+ *  - flows' secondary indexes are dropped, and db_commit builds them
+ *    again: sorting the keys once costs a third of row-by-row upkeep;
+ *  - the transaction goes through a rollback journal instead of the WAL,
+ *    whose every page the checkpoint would copy once more into the
+ *    database; a new database has next to nothing to roll back. The
+ *    journal is WAL again after the commit or rollback. */
+int db_begin_load(struct db *db);
 
 enum db_capture_known { DB_CAPTURE_NEW, DB_CAPTURE_PRESENT, DB_CAPTURE_FAILED };
 

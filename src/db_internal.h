@@ -4,11 +4,14 @@
 #define TCPLADDER_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 
 enum stmt_id {
 	ST_CAPTURE_KNOWN,
 	ST_CAPTURE_FORGET,
+	ST_FLOWS_EMPTY,
 	ST_FLOW_INDEXES,
+	ST_JOURNAL_DELETE,
 	ST_NEXT_IDS,
 	ST_INSERT_CAPTURE,
 	ST_INSERT_FLOW,
@@ -51,9 +54,10 @@ struct db {
 	sqlite3_stmt *stmt[ST_COUNT]; /* NULL in a read-only open */
 	sqlite3_stmt *insert_segments; /* DB_SEGMENT_BATCH rows; NULL read-only */
 	sqlite3_stmt *report[RQ_COUNT];
-	/* CREATE INDEX statements dropped for this transaction (db_defer_indexes),
-	 * run again before it commits; NULL when none. */
+	/* A load (db_begin_load): CREATE INDEX statements to run again before
+	 * the commit (NULL when none), and whether the journal left WAL. */
 	char *deferred_indexes;
+	bool journal_switched;
 	char error[512];
 };
 

@@ -364,8 +364,8 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		result->outcome = INGEST_FATAL;
 		goto out;
 	}
-	if (db_begin(db) || db_next_ids(db, &run.capture_id, &run.next_flow_id) ||
-	    db_defer_indexes(db)) {
+	if (db_begin_load(db) ||
+	    db_next_ids(db, &run.capture_id, &run.next_flow_id)) {
 		db_failure(&run);
 		goto fatal;
 	}

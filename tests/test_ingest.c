@@ -212,9 +212,18 @@ static const char flow_indexes_sql[] =
 static const char flow_indexes[] =
 	"flows_capture flows_client flows_conn_state flows_final flows_server\n";
 
+/* The database is in WAL mode, which readers beside a writer need. */
+static void assert_wal(const char *db)
+{
+	char *mode = tu_query(db, "PRAGMA journal_mode");
+	ck_assert_str_eq(mode, "wal\n");
+	free(mode);
+}
+
 /* Loading into an empty flows table builds its indexes once at the end of
- * the transaction (db_defer_indexes); they are all there after a commit,
- * after a rollback, and when a later capture updates them row by row. */
+ * the transaction, through a rollback journal (db_begin_load); indexes and
+ * WAL are back after a commit, after a rollback, and when a later capture
+ * updates them row by row. */
 START_TEST(flow_indexes_survive_bulk_loading)
 {
 	char dir[64], db[128];
@@ -227,6 +236,7 @@ START_TEST(flow_indexes_survive_bulk_loading)
 	char *names = tu_query(db, flow_indexes_sql);
 	ck_assert_str_eq(names, flow_indexes);
 	free(names);
+	assert_wal(db);
 	/* The same content again, flows empty: found only inside the
 	 * transaction, which rolls back, indexes and all. */
 	tu_ingest(db, "../examples/seed.pcap", NULL, &r);
@@ -235,9 +245,11 @@ START_TEST(flow_indexes_survive_bulk_loading)
 	names = tu_query(db, flow_indexes_sql);
 	ck_assert_str_eq(names, flow_indexes);
 	free(names);
+	assert_wal(db);
 	/* Rows into an empty table, then into a full one. */
 	tu_ingest(db, "../examples/port-reuse.pcap", NULL, &r);
 	ck_assert_int_eq(r.outcome, INGEST_OK);
+	assert_wal(db);
 	tu_ingest(db, "../examples/refused.pcap", NULL, &r);
 	ck_assert_int_eq(r.outcome, INGEST_OK);
 	names = tu_query(db, flow_indexes_sql);
