@@ -161,6 +161,79 @@ START_TEST(kill_9_leaves_whole_captures_and_a_rerun_finishes)
 }
 END_TEST
 
+/* The same while loading an empty database, whose transaction goes
+ * through a rollback journal (db_begin_load): the kill leaves a hot
+ * journal, the next reader rolls it back, and nothing of the capture, not
+ * even its dropped indexes, is lost or half there. */
+START_TEST(kill_9_while_loading_an_empty_database)
+{
+	char dir[64], db[128], fifo[128], journal[160];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/k.db", dir);
+	snprintf(journal, sizeof journal, "%s-journal", db);
+	snprintf(fifo, sizeof fifo, "%s/in", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int in = open(fifo, O_RDONLY);
+		dup2(in, STDIN_FILENO);
+		execl(BIN, "tcpladder", "ingest", "-q", "-d", db, "-", (char *)NULL);
+		_exit(127);
+	}
+	int out = open(fifo, O_WRONLY);
+	ck_assert_int_ge(out, 0);
+	/* The seed's packets over and over, 40 MB of them: more than the
+	 * reader's buffers and SQLite's page cache (the transaction spills into
+	 * the database file), then the reader waits. */
+	FILE *seed = fopen("../examples/seed.pcap", "rb");
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf, seed);
+	fclose(seed);
+	ck_assert_uint_gt(n, 24);
+	ck_assert_int_eq(write(out, buf, 24), 24); /* the file header */
+	for (size_t sent = 0; sent < 40u << 20; sent += n - 24)
+		ck_assert_int_eq(write(out, buf + 24, n - 24), (ssize_t)(n - 24));
+	/* The journal appears when the load's transaction first writes. */
+	struct timespec pause = {0, 20 * 1000 * 1000};
+	struct stat st;
+	for (int i = 0; i < 500 && stat(journal, &st) != 0; i++)
+		nanosleep(&pause, NULL);
+	ck_assert_int_eq(stat(journal, &st), 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	int status;
+	waitpid(pid, &status, 0);
+	close(out);
+	ck_assert(WIFSIGNALED(status));
+	/* The load had outgrown SQLite's page cache: its pages were in the
+	 * database file already, and only the journal can take them back. */
+	ck_assert_int_eq(stat(db, &st), 0);
+	ck_assert_int_gt(st.st_size, 4 << 20);
+
+	/* A read-write connection rolls the hot journal back on first read (a
+	 * read-only one cannot). */
+	sqlite3 *conn;
+	ck_assert_int_eq(sqlite3_open_v2(db, &conn, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(conn, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
+	                              NULL), SQLITE_OK);
+	sqlite3_close(conn);
+	char *rows = tu_query(db, "SELECT (SELECT count(*) FROM captures),"
+	                          " (SELECT count(*) FROM flows), (SELECT count(*) FROM segments),"
+	                          " (SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+	                          "  AND tbl_name = 'flows' AND sql IS NOT NULL)");
+	ck_assert_str_eq(rows, "0|0|0|5\n");
+	free(rows);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s ../examples/seed.pcap", db), 0);
+	rows = tu_query(db, "SELECT (SELECT count(*) FROM captures), (SELECT count(*) FROM flows),"
+	                    " (SELECT count(*) FROM segments), (SELECT count(*) FROM transitions)");
+	ck_assert_str_eq(rows, "1|1|13|10\n");
+	free(rows);
+	rows = tu_query(db, "PRAGMA journal_mode");
+	ck_assert_str_eq(rows, "wal\n");
+	free(rows);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -171,6 +244,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, stdin_plain_and_gzip);
 	tcase_add_test(tc, verbose_says_what_it_did);
 	tcase_add_test(tc, kill_9_leaves_whole_captures_and_a_rerun_finishes);
+	tcase_add_test(tc, kill_9_while_loading_an_empty_database);
 	suite_add_tcase(s, tc);
 	return s;
 }
