@@ -179,13 +179,16 @@ static void remove_database(const char *path)
 	unlink(side);
 	snprintf(side, sizeof side, "%.4096s-shm", path);
 	unlink(side);
+	snprintf(side, sizeof side, "%.4096s-journal", path);
+	unlink(side);
 }
 
 /* -j N: N worker processes, each walking the same inputs and taking every
- * N-th into a shard database of its own (SQLite has one writer per
- * database), then the shards merged into DB, one transaction each. A
- * worker is a process, not a thread: a crash or a leak in one stays there,
- * and each has its own writer thread (writer.c). */
+ * N-th. SQLite has one writer per database, so worker 0 writes into DB and
+ * the others each into a scratch shard of their own (db_make_scratch),
+ * merged into DB at the end, one transaction each. A worker is a process,
+ * not a thread: a crash or a leak in one stays there, and each has its own
+ * writer thread (writer.c). */
 static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs,
                            int first, int argc, char **argv)
 {
@@ -193,8 +196,12 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 	pid_t pid[64];
 	int status = EXIT_OK;
 	for (int k = 0; k < jobs; k++) {
-		snprintf(shard[k], sizeof shard[k], "%.4096s.j%d", db_path, k);
-		remove_database(shard[k]);
+		if (k == 0)
+			snprintf(shard[k], sizeof shard[k], "%.4096s", db_path);
+		else
+			snprintf(shard[k], sizeof shard[k], "%.4096s.j%d", db_path, k);
+		if (k > 0)
+			remove_database(shard[k]);
 		fflush(stderr);
 		pid[k] = fork();
 		if (pid[k] < 0) {
@@ -212,6 +219,11 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 			cli->progress_line = false;
 			cli->opt.progress = NULL;
 			cli->db = db_open(shard[k], err, sizeof err);
+			if (cli->db && k > 0 && db_make_scratch(cli->db)) {
+				snprintf(err, sizeof err, "%s", db_error(cli->db));
+				db_close(cli->db);
+				cli->db = NULL;
+			}
 			if (!cli->db) {
 				fprintf(stderr, "tcpladder: %s: %s\n", shard[k], err);
 				_exit(EXIT_SOME_FAILED);
@@ -234,7 +246,7 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 		return EXIT_SOME_FAILED;
 	}
 	long long captures = 0, skipped = 0, flows = 0;
-	for (int k = 0; k < jobs; k++) {
+	for (int k = 1; k < jobs; k++) {
 		struct db_merge_result r;
 		if (access(shard[k], F_OK) != 0)
 			continue;
@@ -249,8 +261,9 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 	}
 	db_close(db);
 	if (cli->verbosity > 1 || (cli->verbosity > 0 && isatty(STDERR_FILENO)))
-		fprintf(stderr, "tcpladder: %lld captures read into %s by %d workers (%lld connections);"
-		                " %lld already there\n", captures, db_path, jobs, flows, skipped);
+		fprintf(stderr, "tcpladder: %lld captures (%lld connections) merged into %s from"
+		                " %d workers' shards; %lld already there\n", captures, flows, db_path,
+		        jobs - 1, skipped);
 	return status;
 }
 

@@ -28,11 +28,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CAPTURE_KNOWN] = "SELECT id, status FROM captures WHERE sha256 = ?1",
 	[ST_CAPTURE_FORGET] = "DELETE FROM captures WHERE id = ?1",
 	/* Loading an empty database (db_begin_load). */
-	[ST_FLOWS_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM flows)",
+	[ST_FLOWS_EMPTY] = "SELECT NOT EXISTS (SELECT 1 FROM main.flows)",
 	[ST_FLOW_INDEXES] =
-		"SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
+		"SELECT name, sql FROM main.sqlite_schema WHERE type = 'index'"
 		" AND tbl_name = 'flows' AND sql IS NOT NULL",
-	[ST_JOURNAL_DELETE] = "PRAGMA journal_mode = DELETE",
+	[ST_JOURNAL_DELETE] = "PRAGMA main.journal_mode = DELETE",
 	[ST_NEXT_IDS] = "SELECT (SELECT IFNULL(MAX(id), 0) + 1 FROM captures),"
 	                " (SELECT IFNULL(MAX(id), 0) + 1 FROM flows)",
 	[ST_INSERT_CAPTURE] =
@@ -257,7 +257,7 @@ static void end_load(struct db *db)
 	sqlite3_free(db->deferred_indexes);
 	db->deferred_indexes = NULL;
 	if (db->journal_switched)
-		db_exec(db, "PRAGMA journal_mode = WAL");
+		db_exec(db, "PRAGMA main.journal_mode = WAL");
 	db->journal_switched = false;
 }
 
@@ -292,7 +292,7 @@ static int defer_indexes(struct db *db)
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *sql = (const char *)sqlite3_column_text(st, 1);
 		char *c = sqlite3_mprintf("%z%s;\n", create, sql);
-		char *d = sqlite3_mprintf("%zDROP INDEX \"%w\";\n", drop, name);
+		char *d = sqlite3_mprintf("%zDROP INDEX main.\"%w\";\n", drop, name);
 		create = c;
 		drop = d;
 		if (!c || !d)
@@ -326,12 +326,9 @@ static int query_int(struct db *db, enum stmt_id id, int64_t *value)
 	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading the database");
 }
 
-int db_begin_load(struct db *db)
+int db_begin_bulk(struct db *db, bool bulk)
 {
-	int64_t empty;
-	if (query_int(db, ST_FLOWS_EMPTY, &empty))
-		return -1;
-	if (empty) {
+	if (bulk && !db->scratch) {
 		/* The mode cannot change inside a transaction, nor while another
 		 * connection has the database open; then the load stays in WAL. */
 		sqlite3_stmt *st = db->stmt[ST_JOURNAL_DELETE];
@@ -345,12 +342,44 @@ int db_begin_load(struct db *db)
 		end_load(db);
 		return -1;
 	}
-	/* Checked again inside: another writer may have come first. */
-	if (empty && (query_int(db, ST_FLOWS_EMPTY, &empty) ||
-	              (empty && defer_indexes(db)))) {
+	if (bulk && defer_indexes(db)) {
 		db_rollback(db);
 		return -1;
 	}
+	return 0;
+}
+
+int db_begin_load(struct db *db)
+{
+	int64_t empty;
+	if (query_int(db, ST_FLOWS_EMPTY, &empty))
+		return -1;
+	/* Should another writer come first, the indexes are rebuilt over
+	 * its rows too: slower, never wrong. */
+	return db_begin_bulk(db, empty);
+}
+
+int db_make_scratch(struct db *db)
+{
+	sqlite3_stmt *st = db->stmt[ST_JOURNAL_DELETE];
+	bool switched = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+		switched = mode && strcmp(mode, "delete") == 0;
+	}
+	sqlite3_reset(st);
+	if (!switched)
+		return db_fail(db, "leaving WAL");
+	if (db_begin(db) || defer_indexes(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	/* Dropped for good: the merge writes the rows into indexed tables. */
+	sqlite3_free(db->deferred_indexes);
+	db->deferred_indexes = NULL;
+	if (db_commit(db))
+		return -1;
+	db->scratch = true;
 	return 0;
 }
 

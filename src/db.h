@@ -40,6 +40,12 @@ int db_rollback(struct db *db);
  *    journal is WAL again after the commit or rollback. */
 int db_begin_load(struct db *db);
 
+/* Makes a new database a scratch shard, which only db_merge reads: a
+ * rollback journal (nobody reads it while it is written), and flows keeps
+ * no secondary index (the merge writes the rows into a database that has
+ * them, so keeping them here is work thrown away). */
+int db_make_scratch(struct db *db);
+
 enum db_capture_known { DB_CAPTURE_NEW, DB_CAPTURE_PRESENT, DB_CAPTURE_FAILED };
 
 /* Is a capture with this content (hex SHA-256) in the database? A capture

@@ -58,8 +58,13 @@ struct db {
 	 * the commit (NULL when none), and whether the journal left WAL. */
 	char *deferred_indexes;
 	bool journal_switched;
+	bool scratch;          /* db_make_scratch: rollback journal, no indexes */
 	char error[512];
 };
+
+/* Begins a transaction; when bulk, as db_begin_load does for an empty
+ * database (a rollback journal, flows' indexes built again at db_commit). */
+int db_begin_bulk(struct db *db, bool bulk);
 
 /* Run SQL statements; 0, or -1 with SQLite's message in db->error. */
 int db_exec(struct db *db, const char *sql);

@@ -5,6 +5,7 @@
  * without a change here. */
 #include "db_merge.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,9 @@ static int64_t scalar(struct db *db, const char *sql, int *failed)
 }
 
 /* INSERT INTO main.T (cols) SELECT cols' FROM shard.T WHERE ..., where
- * cols' are the columns with the id ones shifted. Returns rows copied. */
-static int64_t copy_table(struct db *db, const struct table_copy *c,
+ * cols' are the columns with the id ones shifted; no WHERE when all rows
+ * come over. Returns rows copied. */
+static int64_t copy_table(struct db *db, const struct table_copy *c, bool all,
                           int64_t capture_off, int64_t flow_off, int *failed)
 {
 	char sql[4096 * 2 + 1024], cols[4096] = "", exprs[4096] = "";
@@ -82,7 +84,7 @@ static int64_t copy_table(struct db *db, const struct table_copy *c,
 		return 0;
 	}
 	snprintf(sql, sizeof sql, "INSERT INTO main.\"%s\" (%s) SELECT %s FROM shard.\"%s\" WHERE %s",
-	         c->table, cols, exprs, c->table, c->where);
+	         c->table, cols, exprs, c->table, all ? "1" : c->where);
 	if (db_exec(db, sql)) {
 		*failed = -1;
 		return 0;
@@ -110,7 +112,11 @@ int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 		         shard_path, (long long)version, DB_SCHEMA_VERSION);
 		failed = -1;
 	}
-	if (!failed && db_exec(db, "BEGIN IMMEDIATE"))
+	/* A shard at least half as big as the database is loaded in bulk
+	 * (db_begin_bulk): its indexes sorted once, through a rollback journal. */
+	int64_t shard_flows = failed ? 0 : scalar(db, "SELECT count(*) FROM shard.flows", &failed);
+	int64_t main_flows = failed ? 0 : scalar(db, "SELECT count(*) FROM main.flows", &failed);
+	if (!failed && db_begin_bulk(db, shard_flows > 0 && shard_flows * 2 >= main_flows))
 		failed = -1;
 	if (!failed) {
 		/* Captures new to main; a capture main holds as failed is
@@ -124,21 +130,24 @@ int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 		int64_t shard_captures = scalar(db, "SELECT count(*) FROM shard.captures", &failed);
 		int64_t capture_off = scalar(db, "SELECT IFNULL(max(id), 0) FROM main.captures", &failed);
 		int64_t flow_off = scalar(db, "SELECT IFNULL(max(id), 0) FROM main.flows", &failed);
+		int64_t new_captures = scalar(db, "SELECT count(*) FROM temp.merge_captures", &failed);
+		/* Usually every capture is new: then no row needs its capture
+		 * looked up. */
+		bool all = !failed && new_captures == shard_captures;
 		int64_t copied[sizeof copies / sizeof copies[0]] = {0};
 		for (size_t i = 0; i < sizeof copies / sizeof copies[0] && !failed; i++)
-			copied[i] = copy_table(db, &copies[i], capture_off, flow_off, &failed);
+			copied[i] = copy_table(db, &copies[i], all, capture_off, flow_off, &failed);
 		r->captures = copied[0];
 		r->skipped = shard_captures - copied[0];
 		r->flows = copied[1];
 		r->segments = copied[2];
 	}
 	if (!failed)
-		failed = db_exec(db, "DROP TABLE temp.merge_captures; COMMIT");
+		failed = db_exec(db, "DROP TABLE temp.merge_captures") || db_commit(db);
 	if (failed) {
 		char keep[sizeof db->error];
 		memcpy(keep, db->error, sizeof keep);
-		if (!sqlite3_get_autocommit(db->conn))
-			sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+		db_rollback(db);
 		sqlite3_exec(db->conn, "DROP TABLE IF EXISTS temp.merge_captures", NULL, NULL, NULL);
 		memcpy(db->error, keep, sizeof keep);
 	}
