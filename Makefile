@@ -51,12 +51,19 @@ $(B)/%.o: src/%.c $(wildcard src/*.h) $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
 # The schema is embedded in the binary: every schema/*.sql, in name order,
-# as one C string.
-$(B)/schema_sql.c: $(SCHEMA) | $(B)
-	awk 'BEGIN { print "/* generated from the schema directory; do not edit */"; \
-	             print "const char db_schema_sql[] =" } \
-	     { gsub(/\\/, "&&"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
-	     END { print ";" }' $(SCHEMA) > $@
+# as one C string; the views alone again (an upgrade makes them anew); and
+# each schema/upgrade/N.sql, the step from version N-1 to N, at index N.
+EMBED_SQL = awk '{ gsub(/\\/, "&&"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" }'
+UPGRADES := $(sort $(wildcard schema/upgrade/*.sql))
+$(B)/schema_sql.c: $(SCHEMA) $(UPGRADES) Makefile | $(B)
+	{ echo '/* generated from the schema directory; do not edit */'; \
+	  echo 'const char db_schema_sql[] ='; $(EMBED_SQL) $(SCHEMA); echo ';'; \
+	  echo 'const char db_views_sql[] ='; $(EMBED_SQL) $(filter %_views.sql,$(SCHEMA)); echo ';'; \
+	  echo 'const char *const db_upgrade_sql[] = {'; \
+	  for f in $(UPGRADES); do echo "[$$(basename $$f .sql)] ="; $(EMBED_SQL) $$f; echo ','; done; \
+	  echo '};'; \
+	  echo 'const unsigned db_upgrade_count = sizeof db_upgrade_sql / sizeof db_upgrade_sql[0];'; \
+	} > $@
 $(B)/schema_sql.o: $(B)/schema_sql.c $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
 

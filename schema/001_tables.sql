@@ -1,4 +1,4 @@
--- tcpladder's database, schema version 1 (PRAGMA user_version).
+-- tcpladder's database, schema version 2 (PRAGMA user_version).
 --
 -- The tables that grow with the archive (segments, transitions) hold small
 -- integers only; the names users read (states, flags, events, analysis
@@ -96,9 +96,20 @@ CREATE TABLE flows (
 	-- first RST), 'both' (both FINs sent before either was received:
 	-- simultaneous close), 'none' (neither FIN nor RST seen).
 	close_initiator TEXT NOT NULL DEFAULT 'none',
+	analysis      INTEGER NOT NULL DEFAULT 0 -- OR of its segments' bits
+);
+CREATE INDEX flows_capture ON flows(capture_id);
+CREATE INDEX flows_client ON flows(client_ip, client_port);
+CREATE INDEX flows_server ON flows(server_ip, server_port);
+
+-- A flow's analysis counts, for the flows that have any (a flagged segment
+-- or retransmitted bytes): most flows have none, and 18 zero columns in
+-- every flows row would cost more than the rest of its numbers. flows_view
+-- shows them for every flow, 0 where this table has no row.
+CREATE TABLE flow_analysis (
+	flow_id       INTEGER PRIMARY KEY, -- flows.id
 	client_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- payload of segments
 	server_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- flagged retransmission
-	analysis      INTEGER NOT NULL DEFAULT 0, -- OR of its segments' bits
 	-- How many of its segments carry each analysis flag (analysis_flags).
 	retransmission_count INTEGER NOT NULL DEFAULT 0,
 	fast_retransmission_count INTEGER NOT NULL DEFAULT 0,
@@ -117,9 +128,6 @@ CREATE TABLE flows (
 	zero_window_probe_ack_count INTEGER NOT NULL DEFAULT 0,
 	unexpected_in_state_count INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX flows_capture ON flows(capture_id);
-CREATE INDEX flows_client ON flows(client_ip, client_port);
-CREATE INDEX flows_server ON flows(server_ip, server_port);
 
 -- One row per TCP segment; the table that grows with the archive, so it is
 -- clustered on its natural key and holds integers only.

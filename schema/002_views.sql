@@ -52,17 +52,28 @@ SELECT f.id, f.capture_id, f.ip_version,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
 	  WHERE f.analysis & a.bit ORDER BY a.bit) AS analysis_names,
 	f.syn_synack_ns, f.synack_ack_ns, f.win_scaled, f.close_initiator,
-	f.client_retrans_bytes, f.server_retrans_bytes,
-	f.retransmission_count, f.fast_retransmission_count,
-	f.spurious_retransmission_count, f.out_of_order_count,
-	f.lost_segment_count, f.duplicate_ack_count, f.ack_lost_segment_count,
-	f.zero_window_count, f.zero_window_probe_count, f.window_full_count,
-	f.window_update_count, f.keep_alive_count, f.keep_alive_ack_count,
-	f.reused_ports_count, f.zero_window_probe_ack_count,
-	f.unexpected_in_state_count
+	IFNULL(fa.client_retrans_bytes, 0) AS client_retrans_bytes,
+	IFNULL(fa.server_retrans_bytes, 0) AS server_retrans_bytes,
+	IFNULL(fa.retransmission_count, 0) AS retransmission_count,
+	IFNULL(fa.fast_retransmission_count, 0) AS fast_retransmission_count,
+	IFNULL(fa.spurious_retransmission_count, 0) AS spurious_retransmission_count,
+	IFNULL(fa.out_of_order_count, 0) AS out_of_order_count,
+	IFNULL(fa.lost_segment_count, 0) AS lost_segment_count,
+	IFNULL(fa.duplicate_ack_count, 0) AS duplicate_ack_count,
+	IFNULL(fa.ack_lost_segment_count, 0) AS ack_lost_segment_count,
+	IFNULL(fa.zero_window_count, 0) AS zero_window_count,
+	IFNULL(fa.zero_window_probe_count, 0) AS zero_window_probe_count,
+	IFNULL(fa.window_full_count, 0) AS window_full_count,
+	IFNULL(fa.window_update_count, 0) AS window_update_count,
+	IFNULL(fa.keep_alive_count, 0) AS keep_alive_count,
+	IFNULL(fa.keep_alive_ack_count, 0) AS keep_alive_ack_count,
+	IFNULL(fa.reused_ports_count, 0) AS reused_ports_count,
+	IFNULL(fa.zero_window_probe_ack_count, 0) AS zero_window_probe_ack_count,
+	IFNULL(fa.unexpected_in_state_count, 0) AS unexpected_in_state_count
 FROM flows f
 JOIN tcp_states cs ON cs.id = f.client_state
-JOIN tcp_states ss ON ss.id = f.server_state;
+JOIN tcp_states ss ON ss.id = f.server_state
+LEFT JOIN flow_analysis fa ON fa.flow_id = f.id;
 
 -- One row per state change of one endpoint, as DESIGN.md's transitions
 -- table: frame caused it, seen_frame proves it (they differ for a received

@@ -14,6 +14,9 @@
 
 /* Generated from schema/NNN_*.sql files by the Makefile. */
 extern const char db_schema_sql[];
+extern const char db_views_sql[];
+extern const char *const db_upgrade_sql[]; /* [N]: from version N-1 to N */
+extern const unsigned db_upgrade_count;
 
 #include "db_internal.h"
 
@@ -47,8 +50,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" handshake_rtt_ns, mid_stream, analysis, client_mss, server_mss,"
 		" client_wscale, server_wscale, client_sack_ok, server_sack_ok,"
 		" conn_state, history, syn_synack_ns, synack_ack_ns, win_scaled,"
-		" close_initiator, client_retrans_bytes, server_retrans_bytes,"
-		" retransmission_count, fast_retransmission_count,"
+		" close_initiator)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
+		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
+	[ST_INSERT_FLOW_ANALYSIS] =
+		"INSERT INTO flow_analysis (flow_id, client_retrans_bytes,"
+		" server_retrans_bytes, retransmission_count, fast_retransmission_count,"
 		" spurious_retransmission_count, out_of_order_count,"
 		" lost_segment_count, duplicate_ack_count, ack_lost_segment_count,"
 		" zero_window_count, zero_window_probe_count, window_full_count,"
@@ -56,9 +64,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" reused_ports_count, zero_window_probe_ack_count,"
 		" unexpected_in_state_count)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40,"
-		" ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53)",
+		" ?15, ?16, ?17, ?18, ?19)",
 	[ST_INSERT_SEGMENT] = INSERT_SEGMENTS VALUES_SEGMENT,
 	[ST_INSERT_TRANSITION_EXTRA] =
 		"INSERT INTO transitions_extra (flow_id, seen_frame, slot, endpoint,"
@@ -107,8 +113,27 @@ static int user_version(struct db *db, int *version)
 	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading schema version");
 }
 
-/* Version 0 is an empty database: apply the whole schema. Later versions
- * will add their upgrade steps here, one `if (version < N)` each. */
+/* The SQL that brings a database from version to DB_SCHEMA_VERSION: the
+ * whole schema for an empty one (version 0), else each upgrade step
+ * (schema/upgrade/N.sql) and the views made anew. NULL when a step is
+ * missing; sqlite3_free it. */
+static char *upgrade_sql(int version)
+{
+	if (version == 0)
+		return sqlite3_mprintf("%s", db_schema_sql);
+	char *sql = sqlite3_mprintf("%s", "");
+	for (int v = version + 1; sql && v <= DB_SCHEMA_VERSION; v++) {
+		if ((unsigned)v >= db_upgrade_count || !db_upgrade_sql[v]) {
+			sqlite3_free(sql);
+			return NULL;
+		}
+		sql = sqlite3_mprintf("%z%s", sql, db_upgrade_sql[v]);
+	}
+	return sql ? sqlite3_mprintf("%z%s", sql, db_views_sql) : NULL;
+}
+
+/* Brings the database to this program's schema version, in one
+ * transaction. */
 static int migrate(struct db *db)
 {
 	int version;
@@ -122,12 +147,26 @@ static int migrate(struct db *db)
 	}
 	if (version == DB_SCHEMA_VERSION)
 		return 0;
-	if (db_exec(db, "BEGIN IMMEDIATE"))
+	char *sql = upgrade_sql(version);
+	if (!sql) {
+		snprintf(db->error, sizeof db->error,
+		         "no upgrade from database schema version %d", version);
 		return -1;
+	}
+	if (db_exec(db, "BEGIN IMMEDIATE")) {
+		sqlite3_free(sql);
+		return -1;
+	}
 	char set_version[64];
 	snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d",
 	         DB_SCHEMA_VERSION);
-	if (db_exec(db, db_schema_sql) || db_exec(db, set_version)) {
+	/* A writer that upgraded first leaves nothing to do. */
+	int now;
+	int rc = user_version(db, &now);
+	if (rc == 0 && now == version)
+		rc = db_exec(db, sql) || db_exec(db, set_version) ? -1 : 0;
+	sqlite3_free(sql);
+	if (rc) {
 		/* Keep SQLite's reason across the rollback (which may set its own). */
 		char keep[sizeof db->error];
 		memcpy(keep, db->error, sizeof keep);
@@ -540,12 +579,18 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 		sqlite3_bind_int64(st, 33, f->synack_ack_ns);
 	sqlite3_bind_int(st, 34, f->wscale[0] >= 0 && f->wscale[1] >= 0);
 	sqlite3_bind_text(st, 35, flow_close_initiator(f), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 36, (int64_t)f->retrans_bytes[TCPST_CLIENT]);
-	sqlite3_bind_int64(st, 37, (int64_t)f->retrans_bytes[TCPST_SERVER]);
+	if (run(db, ST_INSERT_FLOW, "writing flow"))
+		return -1;
+	if (!f->analysis && !f->retrans_bytes[0] && !f->retrans_bytes[1])
+		return 0; /* nothing to count: no flow_analysis row */
+	st = db->stmt[ST_INSERT_FLOW_ANALYSIS];
+	sqlite3_bind_int64(st, 1, f->id);
+	sqlite3_bind_int64(st, 2, (int64_t)f->retrans_bytes[TCPST_CLIENT]);
+	sqlite3_bind_int64(st, 3, (int64_t)f->retrans_bytes[TCPST_SERVER]);
 	/* The counts, in bit order (analysis.h) as the columns above. */
 	for (int i = 0; i < AN_BITS; i++)
-		sqlite3_bind_int64(st, 38 + i, (int64_t)f->an_count[i]);
-	return run(db, ST_INSERT_FLOW, "writing flow");
+		sqlite3_bind_int64(st, 4 + i, (int64_t)f->an_count[i]);
+	return run(db, ST_INSERT_FLOW_ANALYSIS, "writing flow analysis");
 }
 
 /* One change in 32 bits as schema/001_tables.sql lays them out; false when

@@ -28,6 +28,7 @@ struct table_copy {
 static const struct table_copy copies[] = {
 	{"captures", "id IN (SELECT id FROM temp.merge_captures)", "id", NULL},
 	{"flows", "capture_id IN (SELECT id FROM temp.merge_captures)", "capture_id", "id"},
+	{"flow_analysis", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segments", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segment_options", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"transitions_extra", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
@@ -140,7 +141,7 @@ int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 		r->captures = copied[0];
 		r->skipped = shard_captures - copied[0];
 		r->flows = copied[1];
-		r->segments = copied[2];
+		r->segments = copied[3];
 	}
 	if (!failed)
 		failed = db_exec(db, "DROP TABLE temp.merge_captures") || db_commit(db);

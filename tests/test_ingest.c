@@ -4,6 +4,7 @@
  * the file's frame numbers; a directory is walked for capture files only;
  * the schema's views and version are what scripts read. */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,55 @@ START_TEST(dedup_hashes_and_finds_known_content)
 }
 END_TEST
 
+/* A database of schema version 1 (tests/data/schema-v1.sql, as released)
+ * is upgraded on open: the analysis counts move to flow_analysis, only for
+ * the flow that has any, and flows_view shows the same numbers as before. */
+START_TEST(version_1_database_is_upgraded)
+{
+	char dir[64], db[128], err[256];
+	scratch_db(db, dir);
+	char *v1 = tu_slurp("data/schema-v1.sql");
+	ck_assert_ptr_nonnull(v1);
+	sqlite3 *conn;
+	ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(conn, v1, NULL, NULL, NULL), SQLITE_OK);
+	free(v1);
+	ck_assert_int_eq(sqlite3_exec(conn,
+		"INSERT INTO captures (id, path, sha256, status) VALUES (1, 'a.pcap', 'x', 'ok');"
+		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
+		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame, last_frame,"
+		" packets, client_packets, server_packets, client_bytes, server_bytes,"
+		" client_state, server_state, mid_stream, analysis, retransmission_count,"
+		" duplicate_ack_count, client_retrans_bytes)"
+		" VALUES (1, 1, 4, '10.0.0.1', 1000, '10.0.0.2', 80, 0, 5, 1, 9, 9, 5, 4, 100,"
+		" 200, 11, 1, 0, 33, 2, 1, 150),"
+		" (2, 1, 4, '10.0.0.1', 1001, '10.0.0.2', 80, 0, 5, 10, 19, 9, 5, 4, 100,"
+		" 200, 11, 1, 0, 0, 0, 0, 0);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(conn);
+
+	struct db *d = db_open(db, err, sizeof err);
+	ck_assert_msg(d != NULL, "%s", err);
+	db_close(d);
+	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	char *rows = tu_query(db, "SELECT * FROM flow_analysis");
+	ck_assert_str_eq(rows, "1|150|0|2|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0\n");
+	free(rows);
+	rows = tu_query(db, "SELECT id, analysis, retransmission_count, duplicate_ack_count,"
+	                    " client_retrans_bytes, client_state, conn_state IS NULL"
+	                    " FROM flows_view ORDER BY id");
+	ck_assert_str_eq(rows, "1|33|2|1|150|TIME_WAIT|1\n2|0|0|0|0|TIME_WAIT|1\n");
+	free(rows);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM pragma_table_info('flows')"
+	                                  " WHERE name LIKE '%_count' OR name LIKE '%retrans%'"), 0);
+	rows = tu_query(db, "PRAGMA integrity_check");
+	ck_assert_str_eq(rows, "ok\n");
+	free(rows);
+	/* And it takes captures as a new one does. */
+	tu_ingest(db, "../examples/seed.pcap", NULL, (struct ingest_result[1]){0});
+	ck_assert_int_eq(count(db, "segments"), 13);
+}
+END_TEST
+
 START_TEST(missing_file_fails_without_a_row)
 {
 	char dir[64], db[128];
@@ -303,6 +353,10 @@ START_TEST(schema_version_and_lookup_names)
 		ck_assert_msg(tu_query_int(db, sql) == 0, "%s misses columns of %s",
 		              pairs[i][1], pairs[i][0]);
 	}
+	/* flows_view also shows each flow's counts from flow_analysis. */
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM pragma_table_info('flow_analysis')"
+	                                  " t WHERE t.name != 'flow_id' AND t.name NOT IN"
+	                                  " (SELECT name FROM pragma_table_info('flows_view'))"), 0);
 	char *names = tu_query(db, "SELECT group_concat(name, ',') FROM"
 	                           " (SELECT name FROM tcp_states ORDER BY id)");
 	ck_assert_str_eq(names, "UNKNOWN,CLOSED,LISTEN,SYN_SENT,SYN_RECEIVED,"
@@ -358,6 +412,7 @@ Suite *ingest_suite(void)
 	tcase_add_test(tc, not_a_capture_fails_with_a_reason_and_a_row);
 	tcase_add_test(tc, missing_file_fails_without_a_row);
 	tcase_add_test(tc, filter_keeps_frame_numbers);
+	tcase_add_test(tc, version_1_database_is_upgraded);
 	tcase_add_test(tc, dedup_hashes_and_finds_known_content);
 	tcase_add_test(tc, flow_indexes_survive_bulk_loading);
 	tcase_add_test(tc, directory_walk_takes_capture_files_only);
