@@ -390,7 +390,7 @@ int db_begin_bulk(struct db *db, bool bulk)
 
 int db_begin_load(struct db *db)
 {
-	int64_t empty;
+	int64_t empty = 0;
 	if (query_int(db, ST_FLOWS_EMPTY, &empty))
 		return -1;
 	/* Should another writer come first, the indexes are rebuilt over
