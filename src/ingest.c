@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include "analysis.h"
 #include "dedup.h"
@@ -17,6 +18,9 @@
 #include "zeek.h"
 
 enum { PROGRESS_EVERY = 1 << 16 };
+/* Files at least this big are hashed on a thread of their own while being
+ * read (dedup.h); starting it costs about half a millisecond. */
+enum { HASH_ALONGSIDE_BYTES = 4 << 20 };
 
 void ingest_default_options(struct ingest_options *opt)
 {
@@ -317,8 +321,12 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 	char err[PCAP_ERRBUF_SIZE + 64];
 
 	if (!from_stdin) {
-		content.dedup = dedup_start(path, db_filename(db));
-		if (!content.dedup) { /* no thread: hash first */
+		/* A thread pays for itself on a big file only; a small one is
+		 * hashed first, which also spares ingesting it when it is in. */
+		struct stat st;
+		if (stat(path, &st) == 0 && st.st_size >= HASH_ALONGSIDE_BYTES)
+			content.dedup = dedup_start(path, db_filename(db));
+		if (!content.dedup) {
 			if (capture_hash_file(path, sha, err, sizeof err)) {
 				snprintf(result->error, sizeof result->error, "%s", err);
 				result->outcome = INGEST_FAILED;

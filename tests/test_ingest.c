@@ -242,6 +242,51 @@ START_TEST(version_1_database_is_upgraded)
 }
 END_TEST
 
+/* A file of 4 MB or more is hashed on a thread beside ingest; it is
+ * recorded under the same hash, and found when it comes again. */
+START_TEST(big_file_is_hashed_alongside)
+{
+	char dir[64], db[128], big[128];
+	scratch_db(db, dir);
+	snprintf(big, sizeof big, "%s/big.pcap", dir);
+	FILE *in = fopen("../examples/seed.pcap", "rb");
+	ck_assert_ptr_nonnull(in);
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf, in);
+	fclose(in);
+	FILE *out = fopen(big, "wb");
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	size_t size = n;
+	while (size < (5u << 20)) { /* the seed's packets again and again */
+		ck_assert_uint_eq(fwrite(buf + 24, 1, n - 24, out), n - 24);
+		size += n - 24;
+	}
+	fclose(out);
+
+	struct ingest_result r;
+	tu_ingest(db, big, NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_OK);
+	long long segments = count(db, "segments");
+	ck_assert_int_eq(segments, (long long)(size - 24) / (long long)(n - 24) * 13);
+	char *sha = tu_query(db, "SELECT sha256 FROM captures");
+	char cmd[256], want[80] = "";
+	snprintf(cmd, sizeof cmd, "sha256sum %s", big);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(fscanf(p, "%64s", want), 1);
+	pclose(p);
+	strcat(want, "\n");
+	ck_assert_str_eq(sha, want);
+	free(sha);
+	tu_ingest(db, big, NULL, &r);
+	ck_assert_int_eq(r.outcome, INGEST_DUPLICATE);
+	ck_assert_int_eq(r.capture_id, 1);
+	ck_assert_int_eq(count(db, "captures"), 1);
+	ck_assert_int_eq(count(db, "segments"), segments);
+}
+END_TEST
+
 START_TEST(missing_file_fails_without_a_row)
 {
 	char dir[64], db[128];
@@ -412,6 +457,7 @@ Suite *ingest_suite(void)
 	tcase_add_test(tc, not_a_capture_fails_with_a_reason_and_a_row);
 	tcase_add_test(tc, missing_file_fails_without_a_row);
 	tcase_add_test(tc, filter_keeps_frame_numbers);
+	tcase_add_test(tc, big_file_is_hashed_alongside);
 	tcase_add_test(tc, version_1_database_is_upgraded);
 	tcase_add_test(tc, dedup_hashes_and_finds_known_content);
 	tcase_add_test(tc, flow_indexes_survive_bulk_loading);
