@@ -209,7 +209,7 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 	/* Several ingests may share a database: wait for the writer. */
 	sqlite3_busy_timeout(db->conn, 60000);
 	if (db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-	             " PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY") ||
+	             " PRAGMA cache_size = -16384") ||
 	    migrate(db))
 		goto failed;
 	for (int i = 0; i < ST_COUNT; i++) {
