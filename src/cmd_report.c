@@ -1,5 +1,5 @@
-/* cmd_report: `tcpladder report`. Parses options, opens the database read
- * only and writes the report folder (report.h). */
+/* cmd_report: `tcpladder report`. Parses options and writes the report
+ * folder from the database, read only (report.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,8 @@
 
 const char cmd_report_usage[] =
 	"usage: tcpladder report [-d DB] [-o DIR] [--flow ID...] [--capture ID...]\n"
-	"                        [--notable] [--max-segments N] [--flows-per-page N] [-q]\n"
+	"                        [--notable] [--max-segments N] [--flows-per-page N]\n"
+	"                        [-j N] [-q]\n"
 	"\n"
 	"Writes DIR/index.html (every flow, linked), DIR/flows/ID.html (a ladder\n"
 	"diagram per flow) and DIR/transitions.csv from the database. The pages\n"
@@ -26,9 +27,17 @@ const char cmd_report_usage[] =
 	"  --max-segments N    a long flow shows its first and last N segments\n"
 	"                      and the count between (default 200)\n"
 	"  --flows-per-page N  flows per index page (default 2000)\n"
+	"  -j N                N processes writing pages (default: one per CPU)\n"
 	"  -q                  say nothing unless something fails\n"
 	"\n"
 	"Exit status: 0 written, 1 failed, 2 usage.\n";
+
+/* One worker per CPU: rendering pages is CPU work that parts cleanly. */
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
 
 static bool parse_positive(const char *s, int64_t *out)
 {
@@ -51,6 +60,7 @@ int cmd_report(int argc, char **argv)
 		{"notable", no_argument, NULL, OPT_NOTABLE},
 		{"max-segments", required_argument, NULL, OPT_MAX_SEGMENTS},
 		{"flows-per-page", required_argument, NULL, OPT_PER_PAGE},
+		{"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -58,11 +68,12 @@ int cmd_report(int argc, char **argv)
 	const char *db_path = "tcpladder.db", *dir = "report";
 	struct cli_selection sel = {0};
 	struct report_options opt = {REPORT_DEFAULT_MAX_SEGMENTS,
-	                             REPORT_DEFAULT_FLOWS_PER_PAGE};
+	                             REPORT_DEFAULT_FLOWS_PER_PAGE, default_jobs()};
+	int64_t jobs = 0;
 	bool quiet = false;
 	int c, status = EXIT_OK;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:j:qh", longopts, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
 		case 'd': db_path = optarg; break;
@@ -76,6 +87,10 @@ int cmd_report(int argc, char **argv)
 		case OPT_NOTABLE: sel.only_notable = true; break;
 		case OPT_MAX_SEGMENTS: ok = parse_positive(optarg, &opt.max_segments); break;
 		case OPT_PER_PAGE: ok = parse_positive(optarg, &opt.flows_per_page); break;
+		case 'j':
+			ok = parse_positive(optarg, &jobs) && jobs <= 64;
+			opt.jobs = (int)jobs;
+			break;
 		default: ok = false; optarg = NULL; break;
 		}
 		if (!ok) {
@@ -93,23 +108,15 @@ int cmd_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char err[1024];
-	struct db *db = db_open_readonly(db_path, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
-		cli_select_free(&sel);
-		return EXIT_SOME_FAILED;
-	}
 	struct db_selection view = cli_select_view(&sel);
 	int64_t flows = 0;
-	if (db_count_flows(db, &view, &flows) ||
-	    report_write(db, &view, &opt, dir, err, sizeof err)) {
-		fprintf(stderr, "tcpladder report: %s\n", err[0] ? err : db_error(db));
+	if (report_write(db_path, &view, &opt, dir, &flows, err, sizeof err) != 0) {
+		fprintf(stderr, "tcpladder report: %s\n", err);
 		status = EXIT_SOME_FAILED;
 	} else if (!quiet) {
 		fprintf(stderr, "tcpladder: report of %lld flow%s written; open %s/index.html\n",
 		        (long long)flows, flows == 1 ? "" : "s", dir);
 	}
-	db_close(db);
 	cli_select_free(&sel);
 	return status;
 }

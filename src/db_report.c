@@ -1,61 +1,83 @@
 /* db_report: see db_report.h. The reading half of the db module: the
  * queries behind reports and exports, over the views of schema/, prepared
- * once per run and reused (a report of many flows runs the per-flow ones
- * once per flow).
+ * once per connection and reused (a report of many flows runs the
+ * per-flow ones once per flow, so those bind the flow's id with = and
+ * read only its rows: nothing here scans segments).
  *
  * A selection is three parameters of every query: ?1 a JSON array of flow
- * ids or NULL, ?2 a JSON array of capture ids or NULL, ?3 only-notable.
- * SEL is the set of selected flow ids; json_each turns the arrays into
- * rows, so any number of ids binds as one value. */
+ * ids or NULL, ?2 a JSON array of capture ids or NULL, ?3 only-notable;
+ * json_each turns the arrays into rows, so any number of ids binds as one
+ * value. SEL_WHERE is the selection as conditions on a flows row f; SEL is
+ * the set of selected ids, one branch per kind of selection so that each
+ * is found through the key or flows_capture (an OR of them all would make
+ * SQLite scan flows whatever was asked). */
 #include "db_report.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db_internal.h"
 
+#define SEL_FLOW_IDS "f.id IN (SELECT value FROM json_each(?1))"
+#define SEL_CAPTURES "f.capture_id IN (SELECT value FROM json_each(?2))"
+
+/* A reset (flag 4) sent in the flow. */
+#define RESET "EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)"
+
+/* Notable: anomalies, an endpoint not CLOSED (1) or TIME_WAIT (11) at the
+ * end, or a reset; the reset looked for (in the flow's own segments) only
+ * when the rest does not already say so. */
+#define NOTABLE                                                                \
+	"(CASE WHEN f.analysis != 0 OR f.client_state NOT IN (1, 11)"          \
+	" OR f.server_state NOT IN (1, 11) THEN 1 ELSE " RESET " END)"
+
+#define SEL_WHERE                                                              \
+	"(?1 IS NULL OR " SEL_FLOW_IDS ") AND (?2 IS NULL OR " SEL_CAPTURES ")" \
+	" AND (?3 = 0 OR " NOTABLE ")"
+
 #define SEL                                                                    \
-	"(SELECT f.id FROM flows f WHERE"                                      \
-	" (?1 IS NULL OR f.id IN (SELECT value FROM json_each(?1)))"            \
-	" AND (?2 IS NULL OR f.capture_id IN (SELECT value FROM json_each(?2)))" \
+	"(SELECT f.id FROM flows f WHERE ?1 IS NOT NULL AND " SEL_FLOW_IDS      \
+	" AND (?2 IS NULL OR " SEL_CAPTURES ") AND (?3 = 0 OR " NOTABLE ")"     \
+	" UNION ALL SELECT f.id FROM flows f WHERE ?1 IS NULL AND " SEL_CAPTURES \
+	" AND (?3 = 0 OR " NOTABLE ")"                                          \
+	" UNION ALL SELECT f.id FROM flows f WHERE ?1 IS NULL AND ?2 IS NULL"   \
 	" AND (?3 = 0 OR " NOTABLE "))"
 
-/* Anomalies, an endpoint not CLOSED (1) or TIME_WAIT (11) at the end, or a
- * reset (flag 4) anywhere in the flow. */
-#define NOTABLE                                                                \
-	"f.analysis != 0 OR f.client_state NOT IN (1, 11)"                     \
-	" OR f.server_state NOT IN (1, 11)"                                    \
-	" OR EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)"
-
+/* A flow: the table's row f for the conditions, flows_view's v for the
+ * names. Flag names are looked up only for a flow that has some. */
 #define FLOW_COLUMNS                                                           \
-	"f.id, f.capture_id, c.path, f.ip_version, f.client, f.server,"        \
+	"f.id, f.capture_id, c.path, f.ip_version, v.client, v.server,"        \
 	" f.client_ip, f.server_ip, f.client_port, f.server_port,"             \
 	" f.first_ts_ns, f.last_ts_ns, f.first_frame, f.last_frame, f.packets," \
 	" f.client_packets, f.server_packets, f.client_bytes, f.server_bytes,"  \
-	" f.client_isn, f.server_isn, f.client_state, f.server_state,"         \
+	" f.client_isn, f.server_isn, v.client_state, v.server_state,"         \
 	" f.conn_state, f.history, f.handshake_rtt_ns, f.mid_stream,"          \
 	" f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,"       \
 	" f.client_sack_ok, f.server_sack_ok, f.analysis,"                     \
-	" IFNULL(f.analysis_names, ''),"                                       \
-	" EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)" \
-	" FROM flows_view f JOIN captures c ON c.id = f.capture_id"
+	" CASE WHEN f.analysis = 0 THEN '' ELSE IFNULL(v.analysis_names, '') END," \
+	" " RESET ", " NOTABLE                                                  \
+	" FROM flows f JOIN flows_view v ON v.id = f.id"                       \
+	" JOIN captures c ON c.id = f.capture_id"
 
-/* A transition with the flags and length of the segment that caused it:
- * looked up per row (a join with segments_view would scan it whole). */
+/* A transition with the flags and length of the segment that caused it,
+ * joined by that segment's key (a correlated subquery through
+ * segments_view would cost three lookups a row). Its time and flags_text
+ * are written in C (transition_row), as the views write them. */
 #define TRANSITION_COLUMNS                                                     \
-	"t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns, t.time, t.endpoint," \
+	"t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns, t.endpoint,"       \
 	" CASE t.endpoint WHEN 'client' THEN f.client ELSE f.server END,"      \
-	" t.from_state, t.to_state, t.event,"                                  \
-	" (SELECT flags_text FROM segments_view s"                             \
-	"  WHERE s.flow_id = t.flow_id AND s.frame = t.frame), t.rel_seq, t.rel_ack," \
-	" (SELECT len FROM segments s WHERE s.flow_id = t.flow_id AND s.frame = t.frame)" \
-	" FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id"
+	" t.from_state, t.to_state, t.event, s.flags, t.rel_seq, t.rel_ack, s.len" \
+	" FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id"       \
+	" LEFT JOIN segments s ON s.flow_id = t.flow_id AND s.frame = t.frame"
 
 #define SEGMENT_COLUMNS                                                        \
 	"frame, ts_ns, from_client, flags, flags_text, seq, ack, rel_seq,"     \
 	" rel_ack, len, win, client_state, server_state, analysis,"            \
-	" IFNULL(analysis_names, ''), options FROM segments_view"
+	" CASE WHEN analysis = 0 THEN '' ELSE IFNULL(analysis_names, '') END," \
+	" options FROM segments_view"
 
 static const char *const query_sql[RQ_COUNT] = {
 	[RQ_CAPTURES] =
@@ -66,7 +88,9 @@ static const char *const query_sql[RQ_COUNT] = {
 		" WHERE (?1 IS NULL AND ?2 IS NULL AND ?3 = 0)"
 		" OR c.id IN (SELECT capture_id FROM flows WHERE id IN " SEL ")"
 		" ORDER BY c.id",
-	[RQ_FLOWS] = "SELECT " FLOW_COLUMNS " WHERE f.id IN " SEL
+	/* The range first: a report's worker reads its own part of the ids
+	 * through the key. */
+	[RQ_FLOWS] = "SELECT " FLOW_COLUMNS " WHERE f.id BETWEEN ?6 AND ?7 AND " SEL_WHERE
 	             " ORDER BY f.id LIMIT ?4 OFFSET ?5",
 	[RQ_COUNT_FLOWS] = "SELECT count(*) FROM " SEL,
 	[RQ_FLOW] = "SELECT " FLOW_COLUMNS " WHERE f.id = ?1",
@@ -88,10 +112,9 @@ static const char *const query_sql[RQ_COUNT] = {
 		" WHERE t.flow_id IN " SEL " ORDER BY t.flow_id, t.step",
 	/* One flow's, as each flow page asks: bound with =, so that SQLite
 	 * pushes the flow into the transitions view and reads that flow's
-	 * segments only (an IN over a subquery would unpack every flow). */
-	[RQ_TRANSITIONS_FLOW] =
-		"SELECT " TRANSITION_COLUMNS
-		" WHERE t.flow_id = ?1 ORDER BY t.step",
+	 * segments only (an IN over a subquery would unpack every flow).
+	 * Sorted by step in C (db_each_flow_transition). */
+	[RQ_TRANSITIONS_FLOW] = "SELECT " TRANSITION_COLUMNS " WHERE t.flow_id = ?1",
 	[RQ_SELECTED_IDS] = "SELECT id FROM " SEL " ORDER BY id",
 	[RQ_TOTALS] =
 		"SELECT count(DISTINCT f.capture_id), count(*), IFNULL(sum(f.packets), 0),"
@@ -291,8 +314,23 @@ static int flow_row(sqlite3_stmt *st, void *p)
 		.analysis = sqlite3_column_int64(st, 33),
 		.analysis_names = text(st, 34),
 		.reset = sqlite3_column_int(st, 35) != 0,
+		.notable = sqlite3_column_int(st, 36) != 0,
 	};
 	return ctx->fn(&f, ctx->user);
+}
+
+int db_each_flow_between(struct db *db, const struct db_selection *sel,
+                         int64_t first_id, int64_t last_id, db_flow_fn fn, void *user)
+{
+	sqlite3_stmt *st = query(db, RQ_FLOWS);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	sqlite3_bind_int64(st, 4, -1);
+	sqlite3_bind_int64(st, 5, 0);
+	sqlite3_bind_int64(st, 6, first_id);
+	sqlite3_bind_int64(st, 7, last_id);
+	struct flow_ctx ctx = {fn, user};
+	return each(db, st, flow_row, &ctx);
 }
 
 int db_each_flow(struct db *db, const struct db_selection *sel, int64_t limit,
@@ -303,6 +341,8 @@ int db_each_flow(struct db *db, const struct db_selection *sel, int64_t limit,
 		return -1;
 	sqlite3_bind_int64(st, 4, limit);
 	sqlite3_bind_int64(st, 5, offset);
+	sqlite3_bind_int64(st, 6, INT64_MIN);
+	sqlite3_bind_int64(st, 7, INT64_MAX);
 	struct flow_ctx ctx = {fn, user};
 	return each(db, st, flow_row, &ctx);
 }
@@ -352,7 +392,7 @@ int db_get_flow(struct db *db, int64_t flow_id, db_flow_fn fn, void *user)
 struct segment_ctx {
 	db_segment_fn fn;
 	void *user;
-	int64_t last_frame;
+	int64_t last_frame, rows;
 };
 
 static int segment_row(sqlite3_stmt *st, void *p)
@@ -378,13 +418,14 @@ static int segment_row(sqlite3_stmt *st, void *p)
 		.options = text(st, 15),
 	};
 	ctx->last_frame = s.frame;
+	ctx->rows++;
 	return ctx->fn(&s, ctx->user);
 }
 
 int db_each_segment(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
                     db_segment_fn fn, void *user)
 {
-	struct segment_ctx ctx = {fn, user, 0};
+	struct segment_ctx ctx = {fn, user, 0, 0};
 	sqlite3_stmt *st = query(db, head < 0 ? RQ_SEGMENTS_ALL : RQ_SEGMENTS_HEAD);
 	if (!st)
 		return -1;
@@ -392,7 +433,8 @@ int db_each_segment(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
 	if (head >= 0)
 		sqlite3_bind_int64(st, 2, head);
 	int rc = each(db, st, segment_row, &ctx);
-	if (rc || head < 0 || tail <= 0)
+	/* A head that ran short was the whole flow: no tail to look for. */
+	if (rc || head < 0 || tail <= 0 || ctx.rows < head)
 		return rc;
 	st = query(db, RQ_SEGMENTS_TAIL);
 	if (!st)
@@ -435,39 +477,213 @@ struct transition_ctx {
 	void *user;
 };
 
+/* flags_text as segments_view writes it: tcpdump's order (print-tcp.c
+ * tcp_flag_values) F S R P . U E W, "none" without any. */
+static const char *flags_text(int flags, char buf[16])
+{
+	static const char letters[] = "FSRP.UEW";
+	size_t n = 0;
+	for (int bit = 0; bit < 8; bit++) {
+		if (flags & (1 << bit))
+			buf[n++] = letters[bit];
+	}
+	buf[n] = '\0';
+	return n ? buf : "none";
+}
+
+/* time as the views write it: strftime's seconds, then printf('.%09dZ')
+ * of the remainder, both of SQLite's truncating division. */
+static const char *iso_time(int64_t ts_ns, char buf[64])
+{
+	time_t sec = (time_t)(ts_ns / 1000000000);
+	struct tm tm;
+	size_t n = gmtime_r(&sec, &tm) ? strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm) : 0;
+	snprintf(buf + n, 64 - n, ".%09" PRId64 "Z", ts_ns % 1000000000);
+	return buf;
+}
+
 static int transition_row(sqlite3_stmt *st, void *p)
 {
 	struct transition_ctx *ctx = p;
+	char flags[16], time[64];
+	int64_t ts_ns = sqlite3_column_int64(st, 4);
 	struct db_transition_info t = {
 		.flow_id = sqlite3_column_int64(st, 0),
 		.step = sqlite3_column_int64(st, 1),
 		.frame = sqlite3_column_int64(st, 2),
 		.seen_frame = sqlite3_column_int64(st, 3),
-		.ts_ns = sqlite3_column_int64(st, 4),
-		.time = text(st, 5),
-		.endpoint = text(st, 6),
-		.address = text(st, 7),
-		.from_state = text(st, 8),
-		.to_state = text(st, 9),
-		.event = text(st, 10),
-		.flags = text(st, 11),
-		.has_rel_seq = !is_null(st, 12),
-		.rel_seq = sqlite3_column_int64(st, 12),
-		.has_rel_ack = !is_null(st, 13),
-		.rel_ack = sqlite3_column_int64(st, 13),
-		.len = sqlite3_column_int64(st, 14),
+		.ts_ns = ts_ns,
+		.time = iso_time(ts_ns, time),
+		.endpoint = text(st, 5),
+		.address = text(st, 6),
+		.from_state = text(st, 7),
+		.to_state = text(st, 8),
+		.event = text(st, 9),
+		.flags = is_null(st, 10) ? NULL : flags_text(sqlite3_column_int(st, 10), flags),
+		.has_rel_seq = !is_null(st, 11),
+		.rel_seq = sqlite3_column_int64(st, 11),
+		.has_rel_ack = !is_null(st, 12),
+		.rel_ack = sqlite3_column_int64(st, 12),
+		.len = sqlite3_column_int64(st, 13),
 	};
 	return ctx->fn(&t, ctx->user);
 }
 
-static int one_flow_transitions(struct db *db, int64_t flow_id,
-                                struct transition_ctx *ctx)
+/* One flow's transitions held to be put in step order: the view yields
+ * them as they are stored (a segment's first changes, then its second
+ * ones, then the rare extra ones), and an ORDER BY would open a sorter,
+ * and allocate its page, for every flow of a report. A flow has a few;
+ * they are kept on the stack up to HELD_ROWS, on the heap past that. */
+#define HELD_ROWS 64
+#define HELD_TEXT 6144
+enum { H_ENDPOINT, H_ADDRESS, H_FROM, H_TO, H_EVENT, H_TEXTS };
+
+struct held_row {
+	int64_t flow_id, step, frame, seen_frame, ts_ns, rel_seq, rel_ack, len;
+	int flags;
+	bool has_flags, has_rel_seq, has_rel_ack;
+	size_t text[H_TEXTS]; /* offsets into held.text; SIZE_MAX for NULL */
+};
+
+struct held {
+	struct held_row *rows;
+	size_t n, cap;
+	char *text;
+	size_t len, cap_text;
+	struct held_row stack_rows[HELD_ROWS];
+	char stack_text[HELD_TEXT];
+	bool oom;
+};
+
+static bool held_grow(struct held *h, size_t rows, size_t text)
+{
+	if (h->n + rows > h->cap) {
+		size_t cap = h->cap * 2;
+		struct held_row *r = h->rows == h->stack_rows ? malloc(cap * sizeof *r)
+		                                              : realloc(h->rows, cap * sizeof *r);
+		if (!r)
+			return false;
+		if (h->rows == h->stack_rows)
+			memcpy(r, h->stack_rows, h->n * sizeof *r);
+		h->rows = r;
+		h->cap = cap;
+	}
+	if (h->len + text > h->cap_text) {
+		size_t cap = h->cap_text * 2;
+		while (cap < h->len + text)
+			cap *= 2;
+		char *t = h->text == h->stack_text ? malloc(cap) : realloc(h->text, cap);
+		if (!t)
+			return false;
+		if (h->text == h->stack_text)
+			memcpy(t, h->stack_text, h->len);
+		h->text = t;
+		h->cap_text = cap;
+	}
+	return true;
+}
+
+static int hold_row(sqlite3_stmt *st, void *p)
+{
+	struct held *h = p;
+	static const int text_col[H_TEXTS] = {5, 6, 7, 8, 9};
+	size_t need = 0;
+	for (int i = 0; i < H_TEXTS; i++)
+		need += (size_t)sqlite3_column_bytes(st, text_col[i]) + 1;
+	if (!held_grow(h, 1, need)) {
+		h->oom = true;
+		return 1;
+	}
+	struct held_row *r = &h->rows[h->n++];
+	*r = (struct held_row){
+		.flow_id = sqlite3_column_int64(st, 0),
+		.step = sqlite3_column_int64(st, 1),
+		.frame = sqlite3_column_int64(st, 2),
+		.seen_frame = sqlite3_column_int64(st, 3),
+		.ts_ns = sqlite3_column_int64(st, 4),
+		.has_flags = !is_null(st, 10),
+		.flags = sqlite3_column_int(st, 10),
+		.has_rel_seq = !is_null(st, 11),
+		.rel_seq = sqlite3_column_int64(st, 11),
+		.has_rel_ack = !is_null(st, 12),
+		.rel_ack = sqlite3_column_int64(st, 12),
+		.len = sqlite3_column_int64(st, 13),
+	};
+	for (int i = 0; i < H_TEXTS; i++) {
+		const char *t = text(st, text_col[i]);
+		if (!t) {
+			r->text[i] = SIZE_MAX;
+			continue;
+		}
+		size_t n = strlen(t) + 1;
+		memcpy(h->text + h->len, t, n);
+		r->text[i] = h->len;
+		h->len += n;
+	}
+	return 0;
+}
+
+static int by_step(const void *a, const void *b)
+{
+	const struct held_row *x = a, *y = b;
+	return x->step < y->step ? -1 : x->step > y->step;
+}
+
+int db_each_flow_transition(struct db *db, int64_t flow_id,
+                            db_transition_fn fn, void *user)
 {
 	sqlite3_stmt *st = query(db, RQ_TRANSITIONS_FLOW);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, flow_id);
-	return each(db, st, transition_row, ctx);
+	/* About 13 KB, on the stack: a malloc this large would make glibc
+	 * merge its free lists, for every flow. */
+	struct held held, *h = &held;
+	h->rows = h->stack_rows;
+	h->cap = HELD_ROWS;
+	h->text = h->stack_text;
+	h->cap_text = HELD_TEXT;
+	h->n = h->len = 0;
+	h->oom = false;
+	int rc = each(db, st, hold_row, h);
+	if (h->oom) {
+		snprintf(db->error, sizeof db->error, "out of memory");
+		rc = -1;
+	}
+	if (rc == 0)
+		qsort(h->rows, h->n, sizeof *h->rows, by_step);
+	for (size_t i = 0; i < h->n && rc == 0; i++) {
+		const struct held_row *r = &h->rows[i];
+		const char *s[H_TEXTS];
+		for (int k = 0; k < H_TEXTS; k++)
+			s[k] = r->text[k] == SIZE_MAX ? NULL : h->text + r->text[k];
+		char flags[16], time[64];
+		struct db_transition_info t = {
+			.flow_id = r->flow_id,
+			.step = r->step,
+			.frame = r->frame,
+			.seen_frame = r->seen_frame,
+			.ts_ns = r->ts_ns,
+			.time = iso_time(r->ts_ns, time),
+			.endpoint = s[H_ENDPOINT],
+			.address = s[H_ADDRESS],
+			.from_state = s[H_FROM],
+			.to_state = s[H_TO],
+			.event = s[H_EVENT],
+			.flags = r->has_flags ? flags_text(r->flags, flags) : NULL,
+			.has_rel_seq = r->has_rel_seq,
+			.rel_seq = r->rel_seq,
+			.has_rel_ack = r->has_rel_ack,
+			.rel_ack = r->rel_ack,
+			.len = r->len,
+		};
+		rc = fn(&t, user);
+	}
+	if (h->rows != h->stack_rows)
+		free(h->rows);
+	if (h->text != h->stack_text)
+		free(h->text);
+	return rc;
 }
 
 struct id_list {
@@ -490,6 +706,27 @@ static int collect_id(sqlite3_stmt *st, void *p)
 	return 0;
 }
 
+int db_selected_ids(struct db *db, const struct db_selection *sel, int64_t **ids,
+                    size_t *n)
+{
+	struct id_list list = {0};
+	*ids = NULL;
+	*n = 0;
+	sqlite3_stmt *st = query(db, RQ_SELECTED_IDS);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	int rc = each(db, st, collect_id, &list);
+	if (rc == -2)
+		snprintf(db->error, sizeof db->error, "out of memory");
+	if (rc) {
+		free(list.v);
+		return -1;
+	}
+	*ids = list.v;
+	*n = list.n;
+	return 0;
+}
+
 int db_each_transition(struct db *db, const struct db_selection *sel,
                        db_transition_fn fn, void *user)
 {
@@ -504,19 +741,15 @@ int db_each_transition(struct db *db, const struct db_selection *sel,
 	}
 	/* Some flows: one by one, each read through its own segments (an IN
 	 * over the selection would unpack every flow's changes first). */
-	struct id_list ids = {0};
-	sqlite3_stmt *st = query(db, RQ_SELECTED_IDS);
-	if (!st || bind_selection(db, st, sel)) {
-		free(ids.v);
+	int64_t *ids;
+	size_t n;
+	if (db_selected_ids(db, sel, &ids, &n))
 		return -1;
-	}
-	int rc = each(db, st, collect_id, &ids);
-	if (rc == -2)
-		snprintf(db->error, sizeof db->error, "out of memory");
-	for (size_t i = 0; i < ids.n && rc == 0; i++)
-		rc = one_flow_transitions(db, ids.v[i], &ctx);
-	free(ids.v);
-	return rc == -2 ? -1 : rc;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = db_each_flow_transition(db, ids[i], fn, user);
+	free(ids);
+	return rc;
 }
 
 /* --- summaries --------------------------------------------------------- */
@@ -611,4 +844,16 @@ int db_each_view_row(struct db *db, enum db_view view,
 	free(ctx.names);
 	free(ctx.values);
 	return rc;
+}
+
+/* --- plans ---------------------------------------------------- */
+
+int64_t db_report_full_scan_steps(struct db *db)
+{
+	int64_t steps = 0;
+	for (int id = 0; id < RQ_COUNT; id++) {
+		if (db->report[id])
+			steps += sqlite3_stmt_status(db->report[id], SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+	}
+	return steps;
 }

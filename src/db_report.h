@@ -61,13 +61,22 @@ struct db_flow_info {
 	int64_t analysis;
 	const char *analysis_names;        /* "" when none */
 	bool reset;                        /* a RST was sent in it */
+	bool notable;                      /* as db_selection.only_notable */
 };
 typedef int (*db_flow_fn)(const struct db_flow_info *f, void *user);
 /* Selected flows by id, `limit` of them (-1: all) from `offset`. */
 int db_each_flow(struct db *db, const struct db_selection *sel, int64_t limit,
                  int64_t offset, db_flow_fn fn, void *user);
+/* Selected flows with first_id <= id <= last_id, by id: a part of a report
+ * found through the key. */
+int db_each_flow_between(struct db *db, const struct db_selection *sel,
+                         int64_t first_id, int64_t last_id, db_flow_fn fn, void *user);
 int db_count_flows(struct db *db, const struct db_selection *sel,
                    int64_t *count);
+/* The ids of the selected flows, ascending, into *ids (malloc'd, the
+ * caller frees it; NULL when there are none) and *n. */
+int db_selected_ids(struct db *db, const struct db_selection *sel, int64_t **ids,
+                    size_t *n);
 /* One flow, through fn: 1 found, 0 not found, -1 error. */
 int db_get_flow(struct db *db, int64_t flow_id, db_flow_fn fn, void *user);
 
@@ -116,6 +125,10 @@ typedef int (*db_transition_fn)(const struct db_transition_info *t, void *user);
 /* Transitions of the selected flows, by flow then step. */
 int db_each_transition(struct db *db, const struct db_selection *sel,
                        db_transition_fn fn, void *user);
+/* One flow's transitions, by step: its id bound with =, so only its own
+ * segments are read (what a flow page asks, once per page). */
+int db_each_flow_transition(struct db *db, int64_t flow_id,
+                            db_transition_fn fn, void *user);
 
 /* Counts over the selected flows, for the index's summary. */
 struct db_totals {
@@ -142,6 +155,10 @@ typedef int (*db_row_fn)(int ncols, const char *const *names,
                          const char *const *values, void *user);
 int db_each_view_row(struct db *db, enum db_view view,
                      const struct db_selection *sel, db_row_fn fn, void *user);
+
+/* Full-scan steps the report's statements have taken since the last call
+ * (sqlite3_stmt_status): 0 when every row was found through a key. */
+int64_t db_report_full_scan_steps(struct db *db);
 
 /* Open an existing database for reading (no schema is applied, and a
  * missing file is NULL with "no such database"). */

@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Generated from templates/ by the Makefile. */
@@ -24,15 +26,26 @@ const char *html_template_text(const char *name)
 	return NULL;
 }
 
+/* The value of node's attribute `name` when it is plain text, else NULL:
+ * no copy, since html_find runs several times for every page. */
+static const char *plain_attr(xmlNodePtr node, const char *name)
+{
+	for (xmlAttrPtr a = node->properties; a; a = a->next) {
+		if (strcmp((const char *)a->name, name) == 0)
+			return a->children && a->children->type == XML_TEXT_NODE && !a->children->next
+			               ? (const char *)a->children->content
+			               : NULL;
+	}
+	return NULL;
+}
+
 static xmlNodePtr find_id(xmlNodePtr node, const char *id)
 {
 	for (; node; node = node->next) {
 		if (node->type != XML_ELEMENT_NODE)
 			continue;
-		xmlChar *v = xmlGetProp(node, BAD_CAST "id");
-		bool match = v && strcmp((const char *)v, id) == 0;
-		xmlFree(v);
-		if (match)
+		const char *v = plain_attr(node, "id");
+		if (v && strcmp(v, id) == 0)
 			return node;
 		xmlNodePtr inner = find_id(node->children, id);
 		if (inner)
@@ -44,6 +57,25 @@ static xmlNodePtr find_id(xmlNodePtr node, const char *id)
 xmlNodePtr html_find(xmlDocPtr doc, const char *id)
 {
 	return find_id(doc->children, id);
+}
+
+struct html_slot html_slot(xmlDocPtr doc, const char *id)
+{
+	struct html_slot slot = {html_find(doc, id), NULL};
+	if (slot.node)
+		slot.keep = slot.node->last;
+	return slot;
+}
+
+void html_slot_empty(struct html_slot slot)
+{
+	if (!slot.node)
+		return;
+	while (slot.node->last && slot.node->last != slot.keep) {
+		xmlNodePtr added = slot.node->last;
+		xmlUnlinkNode(added);
+		xmlFreeNode(added);
+	}
 }
 
 xmlDocPtr html_page(const char *name, char *err, size_t errlen)
@@ -65,6 +97,17 @@ xmlDocPtr html_page(const char *name, char *err, size_t errlen)
 		return NULL;
 	}
 	xmlNodeAddContent(style, BAD_CAST css);
+	/* What htmlSaveFileFormat(..., "UTF-8") did to every page before it
+	 * wrote it; done once here, so html_save writes the same bytes. */
+	htmlSetMetaEncoding(doc, BAD_CAST "UTF-8");
+	return doc;
+}
+
+xmlDocPtr html_copy(xmlDocPtr page, char *err, size_t errlen)
+{
+	xmlDocPtr doc = xmlCopyDoc(page, 1);
+	if (!doc)
+		snprintf(err, errlen, "copying a page template: out of memory");
 	return doc;
 }
 
@@ -120,6 +163,36 @@ void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
 	html_set(node, attr, buf);
 }
 
+const char *html_num(char *buf, double v)
+{
+	/* 10v is exact in a long double (64 significant bits hold a double's
+	 * 53 times 10's 3), so rounding it to an integer in the current mode
+	 * is what printf does to the decimal expansion of v. */
+	if (!isfinite(v) || fabs(v) >= 1e15) {
+		snprintf(buf, HTML_NUM_LEN, "%.1f", v);
+		return buf;
+	}
+	long double tenths = rintl((long double)v * 10.0L);
+	unsigned long long n = (unsigned long long)fabsl(tenths);
+	char digits[24];
+	size_t len = 0;
+	digits[len++] = (char)('0' + n % 10);
+	digits[len++] = '.';
+	n /= 10;
+	do {
+		digits[len++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	size_t o = 0;
+	/* printf keeps the sign of a negative that rounds to zero: -0.0. */
+	if (signbit(v))
+		buf[o++] = '-';
+	while (len)
+		buf[o++] = digits[--len];
+	buf[o] = '\0';
+	return buf;
+}
+
 xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height)
 {
@@ -129,14 +202,4 @@ xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
 	html_setf(svg, "width", "%.0f", width);
 	html_setf(svg, "height", "%.0f", height);
 	return svg;
-}
-
-int html_save(xmlDocPtr doc, const char *path, char *err, size_t errlen)
-{
-	errno = 0;
-	if (htmlSaveFileFormat(path, doc, "UTF-8", 0) < 0) {
-		snprintf(err, errlen, "%s: %s", path, errno ? strerror(errno) : "cannot write");
-		return -1;
-	}
-	return 0;
 }

@@ -15,12 +15,29 @@
 #define TCPLADDER_HTML_H
 
 #include <libxml/tree.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A new page from templates/NAME (e.g. "flow.xhtml"), stylesheets inlined.
  * NULL with err filled if the template is missing or not well-formed. The
  * caller frees it with xmlFreeDoc. */
 xmlDocPtr html_page(const char *name, char *err, size_t errlen);
+
+/* A copy of a page made by html_page, to fill: parsing a template once and
+ * copying it is several times cheaper than parsing it for every page.
+ * NULL with err filled when out of memory; the caller frees it. */
+xmlDocPtr html_copy(xmlDocPtr page, char *err, size_t errlen);
+
+/* A page filled again and again (one parse for many pages, as a flow
+ * page writer does): the element with an id where each page appends its
+ * content, and the template's own last child there, which stays. */
+struct html_slot {
+	xmlNodePtr node; /* NULL when the template has no such id */
+	xmlNodePtr keep; /* the template's last child in it, or NULL */
+};
+struct html_slot html_slot(xmlDocPtr doc, const char *id);
+/* Removes what the last page appended to the slot. */
+void html_slot_empty(struct html_slot slot);
 
 /* The text of a built-in template file (such as a script to inline), or
  * NULL. */
@@ -46,12 +63,33 @@ void html_set(xmlNodePtr node, const char *attr, const char *value);
 void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* v as printf's "%.1f" writes it, into buf (HTML_NUM_LEN bytes), which
+ * it returns: the same digits and rounding (ties to even, on v's exact
+ * value), without printf's cost, since coordinates are most of what an
+ * SVG holds. */
+#define HTML_NUM_LEN 320 /* "%.1f" of the largest double fits */
+const char *html_num(char *buf, double v);
+
 /* An <svg> element appended to parent, width x height user units, with
  * its xmlns (for those who save it alone) and a viewBox. */
 xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height);
 
-/* Write the page; 0, or -1 with err filled. */
+/* Write the page to path (created or truncated) in one write; 0, or -1
+ * with err filled. */
 int html_save(xmlDocPtr doc, const char *path, char *err, size_t errlen);
+
+/* The same for many pages: the memory a page is serialized into is kept
+ * for the next. NULL when out of memory. */
+struct html_out;
+struct html_out *html_out_new(void);
+int html_out_save(struct html_out *out, xmlDocPtr doc, const char *path, char *err,
+                  size_t errlen);
+void html_out_free(struct html_out *out);
+/* The bytes html_out_save would write (valid until out's next use), from
+ * our serializer, or from libxml2's when `libxml2` (which the tests
+ * compare it with). 0, or -1 when out of memory. */
+int html_out_text(struct html_out *out, xmlDocPtr doc, bool libxml2, const char **text,
+                  size_t *len);
 
 #endif

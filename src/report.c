@@ -1,11 +1,23 @@
 /* report: see report.h. report_write puts the pieces in a folder: the index
- * pages, one page per selected flow, transitions.csv. */
+ * pages, one page per selected flow, transitions.csv.
+ *
+ * The selected flows' ids are read once, in id order, and cut into
+ * opt->jobs parts of as many flows and as many index pages each; part k
+ * writes its index pages, then its flow pages, each page's transitions
+ * going to its own piece of transitions.csv (flow pages read them anyway).
+ * One part runs here; several run in worker processes (report_workers.h),
+ * after which the pieces, in flow order, are joined into one file. */
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "report_workers.h"
 
 static int make_dir(const char *path, char *err, size_t errlen)
 {
@@ -15,44 +27,201 @@ static int make_dir(const char *path, char *err, size_t errlen)
 	return -1;
 }
 
-struct flow_pages {
-	struct db *db;
+/* What every part needs; read-only once the parts start. */
+struct plan {
+	const char *db_path;
+	const struct db_selection *sel;
 	const struct report_options *opt;
 	const char *dir;
+	int64_t *ids; /* the selected flows, ascending */
+	size_t n;
+	int64_t pages;
+};
+
+/* Where part k of n writes its transitions: the file itself when it is
+ * the only part, else a hidden piece beside it. */
+static void csv_path(char *buf, size_t len, const char *dir, int k, int n)
+{
+	if (n == 1)
+		snprintf(buf, len, "%s/transitions.csv", dir);
+	else
+		snprintf(buf, len, "%s/.transitions.csv.%d", dir, k);
+}
+
+struct flow_pages {
+	struct report_flow_writer *writer;
+	struct db *db;
+	const char *dir;
+	struct report_csv *csv;
 	char *err;
 	size_t errlen;
-	int64_t written;
 };
 
 static int write_flow_page(const struct db_flow_info *f, void *user)
 {
 	struct flow_pages *fp = user;
-	char path[4096];
+	char path[4200];
 	snprintf(path, sizeof path, "%s/" REPORT_FLOW_HREF_FMT, fp->dir, (long long)f->id);
-	if (report_flow_page(fp->db, f->id, fp->opt, path, fp->err, fp->errlen))
-		return -1;
-	fp->written++;
-	return 0;
+	return report_flow_write(fp->writer, fp->db, f, path, fp->csv, fp->err,
+	                         fp->errlen) != 0;
 }
 
-int report_write(struct db *db, const struct db_selection *sel,
-                 const struct report_options *opt, const char *dir, char *err,
-                 size_t errlen)
+/* Part k of n: its index pages, then its flows' pages and transitions. */
+static int write_part(struct db *db, const struct plan *p, int k, int n, char *err,
+                      size_t errlen)
 {
-	char path[4096];
+	int64_t first_page = p->pages * k / n + 1, last_page = p->pages * (k + 1) / n;
+	if (report_index_range(db, p->sel, p->opt, p->dir, p->ids, p->n, first_page,
+	                       last_page, err, errlen) != 0)
+		return -1;
+	size_t lo = p->n * (size_t)k / (size_t)n, hi = p->n * (size_t)(k + 1) / (size_t)n;
+	char path[4200];
+	csv_path(path, sizeof path, p->dir, k, n);
+	/* The first part's piece starts the file, so it has the header. */
+	struct flow_pages fp = {.db = db, .dir = p->dir, .err = err, .errlen = errlen};
+	fp.csv = report_csv_open(path, k == 0, err, errlen);
+	if (!fp.csv)
+		return -1;
+	fp.writer = report_flow_writer_new(p->opt, err, errlen);
+	int rc = fp.writer ? 0 : -1;
+	if (rc == 0 && lo < hi) {
+		rc = db_each_flow_between(db, p->sel, p->ids[lo], p->ids[hi - 1],
+		                          write_flow_page, &fp);
+		if (rc < 0)
+			snprintf(err, errlen, "flows: %s", db_error(db));
+	}
+	report_flow_writer_free(fp.writer);
+	char close_err[512];
+	if (report_csv_close(fp.csv, rc == 0, close_err, sizeof close_err) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s", close_err);
+		rc = -1;
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+/* A worker process: a connection of its own, its part. */
+static int worker(int k, int n, void *arg, char *err, size_t errlen)
+{
+	const struct plan *p = arg;
+	struct db *db = db_open_readonly(p->db_path, err, errlen);
+	if (!db)
+		return -1;
+	int rc = write_part(db, p, k, n, err, errlen);
+	db_close(db);
+	return rc;
+}
+
+/* Appends the file at from to the open file `to`, then removes it. */
+static int append_piece(int to, const char *from, char *err, size_t errlen)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		snprintf(err, errlen, "%s: %s", from, strerror(errno));
+		return -1;
+	}
+	int rc = 0;
+	/* In the kernel where it can (no copy through user space), else
+	 * through a buffer. */
+	ssize_t r;
+	while ((r = copy_file_range(in, NULL, to, NULL, 1 << 30, 0)) > 0)
+		;
+	if (r < 0) {
+		char buf[1 << 16];
+		while ((r = read(in, buf, sizeof buf)) > 0) {
+			for (ssize_t done = 0, w; done < r; done += w) {
+				if ((w = write(to, buf + done, (size_t)(r - done))) <= 0) {
+					r = -1;
+					break;
+				}
+			}
+			if (r < 0)
+				break;
+		}
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "transitions.csv: %s", strerror(errno ? errno : EIO));
+		rc = -1;
+	}
+	close(in);
+	unlink(from);
+	return rc;
+}
+
+/* The workers' pieces of transitions.csv, in part order, as one file: the
+ * first renamed, the others appended to it. */
+static int join_csv(const char *dir, int n, char *err, size_t errlen)
+{
+	char final[4200], piece[4200];
+	csv_path(final, sizeof final, dir, 0, 1);
+	csv_path(piece, sizeof piece, dir, 0, n);
+	if (rename(piece, final) != 0) {
+		snprintf(err, errlen, "%s: %s", final, strerror(errno));
+		return -1;
+	}
+	int out = open(final, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (out < 0) {
+		snprintf(err, errlen, "%s: %s", final, strerror(errno));
+		return -1;
+	}
+	int rc = 0;
+	for (int k = 1; k < n && rc == 0; k++) {
+		csv_path(piece, sizeof piece, dir, k, n);
+		rc = append_piece(out, piece, err, errlen);
+	}
+	if (close(out) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", final, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+int report_write(const char *db_path, const struct db_selection *sel,
+                 const struct report_options *opt, const char *dir, int64_t *flows,
+                 char *err, size_t errlen)
+{
+	char path[4200];
 	err[0] = '\0';
+	*flows = 0;
 	snprintf(path, sizeof path, "%s/flows", dir);
 	if (make_dir(dir, err, errlen) || make_dir(path, err, errlen))
 		return -1;
-	if (report_index_pages(db, sel, opt, dir, err, errlen))
-		return -1;
-	struct flow_pages fp = {db, opt, dir, err, errlen, 0};
-	int rc = db_each_flow(db, sel, -1, 0, write_flow_page, &fp);
-	if (rc) {
-		if (rc != -1 || !err[0])
-			snprintf(err, errlen, "%s", db_error(db));
+	struct db *db = db_open_readonly(db_path, err, errlen);
+	if (!db) {
+		char why[1024];
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen, "%s: %s", db_path, why);
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/transitions.csv", dir);
-	return report_transitions_csv(db, sel, path, err, errlen);
+	struct plan p = {db_path, sel, opt, dir, NULL, 0, 0};
+	if (db_selected_ids(db, sel, &p.ids, &p.n) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		db_close(db);
+		return -1;
+	}
+	p.pages = report_index_count(p.n, opt);
+	*flows = (int64_t)p.n;
+	/* No more parts than flows: a part of none would be a process for
+	 * nothing. */
+	int jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
+	if ((size_t)jobs > p.n)
+		jobs = p.n > 1 ? (int)p.n : 1;
+	int rc;
+	if (jobs == 1) {
+		rc = write_part(db, &p, 0, 1, err, errlen);
+		db_close(db);
+	} else {
+		/* SQLite: no connection may be open across a fork. */
+		db_close(db);
+		rc = report_workers_run(jobs, worker, &p, err, errlen);
+		if (rc == 0)
+			rc = join_csv(dir, jobs, err, errlen);
+		for (int k = 0; k < jobs && rc != 0; k++) {
+			csv_path(path, sizeof path, dir, k, jobs);
+			unlink(path);
+		}
+	}
+	if (rc == 0)
+		report_index_prune(dir, p.pages);
+	free(p.ids);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #ifndef TCPLADDER_REPORT_H
 #define TCPLADDER_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ struct report_options {
 	int64_t max_segments;
 	/* Flows per index page. */
 	int64_t flows_per_page;
+	/* Processes writing pages (report_write); 1 or less: this one. */
+	int jobs;
 };
 
 #define REPORT_DEFAULT_MAX_SEGMENTS 200
@@ -30,23 +33,72 @@ struct report_options {
 #define REPORT_FLOW_HREF_FMT "flows/%lld.html"   /* from index pages */
 #define REPORT_INDEX_HREF "../index.html"        /* from flow pages */
 
-/* DIR/flows/ID.html for one flow. */
+/* --- flow pages (report_flow.c) --- */
+
+/* Writes flow pages: the template parsed once, copied for each page. */
+struct report_flow_writer;
+struct report_csv;
+
+struct report_flow_writer *report_flow_writer_new(const struct report_options *opt,
+                                                  char *err, size_t errlen);
+void report_flow_writer_free(struct report_flow_writer *w);
+
+/* The page of flow f (a row of db_each_flow*) at path. The flow's
+ * transitions, which the page reads, also go to csv unless it is NULL. */
+int report_flow_write(struct report_flow_writer *w, struct db *db,
+                      const struct db_flow_info *f, const char *path,
+                      struct report_csv *csv, char *err, size_t errlen);
+
+/* DIR/flows/ID.html for one flow, by id. */
 int report_flow_page(struct db *db, int64_t flow_id,
                      const struct report_options *opt, const char *path,
                      char *err, size_t errlen);
 
-/* DIR/index.html (and its further pages) for the selected flows. */
+/* --- index pages (report_index.c) --- */
+
+/* How many index pages a report of n flows has (1 when n is 0). */
+int64_t report_index_count(size_t n, const struct report_options *opt);
+
+/* Index pages first_page..last_page (from 1) of a report of the selected
+ * flows ids[0..n), ascending as db_selected_ids gives them. */
+int report_index_range(struct db *db, const struct db_selection *sel,
+                       const struct report_options *opt, const char *dir,
+                       const int64_t *ids, size_t n, int64_t first_page,
+                       int64_t last_page, char *err, size_t errlen);
+
+/* Removes the index pages after the first `pages` that an earlier, longer
+ * report left in dir (they would link to flows this one does not hold). */
+void report_index_prune(const char *dir, int64_t pages);
+
+/* DIR/index.html and its further pages for the selected flows: all of the
+ * above at once. */
 int report_index_pages(struct db *db, const struct db_selection *sel,
                        const struct report_options *opt, const char *dir,
                        char *err, size_t errlen);
 
-/* DIR/transitions.csv for the selected flows. */
+/* --- transitions.csv (report_csv.c) --- */
+
+/* A CSV of transitions being written: DESIGN.md's columns, with the
+ * header row when `header`. */
+struct report_csv *report_csv_open(const char *path, bool header, char *err,
+                                   size_t errlen);
+/* One row; -1 once a write has failed (report_csv_error says why). */
+int report_csv_add(struct report_csv *csv, const struct db_transition_info *t);
+const char *report_csv_error(struct report_csv *csv);
+/* Flush and close; the file is removed when it failed or !keep (unless
+ * it is not a regular file). 0, or -1 with err filled. */
+int report_csv_close(struct report_csv *csv, bool keep, char *err, size_t errlen);
+
+/* DIR/transitions.csv for the selected flows, in one pass. */
 int report_transitions_csv(struct db *db, const struct db_selection *sel,
                            const char *path, char *err, size_t errlen);
 
-/* All of the above into dir (created if needed). */
-int report_write(struct db *db, const struct db_selection *sel,
-                 const struct report_options *opt, const char *dir, char *err,
-                 size_t errlen);
+/* --- the whole report (report.c) --- */
+
+/* All of it into dir (created if needed) from the database at db_path,
+ * in opt->jobs processes; *flows gets how many flows it holds. */
+int report_write(const char *db_path, const struct db_selection *sel,
+                 const struct report_options *opt, const char *dir,
+                 int64_t *flows, char *err, size_t errlen);
 
 #endif

@@ -1,12 +1,15 @@
 /* report_csv: DIR/transitions.csv, DESIGN.md's columns in DESIGN.md's
  * order, one row per state change of one endpoint, RFC 4180 through csv.c.
- * The rows come from db_each_transition; this file only chooses how each
- * value is written. It never runs SQL and never prints: a failure is -1
- * with err naming the file, and no half-written regular file is left
- * behind (a device such as /dev/full or a pipe is never removed). */
+ * The rows come from db_each_transition, or from the flow pages, which
+ * read each flow's transitions anyway (report_csv_add); this file only
+ * chooses how each value is written. It never runs SQL and never prints:
+ * a failure is -1 with err naming the file, and no half-written regular
+ * file is left behind (a device such as /dev/full or a pipe is never
+ * removed). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -38,14 +41,48 @@ static void write_time(FILE *out, const char *iso)
 	csv_field(out, iso, 0);
 }
 
-struct csv_out {
+struct report_csv {
 	FILE *out;
+	char *path;
+	bool regular;      /* a file we may remove when it fails */
 	int write_errno;   /* the first write error's errno, 0 while none */
+	char error[512];
 };
 
-static int write_row(const struct db_transition_info *t, void *user)
+struct report_csv *report_csv_open(const char *path, bool header, char *err,
+                                   size_t errlen)
 {
-	struct csv_out *w = user;
+	struct report_csv *w = calloc(1, sizeof *w);
+	if (!w || !(w->path = strdup(path))) {
+		free(w);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	w->out = fopen(path, "wb");
+	if (!w->out) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(w->path);
+		free(w);
+		return NULL;
+	}
+	struct stat st;
+	w->regular = fstat(fileno(w->out), &st) == 0 && S_ISREG(st.st_mode);
+	/* Rows are many and short: a large buffer means few writes. */
+	setvbuf(w->out, NULL, _IOFBF, 1 << 16);
+	if (header) {
+		for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+			csv_field(w->out, columns[i], i == 0);
+		csv_end(w->out);
+		if (ferror(w->out))
+			w->write_errno = errno ? errno : EIO;
+	}
+	return w;
+}
+
+int report_csv_add(struct report_csv *w, const struct db_transition_info *t)
+{
+	if (w->write_errno)
+		return -1;
 	FILE *out = w->out;
 	csv_int(out, t->flow_id, 1);
 	csv_int(out, t->frame, 0);
@@ -72,46 +109,57 @@ static int write_row(const struct db_transition_info *t, void *user)
 	 * here, right after the failed write, before SQLite can change it. */
 	if (ferror(out)) {
 		w->write_errno = errno ? errno : EIO;
-		return 1;
+		return -1;
 	}
 	return 0;
+}
+
+const char *report_csv_error(struct report_csv *w)
+{
+	snprintf(w->error, sizeof w->error, "%s: %s", w->path,
+	         strerror(w->write_errno ? w->write_errno : EIO));
+	return w->error;
+}
+
+int report_csv_close(struct report_csv *w, bool keep, char *err, size_t errlen)
+{
+	if (!w)
+		return 0;
+	int rc = 0;
+	if (w->write_errno) {
+		snprintf(err, errlen, "%s", report_csv_error(w));
+		rc = -1;
+	}
+	/* fclose flushes: its failure is a write failure too. */
+	if (fclose(w->out) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", w->path, strerror(errno));
+		rc = -1;
+	}
+	if ((rc != 0 || !keep) && w->regular)
+		remove(w->path);
+	free(w->path);
+	free(w);
+	return rc;
+}
+
+static int add_row(const struct db_transition_info *t, void *user)
+{
+	return report_csv_add(user, t) != 0;
 }
 
 int report_transitions_csv(struct db *db, const struct db_selection *sel,
                            const char *path, char *err, size_t errlen)
 {
-	FILE *out = fopen(path, "wb");
-	if (!out) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	struct report_csv *w = report_csv_open(path, true, err, errlen);
+	if (!w)
 		return -1;
-	}
-	struct stat st;
-	bool regular = fstat(fileno(out), &st) == 0 && S_ISREG(st.st_mode);
-	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
-		csv_field(out, columns[i], i == 0);
-	csv_end(out);
-
-	struct csv_out w = {out, 0};
-	if (ferror(out))
-		w.write_errno = errno ? errno : EIO;
-	int rc = w.write_errno ? -1 : db_each_transition(db, sel, write_row, &w);
-	if (w.write_errno) {
-		snprintf(err, errlen, "%s: %s", path, strerror(w.write_errno));
-		rc = -1;
-	} else if (rc != 0) {
-		snprintf(err, errlen, "%s: reading transitions: %s", path,
-		         db_error(db));
-		rc = -1;
-	}
-	/* fclose flushes: its failure is a write failure too. */
-	if (fclose(out) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	if (rc != 0) {
-		if (regular)
-			remove(path);
-		return -1;
-	}
-	return 0;
+	/* > 0: a write failed, which closing reports. */
+	int rc = db_each_transition(db, sel, add_row, w);
+	if (rc < 0)
+		snprintf(err, errlen, "%s: reading transitions: %s", path, db_error(db));
+	char close_err[512];
+	int closed = report_csv_close(w, rc == 0, close_err, sizeof close_err);
+	if (rc >= 0 && closed != 0)
+		snprintf(err, errlen, "%s", close_err);
+	return rc == 0 && closed == 0 ? 0 : -1;
 }

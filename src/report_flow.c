@@ -100,8 +100,17 @@ struct facts {
 	int client_wscale, server_wscale;
 };
 
+/* Where a flow page puts its content, in the writer's one document. */
+struct slots {
+	xmlNodePtr heading, title, back; /* replaced on each page */
+	struct html_slot facts, ladder, plot, transitions; /* appended to */
+};
+
 struct page {
 	xmlDocPtr doc;
+	const struct slots *sl;
+	struct report_csv *csv; /* the flow's transitions go here too, or NULL */
+	bool csv_failed;
 	struct facts f;
 	struct seg *segs;
 	size_t n_segs, cap_segs;
@@ -211,8 +220,8 @@ static void seg_label(char *buf, size_t len, const struct seg *s)
 /* Coordinates without a trailing ".0", which is most of them. */
 static void set_num(xmlNodePtr node, const char *attr, double v)
 {
-	char buf[32];
-	snprintf(buf, sizeof buf, "%.1f", v);
+	char buf[HTML_NUM_LEN];
+	html_num(buf, v);
 	size_t n = strlen(buf);
 	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
 		buf[n - 2] = '\0';
@@ -305,9 +314,8 @@ static void side_options(xmlNodePtr line, const char *who, int mss, int wscale, 
 
 /* The heading, title and facts, straight from the row; copies what the
  * ladder needs later, since the row's strings end with the callback. */
-static int flow_row(const struct db_flow_info *f, void *user)
+static int write_facts(struct page *pg, const struct db_flow_info *f)
 {
-	struct page *pg = user;
 	char buf[256], a[64], b[64];
 
 	pg->f.client = dup_or_null(f->client, &pg->oom);
@@ -320,19 +328,19 @@ static int flow_row(const struct db_flow_info *f, void *user)
 	char route[512];
 	snprintf(route, sizeof route, "%s" ARROW "%s", f->client ? f->client : "?",
 	         f->server ? f->server : "?");
-	xmlNodePtr node = html_find(pg->doc, "heading");
+	xmlNodePtr node = pg->sl->heading;
 	if (node)
 		set_text(node, route);
-	if ((node = html_find(pg->doc, "title"))) {
+	if ((node = pg->sl->title)) {
 		char title[600];
 		snprintf(title, sizeof title,
 		         "%s" MIDDOT "flow %" PRId64 MIDDOT "tcpladder", route, f->id);
 		set_text(node, title);
 	}
-	if ((node = html_find(pg->doc, "back")))
+	if ((node = pg->sl->back))
 		html_set(node, "href", REPORT_INDEX_HREF);
 
-	xmlNodePtr facts = html_find(pg->doc, "facts");
+	xmlNodePtr facts = pg->sl->facts.node;
 	if (!facts)
 		return 0;
 	xmlNodePtr line = html_add(facts, "div", "line", NULL);
@@ -384,6 +392,10 @@ static int flow_row(const struct db_flow_info *f, void *user)
 static int transition_row(const struct db_transition_info *t, void *user)
 {
 	struct page *pg = user;
+	if (pg->csv && report_csv_add(pg->csv, t) != 0) {
+		pg->csv_failed = true;
+		return 1;
+	}
 	if (pg->n_trans == pg->cap_trans) {
 		size_t cap = pg->cap_trans ? pg->cap_trans * 2 : 16;
 		struct trans *p = realloc(pg->trans, cap * sizeof *p);
@@ -1085,22 +1097,27 @@ static int draw_plot(const struct page *pg, xmlNodePtr parent, size_t split, cha
 
 /* ---- the page ------------------------------------------------------------ */
 
-static void page_free(struct page *pg)
+/* Ready for the next flow: the rows' strings freed, the arrays kept (a
+ * report writes thousands of pages, and glibc merges its free lists on
+ * every large allocation). */
+static void page_clear(struct page *pg)
 {
 	for (size_t i = 0; i < pg->n_segs; i++) {
 		free(pg->segs[i].analysis_names);
 		free(pg->segs[i].options);
 	}
-	free(pg->segs);
+	pg->n_segs = 0;
 	for (size_t t = 0; t < pg->n_trans; t++) {
 		free(pg->trans[t].from);
 		free(pg->trans[t].to);
 		free(pg->trans[t].event);
 	}
-	free(pg->trans);
+	pg->n_trans = 0;
 	free(pg->f.client);
 	free(pg->f.server);
-	xmlFreeDoc(pg->doc);
+	pg->f = (struct facts){0};
+	pg->oom = pg->csv_failed = false;
+	pg->csv = NULL;
 }
 
 /* A db_each_* result: 0 done, -1 the database's error, >0 our own. */
@@ -1109,6 +1126,8 @@ static int db_result(int rc, struct db *db, const struct page *pg, const char *w
 {
 	if (rc < 0)
 		snprintf(err, errlen, "%s: %s", what, db_error(db));
+	else if (pg->csv_failed)
+		snprintf(err, errlen, "%s", report_csv_error(pg->csv));
 	else if (rc > 0 || pg->oom)
 		snprintf(err, errlen, "%s: out of memory", what);
 	else
@@ -1116,59 +1135,147 @@ static int db_result(int rc, struct db *db, const struct page *pg, const char *w
 	return -1;
 }
 
-int report_flow_page(struct db *db, int64_t flow_id, const struct report_options *opt,
-                     const char *path, char *err, size_t errlen)
-{
-	int64_t keep = opt && opt->max_segments > 0 ? opt->max_segments
-	                                            : REPORT_DEFAULT_MAX_SEGMENTS;
-	struct page pg = {0};
-	int rc = -1;
-	pg.doc = html_page("flow.xhtml", err, errlen);
-	if (!pg.doc)
-		return -1;
+/* One document for all pages: flow.xhtml parsed once, each page's
+ * content added to its slots, saved, and removed before the next (copying
+ * the template for every page cost more than drawing the ladder). */
+struct report_flow_writer {
+	xmlDocPtr doc;
+	struct slots sl;
+	struct page pg;  /* the rows of the page being written */
+	struct html_out *out;
+	int64_t keep;    /* segments kept at each end of a long flow */
+};
 
-	int found = db_get_flow(db, flow_id, flow_row, &pg);
-	if (found == 0) {
-		snprintf(err, errlen, "flow %" PRId64 ": no such flow", flow_id);
+struct report_flow_writer *report_flow_writer_new(const struct report_options *opt,
+                                                  char *err, size_t errlen)
+{
+	struct report_flow_writer *w = calloc(1, sizeof *w);
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->keep = opt && opt->max_segments > 0 ? opt->max_segments
+	                                       : REPORT_DEFAULT_MAX_SEGMENTS;
+	w->doc = html_page("flow.xhtml", err, errlen);
+	w->out = w->doc ? html_out_new() : NULL;
+	if (!w->out) {
+		if (w->doc)
+			snprintf(err, errlen, "out of memory");
+		html_out_free(w->out);
+		xmlFreeDoc(w->doc);
+		free(w);
+		return NULL;
+	}
+	w->sl = (struct slots){
+	        .heading = html_find(w->doc, "heading"),
+	        .title = html_find(w->doc, "title"),
+	        .back = html_find(w->doc, "back"),
+	        .facts = html_slot(w->doc, "facts"),
+	        .ladder = html_slot(w->doc, "ladder"),
+	        .plot = html_slot(w->doc, "plot"),
+	        .transitions = html_slot(w->doc, "transitions"),
+	};
+	return w;
+}
+
+void report_flow_writer_free(struct report_flow_writer *w)
+{
+	if (w) {
+		page_clear(&w->pg);
+		free(w->pg.segs);
+		free(w->pg.trans);
+		html_out_free(w->out);
+		xmlFreeDoc(w->doc);
+		free(w);
+	}
+}
+
+int report_flow_write(struct report_flow_writer *w, struct db *db,
+                      const struct db_flow_info *f, const char *path,
+                      struct report_csv *csv, char *err, size_t errlen)
+{
+	int64_t keep = w->keep;
+	struct page *pg = &w->pg;
+	int rc = -1;
+	page_clear(pg);
+	pg->doc = w->doc;
+	pg->sl = &w->sl;
+	pg->csv = csv;
+	/* What the last page added (even one that failed half-way). */
+	html_slot_empty(w->sl.facts);
+	html_slot_empty(w->sl.ladder);
+	html_slot_empty(w->sl.plot);
+	html_slot_empty(w->sl.transitions);
+	if (write_facts(pg, f) != 0) {
+		snprintf(err, errlen, "flow: out of memory");
 		goto out;
 	}
-	if (db_result(found < 0 ? -1 : 0, db, &pg, "flow", err, errlen) < 0)
-		goto out;
-
-	struct db_selection sel = {.flow_ids = &flow_id, .n_flow_ids = 1};
-	if (db_result(db_each_transition(db, &sel, transition_row, &pg), db, &pg,
+	if (db_result(db_each_flow_transition(db, f->id, transition_row, pg), db, pg,
 	              "transitions", err, errlen) < 0)
 		goto out;
-	struct db_segment_gap gap;
-	if (db_segment_gap(db, flow_id, keep, keep, &gap) < 0) {
+	if (db_result(db_each_segment(db, f->id, keep, keep, segment_row, pg), db, pg,
+	              "segments", err, errlen) < 0)
+		goto out;
+	/* Fewer than both ends' worth kept: the flow is whole, no gap. */
+	struct db_segment_gap gap = {0};
+	if (pg->n_segs >= (size_t)(2 * keep) && db_segment_gap(db, f->id, keep, keep, &gap) < 0) {
 		snprintf(err, errlen, "segments: %s", db_error(db));
 		goto out;
 	}
-	if (db_result(db_each_segment(db, flow_id, keep, keep, segment_row, &pg), db, &pg,
-	              "segments", err, errlen) < 0)
-		goto out;
 
 	/* The gap band goes before the first segment after it. */
 	size_t split = 0;
 	if (gap.segments > 0) {
-		while (split < pg.n_segs && pg.segs[split].frame < gap.first_frame)
+		while (split < pg->n_segs && pg->segs[split].frame < gap.first_frame)
 			split++;
-		if (split == 0 || split == pg.n_segs)
+		if (split == 0 || split == pg->n_segs)
 			split = 0;
 	}
 
-	xmlNodePtr node = html_find(pg.doc, "ladder");
-	if (node && draw_ladder(&pg, node, split, &gap) < 0) {
+	xmlNodePtr node = w->sl.ladder.node;
+	if (node && draw_ladder(pg, node, split, &gap) < 0) {
 		snprintf(err, errlen, "ladder: out of memory");
 		goto out;
 	}
-	if ((node = html_find(pg.doc, "plot")) &&
-	    draw_plot(&pg, node, split, err, errlen) < 0)
+	if ((node = w->sl.plot.node) &&
+	    draw_plot(pg, node, split, err, errlen) < 0)
 		goto out;
-	if ((node = html_find(pg.doc, "transitions")))
-		draw_table(&pg, node);
-	rc = html_save(pg.doc, path, err, errlen);
+	if ((node = w->sl.transitions.node))
+		draw_table(pg, node);
+	rc = html_out_save(w->out, pg->doc, path, err, errlen);
 out:
-	page_free(&pg);
+	page_clear(pg);
 	return rc;
+}
+
+struct one_page {
+	struct report_flow_writer *w;
+	struct db *db;
+	const char *path;
+	char *err;
+	size_t errlen;
+	int rc;
+};
+
+static int one_page_row(const struct db_flow_info *f, void *user)
+{
+	struct one_page *op = user;
+	op->rc = report_flow_write(op->w, op->db, f, op->path, NULL, op->err, op->errlen);
+	return 0;
+}
+
+int report_flow_page(struct db *db, int64_t flow_id, const struct report_options *opt,
+                     const char *path, char *err, size_t errlen)
+{
+	struct report_flow_writer *w = report_flow_writer_new(opt, err, errlen);
+	if (!w)
+		return -1;
+	struct one_page op = {w, db, path, err, errlen, -1};
+	int found = db_get_flow(db, flow_id, one_page_row, &op);
+	if (found == 0)
+		snprintf(err, errlen, "flow %" PRId64 ": no such flow", flow_id);
+	else if (found < 0)
+		snprintf(err, errlen, "flow: %s", db_error(db));
+	report_flow_writer_free(w);
+	return found == 1 ? op.rc : -1;
 }

@@ -37,8 +37,7 @@ struct index_ctx {
 	const struct db_selection *sel;
 	const char *dir;
 	int64_t flows, per_page, pages;
-	int64_t *notable;          /* ids of notable flows, ascending */
-	size_t n_notable, cap_notable;
+	xmlDocPtr tmpl;            /* index.xhtml, parsed once; pages copy it */
 	xmlDocPtr doc;             /* the page being written */
 	xmlNodePtr tbody;          /* its flow rows */
 	int64_t page, rows;
@@ -559,28 +558,14 @@ static void add_state_cell(xmlNodePtr tr, const char *state)
 	         state ? state : ABSENT);
 }
 
-static bool is_notable(const struct index_ctx *cx, int64_t id)
-{
-	size_t lo = 0, hi = cx->n_notable;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cx->notable[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < cx->n_notable && cx->notable[lo] == id;
-}
-
 /* One row of the table; the row's classes say why a flow is notable: the
  * database's rule (db_report.h), anomalies, an endpoint left neither
  * CLOSED nor TIME_WAIT, or a reset. */
-static void write_flow_row(const struct index_ctx *cx, xmlNodePtr tbody,
-                           const struct db_flow_info *f)
+static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f)
 {
 	bool open = !state_is_final(f->client_state) || !state_is_final(f->server_state);
 	bool anomalous = f->analysis != 0;
-	bool notable = is_notable(cx, f->id);
+	bool notable = f->notable;
 	bool reset = f->reset;
 	char text[128];
 	snprintf(text, sizeof text, "flow%s%s%s%s", notable ? " notable" : "",
@@ -773,7 +758,7 @@ static void drop(xmlNodePtr node)
  * there are no flows) in cx->tbody. */
 static int start_page(struct index_ctx *cx, int64_t page)
 {
-	xmlDocPtr doc = html_page("index.xhtml", cx->err, cx->errlen);
+	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
 	if (!doc)
 		return -1;
 	xmlNodePtr summary = html_find(doc, "summary");
@@ -870,92 +855,93 @@ static int finish_page(struct index_ctx *cx)
 
 /* ---- the pages ----------------------------------------------------------- */
 
-static int collect_notable(const struct db_flow_info *f, void *user)
+static int add_row(const struct db_flow_info *f, void *user)
 {
 	struct index_ctx *cx = user;
-	if (cx->n_notable == cx->cap_notable) {
-		size_t cap = cx->cap_notable ? cx->cap_notable * 2 : 256;
-		int64_t *v = realloc(cx->notable, cap * sizeof *v);
-		if (!v) {
-			snprintf(cx->err, cx->errlen, "notable flows: out of memory");
-			return 1;
-		}
-		cx->notable = v;
-		cx->cap_notable = cap;
-	}
-	cx->notable[cx->n_notable++] = f->id;
-	return 0;
-}
-
-/* Every flow in one query, in id order: a page is saved as soon as it is
- * full and the next one begun, so a million flows cost one pass (not an
- * OFFSET scan per page) and one page in memory. */
-static int stream_flow(const struct db_flow_info *f, void *user)
-{
-	struct index_ctx *cx = user;
-	if (cx->rows == cx->per_page) {
-		/* More flows than counted (the database grew meanwhile): the
-		 * pages written say what they were told. */
-		if (cx->page == cx->pages)
-			return 0;
-		if (finish_page(cx) != 0 || start_page(cx, cx->page + 1) != 0)
-			return 1;
-	}
-	write_flow_row(cx, cx->tbody, f);
+	write_flow_row(cx->tbody, f);
 	cx->rows++;
 	return 0;
 }
 
-int report_index_pages(struct db *db, const struct db_selection *sel,
+int64_t report_index_count(size_t flows, const struct report_options *opt)
+{
+	int64_t per_page = opt && opt->flows_per_page > 0 ? opt->flows_per_page
+	                                                  : REPORT_DEFAULT_FLOWS_PER_PAGE;
+	return flows == 0 ? 1 : ((int64_t)flows + per_page - 1) / per_page;
+}
+
+/* Each page's flows in one query over its range of ids, found through the
+ * key: a page costs its own rows, whichever it is and whoever writes it. */
+int report_index_range(struct db *db, const struct db_selection *sel,
                        const struct report_options *opt, const char *dir,
-                       char *err, size_t errlen)
+                       const int64_t *ids, size_t n, int64_t first_page,
+                       int64_t last_page, char *err, size_t errlen)
 {
 	static const struct db_selection all;
 	struct index_ctx cx = {
 		.db = db,
 		.sel = sel ? sel : &all,
 		.dir = dir,
+		.flows = (int64_t)n,
 		.per_page = opt && opt->flows_per_page > 0 ? opt->flows_per_page
 		                                           : REPORT_DEFAULT_FLOWS_PER_PAGE,
+		.pages = report_index_count(n, opt),
 		.err = err,
 		.errlen = errlen,
 	};
-	if (db_count_flows(db, cx.sel, &cx.flows) != 0) {
-		snprintf(err, errlen, "counting flows: %s", db_error(db));
+	if (last_page > cx.pages)
+		last_page = cx.pages;
+	if (first_page > last_page)
+		return 0;
+	cx.tmpl = html_page("index.xhtml", err, errlen);
+	if (!cx.tmpl)
 		return -1;
+	int rc = 0;
+	for (int64_t page = first_page; page <= last_page && rc == 0; page++) {
+		rc = start_page(&cx, page);
+		if (rc == 0 && cx.flows > 0) {
+			int64_t first = (page - 1) * cx.per_page;
+			int64_t last = page * cx.per_page < cx.flows ? page * cx.per_page : cx.flows;
+			rc = db_each_flow_between(db, cx.sel, ids[first], ids[last - 1], add_row, &cx);
+			if (rc != 0)
+				snprintf(err, errlen, "flows: %s", db_error(db));
+		}
+		if (rc == 0)
+			rc = finish_page(&cx);
 	}
-	cx.pages = cx.flows == 0 ? 1 : (cx.flows + cx.per_page - 1) / cx.per_page;
-
-	/* Which of the flows are notable, by id (db_each_flow's order), so
-	 * that each row can say so without a query of its own. */
-	struct db_selection notable = *cx.sel;
-	notable.only_notable = true;
-	int rc = db_each_flow(db, &notable, -1, 0, collect_notable, &cx);
-	if (rc == -1)
-		snprintf(err, errlen, "notable flows: %s", db_error(db));
-	if (rc == 0)
-		rc = start_page(&cx, 1);
-	if (rc == 0 && cx.flows > 0) {
-		rc = db_each_flow(db, cx.sel, -1, 0, stream_flow, &cx);
-		if (rc == -1 && cx.doc)
-			snprintf(err, errlen, "flows: %s", db_error(db));
-	}
-	if (rc == 0)
-		rc = finish_page(&cx);
 	if (cx.doc)
 		xmlFreeDoc(cx.doc);
-	free(cx.notable);
-	if (rc != 0)
-		return -1;
+	xmlFreeDoc(cx.tmpl);
+	return rc == 0 ? 0 : -1;
+}
 
-	/* Pages an earlier, longer report left behind would link to flows
-	 * this one does not hold. */
+void report_index_prune(const char *dir, int64_t pages)
+{
 	char name[64], path[4096];
-	for (int64_t page = cx.pages + 1;; page++) {
+	for (int64_t page = pages + 1;; page++) {
 		index_file_name(name, sizeof name, page);
 		snprintf(path, sizeof path, "%s/%s", dir, name);
 		if (unlink(path) != 0)
 			break;
 	}
-	return 0;
+}
+
+int report_index_pages(struct db *db, const struct db_selection *sel,
+                       const struct report_options *opt, const char *dir,
+                       char *err, size_t errlen)
+{
+	int64_t *ids;
+	size_t n;
+	if (db_selected_ids(db, sel, &ids, &n) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		return -1;
+	}
+	int64_t pages = report_index_count(n, opt);
+	int rc = report_index_range(db, sel, opt, dir, ids, n, 1, pages, err, errlen);
+	free(ids);
+	/* Pages an earlier, longer report left behind would link to flows
+	 * this one does not hold. */
+	if (rc == 0)
+		report_index_prune(dir, pages);
+	return rc;
 }

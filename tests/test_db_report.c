@@ -158,6 +158,13 @@ START_TEST(transitions_carry_their_segment)
 }
 END_TEST
 
+static int collect_flags(const struct db_transition_info *t, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%s%s", *out ? " " : "", t->flags);
+	return 0;
+}
+
 static int collect_group(const char *label, int64_t count, void *user)
 {
 	char *out = user;
@@ -211,6 +218,126 @@ START_TEST(view_rows_for_export)
 }
 END_TEST
 
+static int count_flow(const struct db_flow_info *f, void *user)
+{
+	(void)f;
+	(*(int *)user)++;
+	return 0;
+}
+
+static int count_segment(const struct db_segment_info *s, void *user)
+{
+	(void)s;
+	(*(int *)user)++;
+	return 0;
+}
+
+static int count_transition(const struct db_transition_info *t, void *user)
+{
+	(void)t;
+	(*(int *)user)++;
+	return 0;
+}
+
+/* What a report asks for each flow, and for a selection by flow or
+ * capture, is found through keys: SQLite takes no full-scan step (a scan
+ * of segments would cost a flow page the whole archive). */
+START_TEST(per_flow_queries_scan_nothing)
+{
+	struct db *db = open_examples();
+	db_report_full_scan_steps(db); /* from zero */
+	int flows = 0, segments = 0, transitions = 0;
+	ck_assert_int_eq(db_each_flow_between(db, NULL, 9, 9, count_flow, &flows), 0);
+	ck_assert_int_eq(db_each_segment(db, 9, 200, 200, count_segment, &segments), 0);
+	ck_assert_int_eq(db_each_flow_transition(db, 9, count_transition, &transitions), 0);
+	ck_assert_int_eq(flows, 1);
+	ck_assert_int_eq(segments, 13);
+	ck_assert_int_eq(transitions, 10);
+	ck_assert_int_eq(db_report_full_scan_steps(db), 0);
+
+	int64_t flow[] = {9, 2}, cap[] = {3};
+	struct db_selection by_flow = {.flow_ids = flow, .n_flow_ids = 2};
+	struct db_selection by_capture = {.capture_ids = cap, .n_capture_ids = 1};
+	int64_t *ids;
+	size_t n;
+	ck_assert_int_eq(db_selected_ids(db, &by_flow, &ids, &n), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert(ids[0] == 2 && ids[1] == 9);
+	free(ids);
+	ck_assert_int_eq(db_selected_ids(db, &by_capture, &ids, &n), 0);
+	ck_assert_int_eq(n, 4);
+	ck_assert(ids[0] == 3 && ids[3] == 6);
+	free(ids);
+	/* The seed's capture (6), in a range of ids holding others. (A flow
+	 * with anomalies would also read the 16 rows of analysis_flags for
+	 * their names.) */
+	int64_t seed_capture[] = {6};
+	struct db_selection seed = {.capture_ids = seed_capture, .n_capture_ids = 1};
+	flows = 0;
+	ck_assert_int_eq(db_each_flow_between(db, &seed, 7, 11, count_flow, &flows), 0);
+	ck_assert_int_eq(flows, 1);
+	ck_assert_int_eq(db_report_full_scan_steps(db), 0);
+	db_close(db);
+}
+END_TEST
+
+/* The times and flags a transition row gets in C are the views': every
+ * transition of the examples, in the same order as transitions_view. */
+struct view_times {
+	char times[4096];
+	int header;
+};
+
+static int view_time(int ncols, const char *const *names, const char *const *values,
+                     void *user)
+{
+	struct view_times *v = user;
+	if (!values)
+		return 0;
+	for (int i = 0; i < ncols; i++) {
+		if (strcmp(names[i], "time") == 0)
+			sprintf(v->times + strlen(v->times), "%s;", values[i]);
+	}
+	return 0;
+}
+
+static int row_time(const struct db_transition_info *t, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%s;", t->time);
+	return 0;
+}
+
+START_TEST(transition_times_are_the_views)
+{
+	struct db *db = open_examples();
+	struct view_times v = {"", 0};
+	char ours[4096] = "";
+	ck_assert_int_eq(db_each_view_row(db, DB_VIEW_TRANSITIONS, NULL, view_time, &v), 0);
+	ck_assert_int_eq(db_each_transition(db, NULL, row_time, ours), 0);
+	ck_assert(strlen(ours) > 100);
+	ck_assert_str_eq(ours, v.times);
+	/* And the flags text of each, for every flag combination the
+	 * examples hold, is segments_view's. */
+	char list[160];
+	snprintf(list, sizeof list, "%s.flags", examples_db);
+	ck_assert_int_eq(tu_sh("sqlite3 %s \"SELECT s.flags_text FROM transitions t"
+	                       " JOIN segments_view s ON s.flow_id = t.flow_id"
+	                       " AND s.frame = t.frame ORDER BY t.flow_id, t.step\" > %s",
+	                       examples_db, list),
+	                 0);
+	char *view_flags = tu_slurp(list);
+	for (char *c = view_flags; *c; c++)
+		*c = *c == '\n' ? ' ' : *c;
+	view_flags[strlen(view_flags) - 1] = '\0'; /* the last newline */
+	char flags[4096] = "";
+	ck_assert_int_eq(db_each_transition(db, NULL, collect_flags, flags), 0);
+	ck_assert_str_eq(flags, view_flags);
+	free(view_flags);
+	db_close(db);
+}
+END_TEST
+
 START_TEST(readonly_open_refuses_what_is_not_ours)
 {
 	char err[256], dir[64], path[128];
@@ -235,6 +362,8 @@ Suite *db_report_suite(void)
 	tcase_add_test(tc, totals_and_groups);
 	tcase_add_test(tc, view_rows_for_export);
 	tcase_add_test(tc, readonly_open_refuses_what_is_not_ours);
+	tcase_add_test(tc, per_flow_queries_scan_nothing);
+	tcase_add_test(tc, transition_times_are_the_views);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
-/* report: the commands end to end (run, report with selections) and
+/* report: the commands end to end (run, report with selections, -j), and
  * hostile strings: a capture named like markup, a path with quotes and
- * ampersands, come out as text in every page, never as markup. */
+ * ampersands, come out as text in every page, never as markup; the page
+ * serializer writes libxml2's bytes, and its numbers printf's. */
 #include <check.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "html.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -120,6 +122,152 @@ START_TEST(hostile_names_come_out_as_text)
 }
 END_TEST
 
+/* -j N: the parts written by N processes, the pieces of transitions.csv
+ * joined, are the report one process writes, byte for byte; paged and
+ * collapsed, so that every part has index pages and flows of its own. */
+START_TEST(workers_write_what_one_process_writes)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s ../examples", db), 0);
+	for (int j = 1; j <= 4; j++)
+		ck_assert_int_eq(tu_sh("../tcpladder report -q -j %d -d %s -o %s/j%d"
+		                       " --flows-per-page 3 --max-segments 3",
+		                       j, db, dir, j),
+		                 0);
+	for (int j = 2; j <= 4; j++)
+		ck_assert_msg(tu_sh("diff -r %s/j1 %s/j%d >&2", dir, dir, j) == 0,
+		              "-j %d writes another report than -j 1", j);
+	char j1[96];
+	snprintf(j1, sizeof j1, "%s/j1", dir);
+	ck_assert(exists(j1, "index-4.html") && !exists(j1, "index-5.html"));
+	/* Every flow's rows once, in flow order: the header, then 1, 2, ... */
+	char csv[128];
+	snprintf(csv, sizeof csv, "%s/j4/transitions.csv", dir);
+	char *text = tu_slurp(csv);
+	ck_assert(strncmp(text, "flow_id,", 8) == 0);
+	long last = 0;
+	for (char *line = strchr(text, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+		long flow = strtol(line + 1, NULL, 10);
+		ck_assert_msg(flow >= last, "flow %ld after %ld", flow, last);
+		last = flow;
+	}
+	ck_assert_int_eq(last, 11);
+	free(text);
+	/* No piece is left behind, and a bad -j is usage. */
+	ck_assert_int_eq(tu_sh("ls -A %s/j4 | grep -q '^\\.'", dir), 1);
+	ck_assert_int_eq(tu_sh("../tcpladder report -q -j 0 -d %s -o %s/x 2>/dev/null", db, dir), 2);
+	ck_assert_int_eq(tu_sh("../tcpladder report -q -j 65 -d %s -o %s/x 2>/dev/null", db, dir), 2);
+}
+END_TEST
+
+/* Our serializer against libxml2's (html_out_text's two ways), on one
+ * document. */
+static void assert_same_bytes(xmlDocPtr doc, const char *what)
+{
+	struct html_out *ours = html_out_new(), *theirs = html_out_new();
+	const char *a, *b;
+	size_t alen, blen;
+	ck_assert_int_eq(html_out_text(ours, doc, false, &a, &alen), 0);
+	ck_assert_int_eq(html_out_text(theirs, doc, true, &b, &blen), 0);
+	size_t at = 0;
+	while (at < alen && at < blen && a[at] == b[at])
+		at++;
+	ck_assert_msg(alen == blen && at == alen,
+	              "%s: our bytes differ from libxml2's at %zu:\n ours   %.80s\n theirs %.80s",
+	              what, at, a + (at > 20 ? at - 20 : 0), b + (at > 20 ? at - 20 : 0));
+	html_out_free(ours);
+	html_out_free(theirs);
+}
+
+/* Every page of a report of the examples, read back, writes the same
+ * bytes both ways; so does a page holding every kind of text and
+ * attribute libxml2 escapes its own way. */
+START_TEST(pages_serialize_as_libxml2_does)
+{
+	char dir[64];
+	tu_scratch_dir(dir);
+	ck_assert_int_eq(tu_sh("../tcpladder run -q -o %s/r ../examples", dir), 0);
+	for (int id = 0; id <= 11; id++) {
+		char path[128];
+		if (id == 0)
+			snprintf(path, sizeof path, "%s/r/index.html", dir);
+		else
+			snprintf(path, sizeof path, "%s/r/flows/%d.html", dir, id);
+		xmlDocPtr doc = htmlReadFile(path, "UTF-8",
+		                             HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+		ck_assert_ptr_nonnull(doc);
+		assert_same_bytes(doc, path);
+		xmlFreeDoc(doc);
+	}
+
+	char err[256];
+	xmlDocPtr doc = html_page("flow.xhtml", err, sizeof err);
+	ck_assert_msg(doc != NULL, "%s", err);
+	xmlNodePtr body = html_find(doc, "facts");
+	static const char *const texts[] = {
+		"plain", "<b>bold</b> & more", "a \"double\" and 'single' quote",
+		"only \"double\"", "only 'single'", "tab\tnewline\ncr\rend",
+		"controls \x01\x02\x1f\x7f gone", "&{entity} &{open", "caf\xc3\xa9 \xe2\x86\x92",
+		"invalid \xff\xfe utf-8", "", "&amp; already", "]]> --> <!--",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		xmlNodePtr p = html_add(body, "p", texts[i], texts[i]);
+		html_set(p, "title", texts[i]);
+		html_set(p, "data-x", texts[i]);
+		xmlNodePtr a = html_add(p, "a", NULL, texts[i]);
+		html_set(a, "href", texts[i]);
+		html_set(a, "name", texts[i]);
+		xmlNodePtr img = html_add(p, "img", NULL, NULL);
+		html_set(img, "src", texts[i]);
+		html_set(img, "alt", texts[i]);
+		xmlNodePtr in = html_add(p, "input", NULL, NULL);
+		html_set(in, "checked", texts[i]);
+		html_set(in, "value", texts[i]);
+		html_add(p, "script", NULL, texts[i]);
+		html_add(p, "style", NULL, texts[i]);
+		xmlAddChild(p, xmlNewComment(BAD_CAST texts[i]));
+	}
+	/* Void and empty elements, a void one with a child, SVG ones. */
+	html_add(body, "br", NULL, NULL);
+	html_add(html_add(body, "br", NULL, NULL), "span", NULL, "lost");
+	html_add(body, "td", NULL, NULL);
+	html_add(body, "p", NULL, NULL);
+	html_add(body, "div", NULL, NULL);
+	xmlNodePtr svg = html_svg(body, "plot", 10.25, 3);
+	html_add(html_add(svg, "g", "seg", NULL), "rect", NULL, NULL);
+	html_add(svg, "text", "t", "a < b");
+	assert_same_bytes(doc, "hostile text");
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+/* html_num writes what printf's "%.1f" writes, ties and negative zero
+ * included. */
+START_TEST(numbers_as_printf_writes_them)
+{
+	char ours[HTML_NUM_LEN], theirs[HTML_NUM_LEN];
+	static const double edges[] = {0.0, -0.0, 0.05, 0.15, 0.25, 0.35, -0.04, -0.05,
+	                               -0.25, 2.5, 1e14 + 0.05, 999999.95, -1e15, 1e15,
+	                               1e300, 1.0 / 3, 440.0, 107.99999999999999};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		snprintf(theirs, sizeof theirs, "%.1f", edges[i]);
+		ck_assert_str_eq(html_num(ours, edges[i]), theirs);
+	}
+	unsigned long long x = 88172645463325252ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		/* Coordinates: thousands of units, tenths, halves, noise. */
+		double v = (double)(int64_t)(x % 4000000) / (i % 3 == 0 ? 20.0 : i % 3 == 1 ? 100.0 : 7.0) -
+		           20000;
+		snprintf(theirs, sizeof theirs, "%.1f", v);
+		ck_assert_msg(strcmp(html_num(ours, v), theirs) == 0, "%.17g: %s, printf %s", v,
+		              ours, theirs);
+	}
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -128,6 +276,12 @@ Suite *report_suite(void)
 	tcase_add_test(tc, run_writes_index_flow_pages_and_csv);
 	tcase_add_test(tc, report_selects_flows);
 	tcase_add_test(tc, hostile_names_come_out_as_text);
+	tcase_add_test(tc, workers_write_what_one_process_writes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("html");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, pages_serialize_as_libxml2_does);
+	tcase_add_test(tc, numbers_as_printf_writes_them);
 	suite_add_tcase(s, tc);
 	return s;
 }
