@@ -102,6 +102,38 @@ static long long captures_committed(const char *path)
 	return n;
 }
 
+/* Starts `tcpladder ingest -q -d db [first] -` reading stdin from the FIFO
+ * at fifo; returns the FIFO's writing end, the child's pid in *pid. */
+static int ingest_from_fifo(const char *db, const char *fifo, const char *first, pid_t *pid)
+{
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	*pid = fork();
+	ck_assert_int_ge(*pid, 0);
+	if (*pid == 0) {
+		int in = open(fifo, O_RDONLY);
+		dup2(in, STDIN_FILENO);
+		if (first)
+			execl(BIN, "tcpladder", "ingest", "-q", "-d", db, first, "-", (char *)NULL);
+		else
+			execl(BIN, "tcpladder", "ingest", "-q", "-d", db, "-", (char *)NULL);
+		_exit(127);
+	}
+	int out = open(fifo, O_WRONLY);
+	ck_assert_int_ge(out, 0);
+	return out;
+}
+
+/* examples/seed.pcap, whole, into buf; its size. */
+static size_t read_seed(char buf[4096])
+{
+	FILE *seed = fopen("../examples/seed.pcap", "rb");
+	ck_assert_ptr_nonnull(seed);
+	size_t n = fread(buf, 1, 4096, seed);
+	fclose(seed);
+	ck_assert_uint_gt(n, 24);
+	return n;
+}
+
 /* kill -9 in the middle of a capture: the database holds the whole
  * captures committed before, nothing of the one being read, and the same
  * command run again finishes the job. The capture being read comes from a
@@ -112,23 +144,11 @@ START_TEST(kill_9_leaves_whole_captures_and_a_rerun_finishes)
 	tu_scratch_dir(dir);
 	snprintf(db, sizeof db, "%s/k.db", dir);
 	snprintf(fifo, sizeof fifo, "%s/in", dir);
-	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int in = open(fifo, O_RDONLY);
-		dup2(in, STDIN_FILENO);
-		execl(BIN, "tcpladder", "ingest", "-q", "-d", db, "../examples/refused.pcap",
-		      "-", (char *)NULL);
-		_exit(127);
-	}
-	int out = open(fifo, O_WRONLY);
-	ck_assert_int_ge(out, 0);
+	pid_t pid;
+	int out = ingest_from_fifo(db, fifo, "../examples/refused.pcap", &pid);
 	/* Half of the seed capture, then silence: ingest waits for more. */
-	FILE *seed = fopen("../examples/seed.pcap", "rb");
 	char buf[4096];
-	size_t n = fread(buf, 1, sizeof buf, seed);
-	fclose(seed);
+	size_t n = read_seed(buf);
 	ck_assert_int_eq(write(out, buf, n / 2), (ssize_t)(n / 2));
 	/* Wait for the first capture's commit. */
 	struct timespec pause = {0, 20 * 1000 * 1000};
@@ -172,25 +192,13 @@ START_TEST(kill_9_while_loading_an_empty_database)
 	snprintf(db, sizeof db, "%s/k.db", dir);
 	snprintf(journal, sizeof journal, "%s-journal", db);
 	snprintf(fifo, sizeof fifo, "%s/in", dir);
-	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int in = open(fifo, O_RDONLY);
-		dup2(in, STDIN_FILENO);
-		execl(BIN, "tcpladder", "ingest", "-q", "-d", db, "-", (char *)NULL);
-		_exit(127);
-	}
-	int out = open(fifo, O_WRONLY);
-	ck_assert_int_ge(out, 0);
+	pid_t pid;
+	int out = ingest_from_fifo(db, fifo, NULL, &pid);
 	/* The seed's packets over and over, 40 MB of them: more than the
 	 * reader's buffers and SQLite's page cache (the transaction spills into
 	 * the database file), then the reader waits. */
-	FILE *seed = fopen("../examples/seed.pcap", "rb");
 	char buf[4096];
-	size_t n = fread(buf, 1, sizeof buf, seed);
-	fclose(seed);
-	ck_assert_uint_gt(n, 24);
+	size_t n = read_seed(buf);
 	ck_assert_int_eq(write(out, buf, 24), 24); /* the file header */
 	for (size_t sent = 0; sent < 40u << 20; sent += n - 24)
 		ck_assert_int_eq(write(out, buf + 24, n - 24), (ssize_t)(n - 24));

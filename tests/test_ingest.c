@@ -53,6 +53,19 @@ static void copy_file(const char *src, const char *dst, long keep, bool gz)
 	}
 }
 
+/* sha256sum's digest of path and a newline, as tu_query prints a row. */
+static void sha256sum_line(const char *path, char want[80])
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "sha256sum %s", path);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	want[0] = '\0';
+	ck_assert_int_eq(fscanf(p, "%64s", want), 1);
+	pclose(p);
+	strcat(want, "\n");
+}
+
 START_TEST(same_content_twice_adds_nothing)
 {
 	char dir[64], db[128], gz[128];
@@ -89,13 +102,8 @@ START_TEST(gzip_capture_reads_like_the_plain_one)
 	ck_assert_int_eq(count(db, "transitions"), 10);
 	char *sha = tu_query(db, "SELECT sha256 FROM captures");
 	/* sha256sum of examples/seed.pcap itself: the hash is of the content. */
-	char cmd[256], want[80] = "";
-	snprintf(cmd, sizeof cmd, "sha256sum ../examples/seed.pcap");
-	FILE *p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(fscanf(p, "%64s", want), 1);
-	pclose(p);
-	strcat(want, "\n");
+	char want[80];
+	sha256sum_line("../examples/seed.pcap", want);
 	ck_assert_str_eq(sha, want);
 	free(sha);
 }
@@ -271,13 +279,8 @@ START_TEST(big_file_is_hashed_alongside)
 	long long segments = count(db, "segments");
 	ck_assert_int_eq(segments, (long long)(size - 24) / (long long)(n - 24) * 13);
 	char *sha = tu_query(db, "SELECT sha256 FROM captures");
-	char cmd[256], want[80] = "";
-	snprintf(cmd, sizeof cmd, "sha256sum %s", big);
-	FILE *p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(fscanf(p, "%64s", want), 1);
-	pclose(p);
-	strcat(want, "\n");
+	char want[80];
+	sha256sum_line(big, want);
 	ck_assert_str_eq(sha, want);
 	free(sha);
 	tu_ingest(db, big, NULL, &r);
