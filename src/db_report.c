@@ -113,8 +113,13 @@ static const char *const query_sql[RQ_COUNT] = {
 	/* One flow's, as each flow page asks: bound with =, so that SQLite
 	 * pushes the flow into the transitions view and reads that flow's
 	 * segments only (an IN over a subquery would unpack every flow).
-	 * Sorted by step in C (db_each_flow_transition). */
-	[RQ_TRANSITIONS_FLOW] = "SELECT " TRANSITION_COLUMNS " WHERE t.flow_id = ?1",
+	 * Sorted by step in C, the address taken from the flow's row
+	 * (db_each_flow_transition): no flows_view join for every row. */
+	[RQ_TRANSITIONS_FLOW] =
+		"SELECT t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns, t.endpoint,"
+		" NULL, t.from_state, t.to_state, t.event, s.flags, t.rel_seq, t.rel_ack,"
+		" s.len FROM transitions_view t LEFT JOIN segments s"
+		" ON s.flow_id = t.flow_id AND s.frame = t.frame WHERE t.flow_id = ?1",
 	[RQ_SELECTED_IDS] = "SELECT id FROM " SEL " ORDER BY id",
 	[RQ_TOTALS] =
 		"SELECT count(DISTINCT f.capture_id), count(*), IFNULL(sum(f.packets), 0),"
@@ -536,7 +541,7 @@ static int transition_row(sqlite3_stmt *st, void *p)
  * they are kept on the stack up to HELD_ROWS, on the heap past that. */
 #define HELD_ROWS 64
 #define HELD_TEXT 6144
-enum { H_ENDPOINT, H_ADDRESS, H_FROM, H_TO, H_EVENT, H_TEXTS };
+enum { H_ENDPOINT, H_FROM, H_TO, H_EVENT, H_TEXTS };
 
 struct held_row {
 	int64_t flow_id, step, frame, seen_frame, ts_ns, rel_seq, rel_ack, len;
@@ -586,7 +591,7 @@ static bool held_grow(struct held *h, size_t rows, size_t text)
 static int hold_row(sqlite3_stmt *st, void *p)
 {
 	struct held *h = p;
-	static const int text_col[H_TEXTS] = {5, 6, 7, 8, 9};
+	static const int text_col[H_TEXTS] = {5, 7, 8, 9}; /* 6: the address */
 	size_t need = 0;
 	for (int i = 0; i < H_TEXTS; i++)
 		need += (size_t)sqlite3_column_bytes(st, text_col[i]) + 1;
@@ -629,13 +634,13 @@ static int by_step(const void *a, const void *b)
 	return x->step < y->step ? -1 : x->step > y->step;
 }
 
-int db_each_flow_transition(struct db *db, int64_t flow_id,
+int db_each_flow_transition(struct db *db, const struct db_flow_info *f,
                             db_transition_fn fn, void *user)
 {
 	sqlite3_stmt *st = query(db, RQ_TRANSITIONS_FLOW);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, flow_id);
+	sqlite3_bind_int64(st, 1, f->id);
 	/* About 13 KB, on the stack: a malloc this large would make glibc
 	 * merge its free lists, for every flow. */
 	struct held held, *h = &held;
@@ -666,7 +671,9 @@ int db_each_flow_transition(struct db *db, int64_t flow_id,
 			.ts_ns = r->ts_ns,
 			.time = iso_time(r->ts_ns, time),
 			.endpoint = s[H_ENDPOINT],
-			.address = s[H_ADDRESS],
+			.address = s[H_ENDPOINT] && strcmp(s[H_ENDPOINT], "client") == 0
+			                   ? f->client
+			                   : f->server,
 			.from_state = s[H_FROM],
 			.to_state = s[H_TO],
 			.event = s[H_EVENT],
@@ -727,6 +734,21 @@ int db_selected_ids(struct db *db, const struct db_selection *sel, int64_t **ids
 	return 0;
 }
 
+/* A selected flow's transitions, once its row is read. */
+struct flow_transitions {
+	struct db *db;
+	db_transition_fn fn;
+	void *user;
+	int rc;
+};
+
+static int flow_transitions(const struct db_flow_info *f, void *p)
+{
+	struct flow_transitions *ft = p;
+	ft->rc = db_each_flow_transition(ft->db, f, ft->fn, ft->user);
+	return ft->rc;
+}
+
 int db_each_transition(struct db *db, const struct db_selection *sel,
                        db_transition_fn fn, void *user)
 {
@@ -745,11 +767,12 @@ int db_each_transition(struct db *db, const struct db_selection *sel,
 	size_t n;
 	if (db_selected_ids(db, sel, &ids, &n))
 		return -1;
+	struct flow_transitions ft = {db, fn, user, 0};
 	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = db_each_flow_transition(db, ids[i], fn, user);
+	for (size_t i = 0; i < n && rc == 0 && ft.rc == 0; i++)
+		rc = db_get_flow(db, ids[i], flow_transitions, &ft) < 0 ? -1 : 0;
 	free(ids);
-	return rc;
+	return rc ? rc : ft.rc;
 }
 
 /* --- summaries --------------------------------------------------------- */

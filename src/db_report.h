@@ -125,9 +125,10 @@ typedef int (*db_transition_fn)(const struct db_transition_info *t, void *user);
 /* Transitions of the selected flows, by flow then step. */
 int db_each_transition(struct db *db, const struct db_selection *sel,
                        db_transition_fn fn, void *user);
-/* One flow's transitions, by step: its id bound with =, so only its own
- * segments are read (what a flow page asks, once per page). */
-int db_each_flow_transition(struct db *db, int64_t flow_id,
+/* The transitions of flow f (a row of db_each_flow* or db_get_flow), by
+ * step: its id bound with =, so only its own segments are read (what a
+ * flow page asks, once per page); addresses from f. */
+int db_each_flow_transition(struct db *db, const struct db_flow_info *f,
                             db_transition_fn fn, void *user);
 
 /* Counts over the selected flows, for the index's summary. */

@@ -88,24 +88,30 @@ static int put_callback(void *ctx, const char *bytes, int n)
 
 /* ---- escaping, as libxml2 does it in an HTML document -------------------- */
 
+/* The bytes put_escaped must look at: markup characters, and controls
+ * but tab, newline and carriage return (a table: strcspn with a set this
+ * long builds one on every call). */
+static const bool special[256] = {
+	[1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [8] = 1,
+	[11] = 1, [12] = 1, [14] = 1, [15] = 1, [16] = 1, [17] = 1, [18] = 1, [19] = 1,
+	[20] = 1, [21] = 1, [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1,
+	[28] = 1, [29] = 1, [30] = 1, [31] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1,
+};
+
 /* xmlEncodeEntitiesReentrant (attr false) or xmlEncodeAttributeEntities
  * (attr true): <, > and & as entities, except that an attribute's "&{...}"
  * stays as it is (HTML 4 B.7.1); bytes from 0x80 up, tab, newline and
  * carriage return as they are; other control characters dropped. */
 static void put_escaped(struct html_out *o, const xmlChar *s, bool attr)
 {
-	/* What needs a look: markup characters and controls but tab,
-	 * newline and carriage return. */
-	static const char special[] = "<>&\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
-	                              "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
-	                              "\x19\x1a\x1b\x1c\x1d\x1e\x1f";
-	const char *run = (const char *)s, *p = run;
+	const xmlChar *run = s, *p = s;
 	for (;;) {
-		p += strcspn(p, special);
+		while (*p && !special[*p])
+			p++;
 		if (!*p)
 			break;
-		if (*p == '&' && attr && p[1] == '{' && strchr(p, '}')) {
-			p = strchr(p, '}') + 1;
+		if (*p == '&' && attr && p[1] == '{' && strchr((const char *)p, '}')) {
+			p = (const xmlChar *)strchr((const char *)p, '}') + 1;
 			continue;
 		}
 		put(o, run, (size_t)(p - run));

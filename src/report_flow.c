@@ -76,6 +76,11 @@ struct seg {
 	char client_state[16], server_state[16];
 	char *analysis_names; /* NULL when none */
 	char *options;        /* NULL when none */
+	/* The arrow's label as tcpdump prints the segment, and the width of
+	 * it and of it with the anomaly names: made once, since laying out
+	 * the labels measures each several times. */
+	char label[160];
+	double text_w, label_w;
 	/* Layout: the arrow runs from y0 on the sender's rail to y1 on the
 	 * receiver's; `extended` when it ends at a later row's proof. */
 	double y0, y1;
@@ -478,6 +483,11 @@ static int segment_row(const struct db_segment_info *s, void *user)
 		*o = '\0';
 	}
 	g->options = dup_or_null(s->options, &pg->oom);
+	seg_label(g->label, sizeof g->label, g);
+	g->text_w = (double)strlen(g->label) * LABEL_CH;
+	g->label_w = g->text_w;
+	if (g->analysis_names)
+		g->label_w += 8 + (double)strlen(g->analysis_names) * SMALL_CH;
 	return pg->oom ? 1 : 0;
 }
 
@@ -562,14 +572,9 @@ static void place_arrows(struct ladder *ld)
  * type) its anomaly names. text_w, if given, gets the first part's. */
 static double label_width(const struct seg *s, double *text_w)
 {
-	char buf[256];
-	seg_label(buf, sizeof buf, s);
-	double w = (double)strlen(buf) * LABEL_CH;
 	if (text_w)
-		*text_w = w;
-	if (s->analysis_names)
-		w += 8 + (double)strlen(s->analysis_names) * SMALL_CH;
-	return w;
+		*text_w = s->text_w;
+	return s->label_w;
 }
 
 /* Does the segment (x1,y1)-(x2,y2) cross the box [bx0,bx1] x [by0,by1]?
@@ -834,8 +839,7 @@ static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t pr
 	 * they would run into the next row's label when the arrow is steep. */
 	double text_w, width = label_width(s, &text_w);
 	double left = s->label_x - width / 2;
-	seg_label(buf, sizeof buf, s);
-	svg_text(g, "label", left + text_w / 2, s->label_y, buf);
+	svg_text(g, "label", left + text_w / 2, s->label_y, s->label);
 	if (s->analysis_names)
 		svg_text(g, "an", left + text_w + 8, s->label_y, s->analysis_names);
 }
@@ -1210,7 +1214,7 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 		snprintf(err, errlen, "flow: out of memory");
 		goto out;
 	}
-	if (db_result(db_each_flow_transition(db, f->id, transition_row, pg), db, pg,
+	if (db_result(db_each_flow_transition(db, f, transition_row, pg), db, pg,
 	              "transitions", err, errlen) < 0)
 		goto out;
 	if (db_result(db_each_segment(db, f->id, keep, keep, segment_row, pg), db, pg,

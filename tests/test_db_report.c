@@ -249,7 +249,9 @@ START_TEST(per_flow_queries_scan_nothing)
 	int flows = 0, segments = 0, transitions = 0;
 	ck_assert_int_eq(db_each_flow_between(db, NULL, 9, 9, count_flow, &flows), 0);
 	ck_assert_int_eq(db_each_segment(db, 9, 200, 200, count_segment, &segments), 0);
-	ck_assert_int_eq(db_each_flow_transition(db, 9, count_transition, &transitions), 0);
+	struct db_flow_info seed_row = {.id = 9, .client = "c", .server = "s"};
+	ck_assert_int_eq(db_each_flow_transition(db, &seed_row, count_transition, &transitions),
+	                 0);
 	ck_assert_int_eq(flows, 1);
 	ck_assert_int_eq(segments, 13);
 	ck_assert_int_eq(transitions, 10);
