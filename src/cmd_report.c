@@ -26,7 +26,7 @@ const char cmd_report_usage[] =
 	"  --notable           only flows with anomalies or abnormal endings\n"
 	"  --max-segments N    a long flow shows its first and last N segments\n"
 	"                      and the count between (default 200)\n"
-	"  --flows-per-page N  flows per index page (default 2000)\n"
+	"  --flows-per-page N  flows per index page (default 500)\n"
 	"  -j N                N processes writing pages (default: one per CPU)\n"
 	"  -q                  say nothing unless something fails\n"
 	"\n"
