@@ -210,7 +210,7 @@ OK_STATUS=124 TIMES=1 measure rep "tcpladder report" big.db \
 	timeout "$REPORT_TIMEOUT" "$TL" report -q -d "$WORK/big.db" -o "$WORK/rep"
 REP_DONE=$([ "$RC" = 0 ] && echo 1 || echo 0)
 files_in() {
-	find "$@" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { print n + 0, b + 0 }'
+	find "$@" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %d\n", n, b }'
 }
 read -r REP_FILES REP_BYTES < <(files_in "$WORK/rep")
 [ "$REP_FILES" -gt 0 ] || die "report wrote no file in $REPORT_TIMEOUT s"
