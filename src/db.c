@@ -365,18 +365,26 @@ static int query_int(struct db *db, enum stmt_id id, int64_t *value)
 	return rc == SQLITE_ROW ? 0 : db_fail(db, "reading the database");
 }
 
+/* Switches the journal from WAL to a rollback journal. The mode cannot
+ * change inside a transaction, nor while another connection has the
+ * database open: false then. */
+static bool leave_wal(struct db *db)
+{
+	sqlite3_stmt *st = db->stmt[ST_JOURNAL_DELETE];
+	bool left = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+		left = mode && strcmp(mode, "delete") == 0;
+	}
+	sqlite3_reset(st);
+	return left;
+}
+
 int db_begin_bulk(struct db *db, bool bulk)
 {
-	if (bulk && !db->scratch) {
-		/* The mode cannot change inside a transaction, nor while another
-		 * connection has the database open; then the load stays in WAL. */
-		sqlite3_stmt *st = db->stmt[ST_JOURNAL_DELETE];
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			const char *mode = (const char *)sqlite3_column_text(st, 0);
-			db->journal_switched = mode && strcmp(mode, "delete") == 0;
-		}
-		sqlite3_reset(st);
-	}
+	/* Should the journal stay WAL, the load is slower, never wrong. */
+	if (bulk && !db->scratch)
+		db->journal_switched = leave_wal(db);
 	if (db_begin(db)) {
 		end_load(db);
 		return -1;
@@ -400,14 +408,7 @@ int db_begin_load(struct db *db)
 
 int db_make_scratch(struct db *db)
 {
-	sqlite3_stmt *st = db->stmt[ST_JOURNAL_DELETE];
-	bool switched = false;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *mode = (const char *)sqlite3_column_text(st, 0);
-		switched = mode && strcmp(mode, "delete") == 0;
-	}
-	sqlite3_reset(st);
-	if (!switched)
+	if (!leave_wal(db))
 		return db_fail(db, "leaving WAL");
 	if (db_begin(db) || defer_indexes(db)) {
 		db_rollback(db);
@@ -432,6 +433,13 @@ static int run(struct db *db, enum stmt_id id, const char *what)
 	return rc == SQLITE_DONE ? 0 : db_fail(db, what);
 }
 
+/* A captures row's status as db_capture_known reports it. */
+static enum db_capture_known known_from_status(const unsigned char *status)
+{
+	return status && strcmp((const char *)status, "failed") == 0 ? DB_CAPTURE_FAILED
+	                                                             : DB_CAPTURE_PRESENT;
+}
+
 int db_capture_known(struct db *db, const char *sha256_hex,
                      enum db_capture_known *known, int64_t *id)
 {
@@ -441,9 +449,7 @@ int db_capture_known(struct db *db, const char *sha256_hex,
 	*known = DB_CAPTURE_NEW;
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		const char *status = (const char *)sqlite3_column_text(st, 1);
-		*known = status && strcmp(status, "failed") == 0 ? DB_CAPTURE_FAILED
-		                                                  : DB_CAPTURE_PRESENT;
+		*known = known_from_status(sqlite3_column_text(st, 1));
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -463,10 +469,8 @@ int db_lookup_capture(const char *path, const char *sha256_hex, bool *known)
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			const char *status = (const char *)sqlite3_column_text(st, 1);
-			*known = !status || strcmp(status, "failed") != 0;
-		}
+		if (rc == SQLITE_ROW)
+			*known = known_from_status(sqlite3_column_text(st, 1)) == DB_CAPTURE_PRESENT;
 	}
 	sqlite3_finalize(st);
 	sqlite3_close(conn);

@@ -403,22 +403,12 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		result->outcome = INGEST_FAILED;
 		goto out;
 	}
-	enum db_capture_known known;
-	int64_t id;
-	if (db_capture_known(db, sha, &known, &id)) {
-		db_failure(&run);
-		goto fatal;
-	}
-	if (known == DB_CAPTURE_PRESENT) {
+	if (already_ingested(db, sha, result)) {
 		db_rollback(db);
-		memset(result, 0, sizeof *result);
-		result->outcome = INGEST_DUPLICATE;
-		result->capture_id = id;
+		if (result->outcome == INGEST_DUPLICATE) /* nothing of this reading stays */
+			*result = (struct ingest_result){.outcome = INGEST_DUPLICATE,
+			                                 .capture_id = result->capture_id};
 		goto out;
-	}
-	if (known == DB_CAPTURE_FAILED && db_capture_forget(db, id)) {
-		db_failure(&run);
-		goto fatal;
 	}
 
 	result->capture_id = run.capture_id;
