@@ -1,7 +1,7 @@
--- tcpladder's database, schema version 2 (PRAGMA user_version).
+-- tcpladder's database, schema version 3 (PRAGMA user_version).
 --
--- The tables that grow with the archive (segments, transitions) hold small
--- integers only; the names users read (states, flags, events, analysis
+-- The tables that grow with the archive (segment_rows, transitions_extra)
+-- hold small integers only; the names users read (states, flags, events, analysis
 -- flags) come from the lookup tables below through the *_view views in
 -- 002_views.sql. Times are integer nanoseconds since the Unix epoch.
 
@@ -96,7 +96,14 @@ CREATE TABLE flows (
 	-- first RST), 'both' (both FINs sent before either was received:
 	-- simultaneous close), 'none' (neither FIN nor RST seen).
 	close_initiator TEXT NOT NULL DEFAULT 'none',
-	analysis      INTEGER NOT NULL DEFAULT 0 -- OR of its segments' bits
+	analysis      INTEGER NOT NULL DEFAULT 0, -- OR of its segments' bits
+	-- The absolute number each direction's stored offsets count from,
+	-- where segment_rows' seq and ack come from; NULL when it is that
+	-- side's ISN (or the side sent nothing and nothing acknowledged it).
+	-- It differs from the ISN when the SYN was missed (tshark's base: one
+	-- less than the first number seen) or came after other segments.
+	client_seq_base INTEGER,
+	server_seq_base INTEGER
 );
 CREATE INDEX flows_capture ON flows(capture_id);
 CREATE INDEX flows_client ON flows(client_ip, client_port);
@@ -130,15 +137,18 @@ CREATE TABLE flow_analysis (
 );
 
 -- One row per TCP segment; the table that grows with the archive, so it is
--- clustered on its natural key and holds integers only.
-CREATE TABLE segments (
+-- clustered on its natural key and holds small integers only. Users read
+-- it through the view segments (002_views.sql), which has DESIGN.md's
+-- columns: what a row can take from its flow, it leaves there. A time is
+-- an offset from the flow's first_ts_ns (4 bytes instead of 8), and seq and
+-- ack follow from rel_seq and rel_ack and the flow's bases (see
+-- flows.client_seq_base), so they are stored only when they do not.
+CREATE TABLE segment_rows (
 	flow_id      INTEGER NOT NULL,
 	frame        INTEGER NOT NULL,  -- 1-based packet number in its capture
-	ts_ns        INTEGER NOT NULL,
+	ts_offset_ns INTEGER NOT NULL,  -- ts_ns less the flow's first_ts_ns
 	from_client  INTEGER NOT NULL,  -- 0/1
 	flags        INTEGER NOT NULL,  -- FIN 1 SYN 2 RST 4 PSH 8 ACK 16 ...
-	seq          INTEGER NOT NULL,  -- absolute
-	ack          INTEGER NOT NULL,
 	rel_seq      INTEGER NOT NULL,  -- offset from that direction's ISN
 	rel_ack      INTEGER,           -- NULL without the ACK flag
 	len          INTEGER NOT NULL,  -- payload, from the IP header
@@ -150,6 +160,13 @@ CREATE TABLE segments (
 	                                -- counts them (#1, #2, ...); else NULL
 	changes      INTEGER,           -- the state changes this segment proves,
 	                                -- packed; read them in transitions
+	-- The absolute numbers, NULL when the view can compute them: seq from
+	-- rel_seq and the sender's base; ack from rel_ack and the receiver's
+	-- base, or 0 without the ACK flag. Stored only for the rare segment
+	-- counted from an earlier, guessed base (a SYN seen after its
+	-- connection's first segments) or a nonzero ack without the ACK flag.
+	seq_stored   INTEGER,
+	ack_stored   INTEGER,
 	PRIMARY KEY (flow_id, frame)
 ) WITHOUT ROWID;
 
@@ -166,7 +183,7 @@ CREATE TABLE segment_options (
 
 -- State changes are stored with the segment that proves them: most
 -- segments prove none, a handshake or close segment one or two, and a
--- separate row per change would double what ingest writes. segments.changes
+-- separate row per change would double what ingest writes. segment_rows.changes
 -- packs up to two changes, 32 bits each (the first in the low half):
 --   bit 0      endpoint (0 client, 1 server)
 --   bits 1-4   from_state      bits 5-8  to_state      bits 9-12  event

@@ -3,6 +3,30 @@
 -- plus time (ISO 8601 UTC, nanoseconds), flags_text (as tcpdump prints
 -- flags), analysis_names and ip:port endpoints.
 
+-- DESIGN.md's segments: segment_rows with what it leaves to its flow put
+-- back (schema/001_tables.sql): the time, and seq and ack where they are
+-- not stored. The flow is read by subqueries, not a join, so the view
+-- stays one table: SQLite can then flatten it anywhere, even on the right
+-- of a LEFT JOIN (a join there would be materialized whole), and a query
+-- that does not ask for these three columns does not read flows.
+CREATE VIEW segments AS
+SELECT s.flow_id, s.frame,
+	s.ts_offset_ns + (SELECT first_ts_ns FROM flows WHERE id = s.flow_id)
+		AS ts_ns,
+	s.from_client, s.flags,
+	IFNULL(s.seq_stored, (s.rel_seq + (SELECT CASE WHEN s.from_client
+		THEN IFNULL(client_seq_base, client_isn)
+		ELSE IFNULL(server_seq_base, server_isn) END
+		FROM flows WHERE id = s.flow_id)) & 4294967295) AS seq,
+	IFNULL(s.ack_stored, CASE WHEN s.rel_ack IS NULL THEN 0 ELSE
+		(s.rel_ack + (SELECT CASE WHEN s.from_client
+			THEN IFNULL(server_seq_base, server_isn)
+			ELSE IFNULL(client_seq_base, client_isn) END
+			FROM flows WHERE id = s.flow_id)) & 4294967295 END) AS ack,
+	s.rel_seq, s.rel_ack, s.len, s.win, s.client_state, s.server_state,
+	s.analysis, s.dupack_num, s.changes
+FROM segment_rows s;
+
 CREATE VIEW segments_view AS
 SELECT s.flow_id, s.frame, s.ts_ns,
 	strftime('%Y-%m-%dT%H:%M:%S', s.ts_ns / 1000000000, 'unixepoch')
@@ -52,6 +76,7 @@ SELECT f.id, f.capture_id, f.ip_version,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
 	  WHERE f.analysis & a.bit ORDER BY a.bit) AS analysis_names,
 	f.syn_synack_ns, f.synack_ack_ns, f.win_scaled, f.close_initiator,
+	f.client_seq_base, f.server_seq_base,
 	IFNULL(fa.client_retrans_bytes, 0) AS client_retrans_bytes,
 	IFNULL(fa.server_retrans_bytes, 0) AS server_retrans_bytes,
 	IFNULL(fa.retransmission_count, 0) AS retransmission_count,

@@ -21,9 +21,9 @@ extern const unsigned db_upgrade_count;
 #include "db_internal.h"
 
 #define INSERT_SEGMENTS \
-	"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq," \
-	" ack, rel_seq, rel_ack, len, win, client_state, server_state," \
-	" analysis, dupack_num, changes) VALUES "
+	"INSERT INTO segment_rows (flow_id, frame, ts_offset_ns, from_client," \
+	" flags, rel_seq, rel_ack, len, win, client_state, server_state," \
+	" analysis, dupack_num, changes, seq_stored, ack_stored) VALUES "
 #define VALUES_SEGMENT "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 enum { SEGMENT_COLUMNS = 16 };
 
@@ -50,10 +50,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" handshake_rtt_ns, mid_stream, analysis, client_mss, server_mss,"
 		" client_wscale, server_wscale, client_sack_ok, server_sack_ok,"
 		" conn_state, history, syn_synack_ns, synack_ack_ns, win_scaled,"
-		" close_initiator)"
+		" close_initiator, client_seq_base, server_seq_base)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
+		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)",
 	[ST_INSERT_FLOW_ANALYSIS] =
 		"INSERT INTO flow_analysis (flow_id, client_retrans_bytes,"
 		" server_retrans_bytes, retransmission_count, fast_retransmission_count,"
@@ -71,7 +71,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" frame, from_state, to_state, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 		" ?7, ?8)",
 	[ST_MARK_SERVER_CLOSED] =
-		"UPDATE segments SET server_state = 1"
+		"UPDATE segment_rows SET server_state = 1"
 		" WHERE flow_id = ?1 AND frame < ?2", /* 1: TCPS_CLOSED */
 	[ST_INSERT_OPTIONS] =
 		"INSERT INTO segment_options (flow_id, frame, options) VALUES (?1, ?2, ?3)",
@@ -583,6 +583,11 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 		sqlite3_bind_int64(st, 33, f->synack_ack_ns);
 	sqlite3_bind_int(st, 34, f->wscale[0] >= 0 && f->wscale[1] >= 0);
 	sqlite3_bind_text(st, 35, flow_close_initiator(f), -1, SQLITE_STATIC);
+	for (int side = 0; side < 2; side++) {
+		uint32_t base;
+		if (flow_seq_base_stored(f, side, &base))
+			sqlite3_bind_int64(st, 36 + side, base);
+	}
 	if (run(db, ST_INSERT_FLOW, "writing flow"))
 		return -1;
 	if (!f->analysis && !f->retrans_bytes[0] && !f->retrans_bytes[1])
@@ -646,11 +651,9 @@ static int bind_segment(struct db *db, sqlite3_stmt *st, int first,
 	int i = first;
 	sqlite3_bind_int64(st, i++, row->flow_id);
 	sqlite3_bind_int64(st, i++, (int64_t)row->frame);
-	sqlite3_bind_int64(st, i++, row->ts_ns);
+	sqlite3_bind_int64(st, i++, row->ts_ns - row->flow_first_ts_ns);
 	sqlite3_bind_int(st, i++, row->from_client);
 	sqlite3_bind_int(st, i++, row->flags);
-	sqlite3_bind_int64(st, i++, row->seq);
-	sqlite3_bind_int64(st, i++, row->ack);
 	sqlite3_bind_int64(st, i++, row->rel_seq);
 	if (row->has_ack)
 		sqlite3_bind_int64(st, i++, row->rel_ack);
@@ -669,6 +672,19 @@ static int bind_segment(struct db *db, sqlite3_stmt *st, int first,
 		sqlite3_bind_int64(st, i++, (int64_t)packed);
 	else
 		sqlite3_bind_null(st, i++);
+	/* What the segments view computes, checked here rather than assumed:
+	 * a base that changed under a flow (a late SYN) leaves its number. */
+	if ((uint32_t)(row->seq_base + (uint64_t)row->rel_seq) == row->seq)
+		sqlite3_bind_null(st, i++);
+	else
+		sqlite3_bind_int64(st, i++, row->seq);
+	uint32_t ack_view = row->has_ack
+	                            ? (uint32_t)(row->ack_base + (uint64_t)row->rel_ack)
+	                            : 0;
+	if (ack_view == row->ack)
+		sqlite3_bind_null(st, i++);
+	else
+		sqlite3_bind_int64(st, i++, row->ack);
 	return 0;
 }
 

@@ -15,7 +15,7 @@
 
 /* The schema version this program writes; older databases are upgraded on
  * open, newer ones refused. */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 struct db;
 
@@ -86,11 +86,16 @@ struct db_segment_row {
 	int64_t flow_id;
 	uint64_t frame;
 	int64_t ts_ns;
+	int64_t flow_first_ts_ns; /* the time is stored as an offset from it */
 	bool from_client;
 	uint8_t flags;
 	uint32_t seq, ack;
 	int64_t rel_seq, rel_ack;
 	bool has_ack;           /* rel_ack is NULL without the ACK flag */
+	/* The flow's bases (flows.client_seq_base, server_seq_base): the
+	 * sender's for seq, the receiver's for ack (with has_ack). seq and ack
+	 * are stored only when they do not follow from these. */
+	uint32_t seq_base, ack_base;
 	uint32_t len, win;
 	enum tcp_state client_state, server_state;
 	uint32_t analysis;

@@ -29,7 +29,7 @@ static const struct table_copy copies[] = {
 	{"captures", "id IN (SELECT id FROM temp.merge_captures)", "id", NULL},
 	{"flows", "capture_id IN (SELECT id FROM temp.merge_captures)", "capture_id", "id"},
 	{"flow_analysis", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
-	{"segments", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
+	{"segment_rows", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segment_options", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"transitions_extra", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 };

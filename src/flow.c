@@ -372,3 +372,12 @@ struct flow *flow_table_take_any(struct flow_table *t)
 		flow_table_remove(t, f);
 	return f;
 }
+
+bool flow_seq_base_stored(const struct flow *f, int side, uint32_t *base)
+{
+	const struct seq_space *space = &f->space[side];
+	if (!space->has_base || (f->has_isn[side] && f->isn[side] == space->first_base))
+		return false;
+	*base = space->first_base;
+	return true;
+}

@@ -128,6 +128,12 @@ void flow_note_close(struct flow *f, const struct tcpst_result *res);
  * "none". */
 const char *flow_close_initiator(const struct flow *f);
 
+/* Whether flows.client_seq_base (side TCPST_CLIENT) or server_seq_base
+ * holds a number, and which: the first base of side's sequence space,
+ * unless it is side's ISN (the column's NULL says that) or the space never
+ * had one. */
+bool flow_seq_base_stored(const struct flow *f, int side, uint32_t *base);
+
 /* Unlink f from the table; the caller now owns it. */
 void flow_table_remove(struct flow_table *table, struct flow *f);
 

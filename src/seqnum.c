@@ -12,6 +12,8 @@ void seq_set_base(struct seq_space *space, uint32_t base, bool is_isn)
 {
 	if (space->has_base && (space->base_is_isn || !is_isn))
 		return;
+	if (!space->has_base)
+		space->first_base = base;
 	space->has_base = true;
 	space->base_is_isn = is_isn;
 	space->base = base;

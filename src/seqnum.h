@@ -16,6 +16,9 @@ struct seq_space {
 	bool has_base;
 	bool base_is_isn;  /* the base came from a SYN */
 	uint32_t base;     /* absolute number of offset 0 */
+	/* The base first set, kept when a SYN replaces it: the database stores
+	 * numbers as offsets from it (flows.client_seq_base). */
+	uint32_t first_base;
 	int64_t front;     /* furthest offset reached by plausible steps */
 };
 

@@ -251,6 +251,71 @@ START_TEST(version_1_database_is_upgraded)
 }
 END_TEST
 
+/* A version 2 database (segments a table) upgrades to segment_rows under
+ * the view segments, which reads back every row as it was: times, and
+ * absolute numbers whether they follow from the offsets (flow 1), come
+ * from two bases (flow 1's last row, counted from a guessed base before
+ * the SYN moved it), or are an ack without the ACK flag (flow 2, no ISN). */
+START_TEST(version_2_database_is_upgraded)
+{
+	char dir[64], db[128], err[256];
+	scratch_db(db, dir);
+	char *v2 = tu_slurp("data/schema-v2.sql");
+	ck_assert_ptr_nonnull(v2);
+	sqlite3 *conn;
+	ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(conn, v2, NULL, NULL, NULL), SQLITE_OK);
+	free(v2);
+	const char *segments =
+		"1|1|1700000000000000000|1|2|4000000000|0|0||0|100|3|2|0||\n"
+		"1|2|1700000000001000000|0|18|123|4000000001|0|1|0|100|3|4|0||8837\n"
+		"1|3|1700000000002000000|1|16|4000000001|124|1|1|0|100|5|5|0||\n"
+		"1|4|1700000000009000000|1|24|4000000011|124|61|1|5|100|5|5|1||\n"
+		"2|5|1700000000010000000|1|2|77|99|0||0|100|3|1|0||\n";
+	ck_assert_int_eq(sqlite3_exec(conn,
+		"INSERT INTO captures (id, path, sha256, status) VALUES (1, 'a.pcap', 'x', 'ok');"
+		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
+		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame, last_frame,"
+		" packets, client_packets, server_packets, client_bytes, server_bytes,"
+		" client_isn, server_isn, client_state, server_state, mid_stream)"
+		" VALUES (1, 1, 4, '10.0.0.1', 1000, '10.0.0.2', 80, 1700000000000000000,"
+		" 1700000000009000000, 1, 4, 4, 3, 1, 5, 0, 4000000000, 123, 5, 5, 0),"
+		" (2, 1, 4, '10.0.0.1', 1001, '10.0.0.2', 80, 1700000000010000000,"
+		" 1700000000010000000, 5, 5, 1, 1, 0, 0, 0, NULL, NULL, 3, 1, 1);"
+		"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq, ack,"
+		" rel_seq, rel_ack, len, win, client_state, server_state, analysis,"
+		" dupack_num, changes) VALUES"
+		" (1, 1, 1700000000000000000, 1, 2, 4000000000, 0, 0, NULL, 0, 100, 3, 2, 0, NULL, NULL),"
+		" (1, 2, 1700000000001000000, 0, 18, 123, 4000000001, 0, 1, 0, 100, 3, 4, 0, NULL, 8837),"
+		" (1, 3, 1700000000002000000, 1, 16, 4000000001, 124, 1, 1, 0, 100, 5, 5, 0, NULL, NULL),"
+		" (1, 4, 1700000000009000000, 1, 24, 4000000011, 124, 61, 1, 5, 100, 5, 5, 1, NULL, NULL),"
+		" (2, 5, 1700000000010000000, 1, 2, 77, 99, 0, NULL, 0, 100, 3, 1, 0, NULL, NULL);",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(conn);
+
+	struct db *d = db_open(db, err, sizeof err);
+	ck_assert_msg(d != NULL, "%s", err);
+	db_close(d);
+	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	char *rows = tu_query(db, "SELECT * FROM segments ORDER BY flow_id, frame");
+	ck_assert_str_eq(rows, segments);
+	free(rows);
+	/* Only what the offsets cannot give is stored. */
+	rows = tu_query(db, "SELECT flow_id, frame, seq_stored, ack_stored FROM segment_rows"
+	                    " WHERE seq_stored IS NOT NULL OR ack_stored IS NOT NULL");
+	ck_assert_str_eq(rows, "1|4|4000000011|\n2|5||99\n");
+	free(rows);
+	rows = tu_query(db, "SELECT count(*) FROM transitions WHERE flow_id = 1");
+	ck_assert_str_eq(rows, "1\n");
+	free(rows);
+	rows = tu_query(db, "PRAGMA integrity_check");
+	ck_assert_str_eq(rows, "ok\n");
+	free(rows);
+	tu_ingest(db, "../examples/seed.pcap", NULL, (struct ingest_result[1]){0});
+	ck_assert_int_eq(count(db, "segments"), 5 + 13);
+}
+END_TEST
+
 /* A file of 4 MB or more is hashed on a thread beside ingest; it is
  * recorded under the same hash, and found when it comes again. */
 START_TEST(big_file_is_hashed_alongside)
@@ -463,6 +528,7 @@ Suite *ingest_suite(void)
 	tcase_add_test(tc, filter_keeps_frame_numbers);
 	tcase_add_test(tc, big_file_is_hashed_alongside);
 	tcase_add_test(tc, version_1_database_is_upgraded);
+	tcase_add_test(tc, version_2_database_is_upgraded);
 	tcase_add_test(tc, dedup_hashes_and_finds_known_content);
 	tcase_add_test(tc, flow_indexes_survive_bulk_loading);
 	tcase_add_test(tc, directory_walk_takes_capture_files_only);

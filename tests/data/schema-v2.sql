@@ -1,0 +1,368 @@
+-- tcpladder schema version 2 as released (schema/*.sql at commit 420bc26),
+-- for the upgrade test (tests/test_ingest.c).
+-- tcpladder's database, schema version 2 (PRAGMA user_version).
+--
+-- The tables that grow with the archive (segments, transitions) hold small
+-- integers only; the names users read (states, flags, events, analysis
+-- flags) come from the lookup tables below through the *_view views in
+-- 002_views.sql. Times are integer nanoseconds since the Unix epoch.
+
+-- One row per capture file read. sha256 is of the capture's bytes as
+-- libpcap reads them (after gunzip), so the same content ingested twice,
+-- under any name or compression, adds nothing.
+CREATE TABLE captures (
+	id          INTEGER PRIMARY KEY,
+	path        TEXT NOT NULL,
+	sha256      TEXT NOT NULL UNIQUE,
+	linktype    INTEGER,            -- pcap DLT_* value
+	linktype_name TEXT,             -- as libpcap names it ("EN10MB")
+	packets     INTEGER NOT NULL DEFAULT 0,
+	tcp_packets INTEGER NOT NULL DEFAULT 0,
+	bad_packets INTEGER NOT NULL DEFAULT 0, -- malformed, counted and skipped
+	first_ts_ns INTEGER,
+	last_ts_ns  INTEGER,
+	status      TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
+	error       TEXT,               -- why partial or failed; first bad packet
+	ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- One row per TCP connection (port reuse splits a 4-tuple into several).
+CREATE TABLE flows (
+	id            INTEGER PRIMARY KEY,
+	capture_id    INTEGER NOT NULL REFERENCES captures(id),
+	ip_version    INTEGER NOT NULL,
+	client_ip     TEXT NOT NULL,
+	client_port   INTEGER NOT NULL,
+	server_ip     TEXT NOT NULL,
+	server_port   INTEGER NOT NULL,
+	first_ts_ns   INTEGER NOT NULL,
+	last_ts_ns    INTEGER NOT NULL,
+	first_frame   INTEGER NOT NULL,
+	last_frame    INTEGER NOT NULL,
+	packets       INTEGER NOT NULL,
+	client_packets INTEGER NOT NULL,
+	server_packets INTEGER NOT NULL,
+	client_bytes  INTEGER NOT NULL, -- payload
+	server_bytes  INTEGER NOT NULL,
+	client_isn    INTEGER,          -- NULL when that side's SYN was not seen
+	server_isn    INTEGER,
+	client_state  INTEGER NOT NULL REFERENCES tcp_states(id), -- final
+	server_state  INTEGER NOT NULL REFERENCES tcp_states(id),
+	-- Zeek's conn.log conn_state, as Zeek's TCP analyzer and
+	-- base/protocols/conn/main.zeek compute it, Zeek's originator being
+	-- the client (src/zeek.c):
+	--   S0     connection attempt seen, no reply
+	--   S1     established, not terminated
+	--   SF     normal establishment and termination (both sides' FINs)
+	--   REJ    connection attempt rejected (RST answering the SYN)
+	--   S2     established, the client's close attempt seen, no reply
+	--   S3     established, the server's close attempt seen, no reply
+	--   RSTO   established, the client aborted (sent a RST)
+	--   RSTR   the server sent a RST
+	--   RSTOS0 the client sent a SYN then a RST; no SYN,ACK seen
+	--   RSTRH  the server sent a SYN,ACK then a RST; no SYN seen
+	--   SH     the client sent a SYN then a FIN; no SYN,ACK seen
+	--   SHR    the server sent a SYN,ACK then a FIN; no SYN seen
+	--   OTH    no SYN seen, just mid-stream traffic
+	conn_state    TEXT,
+	-- Zeek's conn.log history: one letter per event, upper case from the
+	-- client, lower case from the server:
+	--   s  a SYN without ACK         h  a SYN,ACK
+	--   a  a pure ACK                d  a segment with payload
+	--   f  a FIN                     r  a RST
+	--   t  retransmitted payload     w  a zero window advertised
+	--   g  a content gap (the ACK covers bytes never seen; tcpladder's
+	--      approximation of Zeek's reassembler, docs/analysis.md)
+	--   i  FIN and RST together      q  SYN with FIN or RST
+	--   ^  the client did not send the first segment (Zeek flips roles)
+	-- a, d, i and q appear at most once per side; s, h, f and r again
+	-- only when their sequence number differs from the last one of the
+	-- kind; t, w and g at the 1st, 10th, 100th, ... occurrence. Zeek's c
+	-- (bad checksum) is never recorded: checksums are not verified.
+	history       TEXT,
+	handshake_rtt_ns INTEGER,       -- the client's SYN to its ACK of the SYN,ACK
+	syn_synack_ns INTEGER,          -- the SYN to the SYN,ACK answering it
+	synack_ack_ns INTEGER,          -- that SYN,ACK to the client's ACK of it
+	mid_stream    INTEGER NOT NULL, -- 1: no SYN seen, roles by port rule
+	client_mss    INTEGER,          -- options of each side's SYN; NULL when
+	server_mss    INTEGER,          -- the SYN was not seen or lacked it
+	client_wscale INTEGER,
+	server_wscale INTEGER,
+	win_scaled    INTEGER NOT NULL DEFAULT 0, -- 1: both SYNs carried a window
+	                                -- scale, so later windows are scaled
+	                                -- (RFC 7323 section 2.2)
+	client_sack_ok INTEGER,         -- SACK-permitted: 0/1
+	server_sack_ok INTEGER,
+	-- Who closed first: 'client' or 'server' (the first FIN sent from
+	-- ESTABLISHED, an active close in RFC 9293 section 3.6, or else the
+	-- first RST), 'both' (both FINs sent before either was received:
+	-- simultaneous close), 'none' (neither FIN nor RST seen).
+	close_initiator TEXT NOT NULL DEFAULT 'none',
+	analysis      INTEGER NOT NULL DEFAULT 0 -- OR of its segments' bits
+);
+CREATE INDEX flows_capture ON flows(capture_id);
+CREATE INDEX flows_client ON flows(client_ip, client_port);
+CREATE INDEX flows_server ON flows(server_ip, server_port);
+
+-- A flow's analysis counts, for the flows that have any (a flagged segment
+-- or retransmitted bytes): most flows have none, and 18 zero columns in
+-- every flows row would cost more than the rest of its numbers. flows_view
+-- shows them for every flow, 0 where this table has no row.
+CREATE TABLE flow_analysis (
+	flow_id       INTEGER PRIMARY KEY, -- flows.id
+	client_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- payload of segments
+	server_retrans_bytes INTEGER NOT NULL DEFAULT 0, -- flagged retransmission
+	-- How many of its segments carry each analysis flag (analysis_flags).
+	retransmission_count INTEGER NOT NULL DEFAULT 0,
+	fast_retransmission_count INTEGER NOT NULL DEFAULT 0,
+	spurious_retransmission_count INTEGER NOT NULL DEFAULT 0,
+	out_of_order_count INTEGER NOT NULL DEFAULT 0,
+	lost_segment_count INTEGER NOT NULL DEFAULT 0,
+	duplicate_ack_count INTEGER NOT NULL DEFAULT 0,
+	ack_lost_segment_count INTEGER NOT NULL DEFAULT 0,
+	zero_window_count INTEGER NOT NULL DEFAULT 0,
+	zero_window_probe_count INTEGER NOT NULL DEFAULT 0,
+	window_full_count INTEGER NOT NULL DEFAULT 0,
+	window_update_count INTEGER NOT NULL DEFAULT 0,
+	keep_alive_count INTEGER NOT NULL DEFAULT 0,
+	keep_alive_ack_count INTEGER NOT NULL DEFAULT 0,
+	reused_ports_count INTEGER NOT NULL DEFAULT 0,
+	zero_window_probe_ack_count INTEGER NOT NULL DEFAULT 0,
+	unexpected_in_state_count INTEGER NOT NULL DEFAULT 0
+);
+
+-- One row per TCP segment; the table that grows with the archive, so it is
+-- clustered on its natural key and holds integers only.
+CREATE TABLE segments (
+	flow_id      INTEGER NOT NULL,
+	frame        INTEGER NOT NULL,  -- 1-based packet number in its capture
+	ts_ns        INTEGER NOT NULL,
+	from_client  INTEGER NOT NULL,  -- 0/1
+	flags        INTEGER NOT NULL,  -- FIN 1 SYN 2 RST 4 PSH 8 ACK 16 ...
+	seq          INTEGER NOT NULL,  -- absolute
+	ack          INTEGER NOT NULL,
+	rel_seq      INTEGER NOT NULL,  -- offset from that direction's ISN
+	rel_ack      INTEGER,           -- NULL without the ACK flag
+	len          INTEGER NOT NULL,  -- payload, from the IP header
+	win          INTEGER NOT NULL,  -- raw, unscaled
+	client_state INTEGER NOT NULL,  -- states proven by this segment
+	server_state INTEGER NOT NULL,
+	analysis     INTEGER NOT NULL,  -- bits of analysis_flags
+	dupack_num   INTEGER,           -- a duplicate ACK's number, as Wireshark
+	                                -- counts them (#1, #2, ...); else NULL
+	changes      INTEGER,           -- the state changes this segment proves,
+	                                -- packed; read them in transitions
+	PRIMARY KEY (flow_id, frame)
+) WITHOUT ROWID;
+
+-- TCP options of the segments that carry news: a SYN's MSS, window scale
+-- and SACK-permitted, SACK blocks, malformed or truncated options; written
+-- as tcpdump prints them. Timestamps alone are not kept (nearly every
+-- segment of a modern stack has them).
+CREATE TABLE segment_options (
+	flow_id INTEGER NOT NULL,
+	frame   INTEGER NOT NULL,
+	options TEXT NOT NULL,
+	PRIMARY KEY (flow_id, frame)
+) WITHOUT ROWID;
+
+-- State changes are stored with the segment that proves them: most
+-- segments prove none, a handshake or close segment one or two, and a
+-- separate row per change would double what ingest writes. segments.changes
+-- packs up to two changes, 32 bits each (the first in the low half):
+--   bit 0      endpoint (0 client, 1 server)
+--   bits 1-4   from_state      bits 5-8  to_state      bits 9-12  event
+--   bits 13-31 how many frames before this one the change was caused
+--              (0: by this segment; more for a received SYN or FIN)
+-- A change that does not fit (a third in one segment, or a cause further
+-- back than 2^19 frames) is a row of transitions_extra instead. The view
+-- transitions below unpacks both into one row per change.
+CREATE TABLE transitions_extra (
+	flow_id    INTEGER NOT NULL,
+	seen_frame INTEGER NOT NULL,
+	slot       INTEGER NOT NULL,   -- 2, 3, ...: after the packed ones
+	endpoint   INTEGER NOT NULL,
+	frame      INTEGER NOT NULL,
+	from_state INTEGER NOT NULL,
+	to_state   INTEGER NOT NULL,
+	event      INTEGER NOT NULL,
+	PRIMARY KEY (flow_id, seen_frame, slot)
+) WITHOUT ROWID;
+
+-- Lookup tables: the ids are the program's enum values (src/tcpstate.h,
+-- src/analysis.h); the names are the contract users read.
+CREATE TABLE tcp_states (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO tcp_states VALUES
+	(0, 'UNKNOWN'), (1, 'CLOSED'), (2, 'LISTEN'), (3, 'SYN_SENT'),
+	(4, 'SYN_RECEIVED'), (5, 'ESTABLISHED'), (6, 'FIN_WAIT_1'),
+	(7, 'FIN_WAIT_2'), (8, 'CLOSE_WAIT'), (9, 'CLOSING'), (10, 'LAST_ACK'),
+	(11, 'TIME_WAIT');
+
+-- Events: bit 0 is 1 for a receipt; the rest say what was sent or received.
+CREATE TABLE tcp_events (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO tcp_events VALUES
+	(0, 'send SYN'), (1, 'recv SYN'), (2, 'send SYN,ACK'), (3, 'recv SYN,ACK'),
+	(4, 'send FIN'), (5, 'recv FIN'), (6, 'send RST'), (7, 'recv RST'),
+	(8, 'send ACK'), (9, 'recv ACK'), (10, 'mid-stream'), (12, 'inferred');
+
+-- Per-segment analysis bits, named as Wireshark's tcp.analysis.* fields
+-- less the prefix, each set where tshark 4.0 sets that field (src/analysis.c,
+-- docs/analysis.md); the last is tcpladder's own.
+--   retransmission           repeats sequence space already sent (also set
+--                            with the next two, as tshark does)
+--   fast_retransmission      a retransmission answering 2+ duplicate ACKs
+--                            within 20 ms (RFC 5681 section 3.2)
+--   spurious_retransmission  repeats data already acknowledged
+--   out_of_order             behind the highest sequence sent, within the
+--                            initial RTT (3 ms without a handshake) of it
+--   lost_segment             starts past the highest sequence seen: the
+--                            segment before it was not captured
+--   duplicate_ack            same ACK, sequence and window as its sender's
+--                            previous segment, no data (RFC 5681 section 2);
+--                            segments.dupack_num numbers them
+--   ack_lost_segment         acknowledges data that was not captured
+--   zero_window              advertises a window of 0
+--   zero_window_probe        one byte sent into a zero window
+--                            (RFC 9293 section 3.8.6.1)
+--   window_full              data up to the right edge of the receiver's
+--                            window (only when its scale is known)
+--   window_update            no data, same sequence and ACK, new window
+--   keep_alive               0 or 1 byte at one before the next sequence
+--                            number (RFC 9293 section 3.8.4)
+--   keep_alive_ack           the ACK answering a keep-alive
+--   reused_ports             a SYN that starts a new connection on the
+--                            4-tuple of an earlier one
+--   zero_window_probe_ack    the ACK answering a zero-window probe
+--   unexpected_in_state      a SYN, FIN or RST no RFC 9293 rule covers
+CREATE TABLE analysis_flags (bit INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO analysis_flags VALUES
+	(1, 'retransmission'), (2, 'fast_retransmission'),
+	(4, 'spurious_retransmission'), (8, 'out_of_order'),
+	(16, 'lost_segment'), (32, 'duplicate_ack'), (64, 'ack_lost_segment'),
+	(128, 'zero_window'), (256, 'zero_window_probe'), (512, 'window_full'),
+	(1024, 'window_update'), (2048, 'keep_alive'), (4096, 'keep_alive_ack'),
+	(8192, 'reused_ports'), (16384, 'zero_window_probe_ack'),
+	(32768, 'unexpected_in_state');
+
+-- The queries users run most: a flow's transitions, flows by final state.
+CREATE INDEX flows_final ON flows(client_state, server_state);
+CREATE INDEX flows_conn_state ON flows(conn_state);
+-- The views scripts and people read: every column of their table under the
+-- same name, with small integers turned into the names DESIGN.md fixes,
+-- plus time (ISO 8601 UTC, nanoseconds), flags_text (as tcpdump prints
+-- flags), analysis_names and ip:port endpoints.
+
+CREATE VIEW segments_view AS
+SELECT s.flow_id, s.frame, s.ts_ns,
+	strftime('%Y-%m-%dT%H:%M:%S', s.ts_ns / 1000000000, 'unixepoch')
+		|| printf('.%09dZ', s.ts_ns % 1000000000) AS time,
+	s.from_client, s.flags,
+	-- tcpdump's order (print-tcp.c tcp_flag_values): F S R P . U E W
+	CASE WHEN s.flags & 255 = 0 THEN 'none' ELSE
+		(CASE WHEN s.flags & 1 THEN 'F' ELSE '' END) ||
+		(CASE WHEN s.flags & 2 THEN 'S' ELSE '' END) ||
+		(CASE WHEN s.flags & 4 THEN 'R' ELSE '' END) ||
+		(CASE WHEN s.flags & 8 THEN 'P' ELSE '' END) ||
+		(CASE WHEN s.flags & 16 THEN '.' ELSE '' END) ||
+		(CASE WHEN s.flags & 32 THEN 'U' ELSE '' END) ||
+		(CASE WHEN s.flags & 64 THEN 'E' ELSE '' END) ||
+		(CASE WHEN s.flags & 128 THEN 'W' ELSE '' END)
+	END AS flags_text,
+	s.seq, s.ack, s.rel_seq, s.rel_ack, s.len, s.win,
+	cs.name AS client_state, ss.name AS server_state,
+	s.analysis,
+	(SELECT group_concat(a.name, ',') FROM analysis_flags a
+	  WHERE s.analysis & a.bit ORDER BY a.bit) AS analysis_names,
+	CASE WHEN s.from_client THEN 'client' ELSE 'server' END AS sender,
+	o.options, s.dupack_num, s.changes
+FROM segments s
+JOIN tcp_states cs ON cs.id = s.client_state
+JOIN tcp_states ss ON ss.id = s.server_state
+LEFT JOIN segment_options o ON o.flow_id = s.flow_id AND o.frame = s.frame;
+
+CREATE VIEW flows_view AS
+SELECT f.id, f.capture_id, f.ip_version,
+	f.client_ip, f.client_port, f.server_ip, f.server_port,
+	CASE f.ip_version WHEN 6 THEN '[' || f.client_ip || ']:' || f.client_port
+		ELSE f.client_ip || ':' || f.client_port END AS client,
+	CASE f.ip_version WHEN 6 THEN '[' || f.server_ip || ']:' || f.server_port
+		ELSE f.server_ip || ':' || f.server_port END AS server,
+	f.first_ts_ns, f.last_ts_ns,
+	strftime('%Y-%m-%dT%H:%M:%S', f.first_ts_ns / 1000000000, 'unixepoch')
+		|| printf('.%09dZ', f.first_ts_ns % 1000000000) AS time,
+	f.last_ts_ns - f.first_ts_ns AS duration_ns,
+	f.first_frame, f.last_frame,
+	f.packets, f.client_packets, f.server_packets,
+	f.client_bytes, f.server_bytes, f.client_isn, f.server_isn,
+	cs.name AS client_state, ss.name AS server_state,
+	f.conn_state, f.history, f.handshake_rtt_ns, f.mid_stream,
+	f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,
+	f.client_sack_ok, f.server_sack_ok, f.analysis,
+	(SELECT group_concat(a.name, ',') FROM analysis_flags a
+	  WHERE f.analysis & a.bit ORDER BY a.bit) AS analysis_names,
+	f.syn_synack_ns, f.synack_ack_ns, f.win_scaled, f.close_initiator,
+	IFNULL(fa.client_retrans_bytes, 0) AS client_retrans_bytes,
+	IFNULL(fa.server_retrans_bytes, 0) AS server_retrans_bytes,
+	IFNULL(fa.retransmission_count, 0) AS retransmission_count,
+	IFNULL(fa.fast_retransmission_count, 0) AS fast_retransmission_count,
+	IFNULL(fa.spurious_retransmission_count, 0) AS spurious_retransmission_count,
+	IFNULL(fa.out_of_order_count, 0) AS out_of_order_count,
+	IFNULL(fa.lost_segment_count, 0) AS lost_segment_count,
+	IFNULL(fa.duplicate_ack_count, 0) AS duplicate_ack_count,
+	IFNULL(fa.ack_lost_segment_count, 0) AS ack_lost_segment_count,
+	IFNULL(fa.zero_window_count, 0) AS zero_window_count,
+	IFNULL(fa.zero_window_probe_count, 0) AS zero_window_probe_count,
+	IFNULL(fa.window_full_count, 0) AS window_full_count,
+	IFNULL(fa.window_update_count, 0) AS window_update_count,
+	IFNULL(fa.keep_alive_count, 0) AS keep_alive_count,
+	IFNULL(fa.keep_alive_ack_count, 0) AS keep_alive_ack_count,
+	IFNULL(fa.reused_ports_count, 0) AS reused_ports_count,
+	IFNULL(fa.zero_window_probe_ack_count, 0) AS zero_window_probe_ack_count,
+	IFNULL(fa.unexpected_in_state_count, 0) AS unexpected_in_state_count
+FROM flows f
+JOIN tcp_states cs ON cs.id = f.client_state
+JOIN tcp_states ss ON ss.id = f.server_state
+LEFT JOIN flow_analysis fa ON fa.flow_id = f.id;
+
+-- One row per state change of one endpoint, as DESIGN.md's transitions
+-- table: frame caused it, seen_frame proves it (they differ for a received
+-- SYN or FIN); step orders a flow's changes as the capture proves them (one
+-- segment can prove several, even of one endpoint: a mid-stream FIN is
+-- UNKNOWN -> ESTABLISHED -> FIN_WAIT_1). ts_ns is the time of seen_frame,
+-- rel_seq and rel_ack those of the segment at frame. See segments.changes.
+CREATE VIEW transitions AS
+WITH packed (flow_id, seen_frame, slot, ts_ns, c) AS (
+	SELECT flow_id, frame, 0, ts_ns, changes & 4294967295
+	FROM segments WHERE changes IS NOT NULL
+	UNION ALL
+	SELECT flow_id, frame, 1, ts_ns, (changes >> 32) & 4294967295
+	FROM segments WHERE changes >> 32 != 0
+), unpacked (flow_id, seen_frame, slot, ts_ns, endpoint, frame, from_state,
+             to_state, event) AS (
+	SELECT flow_id, seen_frame, slot, ts_ns, c & 1, seen_frame - (c >> 13),
+	       (c >> 1) & 15, (c >> 5) & 15, (c >> 9) & 15
+	FROM packed
+	UNION ALL
+	SELECT x.flow_id, x.seen_frame, x.slot, s.ts_ns, x.endpoint, x.frame,
+	       x.from_state, x.to_state, x.event
+	FROM transitions_extra x
+	JOIN segments s ON s.flow_id = x.flow_id AND s.frame = x.seen_frame
+)
+SELECT u.flow_id, u.seen_frame * 16 + u.slot AS step, u.seen_frame,
+	u.endpoint, u.frame, u.ts_ns, u.from_state, u.to_state, u.event,
+	c.rel_seq, c.rel_ack
+FROM unpacked u
+LEFT JOIN segments c ON c.flow_id = u.flow_id AND c.frame = u.frame;
+
+CREATE VIEW transitions_view AS
+SELECT t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns,
+	strftime('%Y-%m-%dT%H:%M:%S', t.ts_ns / 1000000000, 'unixepoch')
+		|| printf('.%09dZ', t.ts_ns % 1000000000) AS time,
+	CASE t.endpoint WHEN 0 THEN 'client' ELSE 'server' END AS endpoint,
+	fs.name AS from_state, ts.name AS to_state, e.name AS event,
+	t.rel_seq, t.rel_ack
+FROM transitions t
+JOIN tcp_states fs ON fs.id = t.from_state
+JOIN tcp_states ts ON ts.id = t.to_state
+JOIN tcp_events e ON e.id = t.event;
+PRAGMA user_version = 2;
