@@ -383,7 +383,7 @@ static bool leave_wal(struct db *db)
 int db_begin_bulk(struct db *db, bool bulk)
 {
 	/* Should the journal stay WAL, the load is slower, never wrong. */
-	if (bulk && !db->scratch)
+	if (!db->scratch)
 		db->journal_switched = leave_wal(db);
 	if (db_begin(db)) {
 		end_load(db);
@@ -455,32 +455,6 @@ int db_capture_known(struct db *db, const char *sha256_hex,
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
 	                                             : db_fail(db, "looking up capture");
-}
-
-int db_lookup_capture(const char *path, const char *sha256_hex, bool *known)
-{
-	*known = false;
-	sqlite3 *conn = NULL;
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-	                         NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(conn, stmt_sql[ST_CAPTURE_KNOWN], -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, sha256_hex, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*known = known_from_status(sqlite3_column_text(st, 1)) == DB_CAPTURE_PRESENT;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(conn);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
-}
-
-const char *db_filename(const struct db *db)
-{
-	const char *name = sqlite3_db_filename(db->conn, "main");
-	return name ? name : "";
 }
 
 int db_capture_forget(struct db *db, int64_t id)

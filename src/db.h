@@ -30,14 +30,17 @@ int db_commit(struct db *db);
 int db_rollback(struct db *db);
 
 /* Begins the transaction that writes one capture (db_begin otherwise).
- * Loading an empty database (flows has no rows) takes two shortcuts that
- * readers never see, since they read the last commit either way:
- *  - flows' secondary indexes are dropped, and db_commit builds them
- *    again: sorting the keys once costs a third of row-by-row upkeep;
+ * Two shortcuts that change nothing a reader sees of the last commit:
  *  - the transaction goes through a rollback journal instead of the WAL,
  *    whose every page the checkpoint would copy once more into the
- *    database; a new database has next to nothing to roll back. The
- *    journal is WAL again after the commit or rollback. */
+ *    database, while the journal keeps only the pages a load changes
+ *    (few: rows go to new pages at the end). The journal is WAL again
+ *    after the commit or rollback. The price: a reader that comes during
+ *    the load waits for it (busy timeout), and when one is there already
+ *    the journal cannot switch, and the load goes through the WAL;
+ *  - loading an empty database (flows has no rows), flows' secondary
+ *    indexes are dropped, and db_commit builds them again: sorting the
+ *    keys once costs a third of row-by-row upkeep. */
 int db_begin_load(struct db *db);
 
 /* Makes a new database a scratch shard, which only db_merge reads: a
@@ -52,12 +55,6 @@ enum db_capture_known { DB_CAPTURE_NEW, DB_CAPTURE_PRESENT, DB_CAPTURE_FAILED };
  * recorded as failed is reported as such, so that it can be tried again. */
 int db_capture_known(struct db *db, const char *sha256_hex,
                      enum db_capture_known *known, int64_t *id);
-/* The same question on a read-only connection of its own to the database
- * at path, so that any thread may ask while another writes (it sees the
- * last commit). known is true only for a capture recorded as read. */
-int db_lookup_capture(const char *path, const char *sha256_hex, bool *known);
-/* The database's file name ("" for an in-memory one). */
-const char *db_filename(const struct db *db);
 /* Removes a failed capture's row (it has no flows). */
 int db_capture_forget(struct db *db, int64_t id);
 

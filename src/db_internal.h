@@ -63,8 +63,9 @@ struct db {
 	char error[512];
 };
 
-/* Begins a transaction; when bulk, as db_begin_load does for an empty
- * database (a rollback journal, flows' indexes built again at db_commit). */
+/* Begins a transaction through a rollback journal, as db_begin_load does;
+ * when bulk, also as it does for an empty database: flows' indexes are
+ * dropped and built again at db_commit. */
 int db_begin_bulk(struct db *db, bool bulk);
 
 /* Run SQL statements; 0, or -1 with SQLite's message in db->error. */

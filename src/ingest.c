@@ -43,7 +43,8 @@ struct run {
 	int64_t first_ts_ns;  /* earliest capture time seen */
 	int64_t now_ns;       /* latest capture time seen */
 	bool db_failed;
-	struct dedup *dedup;  /* says when the content is in already; or NULL */
+	struct dedup *dedup;  /* the content's hash, being computed; or NULL */
+	bool looked_up;       /* the writer was asked for it (writer_look_up) */
 };
 
 static void db_failure(struct run *run)
@@ -190,9 +191,17 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 			struct ingest_progress p = {.path = path, .packets = pkt.frame};
 			run->opt->progress(&p, run->opt->progress_user);
 		}
-		/* A capture found to be in already is abandoned early. */
-		if (run->dedup && pkt.frame % 4096 == 0 && dedup_known(run->dedup))
-			break;
+		/* A capture found to be in already is abandoned early: once
+		 * the hash is ready, the writer looks it up. */
+		if (run->dedup && pkt.frame % 4096 == 0) {
+			char hex[CAPTURE_SHA256_HEX];
+			if (!run->looked_up && dedup_peek(run->dedup, hex)) {
+				writer_look_up(run->writer, hex);
+				run->looked_up = true;
+			}
+			if (writer_content_known(run->writer))
+				break;
+		}
 		struct tcp_segment seg;
 		enum decode_status st =
 			decode_frame(pkt.dlt, pkt.data, pkt.caplen, pkt.len, &seg);
@@ -329,7 +338,7 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		 * hashed first, which also spares ingesting it when it is in. */
 		struct stat st;
 		if (stat(path, &st) == 0 && st.st_size >= HASH_ALONGSIDE_BYTES)
-			content.dedup = dedup_start(path, db_filename(db));
+			content.dedup = dedup_start(path);
 		if (!content.dedup) {
 			if (capture_hash_file(path, sha, err, sizeof err)) {
 				snprintf(result->error, sizeof result->error, "%s", err);

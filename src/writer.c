@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
+
 enum { BATCH_OPS = 512, BATCHES = 8, INLINE_CHANGES = 4 };
 
-enum op_kind { OP_SEGMENT, OP_OPTIONS, OP_SERVER_CLOSED, OP_FLOW };
+enum op_kind { OP_SEGMENT, OP_OPTIONS, OP_SERVER_CLOSED, OP_FLOW, OP_LOOK_UP };
 
 struct op {
 	enum op_kind kind;
@@ -33,6 +35,7 @@ struct op {
 			int64_t capture_id;
 			struct flow *flow;
 		} flow;
+		char sha256_hex[CAPTURE_SHA256_HEX];
 	} u;
 };
 
@@ -53,6 +56,7 @@ struct writer {
 	int nspare;
 	bool done;
 	bool failed;
+	bool content_known;
 	char error[512];
 	/* The producer's own. */
 	struct batch *filling;
@@ -97,6 +101,18 @@ static void apply(struct writer *w, struct op *op)
 			rc = db_insert_flow(w->db, op->u.flow.capture_id, op->u.flow.flow);
 		flow_free(op->u.flow.flow);
 		break;
+	case OP_LOOK_UP: {
+		enum db_capture_known known;
+		int64_t id;
+		if (!w->failed)
+			rc = db_capture_known(w->db, op->u.sha256_hex, &known, &id);
+		if (!w->failed && !rc && known == DB_CAPTURE_PRESENT) {
+			pthread_mutex_lock(&w->lock);
+			w->content_known = true;
+			pthread_mutex_unlock(&w->lock);
+		}
+		break;
+	}
 	}
 	if (rc)
 		note_failure(w);
@@ -254,6 +270,21 @@ void writer_flow(struct writer *w, int64_t capture_id, struct flow *f)
 bool writer_failed(struct writer *w)
 {
 	return w->failed_seen;
+}
+
+void writer_look_up(struct writer *w, const char *sha256_hex)
+{
+	struct op *op = next_op(w, OP_LOOK_UP);
+	snprintf(op->u.sha256_hex, sizeof op->u.sha256_hex, "%s", sha256_hex);
+	hand_over(w, true); /* asked now, not when the batch is full */
+}
+
+bool writer_content_known(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	bool known = w->content_known;
+	pthread_mutex_unlock(&w->lock);
+	return known;
 }
 
 int writer_finish(struct writer *w, char *err, size_t errlen)

@@ -34,6 +34,14 @@ void writer_flow(struct writer *w, int64_t capture_id, struct flow *f);
 /* Has a write failed? (Then later rows are dropped; stop reading.) */
 bool writer_failed(struct writer *w);
 
+/* Asks the thread whether content with this hash (hex SHA-256) is in the
+ * database already, looked up inside the caller's transaction after the
+ * rows handed over so far; writer_content_known says yes once it has found
+ * it. Ingest may stop early on that; it decides for good after
+ * writer_finish. */
+void writer_look_up(struct writer *w, const char *sha256_hex);
+bool writer_content_known(struct writer *w);
+
 /* Write what is left, stop the thread, free the writer. 0, or -1 with the
  * database's reason in err. */
 int writer_finish(struct writer *w, char *err, size_t errlen);

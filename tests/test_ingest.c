@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "dedup.h"
+#include "writer.h"
 
 #include "suites.h"
 #include "testutil.h"
@@ -167,9 +168,9 @@ START_TEST(not_a_capture_fails_with_a_reason_and_a_row)
 }
 END_TEST
 
-/* The hash computed alongside ingest is the file's, and the lookup on its
- * own connection finds content that is in already. */
-START_TEST(dedup_hashes_and_finds_known_content)
+/* The hash computed alongside ingest is the file's, and the writer, asked
+ * inside the load's transaction, finds content that is in already. */
+START_TEST(dedup_hashes_and_writer_finds_known_content)
 {
 	char dir[64], db[128], hex[CAPTURE_SHA256_HEX], err[256];
 	scratch_db(db, dir);
@@ -178,24 +179,34 @@ START_TEST(dedup_hashes_and_finds_known_content)
 	ck_assert_int_eq(r.outcome, INGEST_OK);
 	char *want = tu_query(db, "SELECT sha256 FROM captures");
 
-	struct dedup *d = dedup_start("../examples/seed.pcap", db);
+	struct dedup *d = dedup_start("../examples/seed.pcap");
 	ck_assert_ptr_nonnull(d);
-	for (int i = 0; i < 1000 && !dedup_known(d); i++)
+	char peeked[CAPTURE_SHA256_HEX];
+	for (int i = 0; i < 1000 && !dedup_peek(d, peeked); i++)
 		usleep(10000);
-	ck_assert(dedup_known(d));
 	ck_assert_int_eq(dedup_finish(d, hex, err, sizeof err), 0);
+	ck_assert_str_eq(peeked, hex);
 	char line[CAPTURE_SHA256_HEX + 1];
 	snprintf(line, sizeof line, "%s\n", hex);
 	ck_assert_str_eq(line, want);
 	free(want);
 
-	/* Content not in: hashed, never found. */
-	d = dedup_start("../examples/refused.pcap", db);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_int_eq(dedup_finish(d, hex, err, sizeof err), 0);
-	ck_assert_uint_eq(strlen(hex), 64);
-	/* No file: the reason is the system's. */
-	d = dedup_start("../examples/no-such-file.pcap", db);
+	struct db *conn = db_open(db, err, sizeof err);
+	ck_assert_msg(conn != NULL, "%s", err);
+	ck_assert_int_eq(db_begin_load(conn), 0);
+	struct writer *w = writer_start(conn);
+	ck_assert_ptr_nonnull(w);
+	ck_assert(!writer_content_known(w));
+	writer_look_up(w, hex);
+	for (int i = 0; i < 1000 && !writer_content_known(w); i++)
+		usleep(10000);
+	ck_assert(writer_content_known(w));
+	ck_assert_int_eq(writer_finish(w, err, sizeof err), 0);
+	ck_assert_int_eq(db_rollback(conn), 0);
+	db_close(conn);
+
+	/* No file: the reason is the system's, and no hash to peek at. */
+	d = dedup_start("../examples/no-such-file.pcap");
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(dedup_finish(d, hex, err, sizeof err), -1);
 	ck_assert_msg(strstr(err, "No such file") != NULL, "error: %s", err);
@@ -529,7 +540,7 @@ Suite *ingest_suite(void)
 	tcase_add_test(tc, big_file_is_hashed_alongside);
 	tcase_add_test(tc, version_1_database_is_upgraded);
 	tcase_add_test(tc, version_2_database_is_upgraded);
-	tcase_add_test(tc, dedup_hashes_and_finds_known_content);
+	tcase_add_test(tc, dedup_hashes_and_writer_finds_known_content);
 	tcase_add_test(tc, flow_indexes_survive_bulk_loading);
 	tcase_add_test(tc, directory_walk_takes_capture_files_only);
 	suite_add_tcase(s, tc);
