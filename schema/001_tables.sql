@@ -142,20 +142,23 @@ CREATE TABLE flow_analysis (
 -- columns: what a row can take from its flow, it leaves there. A time is
 -- an offset from the flow's first_ts_ns (4 bytes instead of 8), and seq and
 -- ack follow from rel_seq and rel_ack and the flow's bases (see
--- flows.client_seq_base), so they are stored only when they do not.
+-- flows.client_seq_base), so they are stored only when they do not. Five
+-- small numbers share one integer (3 bytes where they took 3 bytes and 5
+-- of the record header), which also spares ingest and merge a column each:
+--   bits 0-7   flags: FIN 1 SYN 2 RST 4 PSH 8 ACK 16 URG 32 ECE 64 CWR 128
+--   bit 8      from_client (0/1)
+--   bits 9-12  client_state    bits 13-16  server_state (tcp_states ids):
+--              the states proven by this segment
+--   bits 17-   analysis: bits of analysis_flags
 CREATE TABLE segment_rows (
 	flow_id      INTEGER NOT NULL,
 	frame        INTEGER NOT NULL,  -- 1-based packet number in its capture
 	ts_offset_ns INTEGER NOT NULL,  -- ts_ns less the flow's first_ts_ns
-	from_client  INTEGER NOT NULL,  -- 0/1
-	flags        INTEGER NOT NULL,  -- FIN 1 SYN 2 RST 4 PSH 8 ACK 16 ...
+	packed       INTEGER NOT NULL,  -- flags, sender, states, analysis
 	rel_seq      INTEGER NOT NULL,  -- offset from that direction's ISN
 	rel_ack      INTEGER,           -- NULL without the ACK flag
 	len          INTEGER NOT NULL,  -- payload, from the IP header
 	win          INTEGER NOT NULL,  -- raw, unscaled
-	client_state INTEGER NOT NULL,  -- states proven by this segment
-	server_state INTEGER NOT NULL,
-	analysis     INTEGER NOT NULL,  -- bits of analysis_flags
 	dupack_num   INTEGER,           -- a duplicate ACK's number, as Wireshark
 	                                -- counts them (#1, #2, ...); else NULL
 	changes      INTEGER,           -- the state changes this segment proves,

@@ -13,18 +13,19 @@ CREATE VIEW segments AS
 SELECT s.flow_id, s.frame,
 	s.ts_offset_ns + (SELECT first_ts_ns FROM flows WHERE id = s.flow_id)
 		AS ts_ns,
-	s.from_client, s.flags,
-	IFNULL(s.seq_stored, (s.rel_seq + (SELECT CASE WHEN s.from_client
+	(s.packed >> 8) & 1 AS from_client, s.packed & 255 AS flags,
+	IFNULL(s.seq_stored, (s.rel_seq + (SELECT CASE WHEN (s.packed >> 8) & 1
 		THEN IFNULL(client_seq_base, client_isn)
 		ELSE IFNULL(server_seq_base, server_isn) END
 		FROM flows WHERE id = s.flow_id)) & 4294967295) AS seq,
 	IFNULL(s.ack_stored, CASE WHEN s.rel_ack IS NULL THEN 0 ELSE
-		(s.rel_ack + (SELECT CASE WHEN s.from_client
+		(s.rel_ack + (SELECT CASE WHEN (s.packed >> 8) & 1
 			THEN IFNULL(server_seq_base, server_isn)
 			ELSE IFNULL(client_seq_base, client_isn) END
 			FROM flows WHERE id = s.flow_id)) & 4294967295 END) AS ack,
-	s.rel_seq, s.rel_ack, s.len, s.win, s.client_state, s.server_state,
-	s.analysis, s.dupack_num, s.changes
+	s.rel_seq, s.rel_ack, s.len, s.win,
+	(s.packed >> 9) & 15 AS client_state, (s.packed >> 13) & 15 AS server_state,
+	s.packed >> 17 AS analysis, s.dupack_num, s.changes
 FROM segment_rows s;
 
 CREATE VIEW segments_view AS

@@ -21,11 +21,11 @@ extern const unsigned db_upgrade_count;
 #include "db_internal.h"
 
 #define INSERT_SEGMENTS \
-	"INSERT INTO segment_rows (flow_id, frame, ts_offset_ns, from_client," \
-	" flags, rel_seq, rel_ack, len, win, client_state, server_state," \
-	" analysis, dupack_num, changes, seq_stored, ack_stored) VALUES "
-#define VALUES_SEGMENT "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-enum { SEGMENT_COLUMNS = 16 };
+	"INSERT INTO segment_rows (flow_id, frame, ts_offset_ns, packed," \
+	" rel_seq, rel_ack, len, win, dupack_num, changes, seq_stored," \
+	" ack_stored) VALUES "
+#define VALUES_SEGMENT "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+enum { SEGMENT_COLUMNS = 12 };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CAPTURE_KNOWN] = "SELECT id, status FROM captures WHERE sha256 = ?1",
@@ -71,7 +71,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" frame, from_state, to_state, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 		" ?7, ?8)",
 	[ST_MARK_SERVER_CLOSED] =
-		"UPDATE segment_rows SET server_state = 1"
+		/* SQLite's bit operators share one precedence. */
+		"UPDATE segment_rows SET packed = (packed & ~(15 << 13)) | (1 << 13)"
 		" WHERE flow_id = ?1 AND frame < ?2", /* 1: TCPS_CLOSED */
 	[ST_INSERT_OPTIONS] =
 		"INSERT INTO segment_options (flow_id, frame, options) VALUES (?1, ?2, ?3)",
@@ -626,8 +627,12 @@ static int bind_segment(struct db *db, sqlite3_stmt *st, int first,
 	sqlite3_bind_int64(st, i++, row->flow_id);
 	sqlite3_bind_int64(st, i++, (int64_t)row->frame);
 	sqlite3_bind_int64(st, i++, row->ts_ns - row->flow_first_ts_ns);
-	sqlite3_bind_int(st, i++, row->from_client);
-	sqlite3_bind_int(st, i++, row->flags);
+	/* segment_rows.packed, as schema/001_tables.sql lays it out. */
+	sqlite3_bind_int64(st, i++,
+	                   (int64_t)row->flags | (int64_t)row->from_client << 8 |
+	                           (int64_t)(row->client_state & 15) << 9 |
+	                           (int64_t)(row->server_state & 15) << 13 |
+	                           (int64_t)row->analysis << 17);
 	sqlite3_bind_int64(st, i++, row->rel_seq);
 	if (row->has_ack)
 		sqlite3_bind_int64(st, i++, row->rel_ack);
@@ -635,9 +640,6 @@ static int bind_segment(struct db *db, sqlite3_stmt *st, int first,
 		sqlite3_bind_null(st, i++);
 	sqlite3_bind_int64(st, i++, row->len);
 	sqlite3_bind_int64(st, i++, row->win);
-	sqlite3_bind_int(st, i++, row->client_state);
-	sqlite3_bind_int(st, i++, row->server_state);
-	sqlite3_bind_int64(st, i++, row->analysis);
 	if (row->dupack_num)
 		sqlite3_bind_int64(st, i++, row->dupack_num);
 	else

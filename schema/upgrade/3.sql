@@ -1,7 +1,8 @@
 -- Schema 2 -> 3: segments becomes a view over segment_rows, which leaves to
 -- its flow what it can take from there: the time is an offset from the
 -- flow's first_ts_ns, and seq and ack are stored only where rel_seq and
--- rel_ack with the flow's bases do not give them (schema/001_tables.sql).
+-- rel_ack with the flow's bases do not give them, and five small numbers
+-- share one integer (schema/001_tables.sql).
 -- The views are dropped here (2.sql may have done so already) and made
 -- again from 002_views.sql (src/db.c).
 DROP VIEW IF EXISTS transitions_view;
@@ -33,15 +34,11 @@ CREATE TABLE segment_rows (
 	flow_id      INTEGER NOT NULL,
 	frame        INTEGER NOT NULL,
 	ts_offset_ns INTEGER NOT NULL,
-	from_client  INTEGER NOT NULL,
-	flags        INTEGER NOT NULL,
+	packed       INTEGER NOT NULL,
 	rel_seq      INTEGER NOT NULL,
 	rel_ack      INTEGER,
 	len          INTEGER NOT NULL,
 	win          INTEGER NOT NULL,
-	client_state INTEGER NOT NULL,
-	server_state INTEGER NOT NULL,
-	analysis     INTEGER NOT NULL,
 	dupack_num   INTEGER,
 	changes      INTEGER,
 	seq_stored   INTEGER,
@@ -49,12 +46,13 @@ CREATE TABLE segment_rows (
 	PRIMARY KEY (flow_id, frame)
 ) WITHOUT ROWID;
 
-INSERT INTO segment_rows (flow_id, frame, ts_offset_ns, from_client, flags,
-	rel_seq, rel_ack, len, win, client_state, server_state, analysis,
-	dupack_num, changes, seq_stored, ack_stored)
-SELECT s.flow_id, s.frame, s.ts_ns - f.first_ts_ns, s.from_client, s.flags,
-	s.rel_seq, s.rel_ack, s.len, s.win, s.client_state, s.server_state,
-	s.analysis, s.dupack_num, s.changes,
+INSERT INTO segment_rows (flow_id, frame, ts_offset_ns, packed, rel_seq,
+	rel_ack, len, win, dupack_num, changes, seq_stored, ack_stored)
+SELECT s.flow_id, s.frame, s.ts_ns - f.first_ts_ns,
+	-- SQLite's bit operators share one precedence: hence the parentheses.
+	s.flags | (s.from_client << 8) | (s.client_state << 9)
+		| (s.server_state << 13) | (s.analysis << 17),
+	s.rel_seq, s.rel_ack, s.len, s.win, s.dupack_num, s.changes,
 	NULLIF(s.seq, (s.rel_seq + CASE WHEN s.from_client
 		THEN IFNULL(f.client_seq_base, f.client_isn)
 		ELSE IFNULL(f.server_seq_base, f.server_isn) END) & 4294967295),
