@@ -213,6 +213,22 @@ START_TEST(dedup_hashes_and_writer_finds_known_content)
 }
 END_TEST
 
+/* A database made by an older release's schema (tests/data, as released)
+ * with rows, then closed: what the upgrade on open starts from. */
+static void make_old_database(const char *db, const char *fixture, const char *rows)
+{
+	char *schema = tu_slurp(fixture);
+	ck_assert_ptr_nonnull(schema);
+	sqlite3 *conn;
+	ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(conn, schema, NULL, NULL, NULL), SQLITE_OK);
+	free(schema);
+	char *msg = NULL;
+	int rc = sqlite3_exec(conn, rows, NULL, NULL, &msg);
+	ck_assert_msg(rc == SQLITE_OK, "%s", msg ? msg : "?");
+	sqlite3_close(conn);
+}
+
 /* A database of schema version 1 (tests/data/schema-v1.sql, as released)
  * is upgraded on open: the analysis counts move to flow_analysis, only for
  * the flow that has any, and flows_view shows the same numbers as before. */
@@ -220,13 +236,7 @@ START_TEST(version_1_database_is_upgraded)
 {
 	char dir[64], db[128], err[256];
 	scratch_db(db, dir);
-	char *v1 = tu_slurp("data/schema-v1.sql");
-	ck_assert_ptr_nonnull(v1);
-	sqlite3 *conn;
-	ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(conn, v1, NULL, NULL, NULL), SQLITE_OK);
-	free(v1);
-	ck_assert_int_eq(sqlite3_exec(conn,
+	make_old_database(db, "data/schema-v1.sql",
 		"INSERT INTO captures (id, path, sha256, status) VALUES (1, 'a.pcap', 'x', 'ok');"
 		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
 		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame, last_frame,"
@@ -236,8 +246,7 @@ START_TEST(version_1_database_is_upgraded)
 		" VALUES (1, 1, 4, '10.0.0.1', 1000, '10.0.0.2', 80, 0, 5, 1, 9, 9, 5, 4, 100,"
 		" 200, 11, 1, 0, 33, 2, 1, 150),"
 		" (2, 1, 4, '10.0.0.1', 1001, '10.0.0.2', 80, 0, 5, 10, 19, 9, 5, 4, 100,"
-		" 200, 11, 1, 0, 0, 0, 0, 0);", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(conn);
+		" 200, 11, 1, 0, 0, 0, 0, 0);");
 
 	struct db *d = db_open(db, err, sizeof err);
 	ck_assert_msg(d != NULL, "%s", err);
@@ -266,24 +275,19 @@ END_TEST
  * the view segments, which reads back every row as it was: times, and
  * absolute numbers whether they follow from the offsets (flow 1), come
  * from two bases (flow 1's last row, counted from a guessed base before
- * the SYN moved it), or are an ack without the ACK flag (flow 2, no ISN). */
+ * the SYN moved it), or are an ack without the ACK flag (flow 2, no ISN);
+ * and the small numbers packed into one integer, analysis's top bit too. */
 START_TEST(version_2_database_is_upgraded)
 {
 	char dir[64], db[128], err[256];
 	scratch_db(db, dir);
-	char *v2 = tu_slurp("data/schema-v2.sql");
-	ck_assert_ptr_nonnull(v2);
-	sqlite3 *conn;
-	ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(conn, v2, NULL, NULL, NULL), SQLITE_OK);
-	free(v2);
 	const char *segments =
 		"1|1|1700000000000000000|1|2|4000000000|0|0||0|100|3|2|0||\n"
 		"1|2|1700000000001000000|0|18|123|4000000001|0|1|0|100|3|4|0||8837\n"
 		"1|3|1700000000002000000|1|16|4000000001|124|1|1|0|100|5|5|0||\n"
-		"1|4|1700000000009000000|1|24|4000000011|124|61|1|5|100|5|5|1||\n"
+		"1|4|1700000000009000000|1|24|4000000011|124|61|1|5|100|5|5|32769||\n"
 		"2|5|1700000000010000000|1|2|77|99|0||0|100|3|1|0||\n";
-	ck_assert_int_eq(sqlite3_exec(conn,
+	make_old_database(db, "data/schema-v2.sql",
 		"INSERT INTO captures (id, path, sha256, status) VALUES (1, 'a.pcap', 'x', 'ok');"
 		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
 		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame, last_frame,"
@@ -299,10 +303,8 @@ START_TEST(version_2_database_is_upgraded)
 		" (1, 1, 1700000000000000000, 1, 2, 4000000000, 0, 0, NULL, 0, 100, 3, 2, 0, NULL, NULL),"
 		" (1, 2, 1700000000001000000, 0, 18, 123, 4000000001, 0, 1, 0, 100, 3, 4, 0, NULL, 8837),"
 		" (1, 3, 1700000000002000000, 1, 16, 4000000001, 124, 1, 1, 0, 100, 5, 5, 0, NULL, NULL),"
-		" (1, 4, 1700000000009000000, 1, 24, 4000000011, 124, 61, 1, 5, 100, 5, 5, 1, NULL, NULL),"
-		" (2, 5, 1700000000010000000, 1, 2, 77, 99, 0, NULL, 0, 100, 3, 1, 0, NULL, NULL);",
-		NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(conn);
+		" (1, 4, 1700000000009000000, 1, 24, 4000000011, 124, 61, 1, 5, 100, 5, 5, 32769, NULL, NULL),"
+		" (2, 5, 1700000000010000000, 1, 2, 77, 99, 0, NULL, 0, 100, 3, 1, 0, NULL, NULL);");
 
 	struct db *d = db_open(db, err, sizeof err);
 	ck_assert_msg(d != NULL, "%s", err);
