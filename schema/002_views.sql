@@ -9,6 +9,9 @@
 -- stays one table: SQLite can then flatten it anywhere, even on the right
 -- of a LEFT JOIN (a join there would be materialized whole), and a query
 -- that does not ask for these three columns does not read flows.
+-- segments_view below computes the same three with a join instead (one
+-- reading of the flow for all its segments, half the time); the two must
+-- agree (tests/test_analysis.c checks them against the capture).
 CREATE VIEW segments AS
 SELECT s.flow_id, s.frame,
 	s.ts_offset_ns + (SELECT first_ts_ns FROM flows WHERE id = s.flow_id)
@@ -29,6 +32,24 @@ SELECT s.flow_id, s.frame,
 FROM segment_rows s;
 
 CREATE VIEW segments_view AS
+WITH numbered AS (
+	SELECT s.flow_id, s.frame, f.first_ts_ns + s.ts_offset_ns AS ts_ns,
+		(s.packed >> 8) & 1 AS from_client, s.packed & 255 AS flags,
+		IFNULL(s.seq_stored, (s.rel_seq + CASE WHEN (s.packed >> 8) & 1
+			THEN IFNULL(f.client_seq_base, f.client_isn)
+			ELSE IFNULL(f.server_seq_base, f.server_isn) END) & 4294967295)
+			AS seq,
+		IFNULL(s.ack_stored, CASE WHEN s.rel_ack IS NULL THEN 0 ELSE
+			(s.rel_ack + CASE WHEN (s.packed >> 8) & 1
+				THEN IFNULL(f.server_seq_base, f.server_isn)
+				ELSE IFNULL(f.client_seq_base, f.client_isn) END)
+			& 4294967295 END) AS ack,
+		s.rel_seq, s.rel_ack, s.len, s.win,
+		(s.packed >> 9) & 15 AS client_state,
+		(s.packed >> 13) & 15 AS server_state,
+		s.packed >> 17 AS analysis, s.dupack_num, s.changes
+	FROM segment_rows s JOIN flows f ON f.id = s.flow_id
+)
 SELECT s.flow_id, s.frame, s.ts_ns,
 	strftime('%Y-%m-%dT%H:%M:%S', s.ts_ns / 1000000000, 'unixepoch')
 		|| printf('.%09dZ', s.ts_ns % 1000000000) AS time,
@@ -51,7 +72,7 @@ SELECT s.flow_id, s.frame, s.ts_ns,
 	  WHERE s.analysis & a.bit ORDER BY a.bit) AS analysis_names,
 	CASE WHEN s.from_client THEN 'client' ELSE 'server' END AS sender,
 	o.options, s.dupack_num, s.changes
-FROM segments s
+FROM numbered s
 JOIN tcp_states cs ON cs.id = s.client_state
 JOIN tcp_states ss ON ss.id = s.server_state
 LEFT JOIN segment_options o ON o.flow_id = s.flow_id AND o.frame = s.frame;
