@@ -111,13 +111,39 @@ xmlDocPtr html_copy(xmlDocPtr page, char *err, size_t errlen)
 	return doc;
 }
 
+/* A text node holding s. A string shorter than two pointers is kept in
+ * the node itself, where libxml2's own parser keeps short texts
+ * (XML_PARSE_COMPACT) and where xmlFreeNode, xmlNodeSetContent and
+ * xmlNodeAddContent look for it: most attribute values are a few digits,
+ * and a malloc and free for each was a tenth of a page's cost. */
+static xmlNodePtr new_text(xmlDocPtr doc, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= 2 * sizeof(void *))
+		return xmlNewDocText(doc, BAD_CAST s);
+	xmlNodePtr t = xmlNewDocText(doc, NULL);
+	if (t) {
+		/* properties and nsDef, unused by a text node, side by side. */
+		xmlChar *inside = (xmlChar *)&t->properties;
+		memcpy(inside, s, n + 1);
+		t->content = inside;
+	}
+	return t;
+}
+
 xmlNodePtr html_add(xmlNodePtr parent, const char *tag, const char *cls,
                     const char *text)
 {
-	/* xmlNewTextChild escapes its content; xmlNewChild would not. */
-	xmlNodePtr node = xmlNewTextChild(parent, NULL, BAD_CAST tag, BAD_CAST text);
-	if (node && cls)
-		xmlSetProp(node, BAD_CAST "class", BAD_CAST cls);
+	/* The element's name comes from the document's dictionary; the text
+	 * is a text node, which the serializer escapes. */
+	xmlNodePtr node = xmlNewDocNode(parent->doc, NULL, BAD_CAST tag, NULL);
+	if (!node)
+		return NULL;
+	xmlAddChild(parent, node);
+	if (text)
+		xmlAddChild(node, new_text(parent->doc, text));
+	if (cls)
+		html_set(node, "class", cls);
 	return node;
 }
 
@@ -135,7 +161,7 @@ xmlNodePtr html_addf(xmlNodePtr parent, const char *tag, const char *cls,
 void html_text(xmlNodePtr parent, const char *text)
 {
 	/* A text node holds the string as it is; the serializer escapes it. */
-	xmlAddChild(parent, xmlNewText(BAD_CAST text));
+	xmlAddChild(parent, new_text(parent->doc, text));
 }
 
 void html_textf(xmlNodePtr parent, const char *fmt, ...)
@@ -150,7 +176,11 @@ void html_textf(xmlNodePtr parent, const char *fmt, ...)
 
 void html_set(xmlNodePtr node, const char *attr, const char *value)
 {
-	xmlSetProp(node, BAD_CAST attr, BAD_CAST value);
+	/* Made (or emptied) without a value, which is then added as a text
+	 * node of its own, as xmlSetProp would add it. */
+	xmlAttrPtr a = xmlSetProp(node, BAD_CAST attr, NULL);
+	if (a && value)
+		xmlAddChild((xmlNodePtr)a, new_text(node->doc, value));
 }
 
 void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)

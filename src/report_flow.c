@@ -977,7 +977,7 @@ static int draw_ladder(struct page *pg, xmlNodePtr parent, size_t split,
 	}
 	/* Height depends on the state labels; draw into a detached group and
 	 * size the <svg> after. */
-	xmlNodePtr body = xmlNewNode(NULL, BAD_CAST "g");
+	xmlNodePtr body = xmlNewDocNode(pg->doc, NULL, BAD_CAST "g", NULL);
 	if (!body)
 		return -1;
 	/* The gap goes between the rows it separates, in the document too. */

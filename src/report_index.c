@@ -247,7 +247,7 @@ static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
 	}
 	/* First in the summary, though written after the captures table,
 	 * whose rows it counts. */
-	xmlNodePtr list = xmlNewNode(NULL, BAD_CAST "ul");
+	xmlNodePtr list = xmlNewDocNode(summary->doc, NULL, BAD_CAST "ul", NULL);
 	if (!list) {
 		snprintf(cx->err, cx->errlen, "totals: out of memory");
 		return -1;
