@@ -227,9 +227,16 @@ xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height)
 {
 	xmlNodePtr svg = html_add(parent, "svg", cls, NULL);
-	html_set(svg, "xmlns", "http://www.w3.org/2000/svg");
+	if (svg) {
+		html_set(svg, "xmlns", "http://www.w3.org/2000/svg");
+		html_svg_size(svg, width, height);
+	}
+	return svg;
+}
+
+void html_svg_size(xmlNodePtr svg, double width, double height)
+{
 	html_setf(svg, "viewBox", "0 0 %.0f %.0f", width, height);
 	html_setf(svg, "width", "%.0f", width);
 	html_setf(svg, "height", "%.0f", height);
-	return svg;
 }

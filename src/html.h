@@ -74,6 +74,9 @@ const char *html_num(char *buf, double v);
  * its xmlns (for those who save it alone) and a viewBox. */
 xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height);
+/* The same <svg> sized anew, its attributes where they were: a drawing
+ * whose frame is made once and whose content changes with each page. */
+void html_svg_size(xmlNodePtr svg, double width, double height);
 
 /* Write the page to path (created or truncated) in one write; 0, or -1
  * with err filled. */

@@ -952,7 +952,24 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
 	return 0;
 }
 
-static int draw_ladder(struct page *pg, xmlNodePtr parent, size_t split,
+/* The ladder's <svg> with what every ladder holds (its arrowheads and
+ * column heads), made once for all pages; NULL when out of memory. */
+static xmlNodePtr ladder_frame(xmlNodePtr parent)
+{
+	xmlNodePtr svg = html_svg(parent, "ladder", 0, 0);
+	if (!svg)
+		return NULL;
+	html_set(svg, "role", "img");
+	html_set(svg, "aria-label", "ladder diagram");
+	draw_defs(svg);
+	svg_text(svg, "colhead", FRAME_X, 38, "frame");
+	svg_text(svg, "colhead start", TIME_X, 38, "time (s)");
+	return svg;
+}
+
+/* The flow's ladder, drawn into svg (made by ladder_frame) after what it
+ * held. */
+static int draw_ladder(struct page *pg, xmlNodePtr svg, size_t split,
                        const struct db_segment_gap *gap)
 {
 	struct ladder ld = {.pg = pg, .split = split};
@@ -995,12 +1012,7 @@ static int draw_ladder(struct page *pg, xmlNodePtr parent, size_t split,
 	}
 	ld.height = bottom + 12;
 
-	xmlNodePtr svg = html_svg(parent, "ladder", ld.width, ld.height);
-	html_set(svg, "role", "img");
-	html_set(svg, "aria-label", "ladder diagram");
-	draw_defs(svg);
-	svg_text(svg, "colhead", FRAME_X, 38, "frame");
-	svg_text(svg, "colhead start", TIME_X, 38, "time (s)");
+	html_svg_size(svg, ld.width, ld.height);
 	draw_rail_head(&ld, svg, true, pg->f.client ? pg->f.client : "?");
 	draw_rail_head(&ld, svg, false, pg->f.server ? pg->f.server : "?");
 	for (int c = 1; c >= 0; c--) { /* client first */
@@ -1072,7 +1084,7 @@ static void draw_table(const struct page *pg, xmlNodePtr parent)
 		         "so the ladder does not draw them.");
 }
 
-static int draw_plot(const struct page *pg, xmlNodePtr parent, size_t split, char *err,
+static int draw_plot(const struct page *pg, xmlNodePtr svg, size_t split, char *err,
                      size_t errlen)
 {
 	struct plot_seg *ps = calloc(pg->n_segs + 1, sizeof *ps);
@@ -1093,8 +1105,8 @@ static int draw_plot(const struct page *pg, xmlNodePtr parent, size_t split, cha
 		        .retrans = (s->analysis & AN_RETRANSMISSION) != 0,
 		};
 	}
-	int rc = report_plot_svg(parent, ps, pg->n_segs, split, pg->f.first_ts_ns, err,
-	                         errlen);
+	int rc = report_plot_draw(svg, ps, pg->n_segs, split, pg->f.first_ts_ns, err,
+	                          errlen);
 	free(ps);
 	return rc;
 }
@@ -1179,6 +1191,20 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 	        .plot = html_slot(w->doc, "plot"),
 	        .transitions = html_slot(w->doc, "transitions"),
 	};
+	/* The ladder and the graph are drawn into <svg> frames made here:
+	 * what every page's drawing holds is built once, and each page empties
+	 * the frames back to it. */
+	xmlNodePtr ladder = w->sl.ladder.node ? ladder_frame(w->sl.ladder.node) : NULL;
+	xmlNodePtr plot = w->sl.plot.node ? report_plot_frame(w->sl.plot.node) : NULL;
+	if ((w->sl.ladder.node && !ladder) || (w->sl.plot.node && !plot)) {
+		snprintf(err, errlen, "out of memory");
+		report_flow_writer_free(w);
+		return NULL;
+	}
+	if (ladder)
+		w->sl.ladder = (struct html_slot){ladder, ladder->last};
+	if (plot)
+		w->sl.plot = (struct html_slot){plot, plot->last};
 	return w;
 }
 
