@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <libxml/dict.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,6 +98,12 @@ xmlDocPtr html_page(const char *name, char *err, size_t errlen)
 		return NULL;
 	}
 	xmlNodeAddContent(style, BAD_CAST css);
+	/* libxml2's HTML parser leaves a document without a dictionary, and
+	 * then every element and attribute made for a page gets (and frees)
+	 * its own copy of its name; with one, a name is stored once, and the
+	 * serializer knows it again by its address. xmlFreeDoc frees it. */
+	if (!doc->dict)
+		doc->dict = xmlDictCreate();
 	/* What htmlSaveFileFormat(..., "UTF-8") did to every page before it
 	 * wrote it; done once here, so html_save writes the same bytes. */
 	htmlSetMetaEncoding(doc, BAD_CAST "UTF-8");
@@ -106,8 +113,16 @@ xmlDocPtr html_page(const char *name, char *err, size_t errlen)
 xmlDocPtr html_copy(xmlDocPtr page, char *err, size_t errlen)
 {
 	xmlDocPtr doc = xmlCopyDoc(page, 1);
-	if (!doc)
+	if (!doc) {
 		snprintf(err, errlen, "copying a page template: out of memory");
+		return NULL;
+	}
+	/* The copy's own nodes own their names; what the page adds takes its
+	 * names from the template's dictionary (see html_page). */
+	if (!doc->dict && page->dict) {
+		doc->dict = page->dict;
+		xmlDictReference(doc->dict);
+	}
 	return doc;
 }
 
