@@ -238,6 +238,24 @@ const char *html_num(char *buf, double v)
 	return buf;
 }
 
+const char *html_int(char *buf, int64_t v)
+{
+	/* The magnitude as unsigned, so that INT64_MIN has one too. */
+	uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char digits[HTML_INT_LEN];
+	size_t len = 0, o = 0;
+	do {
+		digits[len++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	if (v < 0)
+		buf[o++] = '-';
+	while (len)
+		buf[o++] = digits[--len];
+	buf[o] = '\0';
+	return buf;
+}
+
 xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height)
 {

@@ -17,6 +17,7 @@
 #include <libxml/tree.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A new page from templates/NAME (e.g. "flow.xhtml"), stylesheets inlined.
  * NULL with err filled if the template is missing or not well-formed. The
@@ -69,6 +70,11 @@ void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
  * SVG holds. */
 #define HTML_NUM_LEN 320 /* "%.1f" of the largest double fits */
 const char *html_num(char *buf, double v);
+/* v in decimal as printf's "%" PRId64 writes it, into buf (HTML_INT_LEN
+ * bytes), which it returns: frame numbers and offsets fill a page, and
+ * printf was most of what writing them cost. */
+#define HTML_INT_LEN 21
+const char *html_int(char *buf, int64_t v);
 
 /* An <svg> element appended to parent, width x height user units, with
  * its xmlns (for those who save it alone) and a viewBox. */

@@ -169,13 +169,49 @@ static void fmt_span(char *buf, size_t len, int64_t ns)
 		snprintf(buf, len, "%.3f ms", (double)ns / 1e6);
 }
 
+/* Text built piece by piece in a fixed buffer, without printf (a page
+ * writes hundreds of these numbers); what does not fit is cut. */
+struct line {
+	char *p;
+	size_t len, cap;
+};
+
+static struct line line_in(char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	return (struct line){buf, 0, cap};
+}
+
+static void line_str(struct line *l, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > l->cap - 1 - l->len)
+		n = l->cap - 1 - l->len;
+	memcpy(l->p + l->len, s, n);
+	l->len += n;
+	l->p[l->len] = '\0';
+}
+
+static void line_int(struct line *l, int64_t v)
+{
+	char digits[HTML_INT_LEN];
+	line_str(l, html_int(digits, v));
+}
+
 /* Seconds since the flow's first segment, to the microsecond as tcpdump's
  * -ttttt prints them. */
 static void fmt_rel(char *buf, size_t len, int64_t ns)
 {
-	snprintf(buf, len, "%s%" PRId64 ".%06" PRId64, ns < 0 ? "-" : "",
-	         (ns < 0 ? -ns : ns) / 1000000000,
-	         (ns < 0 ? -ns : ns) % 1000000000 / 1000);
+	struct line l = line_in(buf, len);
+	int64_t mag = ns < 0 ? -ns : ns, us = mag % 1000000000 / 1000;
+	char six[8] = "000000";
+	for (int i = 5; i >= 0; i--, us /= 10)
+		six[i] = (char)('0' + us % 10);
+	if (ns < 0)
+		line_str(&l, "-");
+	line_int(&l, mag / 1000000000);
+	line_str(&l, ".");
+	line_str(&l, six);
 }
 
 /* The gap to the previous row: ms up to a second, then seconds. */
@@ -210,14 +246,25 @@ static void fmt_utc(char *buf, size_t len, int64_t ns)
  * `[P.] seq 1:6 ack 1 win 227 len 5`. */
 static void seg_label(char *buf, size_t len, const struct seg *s)
 {
-	snprintf(buf, len, "[%s] seq %" PRId64, s->flags_text, s->rel_seq);
-	if (s->len > 0)
-		cat(buf, len, ":%" PRId64, s->rel_seq + s->len);
-	if (s->has_ack)
-		cat(buf, len, " ack %" PRId64, s->rel_ack);
-	cat(buf, len, " win %" PRId64, s->win);
-	if (s->len > 0)
-		cat(buf, len, " len %" PRId64, s->len);
+	struct line l = line_in(buf, len);
+	line_str(&l, "[");
+	line_str(&l, s->flags_text);
+	line_str(&l, "] seq ");
+	line_int(&l, s->rel_seq);
+	if (s->len > 0) {
+		line_str(&l, ":");
+		line_int(&l, s->rel_seq + s->len);
+	}
+	if (s->has_ack) {
+		line_str(&l, " ack ");
+		line_int(&l, s->rel_ack);
+	}
+	line_str(&l, " win ");
+	line_int(&l, s->win);
+	if (s->len > 0) {
+		line_str(&l, " len ");
+		line_int(&l, s->len);
+	}
 }
 
 /* ---- small tree helpers ------------------------------------------------ */
@@ -766,15 +813,27 @@ static void seg_title(char *buf, size_t len, const struct seg *s, const struct f
 	char when[64], rel[32];
 	fmt_utc(when, sizeof when, s->ts_ns);
 	fmt_rel(rel, sizeof rel, s->ts_ns - f->first_ts_ns);
-	snprintf(buf, len, "frame %" PRId64 ", %s\n%s, %s s into the flow\n", s->frame,
-	         s->from_client ? "client" ARROW "server" : "server" ARROW "client", when,
-	         rel);
-	cat(buf, len, "flags [%s]  seq %" PRId64, s->flags_text, s->seq);
-	if (s->len > 0)
-		cat(buf, len, ":%" PRId64, (s->seq + s->len) % 4294967296);
-	if (s->has_ack)
-		cat(buf, len, "  ack %" PRId64, s->ack);
-	cat(buf, len, "  win %" PRId64, s->win);
+	struct line l = line_in(buf, len);
+	line_str(&l, "frame ");
+	line_int(&l, s->frame);
+	line_str(&l, s->from_client ? ", client" ARROW "server\n" : ", server" ARROW "client\n");
+	line_str(&l, when);
+	line_str(&l, ", ");
+	line_str(&l, rel);
+	line_str(&l, " s into the flow\nflags [");
+	line_str(&l, s->flags_text);
+	line_str(&l, "]  seq ");
+	line_int(&l, s->seq);
+	if (s->len > 0) {
+		line_str(&l, ":");
+		line_int(&l, (s->seq + s->len) % 4294967296);
+	}
+	if (s->has_ack) {
+		line_str(&l, "  ack ");
+		line_int(&l, s->ack);
+	}
+	line_str(&l, "  win ");
+	line_int(&l, s->win);
 	/* The window in bytes, once both SYNs agreed on scaling (RFC 7323
 	 * 2.2: never on the SYN itself; 2.3: a shift above 14 counts as 14). */
 	int scale = s->from_client ? f->client_wscale : f->server_wscale;
@@ -783,14 +842,26 @@ static void seg_title(char *buf, size_t len, const struct seg *s, const struct f
 	    !(s->flags & TH_SYN) && !f->mid_stream) {
 		char bytes[48];
 		fmt_count(bytes, sizeof bytes, s->win << scale);
-		cat(buf, len, " (\xc3\x97%d = %s bytes)", 1 << scale, bytes);
+		line_str(&l, " (\xc3\x97");
+		line_int(&l, 1 << scale);
+		line_str(&l, " = ");
+		line_str(&l, bytes);
+		line_str(&l, " bytes)");
 	}
-	cat(buf, len, "  len %" PRId64, s->len);
-	if (s->options)
-		cat(buf, len, "\noptions: %s", s->options);
-	if (s->analysis_names)
-		cat(buf, len, "\nanalysis: %s", s->analysis_names);
-	cat(buf, len, "\nstates: client %s, server %s", s->client_state, s->server_state);
+	line_str(&l, "  len ");
+	line_int(&l, s->len);
+	if (s->options) {
+		line_str(&l, "\noptions: ");
+		line_str(&l, s->options);
+	}
+	if (s->analysis_names) {
+		line_str(&l, "\nanalysis: ");
+		line_str(&l, s->analysis_names);
+	}
+	line_str(&l, "\nstates: client ");
+	line_str(&l, s->client_state);
+	line_str(&l, ", server ");
+	line_str(&l, s->server_state);
 }
 
 static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t prev_ts)
@@ -809,7 +880,8 @@ static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t pr
 	if (s->analysis)
 		cat(cls, sizeof cls, " anomaly");
 	xmlNodePtr g = html_add(svg, "g", cls, NULL);
-	html_setf(g, "data-frame", "%" PRId64, s->frame);
+	char frame[HTML_INT_LEN];
+	html_set(g, "data-frame", html_int(frame, s->frame));
 
 	seg_title(buf, sizeof buf, s, &pg->f);
 	html_add(g, "title", NULL, buf);
@@ -817,8 +889,7 @@ static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t pr
 	 * the stylesheet highlights the row. */
 	svg_rect(g, "hit", 4, s->y0 - 15, ld->width - 8, PITCH - 2);
 
-	snprintf(buf, sizeof buf, "%" PRId64, s->frame);
-	svg_text(g, "fr", FRAME_X, s->y0 + 4, buf);
+	svg_text(g, "fr", FRAME_X, s->y0 + 4, frame);
 	fmt_rel(buf, sizeof buf, s->ts_ns - pg->f.first_ts_ns);
 	svg_text(g, "t", TIME_X, s->y0 + 4, buf);
 	fmt_delta(buf, sizeof buf, s->ts_ns - prev_ts);
@@ -946,7 +1017,8 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
 		xmlNodePtr label = svg_text(g, "state", x + (tr->client ? -12 : 12),
 		                            mk->label_y + 4, tr->to);
 		html_set(label, "data-endpoint", tr->client ? "client" : "server");
-		html_setf(label, "data-frame", "%" PRId64, tr->seen_frame);
+		char frame[HTML_INT_LEN];
+		html_set(label, "data-frame", html_int(frame, tr->seen_frame));
 	}
 	free(marks);
 	return 0;
@@ -1035,9 +1107,8 @@ static int draw_ladder(struct page *pg, xmlNodePtr svg, size_t split,
 
 static void add_cell_num(xmlNodePtr tr, bool has, int64_t v)
 {
-	char buf[32];
-	snprintf(buf, sizeof buf, "%" PRId64, v);
-	html_add(tr, "td", has ? "num" : "num muted", has ? buf : EN_DASH);
+	char buf[HTML_INT_LEN];
+	html_add(tr, "td", has ? "num" : "num muted", has ? html_int(buf, v) : EN_DASH);
 }
 
 static void draw_table(const struct page *pg, xmlNodePtr parent)

@@ -268,6 +268,27 @@ START_TEST(numbers_as_printf_writes_them)
 }
 END_TEST
 
+/* html_int writes what printf's "%" PRId64 writes, both ends included. */
+START_TEST(integers_as_printf_writes_them)
+{
+	char ours[HTML_INT_LEN], theirs[32];
+	static const int64_t edges[] = {0, 1, -1, 9, 10, -10, 4294967296, INT64_MAX,
+	                                INT64_MIN, INT64_MIN + 1};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		snprintf(theirs, sizeof theirs, "%" PRId64, edges[i]);
+		ck_assert_str_eq(html_int(ours, edges[i]), theirs);
+	}
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int64_t v = (int64_t)(x >> (i % 64));
+		snprintf(theirs, sizeof theirs, "%" PRId64, v);
+		ck_assert_msg(strcmp(html_int(ours, v), theirs) == 0, "%s, printf %s", ours,
+		              theirs);
+	}
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -282,6 +303,7 @@ Suite *report_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, pages_serialize_as_libxml2_does);
 	tcase_add_test(tc, numbers_as_printf_writes_them);
+	tcase_add_test(tc, integers_as_printf_writes_them);
 	suite_add_tcase(s, tc);
 	return s;
 }
