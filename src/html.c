@@ -5,8 +5,10 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <libxml/dict.h>
+#include <libxml/parserInternals.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +70,10 @@ struct html_slot html_slot(xmlDocPtr doc, const char *id)
 	return slot;
 }
 
-void html_slot_empty(struct html_slot slot)
+static void free_after(xmlNodePtr parent, xmlNodePtr keep)
 {
-	if (!slot.node)
-		return;
-	while (slot.node->last && slot.node->last != slot.keep) {
-		xmlNodePtr added = slot.node->last;
+	while (parent->last && parent->last != keep) {
+		xmlNodePtr added = parent->last;
 		xmlUnlinkNode(added);
 		xmlFreeNode(added);
 	}
@@ -146,12 +146,229 @@ static xmlNodePtr new_text(xmlDocPtr doc, const char *s)
 	return t;
 }
 
+/* A text node's content replaced by s, kept inside it when short (as
+ * new_text does). */
+static void text_set(xmlNodePtr t, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= 2 * sizeof(void *)) {
+		xmlNodeSetContent(t, BAD_CAST s);
+		return;
+	}
+	xmlChar *inside = (xmlChar *)&t->properties;
+	if (t->content != inside)
+		xmlNodeSetContent(t, NULL);
+	memcpy(inside, s, n + 1);
+	t->content = inside;
+}
+
+/* ---- building over the last page's nodes --------------------------------- */
+
+/* An element being rebuilt: its children and attributes are the last
+ * page's, up to `placed` and `placed_attr`, the last this page has used
+ * (NULL: none yet; for a slot, its template's own last child). Those
+ * after are the last page's, not yet used. Once a call asks for something
+ * else than the next one (`fresh`), the rest is removed and what follows
+ * is appended as to a new element. */
+struct rebuilt {
+	xmlNodePtr node; /* NULL: a free entry */
+	xmlNodePtr placed;
+	xmlAttrPtr placed_attr;
+	bool fresh, attrs_fresh;
+};
+
+/* The elements being rebuilt, by address (open addressing); hangs off
+ * the document's _private, which libxml2 leaves to its user. */
+struct html_rebuild {
+	struct rebuilt *map;
+	size_t cap, n; /* cap: 0 or a power of two */
+	bool active;
+};
+
+static size_t rb_hash(const void *p, size_t cap)
+{
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u) >> 32) & (cap - 1);
+}
+
+static struct rebuilt *rb_find(xmlNodePtr node)
+{
+	struct html_rebuild *r = node->doc ? node->doc->_private : NULL;
+	if (!r || !r->active || !r->n)
+		return NULL;
+	for (size_t i = rb_hash(node, r->cap);; i = (i + 1) & (r->cap - 1)) {
+		if (r->map[i].node == node)
+			return &r->map[i];
+		if (!r->map[i].node)
+			return NULL;
+	}
+}
+
+/* A new entry for node (its children and attributes the last page's);
+ * NULL when out of memory. Moves the other entries. */
+static struct rebuilt *rb_add(struct html_rebuild *r, xmlNodePtr node)
+{
+	if ((r->n + 1) * 2 > r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 1024;
+		struct rebuilt *map = calloc(cap, sizeof *map);
+		if (!map)
+			return NULL;
+		for (size_t i = 0; i < r->cap; i++) {
+			if (!r->map[i].node)
+				continue;
+			size_t k = rb_hash(r->map[i].node, cap);
+			while (map[k].node)
+				k = (k + 1) & (cap - 1);
+			map[k] = r->map[i];
+		}
+		free(r->map);
+		r->map = map;
+		r->cap = cap;
+	}
+	size_t i = rb_hash(node, r->cap);
+	while (r->map[i].node && r->map[i].node != node)
+		i = (i + 1) & (r->cap - 1);
+	if (!r->map[i].node)
+		r->n++;
+	r->map[i] = (struct rebuilt){.node = node};
+	return &r->map[i];
+}
+
+static xmlNodePtr next_child(const struct rebuilt *e)
+{
+	return e->placed ? e->placed->next : e->node->children;
+}
+
+/* The last page's children not used, removed; what follows is new. */
+static void drop_children(struct rebuilt *e)
+{
+	free_after(e->node, e->placed);
+	e->fresh = true;
+}
+
+static void drop_attrs(struct rebuilt *e)
+{
+	xmlAttrPtr a = e->placed_attr ? e->placed_attr->next : e->node->properties;
+	while (a) {
+		xmlAttrPtr next = a->next;
+		xmlRemoveProp(a);
+		a = next;
+	}
+	e->attrs_fresh = true;
+}
+
+int html_rebuild_begin(xmlDocPtr doc, const struct html_slot *slots, size_t n)
+{
+	struct html_rebuild *r = doc->_private;
+	html_rebuild_end(doc); /* a page that failed half-way */
+	if (!r && (r = calloc(1, sizeof *r)))
+		doc->_private = r;
+	for (size_t i = 0; r && i < n; i++) {
+		struct rebuilt *e = slots[i].node ? rb_add(r, slots[i].node) : NULL;
+		if (slots[i].node && !e) {
+			r->active = true;
+			html_rebuild_end(doc);
+			r = NULL;
+			break;
+		}
+		if (e) {
+			e->placed = slots[i].keep;
+			e->attrs_fresh = true; /* a slot's own are set as usual */
+		}
+	}
+	if (r) {
+		r->active = true;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (slots[i].node)
+			free_after(slots[i].node, slots[i].keep);
+	}
+	return -1;
+}
+
+void html_rebuild_end(xmlDocPtr doc)
+{
+	struct html_rebuild *r = doc->_private;
+	if (!r || !r->active)
+		return;
+	/* No entry's element is among what this removes: an element is
+	 * entered when it is used, and what is used is never removed. */
+	for (size_t i = 0; i < r->cap; i++) {
+		struct rebuilt *e = &r->map[i];
+		if (!e->node)
+			continue;
+		if (!e->fresh)
+			drop_children(e);
+		if (!e->attrs_fresh)
+			drop_attrs(e);
+	}
+	/* The table of one very long flow's page is not kept for the next. */
+	if (r->cap > 8192) {
+		free(r->map);
+		r->map = NULL;
+		r->cap = 0;
+	} else if (r->map) {
+		memset(r->map, 0, r->cap * sizeof *r->map);
+	}
+	r->n = 0;
+	r->active = false;
+}
+
+void html_rebuild_free(xmlDocPtr doc)
+{
+	struct html_rebuild *r = doc ? doc->_private : NULL;
+	if (r) {
+		free(r->map);
+		free(r);
+		doc->_private = NULL;
+	}
+}
+
+bool html_empty(xmlNodePtr node)
+{
+	const struct rebuilt *e = rb_find(node);
+	return e && !e->fresh ? !e->placed : !node->children;
+}
+
+/* ---- adding to a page ---------------------------------------------------- */
+
+/* An element the last page had at this place with this name, its content
+ * now to be rebuilt, or NULL (then parent's unused rest is gone). */
+static xmlNodePtr reuse_element(xmlNodePtr parent, const char *tag)
+{
+	struct rebuilt *e = rb_find(parent);
+	if (!e || e->fresh)
+		return NULL;
+	xmlNodePtr c = next_child(e);
+	if (c && c->type == XML_ELEMENT_NODE && !c->ns &&
+	    strcmp((const char *)c->name, tag) == 0) {
+		e->placed = c; /* before rb_add, which moves e */
+		if (rb_add(parent->doc->_private, c))
+			return c;
+		/* Out of memory: reused as an empty element. */
+		free_after(c, NULL);
+		while (c->properties)
+			xmlRemoveProp(c->properties);
+		return c;
+	}
+	drop_children(e);
+	return NULL;
+}
+
 xmlNodePtr html_add(xmlNodePtr parent, const char *tag, const char *cls,
                     const char *text)
 {
+	xmlNodePtr node = reuse_element(parent, tag);
+	if (node) {
+		if (text)
+			html_text(node, text);
+		if (cls)
+			html_set(node, "class", cls);
+		return node;
+	}
 	/* The element's name comes from the document's dictionary; the text
 	 * is a text node, which the serializer escapes. */
-	xmlNodePtr node = xmlNewDocNode(parent->doc, NULL, BAD_CAST tag, NULL);
+	node = xmlNewDocNode(parent->doc, NULL, BAD_CAST tag, NULL);
 	if (!node)
 		return NULL;
 	xmlAddChild(parent, node);
@@ -175,6 +392,21 @@ xmlNodePtr html_addf(xmlNodePtr parent, const char *tag, const char *cls,
 
 void html_text(xmlNodePtr parent, const char *text)
 {
+	struct rebuilt *e = rb_find(parent);
+	if (e && !e->fresh) {
+		xmlNodePtr c = next_child(e);
+		/* After a text, xmlAddChild would have merged them. */
+		if (e->placed && e->placed->type == XML_TEXT_NODE) {
+			xmlNodeAddContent(e->placed, BAD_CAST text);
+			return;
+		}
+		if (c && c->type == XML_TEXT_NODE && c->name == xmlStringText) {
+			text_set(c, text);
+			e->placed = c;
+			return;
+		}
+		drop_children(e);
+	}
 	/* A text node holds the string as it is; the serializer escapes it. */
 	xmlAddChild(parent, new_text(parent->doc, text));
 }
@@ -191,6 +423,17 @@ void html_textf(xmlNodePtr parent, const char *fmt, ...)
 
 void html_set(xmlNodePtr node, const char *attr, const char *value)
 {
+	struct rebuilt *e = rb_find(node);
+	if (e && !e->attrs_fresh) {
+		xmlAttrPtr c = e->placed_attr ? e->placed_attr->next : node->properties;
+		if (c && value && !c->ns && strcmp((const char *)c->name, attr) == 0 &&
+		    c->children && !c->children->next && c->children->type == XML_TEXT_NODE) {
+			text_set(c->children, value);
+			e->placed_attr = c;
+			return;
+		}
+		drop_attrs(e);
+	}
 	/* Made (or emptied) without a value, which is then added as a text
 	 * node of its own, as xmlSetProp would add it. */
 	xmlAttrPtr a = xmlSetProp(node, BAD_CAST attr, NULL);

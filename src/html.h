@@ -37,8 +37,23 @@ struct html_slot {
 	xmlNodePtr keep; /* the template's last child in it, or NULL */
 };
 struct html_slot html_slot(xmlDocPtr doc, const char *id);
-/* Removes what the last page appended to the slot. */
-void html_slot_empty(struct html_slot slot);
+
+/* Each page is built over the last one's nodes: between
+ * html_rebuild_begin and html_rebuild_end, html_add, html_set and
+ * html_text into the slots take the element, attribute or text node the
+ * last page had at the same place when it has the same name, and set its
+ * value, rather than make a new one; html_rebuild_end removes what this
+ * page did not use. The tree is the one a new build would make; consecutive
+ * pages of one shape cost no allocation. Anything else that adds to a slot
+ * (xmlAddChild, ...) is not allowed in between. 0, or -1 when out of
+ * memory (the slots are then emptied and built anew). */
+int html_rebuild_begin(xmlDocPtr doc, const struct html_slot *slots, size_t n);
+void html_rebuild_end(xmlDocPtr doc);
+/* What html_rebuild_begin keeps, freed; before xmlFreeDoc. */
+void html_rebuild_free(xmlDocPtr doc);
+/* Does node have no child yet? While a page is rebuilt, its children
+ * include the last page's, so node->children does not tell. */
+bool html_empty(xmlNodePtr node);
 
 /* The text of a built-in template file (such as a script to inline), or
  * NULL. */

@@ -108,7 +108,8 @@ struct facts {
 /* Where a flow page puts its content, in the writer's one document. */
 struct slots {
 	xmlNodePtr heading, title, back; /* replaced on each page */
-	struct html_slot facts, ladder, plot, transitions; /* appended to */
+	/* appended to; rebuilt over the last page's content */
+	struct html_slot facts, ladder, plot, transitions;
 };
 
 struct page {
@@ -323,7 +324,7 @@ static void set_text(xmlNodePtr node, const char *text)
  * the first. */
 static void fact(xmlNodePtr line, const char *label, const char *value)
 {
-	if (line->children)
+	if (!html_empty(line))
 		html_text(line, MIDDOT);
 	if (label) {
 		html_text(line, label);
@@ -358,7 +359,7 @@ static void side_options(xmlNodePtr line, const char *who, int mss, int wscale, 
 		fact(line, who, buf);
 		return;
 	}
-	if (line->children)
+	if (!html_empty(line))
 		html_text(line, MIDDOT);
 	html_textf(line, "%s ", who);
 	html_add(line, "span", "muted", "no SYN seen");
@@ -964,14 +965,15 @@ static int by_y(const void *a, const void *b)
 }
 
 /* The state changes, one dot and label each on its rail; labels that
- * would touch are pushed down the rail, keeping their order. Written in
- * transition order, so the document reads as the table does. */
-static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
+ * would touch are pushed down the rail, keeping their order, and *bottom
+ * moves down to the lowest. The marks (n) are the caller's to free; NULL
+ * when out of memory. */
+static struct state_mark *place_states(struct ladder *ld, size_t *count, double *bottom)
 {
 	struct page *pg = ld->pg;
 	struct state_mark *marks = calloc(pg->n_trans + 1, sizeof *marks);
 	if (!marks)
-		return -1;
+		return NULL;
 	size_t n = 0;
 	for (size_t t = 0; t < pg->n_trans; t++) {
 		double y;
@@ -993,6 +995,16 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
 				*bottom = y + 20;
 		}
 	}
+	*count = n;
+	return marks;
+}
+
+/* The marks drawn in transition order, so the document reads as the
+ * table does. */
+static void draw_states(struct ladder *ld, xmlNodePtr svg, const struct state_mark *marks,
+                        size_t n)
+{
+	const struct page *pg = ld->pg;
 	for (size_t t = 0; t < pg->n_trans; t++) {
 		const struct state_mark *mk = NULL;
 		for (size_t m = 0; m < n && !mk; m++)
@@ -1020,8 +1032,6 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
 		char frame[HTML_INT_LEN];
 		html_set(label, "data-frame", html_int(frame, tr->seen_frame));
 	}
-	free(marks);
-	return 0;
 }
 
 /* The ladder's <svg> with what every ladder holds (its arrowheads and
@@ -1064,24 +1074,11 @@ static int draw_ladder(struct page *pg, xmlNodePtr svg, size_t split,
 		if (pg->segs[i].y1 + 20 > bottom)
 			bottom = pg->segs[i].y1 + 20;
 	}
-	/* Height depends on the state labels; draw into a detached group and
-	 * size the <svg> after. */
-	xmlNodePtr body = xmlNewDocNode(pg->doc, NULL, BAD_CAST "g", NULL);
-	if (!body)
+	/* The height depends on the state labels, and the rails on it. */
+	size_t n_marks;
+	struct state_mark *marks = place_states(&ld, &n_marks, &bottom);
+	if (!marks)
 		return -1;
-	/* The gap goes between the rows it separates, in the document too. */
-	for (size_t i = 0; i < pg->n_segs; i++) {
-		if (split && i == split)
-			draw_gap(&ld, body, gap);
-		int64_t prev = i == 0                ? pg->segs[0].ts_ns
-		               : split && i == split ? gap->last_ts_ns
-		                                     : pg->segs[i - 1].ts_ns;
-		draw_segment(&ld, body, i, prev);
-	}
-	if (draw_states(&ld, body, &bottom) < 0) {
-		xmlFreeNode(body);
-		return -1;
-	}
 	ld.height = bottom + 12;
 
 	html_svg_size(svg, ld.width, ld.height);
@@ -1091,15 +1088,18 @@ static int draw_ladder(struct page *pg, xmlNodePtr svg, size_t split,
 		svg_line(svg, "rail", ld.rail[c], 72, ld.rail[c], ld.height - 8);
 		draw_initial(&ld, svg, c == 1);
 	}
-	/* The rows come after the rails, so arrows and dots draw over them. */
-	xmlNodePtr child = body->children;
-	while (child) {
-		xmlNodePtr next = child->next;
-		xmlUnlinkNode(child);
-		xmlAddChild(svg, child);
-		child = next;
+	/* The rows come after the rails, so arrows and dots draw over them;
+	 * the gap goes between the rows it separates, in the document too. */
+	for (size_t i = 0; i < pg->n_segs; i++) {
+		if (split && i == split)
+			draw_gap(&ld, svg, gap);
+		int64_t prev = i == 0                ? pg->segs[0].ts_ns
+		               : split && i == split ? gap->last_ts_ns
+		                                     : pg->segs[i - 1].ts_ns;
+		draw_segment(&ld, svg, i, prev);
 	}
-	xmlFreeNode(body);
+	draw_states(&ld, svg, marks, n_marks);
+	free(marks);
 	return 0;
 }
 
@@ -1286,6 +1286,7 @@ void report_flow_writer_free(struct report_flow_writer *w)
 		free(w->pg.segs);
 		free(w->pg.trans);
 		html_out_free(w->out);
+		html_rebuild_free(w->doc);
 		xmlFreeDoc(w->doc);
 		free(w);
 	}
@@ -1302,11 +1303,13 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 	pg->doc = w->doc;
 	pg->sl = &w->sl;
 	pg->csv = csv;
-	/* What the last page added (even one that failed half-way). */
-	html_slot_empty(w->sl.facts);
-	html_slot_empty(w->sl.ladder);
-	html_slot_empty(w->sl.plot);
-	html_slot_empty(w->sl.transitions);
+	/* Over what the last page added (even one that failed half-way):
+	 * made anew, a page's nodes cost more than drawing it. When that
+	 * cannot start (out of memory), the slots are empty and the page is
+	 * built as new. */
+	const struct html_slot slots[] = {w->sl.facts, w->sl.ladder, w->sl.plot,
+	                                  w->sl.transitions};
+	html_rebuild_begin(w->doc, slots, sizeof slots / sizeof slots[0]);
 	if (write_facts(pg, f) != 0) {
 		snprintf(err, errlen, "flow: out of memory");
 		goto out;
@@ -1343,8 +1346,10 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 		goto out;
 	if ((node = w->sl.transitions.node))
 		draw_table(pg, node);
+	html_rebuild_end(w->doc);
 	rc = html_out_save(w->out, pg->doc, path, err, errlen);
 out:
+	html_rebuild_end(w->doc);
 	page_clear(pg);
 	return rc;
 }

@@ -162,6 +162,38 @@ START_TEST(workers_write_what_one_process_writes)
 }
 END_TEST
 
+/* A flow page is built over the page its writer wrote before it
+ * (html_rebuild_begin): each page of the examples, of every shape and
+ * after pages of other shapes, whole and collapsed, is byte for byte the
+ * page a new writer writes for that flow alone. */
+START_TEST(pages_built_over_others_are_pages_built_alone)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s ../examples", db), 0);
+	long long flows = tu_query_int(db, "SELECT count(*) FROM flows");
+	ck_assert_int_ge(flows, 8);
+	static const char *const opts[] = {"", "--max-segments 3"};
+	for (int o = 0; o < 2; o++) {
+		ck_assert_int_eq(tu_sh("../tcpladder report -q -j 1 %s -d %s -o %s/all%d", opts[o],
+		                       db, dir, o),
+		                 0);
+		for (long long id = 1; id <= flows; id++) {
+			ck_assert_int_eq(tu_sh("../tcpladder report -q -j 1 %s --flow %lld -d %s"
+			                       " -o %s/one%d-%lld",
+			                       opts[o], id, db, dir, o, id),
+			                 0);
+			ck_assert_msg(tu_sh("cmp %s/all%d/flows/%lld.html %s/one%d-%lld/flows/%lld.html"
+			                    " >&2",
+			                    dir, o, id, dir, o, id, id) == 0,
+			              "flow %lld (%s): the page differs when written after others",
+			              id, opts[o]);
+		}
+	}
+}
+END_TEST
+
 /* Our serializer against libxml2's (html_out_text's two ways), on one
  * document. */
 static void assert_same_bytes(xmlDocPtr doc, const char *what)
@@ -298,6 +330,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, report_selects_flows);
 	tcase_add_test(tc, hostile_names_come_out_as_text);
 	tcase_add_test(tc, workers_write_what_one_process_writes);
+	tcase_add_test(tc, pages_built_over_others_are_pages_built_alone);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("html");
 	tcase_set_timeout(tc, 120);
