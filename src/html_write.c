@@ -182,6 +182,14 @@ static enum attr_kind attr_kind_of(const xmlChar *name)
 	               : ATTR_PLAIN;
 }
 
+/* strcmp(a, b) == 0 for names of a few letters, without a call. */
+static bool same_name(const char *a, const xmlChar *b)
+{
+	while (*a && *a == (char)*b)
+		a++, b++;
+	return *a == (char)*b;
+}
+
 /* The remembered facts of an element's (is_attr false) or an attribute's
  * name, found or made; NULL for a name too long to remember. When its
  * slots are taken, a name displaces the first: names not from a
@@ -195,8 +203,7 @@ static const struct name_slot *name_info(struct html_out *o, const xmlChar *name
 	struct name_slot *s = NULL;
 	for (unsigned probe = 0; probe < 8; probe++) {
 		s = &o->names[(h + probe) % NAME_SLOTS];
-		if (s->addr == name && s->is_attr == is_attr &&
-		    strcmp(s->text, (const char *)name) == 0)
+		if (s->addr == name && s->is_attr == is_attr && same_name(s->text, name))
 			return s;
 		if (!s->addr)
 			break;

@@ -22,6 +22,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,11 @@ static void seg_label(char *buf, size_t len, const struct seg *s)
 static void set_num(xmlNodePtr node, const char *attr, double v)
 {
 	char buf[HTML_NUM_LEN];
+	/* Most are whole: their digits without formatting a fraction. */
+	if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+		html_set(node, attr, html_int(buf, (int64_t)v));
+		return;
+	}
 	html_num(buf, v);
 	size_t n = strlen(buf);
 	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
