@@ -453,20 +453,30 @@ void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
 
 const char *html_num(char *buf, double v)
 {
-	/* 10v is exact in a long double (64 significant bits hold a double's
-	 * 53 times 10's 3), so rounding it to an integer in the current mode
-	 * is what printf does to the decimal expansion of v. */
-	if (!isfinite(v) || fabs(v) >= 1e15) {
-		snprintf(buf, HTML_NUM_LEN, "%.1f", v);
+	return html_fixed(buf, v, 1);
+}
+
+const char *html_fixed(char *buf, double v, int decimals)
+{
+	/* v times 10, 100 or 1000 is exact in a long double (64 significant
+	 * bits hold a double's 53 and 1000's 10), so rounding it to an
+	 * integer in the current mode is what printf does to the decimal
+	 * expansion of v. */
+	static const long double scale[] = {1.0L, 10.0L, 100.0L, 1000.0L};
+	if (decimals < 0 || decimals > 3 || !isfinite(v) || fabs(v) >= 1e15) {
+		snprintf(buf, HTML_NUM_LEN, "%.*f", decimals, v);
 		return buf;
 	}
-	long double tenths = rintl((long double)v * 10.0L);
-	unsigned long long n = (unsigned long long)fabsl(tenths);
-	char digits[24];
+	unsigned long long n =
+	        (unsigned long long)fabsl(rintl((long double)v * scale[decimals]));
+	char digits[32];
 	size_t len = 0;
-	digits[len++] = (char)('0' + n % 10);
-	digits[len++] = '.';
-	n /= 10;
+	for (int i = 0; i < decimals; i++) {
+		digits[len++] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	if (decimals)
+		digits[len++] = '.';
 	do {
 		digits[len++] = (char)('0' + n % 10);
 		n /= 10;
@@ -512,7 +522,11 @@ xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
 
 void html_svg_size(xmlNodePtr svg, double width, double height)
 {
-	html_setf(svg, "viewBox", "0 0 %.0f %.0f", width, height);
-	html_setf(svg, "width", "%.0f", width);
-	html_setf(svg, "height", "%.0f", height);
+	char w[HTML_NUM_LEN], h[HTML_NUM_LEN], box[2 * HTML_NUM_LEN + 8];
+	html_fixed(w, width, 0);
+	html_fixed(h, height, 0);
+	snprintf(box, sizeof box, "0 0 %s %s", w, h);
+	html_set(svg, "viewBox", box);
+	html_set(svg, "width", w);
+	html_set(svg, "height", h);
 }

@@ -83,8 +83,10 @@ void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
  * it returns: the same digits and rounding (ties to even, on v's exact
  * value), without printf's cost, since coordinates are most of what an
  * SVG holds. */
-#define HTML_NUM_LEN 320 /* "%.1f" of the largest double fits */
+#define HTML_NUM_LEN 320 /* "%.3f" of the largest double fits */
 const char *html_num(char *buf, double v);
+/* The same for "%.*f" with `decimals` (printf's own for more than 3). */
+const char *html_fixed(char *buf, double v, int decimals);
 /* v in decimal as printf's "%" PRId64 writes it, into buf (HTML_INT_LEN
  * bytes), which it returns: frame numbers and offsets fill a page, and
  * printf was most of what writing them cost. */

@@ -165,10 +165,10 @@ static void fmt_count(char *buf, size_t len, int64_t v)
  * microsecond, as RTTs are usually read). */
 static void fmt_span(char *buf, size_t len, int64_t ns)
 {
-	if (ns >= 1000000000)
-		snprintf(buf, len, "%.3f s", (double)ns / 1e9);
-	else
-		snprintf(buf, len, "%.3f ms", (double)ns / 1e6);
+	char num[HTML_NUM_LEN];
+	bool s = ns >= 1000000000;
+	snprintf(buf, len, "%s %s", html_fixed(num, s ? (double)ns / 1e9 : (double)ns / 1e6, 3),
+	         s ? "s" : "ms");
 }
 
 /* Text built piece by piece in a fixed buffer, without printf (a page
@@ -219,10 +219,14 @@ static void fmt_rel(char *buf, size_t len, int64_t ns)
 /* The gap to the previous row: ms up to a second, then seconds. */
 static void fmt_delta(char *buf, size_t len, int64_t ns)
 {
-	if (ns >= 1000000000 || ns <= -1000000000)
-		snprintf(buf, len, "%+.3f s", (double)ns / 1e9);
-	else
-		snprintf(buf, len, "%+.3f ms", (double)ns / 1e6);
+	bool s = ns >= 1000000000 || ns <= -1000000000;
+	double v = s ? (double)ns / 1e9 : (double)ns / 1e6;
+	char num[HTML_NUM_LEN];
+	struct line l = line_in(buf, len);
+	if (!signbit(v))
+		line_str(&l, "+");
+	line_str(&l, html_fixed(num, v, 3));
+	line_str(&l, s ? " s" : " ms");
 }
 
 /* Absolute UTC time, with nanoseconds only when the capture has them. */

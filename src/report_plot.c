@@ -267,10 +267,9 @@ static int draw_panel(xmlNodePtr svg, const struct panel *pn, double x0, double 
 		double x = axis_px(&ax, v);
 		sb_path(&grid, "M# #V#", x, top, bottom);
 		sb_path(&ticks, "M# #v4", x, bottom);
-		char label[32];
+		char label[HTML_NUM_LEN];
 		/* -0.000 reads oddly: a tick within half a step of zero is 0. */
-		snprintf(label, sizeof label, "%.*f", xd,
-		         fabs(v) < ax.step / 2 ? 0.0 : v);
+		html_fixed(label, fabs(v) < ax.step / 2 ? 0.0 : v, xd);
 		add_text(g, x, bottom + 16, "middle", C_TEXT, label);
 	}
 	first = ceil(ay.lo / ay.step) * ay.step;

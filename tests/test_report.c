@@ -300,6 +300,34 @@ START_TEST(numbers_as_printf_writes_them)
 }
 END_TEST
 
+/* html_fixed writes what printf's "%.*f" writes, for every precision. */
+START_TEST(fixed_decimals_as_printf_writes_them)
+{
+	char ours[HTML_NUM_LEN], theirs[HTML_NUM_LEN];
+	static const double edges[] = {0.0, -0.0, 0.0005, 0.0015, 0.0025, -0.0005, 2.5,
+	                               0.5, 1.5, -2.5, 999.9995, 1e15, -1e15, 1e300,
+	                               1.0 / 3, 123456789.0625};
+	for (int d = 0; d <= 5; d++) {
+		for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+			snprintf(theirs, sizeof theirs, "%.*f", d, edges[i]);
+			ck_assert_str_eq(html_fixed(ours, edges[i], d), theirs);
+		}
+	}
+	unsigned long long x = 88172645463325252ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		/* Times in ms and s from ns, and plain noise. */
+		int64_t ns = (int64_t)(x % 4000000000000ULL) - 2000000000000LL;
+		double v = i % 3 == 0 ? (double)ns / 1e6 : i % 3 == 1 ? (double)ns / 1e9
+		                                                      : (double)ns / 7.0;
+		int d = i % 4;
+		snprintf(theirs, sizeof theirs, "%.*f", d, v);
+		ck_assert_msg(strcmp(html_fixed(ours, v, d), theirs) == 0, "%.17g %d: %s, printf %s",
+		              v, d, ours, theirs);
+	}
+}
+END_TEST
+
 /* html_int writes what printf's "%" PRId64 writes, both ends included. */
 START_TEST(integers_as_printf_writes_them)
 {
@@ -337,6 +365,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, pages_serialize_as_libxml2_does);
 	tcase_add_test(tc, numbers_as_printf_writes_them);
 	tcase_add_test(tc, integers_as_printf_writes_them);
+	tcase_add_test(tc, fixed_decimals_as_printf_writes_them);
 	suite_add_tcase(s, tc);
 	return s;
 }
