@@ -41,6 +41,12 @@ struct index_ctx {
 	xmlDocPtr doc;             /* the page being written */
 	xmlNodePtr tbody;          /* its flow rows */
 	int64_t page, rows;
+	/* The pages after the first are one document, made once, each page
+	 * rebuilt over the last in these slots: subheading, rows, pagers. */
+	xmlDocPtr later;
+	xmlNodePtr later_title;
+	struct html_slot later_slots[4];
+	struct html_out *out;      /* kept from page to page */
 	char *err;
 	size_t errlen;
 };
@@ -759,10 +765,81 @@ static void drop(xmlNodePtr node)
 
 /* ---- one page ------------------------------------------------------------ */
 
+/* The document of the pages after the first (cx->later): what they all
+ * hold, the template without its summary, with the flows' count, the
+ * table up to its body and the script; then their slots. */
+static int make_later(struct index_ctx *cx)
+{
+	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
+	if (!doc)
+		return -1;
+	xmlNodePtr flows = html_find(doc, "flows");
+	xmlNodePtr sub = html_find(doc, "subheading");
+	xmlNodePtr title = html_find(doc, "title");
+	xmlNodePtr h_flows = html_find(doc, "flows-heading");
+	xmlNodePtr script = html_find(doc, "index-script");
+	xmlNodePtr top = html_find(doc, "pager-top");
+	xmlNodePtr bottom = html_find(doc, "pager-bottom");
+	if (!html_find(doc, "summary") || !flows || !sub || !title || !h_flows || !script) {
+		snprintf(cx->err, cx->errlen,
+		         "template index.xhtml: an element id is missing");
+		xmlFreeDoc(doc);
+		return -1;
+	}
+	drop(html_find(doc, "summary"));
+	char total[32];
+	fmt_count(total, sizeof total, cx->flows);
+	html_add(h_flows, "span", "count", total);
+	/* A later page means flows (and more than one page). */
+	xmlNodePtr tbody = write_flow_table(flows);
+	const char *js = html_template_text("index.js");
+	if (js)
+		html_text(script, js);
+	else
+		drop(script);
+	cx->later = doc;
+	cx->later_title = title;
+	cx->later_slots[0] = html_slot(doc, "subheading");
+	cx->later_slots[1] = (struct html_slot){tbody, NULL};
+	cx->later_slots[2] = (struct html_slot){top, top ? top->last : NULL};
+	cx->later_slots[3] = (struct html_slot){bottom, bottom ? bottom->last : NULL};
+	return 0;
+}
+
+/* A page after the first, rebuilt over the last one written. */
+static int start_later_page(struct index_ctx *cx, int64_t page)
+{
+	if (!cx->later && make_later(cx) != 0)
+		return -1;
+	struct html_slot *sl = cx->later_slots;
+	html_rebuild_begin(cx->later, sl, sizeof cx->later_slots / sizeof *sl);
+	char first[32], last[32], total[32];
+	fmt_count(total, sizeof total, cx->flows);
+	page_range(cx, page, first, last, sizeof first);
+	xmlNodeSetContent(cx->later_title, NULL);
+	html_textf(cx->later_title, "tcpladder report: flows %s" EN_DASH "%s", first, last);
+	html_textf(sl[0].node,
+	           "page %" PRId64 " of %" PRId64 ": flows %s" EN_DASH "%s of %s" MIDDOT, page,
+	           cx->pages, first, last, total);
+	xmlNodePtr a = html_add(sl[0].node, "a", "summary-link", "summary and captures");
+	html_set(a, "href", "index.html");
+	if (sl[2].node)
+		write_pager(cx, sl[2].node, page);
+	if (sl[3].node)
+		write_pager(cx, sl[3].node, page);
+	cx->doc = cx->later;
+	cx->tbody = sl[1].node;
+	cx->page = page;
+	cx->rows = 0;
+	return 0;
+}
+
 /* Page `page` up to its flow rows, as cx->doc; its table body (NULL when
  * there are no flows) in cx->tbody. */
 static int start_page(struct index_ctx *cx, int64_t page)
 {
+	if (page > 1 && cx->flows > 0)
+		return start_later_page(cx, page);
 	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
 	if (!doc)
 		return -1;
@@ -848,11 +925,14 @@ static int finish_page(struct index_ctx *cx)
 	char name[64], path[4096];
 	index_file_name(name, sizeof name, cx->page);
 	int rc = -1;
+	if (cx->doc == cx->later)
+		html_rebuild_end(cx->doc);
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", cx->dir, name) >= sizeof path)
 		snprintf(cx->err, cx->errlen, "%s: path too long", cx->dir);
 	else
-		rc = html_save(cx->doc, path, cx->err, cx->errlen);
-	xmlFreeDoc(cx->doc);
+		rc = html_out_save(cx->out, cx->doc, path, cx->err, cx->errlen);
+	if (cx->doc != cx->later)
+		xmlFreeDoc(cx->doc);
 	cx->doc = NULL;
 	cx->tbody = NULL;
 	return rc;
@@ -899,8 +979,13 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 	if (first_page > last_page)
 		return 0;
 	cx.tmpl = html_page("index.xhtml", err, errlen);
-	if (!cx.tmpl)
+	cx.out = cx.tmpl ? html_out_new() : NULL;
+	if (!cx.out) {
+		if (cx.tmpl)
+			snprintf(err, errlen, "out of memory");
+		xmlFreeDoc(cx.tmpl);
 		return -1;
+	}
 	int rc = 0;
 	for (int64_t page = first_page; page <= last_page && rc == 0; page++) {
 		rc = start_page(&cx, page);
@@ -914,8 +999,11 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		if (rc == 0)
 			rc = finish_page(&cx);
 	}
-	if (cx.doc)
+	if (cx.doc && cx.doc != cx.later)
 		xmlFreeDoc(cx.doc);
+	html_rebuild_free(cx.later);
+	xmlFreeDoc(cx.later);
+	html_out_free(cx.out);
 	xmlFreeDoc(cx.tmpl);
 	return rc == 0 ? 0 : -1;
 }
