@@ -467,6 +467,17 @@ const char *html_fixed(char *buf, double v, int decimals)
 		snprintf(buf, HTML_NUM_LEN, "%.*f", decimals, v);
 		return buf;
 	}
+	/* A whole number (most coordinates) needs no rounding. */
+	if (v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+		size_t o = strlen(html_int(buf, (int64_t)v));
+		if (decimals) {
+			buf[o++] = '.';
+			for (int i = 0; i < decimals; i++)
+				buf[o++] = '0';
+		}
+		buf[o] = '\0';
+		return buf;
+	}
 	unsigned long long n =
 	        (unsigned long long)fabsl(rintl((long double)v * scale[decimals]));
 	char digits[32];

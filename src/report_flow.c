@@ -113,6 +113,15 @@ struct slots {
 	struct html_slot facts, ladder, plot, transitions;
 };
 
+/* A second as strftime writes it, kept for the next segment: a flow's
+ * segments mostly share their second, and gmtime_r and strftime were
+ * most of what a segment's title cost. */
+struct utc_second {
+	bool valid;
+	int64_t s;
+	char day[32];
+};
+
 struct page {
 	xmlDocPtr doc;
 	const struct slots *sl;
@@ -123,6 +132,7 @@ struct page {
 	size_t n_segs, cap_segs;
 	struct trans *trans;
 	size_t n_trans, cap_trans;
+	struct utc_second utc; /* the last segment's, for the next */
 	bool oom;
 };
 
@@ -230,22 +240,26 @@ static void fmt_delta(char *buf, size_t len, int64_t ns)
 }
 
 /* Absolute UTC time, with nanoseconds only when the capture has them. */
-static void fmt_utc(char *buf, size_t len, int64_t ns)
+static void fmt_utc(char *buf, size_t len, int64_t ns, struct utc_second *last)
 {
 	int64_t s = ns / 1000000000, frac = ns % 1000000000;
 	if (frac < 0) {
 		s -= 1;
 		frac += 1000000000;
 	}
-	time_t t = (time_t)s;
-	struct tm tm;
-	char day[32] = "?";
-	if (gmtime_r(&t, &tm))
-		strftime(day, sizeof day, "%Y-%m-%d %H:%M:%S", &tm);
+	if (!last->valid || last->s != s) {
+		time_t t = (time_t)s;
+		struct tm tm;
+		snprintf(last->day, sizeof last->day, "?");
+		if (gmtime_r(&t, &tm))
+			strftime(last->day, sizeof last->day, "%Y-%m-%d %H:%M:%S", &tm);
+		last->s = s;
+		last->valid = true;
+	}
 	if (frac % 1000)
-		snprintf(buf, len, "%s.%09" PRId64 " UTC", day, frac);
+		snprintf(buf, len, "%s.%09" PRId64 " UTC", last->day, frac);
 	else
-		snprintf(buf, len, "%s.%06" PRId64 " UTC", day, frac / 1000);
+		snprintf(buf, len, "%s.%06" PRId64 " UTC", last->day, frac / 1000);
 }
 
 /* The arrow's label, as tcpdump prints the segment with relative numbers:
@@ -819,10 +833,11 @@ static void draw_initial(struct ladder *ld, xmlNodePtr svg, bool client)
 	html_set(t, "data-frame", "0");
 }
 
-static void seg_title(char *buf, size_t len, const struct seg *s, const struct facts *f)
+static void seg_title(char *buf, size_t len, const struct seg *s, const struct facts *f,
+                      struct utc_second *utc)
 {
 	char when[64], rel[32];
-	fmt_utc(when, sizeof when, s->ts_ns);
+	fmt_utc(when, sizeof when, s->ts_ns, utc);
 	fmt_rel(rel, sizeof rel, s->ts_ns - f->first_ts_ns);
 	struct line l = line_in(buf, len);
 	line_str(&l, "frame ");
@@ -894,7 +909,7 @@ static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t pr
 	char frame[HTML_INT_LEN];
 	html_set(g, "data-frame", html_int(frame, s->frame));
 
-	seg_title(buf, sizeof buf, s, &pg->f);
+	seg_title(buf, sizeof buf, s, &pg->f, &ld->pg->utc);
 	html_add(g, "title", NULL, buf);
 	/* A band across the whole row: hovering anywhere shows the title, and
 	 * the stylesheet highlights the row. */

@@ -306,7 +306,8 @@ START_TEST(fixed_decimals_as_printf_writes_them)
 	char ours[HTML_NUM_LEN], theirs[HTML_NUM_LEN];
 	static const double edges[] = {0.0, -0.0, 0.0005, 0.0015, 0.0025, -0.0005, 2.5,
 	                               0.5, 1.5, -2.5, 999.9995, 1e15, -1e15, 1e300,
-	                               1.0 / 3, 123456789.0625};
+	                               1.0 / 3, 123456789.0625, 3.0, -3.0, 440.0, 1e14,
+	                               -99999.0, 999999999999999.0};
 	for (int d = 0; d <= 5; d++) {
 		for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
 			snprintf(theirs, sizeof theirs, "%.*f", d, edges[i]);
