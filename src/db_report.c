@@ -73,8 +73,10 @@
 	" FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id"       \
 	" LEFT JOIN segments s ON s.flow_id = t.flow_id AND s.frame = t.frame"
 
+/* flags_text is written in C (segment_row), as the view writes it: eight
+ * CASEs and concatenations a row cost more in SQLite. */
 #define SEGMENT_COLUMNS                                                        \
-	"frame, ts_ns, from_client, flags, flags_text, seq, ack, rel_seq,"     \
+	"frame, ts_ns, from_client, flags, seq, ack, rel_seq,"                 \
 	" rel_ack, len, win, client_state, server_state, analysis,"            \
 	" CASE WHEN analysis = 0 THEN '' ELSE IFNULL(analysis_names, '') END," \
 	" options FROM segments_view"
@@ -392,6 +394,20 @@ int db_get_flow(struct db *db, int64_t flow_id, db_flow_fn fn, void *user)
 	return ctx.found;
 }
 
+/* flags_text as segments_view writes it: tcpdump's order (print-tcp.c
+ * tcp_flag_values) F S R P . U E W, "none" without any. */
+static const char *flags_text(int flags, char buf[16])
+{
+	static const char letters[] = "FSRP.UEW";
+	size_t n = 0;
+	for (int bit = 0; bit < 8; bit++) {
+		if (flags & (1 << bit))
+			buf[n++] = letters[bit];
+	}
+	buf[n] = '\0';
+	return n ? buf : "none";
+}
+
 /* --- segments ---------------------------------------------------------- */
 
 struct segment_ctx {
@@ -403,24 +419,25 @@ struct segment_ctx {
 static int segment_row(sqlite3_stmt *st, void *p)
 {
 	struct segment_ctx *ctx = p;
+	char flags[16];
 	struct db_segment_info s = {
 		.frame = sqlite3_column_int64(st, 0),
 		.ts_ns = sqlite3_column_int64(st, 1),
 		.from_client = sqlite3_column_int(st, 2) != 0,
 		.flags = sqlite3_column_int(st, 3),
-		.flags_text = text(st, 4),
-		.seq = sqlite3_column_int64(st, 5),
-		.ack = sqlite3_column_int64(st, 6),
-		.rel_seq = sqlite3_column_int64(st, 7),
-		.has_ack = !is_null(st, 8),
-		.rel_ack = sqlite3_column_int64(st, 8),
-		.len = sqlite3_column_int64(st, 9),
-		.win = sqlite3_column_int64(st, 10),
-		.client_state = text(st, 11),
-		.server_state = text(st, 12),
-		.analysis = sqlite3_column_int64(st, 13),
-		.analysis_names = text(st, 14),
-		.options = text(st, 15),
+		.flags_text = flags_text(sqlite3_column_int(st, 3), flags),
+		.seq = sqlite3_column_int64(st, 4),
+		.ack = sqlite3_column_int64(st, 5),
+		.rel_seq = sqlite3_column_int64(st, 6),
+		.has_ack = !is_null(st, 7),
+		.rel_ack = sqlite3_column_int64(st, 7),
+		.len = sqlite3_column_int64(st, 8),
+		.win = sqlite3_column_int64(st, 9),
+		.client_state = text(st, 10),
+		.server_state = text(st, 11),
+		.analysis = sqlite3_column_int64(st, 12),
+		.analysis_names = text(st, 13),
+		.options = text(st, 14),
 	};
 	ctx->last_frame = s.frame;
 	ctx->rows++;
@@ -481,20 +498,6 @@ struct transition_ctx {
 	db_transition_fn fn;
 	void *user;
 };
-
-/* flags_text as segments_view writes it: tcpdump's order (print-tcp.c
- * tcp_flag_values) F S R P . U E W, "none" without any. */
-static const char *flags_text(int flags, char buf[16])
-{
-	static const char letters[] = "FSRP.UEW";
-	size_t n = 0;
-	for (int bit = 0; bit < 8; bit++) {
-		if (flags & (1 << bit))
-			buf[n++] = letters[bit];
-	}
-	buf[n] = '\0';
-	return n ? buf : "none";
-}
 
 /* time as the views write it: strftime's seconds, then printf('.%09dZ')
  * of the remainder, both of SQLite's truncating division. */

@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
+#include <libxml/dict.h>
+#include <libxml/parserInternals.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,12 +70,10 @@ struct html_slot html_slot(xmlDocPtr doc, const char *id)
 	return slot;
 }
 
-void html_slot_empty(struct html_slot slot)
+static void free_after(xmlNodePtr parent, xmlNodePtr keep)
 {
-	if (!slot.node)
-		return;
-	while (slot.node->last && slot.node->last != slot.keep) {
-		xmlNodePtr added = slot.node->last;
+	while (parent->last && parent->last != keep) {
+		xmlNodePtr added = parent->last;
 		xmlUnlinkNode(added);
 		xmlFreeNode(added);
 	}
@@ -97,6 +98,12 @@ xmlDocPtr html_page(const char *name, char *err, size_t errlen)
 		return NULL;
 	}
 	xmlNodeAddContent(style, BAD_CAST css);
+	/* libxml2's HTML parser leaves a document without a dictionary, and
+	 * then every element and attribute made for a page gets (and frees)
+	 * its own copy of its name; with one, a name is stored once, and the
+	 * serializer knows it again by its address. xmlFreeDoc frees it. */
+	if (!doc->dict)
+		doc->dict = xmlDictCreate();
 	/* What htmlSaveFileFormat(..., "UTF-8") did to every page before it
 	 * wrote it; done once here, so html_save writes the same bytes. */
 	htmlSetMetaEncoding(doc, BAD_CAST "UTF-8");
@@ -106,18 +113,269 @@ xmlDocPtr html_page(const char *name, char *err, size_t errlen)
 xmlDocPtr html_copy(xmlDocPtr page, char *err, size_t errlen)
 {
 	xmlDocPtr doc = xmlCopyDoc(page, 1);
-	if (!doc)
+	if (!doc) {
 		snprintf(err, errlen, "copying a page template: out of memory");
+		return NULL;
+	}
+	/* The copy's own nodes own their names; what the page adds takes its
+	 * names from the template's dictionary (see html_page). */
+	if (!doc->dict && page->dict) {
+		doc->dict = page->dict;
+		xmlDictReference(doc->dict);
+	}
 	return doc;
+}
+
+/* A text node holding s. A string shorter than two pointers is kept in
+ * the node itself, where libxml2's own parser keeps short texts
+ * (XML_PARSE_COMPACT) and where xmlFreeNode, xmlNodeSetContent and
+ * xmlNodeAddContent look for it: most attribute values are a few digits,
+ * and a malloc and free for each was a tenth of a page's cost. */
+static xmlNodePtr new_text(xmlDocPtr doc, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= 2 * sizeof(void *))
+		return xmlNewDocText(doc, BAD_CAST s);
+	xmlNodePtr t = xmlNewDocText(doc, NULL);
+	if (t) {
+		/* properties and nsDef, unused by a text node, side by side. */
+		xmlChar *inside = (xmlChar *)&t->properties;
+		memcpy(inside, s, n + 1);
+		t->content = inside;
+	}
+	return t;
+}
+
+/* A text node's content replaced by s, kept inside it when short (as
+ * new_text does). */
+static void text_set(xmlNodePtr t, const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= 2 * sizeof(void *)) {
+		xmlNodeSetContent(t, BAD_CAST s);
+		return;
+	}
+	xmlChar *inside = (xmlChar *)&t->properties;
+	if (t->content != inside)
+		xmlNodeSetContent(t, NULL);
+	memcpy(inside, s, n + 1);
+	t->content = inside;
+}
+
+/* ---- building over the last page's nodes --------------------------------- */
+
+/* An element being rebuilt: its children and attributes are the last
+ * page's, up to `placed` and `placed_attr`, the last this page has used
+ * (NULL: none yet; for a slot, its template's own last child). Those
+ * after are the last page's, not yet used. Once a call asks for something
+ * else than the next one (`fresh`), the rest is removed and what follows
+ * is appended as to a new element. */
+struct rebuilt {
+	xmlNodePtr node; /* NULL: a free entry */
+	xmlNodePtr placed;
+	xmlAttrPtr placed_attr;
+	bool fresh, attrs_fresh;
+};
+
+/* The elements being rebuilt, by address (open addressing); hangs off
+ * the document's _private, which libxml2 leaves to its user. */
+struct html_rebuild {
+	struct rebuilt *map;
+	size_t cap, n; /* cap: 0 or a power of two */
+	bool active;
+};
+
+static size_t rb_hash(const void *p, size_t cap)
+{
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15u) >> 32) & (cap - 1);
+}
+
+static struct rebuilt *rb_find(xmlNodePtr node)
+{
+	struct html_rebuild *r = node->doc ? node->doc->_private : NULL;
+	if (!r || !r->active || !r->n)
+		return NULL;
+	for (size_t i = rb_hash(node, r->cap);; i = (i + 1) & (r->cap - 1)) {
+		if (r->map[i].node == node)
+			return &r->map[i];
+		if (!r->map[i].node)
+			return NULL;
+	}
+}
+
+/* A new entry for node (its children and attributes the last page's);
+ * NULL when out of memory. Moves the other entries. */
+static struct rebuilt *rb_add(struct html_rebuild *r, xmlNodePtr node)
+{
+	if ((r->n + 1) * 2 > r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 1024;
+		struct rebuilt *map = calloc(cap, sizeof *map);
+		if (!map)
+			return NULL;
+		for (size_t i = 0; i < r->cap; i++) {
+			if (!r->map[i].node)
+				continue;
+			size_t k = rb_hash(r->map[i].node, cap);
+			while (map[k].node)
+				k = (k + 1) & (cap - 1);
+			map[k] = r->map[i];
+		}
+		free(r->map);
+		r->map = map;
+		r->cap = cap;
+	}
+	size_t i = rb_hash(node, r->cap);
+	while (r->map[i].node && r->map[i].node != node)
+		i = (i + 1) & (r->cap - 1);
+	if (!r->map[i].node)
+		r->n++;
+	r->map[i] = (struct rebuilt){.node = node};
+	return &r->map[i];
+}
+
+static xmlNodePtr next_child(const struct rebuilt *e)
+{
+	return e->placed ? e->placed->next : e->node->children;
+}
+
+/* The last page's children not used, removed; what follows is new. */
+static void drop_children(struct rebuilt *e)
+{
+	free_after(e->node, e->placed);
+	e->fresh = true;
+}
+
+static void drop_attrs(struct rebuilt *e)
+{
+	xmlAttrPtr a = e->placed_attr ? e->placed_attr->next : e->node->properties;
+	while (a) {
+		xmlAttrPtr next = a->next;
+		xmlRemoveProp(a);
+		a = next;
+	}
+	e->attrs_fresh = true;
+}
+
+int html_rebuild_begin(xmlDocPtr doc, const struct html_slot *slots, size_t n)
+{
+	struct html_rebuild *r = doc->_private;
+	html_rebuild_end(doc); /* a page that failed half-way */
+	if (!r && (r = calloc(1, sizeof *r)))
+		doc->_private = r;
+	for (size_t i = 0; r && i < n; i++) {
+		struct rebuilt *e = slots[i].node ? rb_add(r, slots[i].node) : NULL;
+		if (slots[i].node && !e) {
+			r->active = true;
+			html_rebuild_end(doc);
+			r = NULL;
+			break;
+		}
+		if (e) {
+			e->placed = slots[i].keep;
+			e->attrs_fresh = true; /* a slot's own are set as usual */
+		}
+	}
+	if (r) {
+		r->active = true;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (slots[i].node)
+			free_after(slots[i].node, slots[i].keep);
+	}
+	return -1;
+}
+
+void html_rebuild_end(xmlDocPtr doc)
+{
+	struct html_rebuild *r = doc->_private;
+	if (!r || !r->active)
+		return;
+	/* No entry's element is among what this removes: an element is
+	 * entered when it is used, and what is used is never removed. */
+	for (size_t i = 0; i < r->cap; i++) {
+		struct rebuilt *e = &r->map[i];
+		if (!e->node)
+			continue;
+		if (!e->fresh)
+			drop_children(e);
+		if (!e->attrs_fresh)
+			drop_attrs(e);
+	}
+	/* The table of one very long flow's page is not kept for the next. */
+	if (r->cap > 8192) {
+		free(r->map);
+		r->map = NULL;
+		r->cap = 0;
+	} else if (r->map) {
+		memset(r->map, 0, r->cap * sizeof *r->map);
+	}
+	r->n = 0;
+	r->active = false;
+}
+
+void html_rebuild_free(xmlDocPtr doc)
+{
+	struct html_rebuild *r = doc ? doc->_private : NULL;
+	if (r) {
+		free(r->map);
+		free(r);
+		doc->_private = NULL;
+	}
+}
+
+bool html_empty(xmlNodePtr node)
+{
+	const struct rebuilt *e = rb_find(node);
+	return e && !e->fresh ? !e->placed : !node->children;
+}
+
+/* ---- adding to a page ---------------------------------------------------- */
+
+/* An element the last page had at this place with this name, its content
+ * now to be rebuilt, or NULL (then parent's unused rest is gone). */
+static xmlNodePtr reuse_element(xmlNodePtr parent, const char *tag)
+{
+	struct rebuilt *e = rb_find(parent);
+	if (!e || e->fresh)
+		return NULL;
+	xmlNodePtr c = next_child(e);
+	if (c && c->type == XML_ELEMENT_NODE && !c->ns &&
+	    strcmp((const char *)c->name, tag) == 0) {
+		e->placed = c; /* before rb_add, which moves e */
+		if (rb_add(parent->doc->_private, c))
+			return c;
+		/* Out of memory: reused as an empty element. */
+		free_after(c, NULL);
+		while (c->properties)
+			xmlRemoveProp(c->properties);
+		return c;
+	}
+	drop_children(e);
+	return NULL;
 }
 
 xmlNodePtr html_add(xmlNodePtr parent, const char *tag, const char *cls,
                     const char *text)
 {
-	/* xmlNewTextChild escapes its content; xmlNewChild would not. */
-	xmlNodePtr node = xmlNewTextChild(parent, NULL, BAD_CAST tag, BAD_CAST text);
-	if (node && cls)
-		xmlSetProp(node, BAD_CAST "class", BAD_CAST cls);
+	xmlNodePtr node = reuse_element(parent, tag);
+	if (node) {
+		if (text)
+			html_text(node, text);
+		if (cls)
+			html_set(node, "class", cls);
+		return node;
+	}
+	/* The element's name comes from the document's dictionary; the text
+	 * is a text node, which the serializer escapes. */
+	node = xmlNewDocNode(parent->doc, NULL, BAD_CAST tag, NULL);
+	if (!node)
+		return NULL;
+	xmlAddChild(parent, node);
+	if (text)
+		xmlAddChild(node, new_text(parent->doc, text));
+	if (cls)
+		html_set(node, "class", cls);
 	return node;
 }
 
@@ -134,8 +392,23 @@ xmlNodePtr html_addf(xmlNodePtr parent, const char *tag, const char *cls,
 
 void html_text(xmlNodePtr parent, const char *text)
 {
+	struct rebuilt *e = rb_find(parent);
+	if (e && !e->fresh) {
+		xmlNodePtr c = next_child(e);
+		/* After a text, xmlAddChild would have merged them. */
+		if (e->placed && e->placed->type == XML_TEXT_NODE) {
+			xmlNodeAddContent(e->placed, BAD_CAST text);
+			return;
+		}
+		if (c && c->type == XML_TEXT_NODE && c->name == xmlStringText) {
+			text_set(c, text);
+			e->placed = c;
+			return;
+		}
+		drop_children(e);
+	}
 	/* A text node holds the string as it is; the serializer escapes it. */
-	xmlAddChild(parent, xmlNewText(BAD_CAST text));
+	xmlAddChild(parent, new_text(parent->doc, text));
 }
 
 void html_textf(xmlNodePtr parent, const char *fmt, ...)
@@ -150,7 +423,22 @@ void html_textf(xmlNodePtr parent, const char *fmt, ...)
 
 void html_set(xmlNodePtr node, const char *attr, const char *value)
 {
-	xmlSetProp(node, BAD_CAST attr, BAD_CAST value);
+	struct rebuilt *e = rb_find(node);
+	if (e && !e->attrs_fresh) {
+		xmlAttrPtr c = e->placed_attr ? e->placed_attr->next : node->properties;
+		if (c && value && !c->ns && strcmp((const char *)c->name, attr) == 0 &&
+		    c->children && !c->children->next && c->children->type == XML_TEXT_NODE) {
+			text_set(c->children, value);
+			e->placed_attr = c;
+			return;
+		}
+		drop_attrs(e);
+	}
+	/* Made (or emptied) without a value, which is then added as a text
+	 * node of its own, as xmlSetProp would add it. */
+	xmlAttrPtr a = xmlSetProp(node, BAD_CAST attr, NULL);
+	if (a && value)
+		xmlAddChild((xmlNodePtr)a, new_text(node->doc, value));
 }
 
 void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
@@ -165,20 +453,41 @@ void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
 
 const char *html_num(char *buf, double v)
 {
-	/* 10v is exact in a long double (64 significant bits hold a double's
-	 * 53 times 10's 3), so rounding it to an integer in the current mode
-	 * is what printf does to the decimal expansion of v. */
-	if (!isfinite(v) || fabs(v) >= 1e15) {
-		snprintf(buf, HTML_NUM_LEN, "%.1f", v);
+	return html_fixed(buf, v, 1);
+}
+
+const char *html_fixed(char *buf, double v, int decimals)
+{
+	/* v times 10, 100 or 1000 is exact in a long double (64 significant
+	 * bits hold a double's 53 and 1000's 10), so rounding it to an
+	 * integer in the current mode is what printf does to the decimal
+	 * expansion of v. */
+	static const long double scale[] = {1.0L, 10.0L, 100.0L, 1000.0L};
+	if (decimals < 0 || decimals > 3 || !isfinite(v) || fabs(v) >= 1e15) {
+		snprintf(buf, HTML_NUM_LEN, "%.*f", decimals, v);
 		return buf;
 	}
-	long double tenths = rintl((long double)v * 10.0L);
-	unsigned long long n = (unsigned long long)fabsl(tenths);
-	char digits[24];
+	/* A whole number (most coordinates) needs no rounding. */
+	if (v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+		size_t o = strlen(html_int(buf, (int64_t)v));
+		if (decimals) {
+			buf[o++] = '.';
+			for (int i = 0; i < decimals; i++)
+				buf[o++] = '0';
+		}
+		buf[o] = '\0';
+		return buf;
+	}
+	unsigned long long n =
+	        (unsigned long long)fabsl(rintl((long double)v * scale[decimals]));
+	char digits[32];
 	size_t len = 0;
-	digits[len++] = (char)('0' + n % 10);
-	digits[len++] = '.';
-	n /= 10;
+	for (int i = 0; i < decimals; i++) {
+		digits[len++] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	if (decimals)
+		digits[len++] = '.';
 	do {
 		digits[len++] = (char)('0' + n % 10);
 		n /= 10;
@@ -193,13 +502,42 @@ const char *html_num(char *buf, double v)
 	return buf;
 }
 
+const char *html_int(char *buf, int64_t v)
+{
+	/* The magnitude as unsigned, so that INT64_MIN has one too. */
+	uint64_t n = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char digits[HTML_INT_LEN];
+	size_t len = 0, o = 0;
+	do {
+		digits[len++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	if (v < 0)
+		buf[o++] = '-';
+	while (len)
+		buf[o++] = digits[--len];
+	buf[o] = '\0';
+	return buf;
+}
+
 xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height)
 {
 	xmlNodePtr svg = html_add(parent, "svg", cls, NULL);
-	html_set(svg, "xmlns", "http://www.w3.org/2000/svg");
-	html_setf(svg, "viewBox", "0 0 %.0f %.0f", width, height);
-	html_setf(svg, "width", "%.0f", width);
-	html_setf(svg, "height", "%.0f", height);
+	if (svg) {
+		html_set(svg, "xmlns", "http://www.w3.org/2000/svg");
+		html_svg_size(svg, width, height);
+	}
 	return svg;
+}
+
+void html_svg_size(xmlNodePtr svg, double width, double height)
+{
+	char w[HTML_NUM_LEN], h[HTML_NUM_LEN], box[2 * HTML_NUM_LEN + 8];
+	html_fixed(w, width, 0);
+	html_fixed(h, height, 0);
+	snprintf(box, sizeof box, "0 0 %s %s", w, h);
+	html_set(svg, "viewBox", box);
+	html_set(svg, "width", w);
+	html_set(svg, "height", h);
 }

@@ -17,6 +17,7 @@
 #include <libxml/tree.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A new page from templates/NAME (e.g. "flow.xhtml"), stylesheets inlined.
  * NULL with err filled if the template is missing or not well-formed. The
@@ -36,8 +37,23 @@ struct html_slot {
 	xmlNodePtr keep; /* the template's last child in it, or NULL */
 };
 struct html_slot html_slot(xmlDocPtr doc, const char *id);
-/* Removes what the last page appended to the slot. */
-void html_slot_empty(struct html_slot slot);
+
+/* Each page is built over the last one's nodes: between
+ * html_rebuild_begin and html_rebuild_end, html_add, html_set and
+ * html_text into the slots take the element, attribute or text node the
+ * last page had at the same place when it has the same name, and set its
+ * value, rather than make a new one; html_rebuild_end removes what this
+ * page did not use. The tree is the one a new build would make; consecutive
+ * pages of one shape cost no allocation. Anything else that adds to a slot
+ * (xmlAddChild, ...) is not allowed in between. 0, or -1 when out of
+ * memory (the slots are then emptied and built anew). */
+int html_rebuild_begin(xmlDocPtr doc, const struct html_slot *slots, size_t n);
+void html_rebuild_end(xmlDocPtr doc);
+/* What html_rebuild_begin keeps, freed; before xmlFreeDoc. */
+void html_rebuild_free(xmlDocPtr doc);
+/* Does node have no child yet? While a page is rebuilt, its children
+ * include the last page's, so node->children does not tell. */
+bool html_empty(xmlNodePtr node);
 
 /* The text of a built-in template file (such as a script to inline), or
  * NULL. */
@@ -67,13 +83,23 @@ void html_setf(xmlNodePtr node, const char *attr, const char *fmt, ...)
  * it returns: the same digits and rounding (ties to even, on v's exact
  * value), without printf's cost, since coordinates are most of what an
  * SVG holds. */
-#define HTML_NUM_LEN 320 /* "%.1f" of the largest double fits */
+#define HTML_NUM_LEN 320 /* "%.3f" of the largest double fits */
 const char *html_num(char *buf, double v);
+/* The same for "%.*f" with `decimals` (printf's own for more than 3). */
+const char *html_fixed(char *buf, double v, int decimals);
+/* v in decimal as printf's "%" PRId64 writes it, into buf (HTML_INT_LEN
+ * bytes), which it returns: frame numbers and offsets fill a page, and
+ * printf was most of what writing them cost. */
+#define HTML_INT_LEN 21
+const char *html_int(char *buf, int64_t v);
 
 /* An <svg> element appended to parent, width x height user units, with
  * its xmlns (for those who save it alone) and a viewBox. */
 xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height);
+/* The same <svg> sized anew, its attributes where they were: a drawing
+ * whose frame is made once and whose content changes with each page. */
+void html_svg_size(xmlNodePtr svg, double width, double height);
 
 /* Write the page to path (created or truncated) in one write; 0, or -1
  * with err filled. */

@@ -25,50 +25,66 @@
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Element and attribute names looked up in libxml2's tables, remembered
- * by hash of the name. */
-#define TAG_SLOTS 256
-#define TAG_NAME 16
+/* What the serializer knows of a name, remembered by the name's address:
+ * the names of a page's nodes come from its document's dictionary, so a
+ * page holds a few dozen distinct addresses, each met hundreds of times.
+ * A hit is checked against the remembered text too, since a name that is
+ * not in a dictionary may be freed and its address given to another. */
+#define NAME_SLOTS 512
+#define NAME_MAX_LEN 16
+
+/* What libxml2 does with an attribute, by its name (and, for "name",
+ * its element's): a boolean one is written without its value; a URI's
+ * value is %-escaped too. */
+enum attr_kind { ATTR_PLAIN, ATTR_BOOLEAN, ATTR_URI };
+
+struct name_slot {
+	const xmlChar *addr; /* NULL: free */
+	char text[NAME_MAX_LEN];
+	size_t len;
+	bool is_attr;
+	const htmlElemDesc *info; /* an element's (htmlTagLookup) */
+	enum attr_kind kind;      /* an attribute's */
+};
 
 struct html_out {
 	char *text;
 	size_t len, cap;
 	bool oom;
-	struct tag {
-		char name[TAG_NAME];
-		const htmlElemDesc *info;
-	} tags[TAG_SLOTS];
-	struct attr_slot {
-		char name[TAG_NAME];
-		int kind; /* enum attr_kind */
-	} attrs[TAG_SLOTS];
 	bool foreign; /* met a node only libxml2 writes */
+	struct name_slot names[NAME_SLOTS];
 };
 
 /* ---- the buffer ---------------------------------------------------------- */
 
-static void put(struct html_out *o, const void *bytes, size_t n)
+static bool grow(struct html_out *o, size_t n)
 {
 	if (o->oom)
-		return;
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap ? o->cap : 1 << 15;
-		while (cap < o->len + n)
-			cap *= 2;
-		char *text = realloc(o->text, cap);
-		if (!text) {
-			o->oom = true;
-			return;
-		}
-		o->text = text;
-		o->cap = cap;
+		return false;
+	size_t cap = o->cap ? o->cap : 1 << 15;
+	while (cap < o->len + n)
+		cap *= 2;
+	char *text = realloc(o->text, cap);
+	if (!text) {
+		o->oom = true;
+		return false;
 	}
+	o->text = text;
+	o->cap = cap;
+	return true;
+}
+
+static inline void put(struct html_out *o, const void *bytes, size_t n)
+{
+	if (o->len + n > o->cap && !grow(o, n))
+		return;
 	memcpy(o->text + o->len, bytes, n);
 	o->len += n;
 }
@@ -90,28 +106,38 @@ static int put_callback(void *ctx, const char *bytes, int n)
 
 /* The bytes put_escaped must look at: markup characters, and controls
  * but tab, newline and carriage return (a table: strcspn with a set this
- * long builds one on every call). */
+ * long builds one on every call); and the double quote, which is written
+ * as it is but decides how an attribute's value is quoted. */
 static const bool special[256] = {
 	[1] = 1, [2] = 1, [3] = 1, [4] = 1, [5] = 1, [6] = 1, [7] = 1, [8] = 1,
 	[11] = 1, [12] = 1, [14] = 1, [15] = 1, [16] = 1, [17] = 1, [18] = 1, [19] = 1,
 	[20] = 1, [21] = 1, [22] = 1, [23] = 1, [24] = 1, [25] = 1, [26] = 1, [27] = 1,
-	[28] = 1, [29] = 1, [30] = 1, [31] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1,
+	[28] = 1, [29] = 1, [30] = 1, [31] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, ['"'] = 1,
 };
 
 /* xmlEncodeEntitiesReentrant (attr false) or xmlEncodeAttributeEntities
  * (attr true): <, > and & as entities, except that an attribute's "&{...}"
  * stays as it is (HTML 4 B.7.1); bytes from 0x80 up, tab, newline and
- * carriage return as they are; other control characters dropped. */
-static void put_escaped(struct html_out *o, const xmlChar *s, bool attr)
+ * carriage return as they are; other control characters dropped. True
+ * when s holds a double quote. */
+static bool put_escaped(struct html_out *o, const xmlChar *s, bool attr)
 {
 	const xmlChar *run = s, *p = s;
+	bool quote = false;
 	for (;;) {
 		while (*p && !special[*p])
 			p++;
 		if (!*p)
 			break;
+		if (*p == '"') {
+			quote = true;
+			p++;
+			continue;
+		}
 		if (*p == '&' && attr && p[1] == '{' && strchr((const char *)p, '}')) {
-			p = (const xmlChar *)strchr((const char *)p, '}') + 1;
+			const xmlChar *end = (const xmlChar *)strchr((const char *)p, '}') + 1;
+			quote |= memchr(p, '"', (size_t)(end - p)) != NULL;
+			p = end;
 			continue;
 		}
 		put(o, run, (size_t)(p - run));
@@ -119,6 +145,7 @@ static void put_escaped(struct html_out *o, const xmlChar *s, bool attr)
 		run = ++p;
 	}
 	put(o, run, (size_t)(p - run));
+	return quote;
 }
 
 /* xmlBufWriteQuotedString: in double quotes, or single ones when the value
@@ -145,40 +172,64 @@ static void put_quoted(struct html_out *o, const char *v, size_t n)
 	}
 }
 
-/* What libxml2 does with an attribute, by its name (and, for "name",
- * its element's): a boolean one is written without its value; a URI's
- * value is %-escaped too. */
-enum attr_kind { ATTR_PLAIN, ATTR_BOOLEAN, ATTR_URI };
+static enum attr_kind attr_kind_of(const xmlChar *name)
+{
+	const char *n = (const char *)name;
+	return htmlIsBooleanAttr(name) ? ATTR_BOOLEAN
+	       : strcasecmp(n, "href") == 0 || strcasecmp(n, "action") == 0 ||
+	                       strcasecmp(n, "src") == 0
+	               ? ATTR_URI
+	               : ATTR_PLAIN;
+}
 
-static enum attr_kind attr_kind(struct html_out *o, const xmlAttr *a)
+/* strcmp(a, b) == 0 for names of a few letters, without a call. */
+static bool same_name(const char *a, const xmlChar *b)
+{
+	while (*a && *a == (char)*b)
+		a++, b++;
+	return *a == (char)*b;
+}
+
+/* The remembered facts of an element's (is_attr false) or an attribute's
+ * name, found or made; NULL for a name too long to remember. When its
+ * slots are taken, a name displaces the first: names not from a
+ * dictionary (a template's, copied for each page) come and go. */
+static const struct name_slot *name_info(struct html_out *o, const xmlChar *name,
+                                         bool is_attr)
+{
+	/* Fibonacci hashing: a dictionary packs its strings bytes apart. */
+	uint64_t h = ((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15u) >> 55;
+	h ^= is_attr;
+	struct name_slot *s = NULL;
+	for (unsigned probe = 0; probe < 8; probe++) {
+		s = &o->names[(h + probe) % NAME_SLOTS];
+		if (s->addr == name && s->is_attr == is_attr && same_name(s->text, name))
+			return s;
+		if (!s->addr)
+			break;
+	}
+	if (s->addr)
+		s = &o->names[h % NAME_SLOTS];
+	size_t len = strlen((const char *)name);
+	if (len >= NAME_MAX_LEN)
+		return NULL;
+	*s = (struct name_slot){.addr = name, .len = len, .is_attr = is_attr};
+	memcpy(s->text, name, len + 1);
+	if (is_attr)
+		s->kind = attr_kind_of(name);
+	else
+		s->info = htmlTagLookup(name);
+	return s;
+}
+
+/* slot: the name's remembered facts, or NULL. */
+static enum attr_kind attr_kind(const xmlAttr *a, const struct name_slot *slot)
 {
 	const char *name = (const char *)a->name;
 	if ((*name == 'n' || *name == 'N') && strcasecmp(name, "name") == 0)
 		return strcasecmp((const char *)a->parent->name, "a") == 0 ? ATTR_URI
 		                                                           : ATTR_PLAIN;
-	size_t n = strlen(name);
-	unsigned h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	struct attr_slot *slot = NULL;
-	for (unsigned probe = 0; n < TAG_NAME && probe < 8 && !slot; probe++) {
-		struct attr_slot *s = &o->attrs[(h + probe) % TAG_SLOTS];
-		if (!s->name[0] || strcmp(s->name, name) == 0)
-			slot = s;
-	}
-	if (slot && slot->name[0])
-		return slot->kind;
-	enum attr_kind kind = htmlIsBooleanAttr(a->name)          ? ATTR_BOOLEAN
-	                      : strcasecmp(name, "href") == 0 ||
-	                                strcasecmp(name, "action") == 0 ||
-	                                strcasecmp(name, "src") == 0
-	                              ? ATTR_URI
-	                              : ATTR_PLAIN;
-	if (slot) {
-		memcpy(slot->name, name, n + 1);
-		slot->kind = kind;
-	}
-	return kind;
+	return slot ? slot->kind : attr_kind_of(a->name);
 }
 
 /* htmlAttrDumpOutput. The value is escaped straight into the buffer after
@@ -187,23 +238,28 @@ static enum attr_kind attr_kind(struct html_out *o, const xmlAttr *a)
  * as libxml2 would. */
 static void put_attr(struct html_out *o, const xmlAttr *a)
 {
+	const struct name_slot *slot = name_info(o, a->name, true);
 	put(o, " ", 1);
-	put_str(o, (const char *)a->name);
-	enum attr_kind kind = a->children ? attr_kind(o, a) : ATTR_BOOLEAN;
+	if (slot)
+		put(o, a->name, slot->len);
+	else
+		put_str(o, (const char *)a->name);
+	enum attr_kind kind = a->children ? attr_kind(a, slot) : ATTR_BOOLEAN;
 	if (kind == ATTR_BOOLEAN)
 		return;
 	put(o, "=\"", 2);
 	size_t start = o->len;
+	bool quote = false;
 	for (const xmlNode *t = a->children; t; t = t->next) {
 		if (t->type != XML_TEXT_NODE)
 			o->foreign = true;
 		else if (t->content)
-			put_escaped(o, t->content, true);
+			quote |= put_escaped(o, t->content, true);
 	}
 	if (o->oom)
 		return;
 	size_t n = o->len - start;
-	if (kind == ATTR_PLAIN && !memchr(o->text + start, '"', n)) {
+	if (kind == ATTR_PLAIN && !quote) {
 		put(o, "\"", 1);
 		return;
 	}
@@ -232,28 +288,6 @@ static void put_attr(struct html_out *o, const xmlAttr *a)
 }
 
 /* ---- the tree ------------------------------------------------------------ */
-
-/* htmlTagLookup, remembered by name. */
-static const htmlElemDesc *tag_info(struct html_out *o, const xmlChar *name)
-{
-	size_t n = strlen((const char *)name);
-	if (n >= TAG_NAME)
-		return htmlTagLookup(name);
-	unsigned h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ name[i]) * 16777619u;
-	for (unsigned probe = 0; probe < 8; probe++) {
-		struct tag *t = &o->tags[(h + probe) % TAG_SLOTS];
-		if (!t->name[0]) {
-			memcpy(t->name, name, n + 1);
-			t->info = htmlTagLookup(name);
-			return t->info;
-		}
-		if (strcmp(t->name, (const char *)name) == 0)
-			return t->info;
-	}
-	return htmlTagLookup(name);
-}
 
 static bool is_raw_parent(const xmlNode *parent)
 {
@@ -304,9 +338,11 @@ static void put_node(struct html_out *o, const xmlNode *n)
 	}
 	if (n->ns || n->nsDef)
 		o->foreign = true;
-	const htmlElemDesc *info = tag_info(o, n->name);
+	const struct name_slot *name = name_info(o, n->name, false);
+	const htmlElemDesc *info = name ? name->info : htmlTagLookup(n->name);
+	size_t name_len = name ? name->len : strlen((const char *)n->name);
 	put(o, "<", 1);
-	put_str(o, (const char *)n->name);
+	put(o, n->name, name_len);
 	for (const xmlAttr *a = n->properties; a; a = a->next) {
 		if (a->ns)
 			o->foreign = true;
@@ -323,14 +359,14 @@ static void put_node(struct html_out *o, const xmlNode *n)
 			return;
 		}
 		put(o, "></", 3);
-		put_str(o, (const char *)n->name);
+		put(o, n->name, name_len);
 		put(o, ">", 1);
 		return;
 	}
 	put(o, ">", 1);
 	put_children(o, n->children);
 	put(o, "</", 2);
-	put_str(o, (const char *)n->name);
+	put(o, n->name, name_len);
 	put(o, ">", 1);
 }
 

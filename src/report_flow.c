@@ -22,6 +22,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,17 @@ struct facts {
 /* Where a flow page puts its content, in the writer's one document. */
 struct slots {
 	xmlNodePtr heading, title, back; /* replaced on each page */
-	struct html_slot facts, ladder, plot, transitions; /* appended to */
+	/* appended to; rebuilt over the last page's content */
+	struct html_slot facts, ladder, plot, transitions;
+};
+
+/* A second as strftime writes it, kept for the next segment: a flow's
+ * segments mostly share their second, and gmtime_r and strftime were
+ * most of what a segment's title cost. */
+struct utc_second {
+	bool valid;
+	int64_t s;
+	char day[32];
 };
 
 struct page {
@@ -121,6 +132,7 @@ struct page {
 	size_t n_segs, cap_segs;
 	struct trans *trans;
 	size_t n_trans, cap_trans;
+	struct utc_second utc; /* the last segment's, for the next */
 	bool oom;
 };
 
@@ -163,61 +175,116 @@ static void fmt_count(char *buf, size_t len, int64_t v)
  * microsecond, as RTTs are usually read). */
 static void fmt_span(char *buf, size_t len, int64_t ns)
 {
-	if (ns >= 1000000000)
-		snprintf(buf, len, "%.3f s", (double)ns / 1e9);
-	else
-		snprintf(buf, len, "%.3f ms", (double)ns / 1e6);
+	char num[HTML_NUM_LEN];
+	bool s = ns >= 1000000000;
+	snprintf(buf, len, "%s %s", html_fixed(num, s ? (double)ns / 1e9 : (double)ns / 1e6, 3),
+	         s ? "s" : "ms");
+}
+
+/* Text built piece by piece in a fixed buffer, without printf (a page
+ * writes hundreds of these numbers); what does not fit is cut. */
+struct line {
+	char *p;
+	size_t len, cap;
+};
+
+static struct line line_in(char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	return (struct line){buf, 0, cap};
+}
+
+static void line_str(struct line *l, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > l->cap - 1 - l->len)
+		n = l->cap - 1 - l->len;
+	memcpy(l->p + l->len, s, n);
+	l->len += n;
+	l->p[l->len] = '\0';
+}
+
+static void line_int(struct line *l, int64_t v)
+{
+	char digits[HTML_INT_LEN];
+	line_str(l, html_int(digits, v));
 }
 
 /* Seconds since the flow's first segment, to the microsecond as tcpdump's
  * -ttttt prints them. */
 static void fmt_rel(char *buf, size_t len, int64_t ns)
 {
-	snprintf(buf, len, "%s%" PRId64 ".%06" PRId64, ns < 0 ? "-" : "",
-	         (ns < 0 ? -ns : ns) / 1000000000,
-	         (ns < 0 ? -ns : ns) % 1000000000 / 1000);
+	struct line l = line_in(buf, len);
+	int64_t mag = ns < 0 ? -ns : ns, us = mag % 1000000000 / 1000;
+	char six[8] = "000000";
+	for (int i = 5; i >= 0; i--, us /= 10)
+		six[i] = (char)('0' + us % 10);
+	if (ns < 0)
+		line_str(&l, "-");
+	line_int(&l, mag / 1000000000);
+	line_str(&l, ".");
+	line_str(&l, six);
 }
 
 /* The gap to the previous row: ms up to a second, then seconds. */
 static void fmt_delta(char *buf, size_t len, int64_t ns)
 {
-	if (ns >= 1000000000 || ns <= -1000000000)
-		snprintf(buf, len, "%+.3f s", (double)ns / 1e9);
-	else
-		snprintf(buf, len, "%+.3f ms", (double)ns / 1e6);
+	bool s = ns >= 1000000000 || ns <= -1000000000;
+	double v = s ? (double)ns / 1e9 : (double)ns / 1e6;
+	char num[HTML_NUM_LEN];
+	struct line l = line_in(buf, len);
+	if (!signbit(v))
+		line_str(&l, "+");
+	line_str(&l, html_fixed(num, v, 3));
+	line_str(&l, s ? " s" : " ms");
 }
 
 /* Absolute UTC time, with nanoseconds only when the capture has them. */
-static void fmt_utc(char *buf, size_t len, int64_t ns)
+static void fmt_utc(char *buf, size_t len, int64_t ns, struct utc_second *last)
 {
 	int64_t s = ns / 1000000000, frac = ns % 1000000000;
 	if (frac < 0) {
 		s -= 1;
 		frac += 1000000000;
 	}
-	time_t t = (time_t)s;
-	struct tm tm;
-	char day[32] = "?";
-	if (gmtime_r(&t, &tm))
-		strftime(day, sizeof day, "%Y-%m-%d %H:%M:%S", &tm);
+	if (!last->valid || last->s != s) {
+		time_t t = (time_t)s;
+		struct tm tm;
+		snprintf(last->day, sizeof last->day, "?");
+		if (gmtime_r(&t, &tm))
+			strftime(last->day, sizeof last->day, "%Y-%m-%d %H:%M:%S", &tm);
+		last->s = s;
+		last->valid = true;
+	}
 	if (frac % 1000)
-		snprintf(buf, len, "%s.%09" PRId64 " UTC", day, frac);
+		snprintf(buf, len, "%s.%09" PRId64 " UTC", last->day, frac);
 	else
-		snprintf(buf, len, "%s.%06" PRId64 " UTC", day, frac / 1000);
+		snprintf(buf, len, "%s.%06" PRId64 " UTC", last->day, frac / 1000);
 }
 
 /* The arrow's label, as tcpdump prints the segment with relative numbers:
  * `[P.] seq 1:6 ack 1 win 227 len 5`. */
 static void seg_label(char *buf, size_t len, const struct seg *s)
 {
-	snprintf(buf, len, "[%s] seq %" PRId64, s->flags_text, s->rel_seq);
-	if (s->len > 0)
-		cat(buf, len, ":%" PRId64, s->rel_seq + s->len);
-	if (s->has_ack)
-		cat(buf, len, " ack %" PRId64, s->rel_ack);
-	cat(buf, len, " win %" PRId64, s->win);
-	if (s->len > 0)
-		cat(buf, len, " len %" PRId64, s->len);
+	struct line l = line_in(buf, len);
+	line_str(&l, "[");
+	line_str(&l, s->flags_text);
+	line_str(&l, "] seq ");
+	line_int(&l, s->rel_seq);
+	if (s->len > 0) {
+		line_str(&l, ":");
+		line_int(&l, s->rel_seq + s->len);
+	}
+	if (s->has_ack) {
+		line_str(&l, " ack ");
+		line_int(&l, s->rel_ack);
+	}
+	line_str(&l, " win ");
+	line_int(&l, s->win);
+	if (s->len > 0) {
+		line_str(&l, " len ");
+		line_int(&l, s->len);
+	}
 }
 
 /* ---- small tree helpers ------------------------------------------------ */
@@ -226,6 +293,11 @@ static void seg_label(char *buf, size_t len, const struct seg *s)
 static void set_num(xmlNodePtr node, const char *attr, double v)
 {
 	char buf[HTML_NUM_LEN];
+	/* Most are whole: their digits without formatting a fraction. */
+	if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+		html_set(node, attr, html_int(buf, (int64_t)v));
+		return;
+	}
 	html_num(buf, v);
 	size_t n = strlen(buf);
 	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
@@ -276,7 +348,7 @@ static void set_text(xmlNodePtr node, const char *text)
  * the first. */
 static void fact(xmlNodePtr line, const char *label, const char *value)
 {
-	if (line->children)
+	if (!html_empty(line))
 		html_text(line, MIDDOT);
 	if (label) {
 		html_text(line, label);
@@ -311,7 +383,7 @@ static void side_options(xmlNodePtr line, const char *who, int mss, int wscale, 
 		fact(line, who, buf);
 		return;
 	}
-	if (line->children)
+	if (!html_empty(line))
 		html_text(line, MIDDOT);
 	html_textf(line, "%s ", who);
 	html_add(line, "span", "muted", "no SYN seen");
@@ -761,20 +833,33 @@ static void draw_initial(struct ladder *ld, xmlNodePtr svg, bool client)
 	html_set(t, "data-frame", "0");
 }
 
-static void seg_title(char *buf, size_t len, const struct seg *s, const struct facts *f)
+static void seg_title(char *buf, size_t len, const struct seg *s, const struct facts *f,
+                      struct utc_second *utc)
 {
 	char when[64], rel[32];
-	fmt_utc(when, sizeof when, s->ts_ns);
+	fmt_utc(when, sizeof when, s->ts_ns, utc);
 	fmt_rel(rel, sizeof rel, s->ts_ns - f->first_ts_ns);
-	snprintf(buf, len, "frame %" PRId64 ", %s\n%s, %s s into the flow\n", s->frame,
-	         s->from_client ? "client" ARROW "server" : "server" ARROW "client", when,
-	         rel);
-	cat(buf, len, "flags [%s]  seq %" PRId64, s->flags_text, s->seq);
-	if (s->len > 0)
-		cat(buf, len, ":%" PRId64, (s->seq + s->len) % 4294967296);
-	if (s->has_ack)
-		cat(buf, len, "  ack %" PRId64, s->ack);
-	cat(buf, len, "  win %" PRId64, s->win);
+	struct line l = line_in(buf, len);
+	line_str(&l, "frame ");
+	line_int(&l, s->frame);
+	line_str(&l, s->from_client ? ", client" ARROW "server\n" : ", server" ARROW "client\n");
+	line_str(&l, when);
+	line_str(&l, ", ");
+	line_str(&l, rel);
+	line_str(&l, " s into the flow\nflags [");
+	line_str(&l, s->flags_text);
+	line_str(&l, "]  seq ");
+	line_int(&l, s->seq);
+	if (s->len > 0) {
+		line_str(&l, ":");
+		line_int(&l, (s->seq + s->len) % 4294967296);
+	}
+	if (s->has_ack) {
+		line_str(&l, "  ack ");
+		line_int(&l, s->ack);
+	}
+	line_str(&l, "  win ");
+	line_int(&l, s->win);
 	/* The window in bytes, once both SYNs agreed on scaling (RFC 7323
 	 * 2.2: never on the SYN itself; 2.3: a shift above 14 counts as 14). */
 	int scale = s->from_client ? f->client_wscale : f->server_wscale;
@@ -783,14 +868,26 @@ static void seg_title(char *buf, size_t len, const struct seg *s, const struct f
 	    !(s->flags & TH_SYN) && !f->mid_stream) {
 		char bytes[48];
 		fmt_count(bytes, sizeof bytes, s->win << scale);
-		cat(buf, len, " (\xc3\x97%d = %s bytes)", 1 << scale, bytes);
+		line_str(&l, " (\xc3\x97");
+		line_int(&l, 1 << scale);
+		line_str(&l, " = ");
+		line_str(&l, bytes);
+		line_str(&l, " bytes)");
 	}
-	cat(buf, len, "  len %" PRId64, s->len);
-	if (s->options)
-		cat(buf, len, "\noptions: %s", s->options);
-	if (s->analysis_names)
-		cat(buf, len, "\nanalysis: %s", s->analysis_names);
-	cat(buf, len, "\nstates: client %s, server %s", s->client_state, s->server_state);
+	line_str(&l, "  len ");
+	line_int(&l, s->len);
+	if (s->options) {
+		line_str(&l, "\noptions: ");
+		line_str(&l, s->options);
+	}
+	if (s->analysis_names) {
+		line_str(&l, "\nanalysis: ");
+		line_str(&l, s->analysis_names);
+	}
+	line_str(&l, "\nstates: client ");
+	line_str(&l, s->client_state);
+	line_str(&l, ", server ");
+	line_str(&l, s->server_state);
 }
 
 static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t prev_ts)
@@ -809,16 +906,16 @@ static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t pr
 	if (s->analysis)
 		cat(cls, sizeof cls, " anomaly");
 	xmlNodePtr g = html_add(svg, "g", cls, NULL);
-	html_setf(g, "data-frame", "%" PRId64, s->frame);
+	char frame[HTML_INT_LEN];
+	html_set(g, "data-frame", html_int(frame, s->frame));
 
-	seg_title(buf, sizeof buf, s, &pg->f);
+	seg_title(buf, sizeof buf, s, &pg->f, &ld->pg->utc);
 	html_add(g, "title", NULL, buf);
 	/* A band across the whole row: hovering anywhere shows the title, and
 	 * the stylesheet highlights the row. */
 	svg_rect(g, "hit", 4, s->y0 - 15, ld->width - 8, PITCH - 2);
 
-	snprintf(buf, sizeof buf, "%" PRId64, s->frame);
-	svg_text(g, "fr", FRAME_X, s->y0 + 4, buf);
+	svg_text(g, "fr", FRAME_X, s->y0 + 4, frame);
 	fmt_rel(buf, sizeof buf, s->ts_ns - pg->f.first_ts_ns);
 	svg_text(g, "t", TIME_X, s->y0 + 4, buf);
 	fmt_delta(buf, sizeof buf, s->ts_ns - prev_ts);
@@ -893,14 +990,15 @@ static int by_y(const void *a, const void *b)
 }
 
 /* The state changes, one dot and label each on its rail; labels that
- * would touch are pushed down the rail, keeping their order. Written in
- * transition order, so the document reads as the table does. */
-static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
+ * would touch are pushed down the rail, keeping their order, and *bottom
+ * moves down to the lowest. The marks (n) are the caller's to free; NULL
+ * when out of memory. */
+static struct state_mark *place_states(struct ladder *ld, size_t *count, double *bottom)
 {
 	struct page *pg = ld->pg;
 	struct state_mark *marks = calloc(pg->n_trans + 1, sizeof *marks);
 	if (!marks)
-		return -1;
+		return NULL;
 	size_t n = 0;
 	for (size_t t = 0; t < pg->n_trans; t++) {
 		double y;
@@ -922,6 +1020,16 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
 				*bottom = y + 20;
 		}
 	}
+	*count = n;
+	return marks;
+}
+
+/* The marks drawn in transition order, so the document reads as the
+ * table does. */
+static void draw_states(struct ladder *ld, xmlNodePtr svg, const struct state_mark *marks,
+                        size_t n)
+{
+	const struct page *pg = ld->pg;
 	for (size_t t = 0; t < pg->n_trans; t++) {
 		const struct state_mark *mk = NULL;
 		for (size_t m = 0; m < n && !mk; m++)
@@ -946,13 +1054,29 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, double *bottom)
 		xmlNodePtr label = svg_text(g, "state", x + (tr->client ? -12 : 12),
 		                            mk->label_y + 4, tr->to);
 		html_set(label, "data-endpoint", tr->client ? "client" : "server");
-		html_setf(label, "data-frame", "%" PRId64, tr->seen_frame);
+		char frame[HTML_INT_LEN];
+		html_set(label, "data-frame", html_int(frame, tr->seen_frame));
 	}
-	free(marks);
-	return 0;
 }
 
-static int draw_ladder(struct page *pg, xmlNodePtr parent, size_t split,
+/* The ladder's <svg> with what every ladder holds (its arrowheads and
+ * column heads), made once for all pages; NULL when out of memory. */
+static xmlNodePtr ladder_frame(xmlNodePtr parent)
+{
+	xmlNodePtr svg = html_svg(parent, "ladder", 0, 0);
+	if (!svg)
+		return NULL;
+	html_set(svg, "role", "img");
+	html_set(svg, "aria-label", "ladder diagram");
+	draw_defs(svg);
+	svg_text(svg, "colhead", FRAME_X, 38, "frame");
+	svg_text(svg, "colhead start", TIME_X, 38, "time (s)");
+	return svg;
+}
+
+/* The flow's ladder, drawn into svg (made by ladder_frame) after what it
+ * held. */
+static int draw_ladder(struct page *pg, xmlNodePtr svg, size_t split,
                        const struct db_segment_gap *gap)
 {
 	struct ladder ld = {.pg = pg, .split = split};
@@ -975,47 +1099,32 @@ static int draw_ladder(struct page *pg, xmlNodePtr parent, size_t split,
 		if (pg->segs[i].y1 + 20 > bottom)
 			bottom = pg->segs[i].y1 + 20;
 	}
-	/* Height depends on the state labels; draw into a detached group and
-	 * size the <svg> after. */
-	xmlNodePtr body = xmlNewNode(NULL, BAD_CAST "g");
-	if (!body)
+	/* The height depends on the state labels, and the rails on it. */
+	size_t n_marks;
+	struct state_mark *marks = place_states(&ld, &n_marks, &bottom);
+	if (!marks)
 		return -1;
-	/* The gap goes between the rows it separates, in the document too. */
-	for (size_t i = 0; i < pg->n_segs; i++) {
-		if (split && i == split)
-			draw_gap(&ld, body, gap);
-		int64_t prev = i == 0                ? pg->segs[0].ts_ns
-		               : split && i == split ? gap->last_ts_ns
-		                                     : pg->segs[i - 1].ts_ns;
-		draw_segment(&ld, body, i, prev);
-	}
-	if (draw_states(&ld, body, &bottom) < 0) {
-		xmlFreeNode(body);
-		return -1;
-	}
 	ld.height = bottom + 12;
 
-	xmlNodePtr svg = html_svg(parent, "ladder", ld.width, ld.height);
-	html_set(svg, "role", "img");
-	html_set(svg, "aria-label", "ladder diagram");
-	draw_defs(svg);
-	svg_text(svg, "colhead", FRAME_X, 38, "frame");
-	svg_text(svg, "colhead start", TIME_X, 38, "time (s)");
+	html_svg_size(svg, ld.width, ld.height);
 	draw_rail_head(&ld, svg, true, pg->f.client ? pg->f.client : "?");
 	draw_rail_head(&ld, svg, false, pg->f.server ? pg->f.server : "?");
 	for (int c = 1; c >= 0; c--) { /* client first */
 		svg_line(svg, "rail", ld.rail[c], 72, ld.rail[c], ld.height - 8);
 		draw_initial(&ld, svg, c == 1);
 	}
-	/* The rows come after the rails, so arrows and dots draw over them. */
-	xmlNodePtr child = body->children;
-	while (child) {
-		xmlNodePtr next = child->next;
-		xmlUnlinkNode(child);
-		xmlAddChild(svg, child);
-		child = next;
+	/* The rows come after the rails, so arrows and dots draw over them;
+	 * the gap goes between the rows it separates, in the document too. */
+	for (size_t i = 0; i < pg->n_segs; i++) {
+		if (split && i == split)
+			draw_gap(&ld, svg, gap);
+		int64_t prev = i == 0                ? pg->segs[0].ts_ns
+		               : split && i == split ? gap->last_ts_ns
+		                                     : pg->segs[i - 1].ts_ns;
+		draw_segment(&ld, svg, i, prev);
 	}
-	xmlFreeNode(body);
+	draw_states(&ld, svg, marks, n_marks);
+	free(marks);
 	return 0;
 }
 
@@ -1023,9 +1132,8 @@ static int draw_ladder(struct page *pg, xmlNodePtr parent, size_t split,
 
 static void add_cell_num(xmlNodePtr tr, bool has, int64_t v)
 {
-	char buf[32];
-	snprintf(buf, sizeof buf, "%" PRId64, v);
-	html_add(tr, "td", has ? "num" : "num muted", has ? buf : EN_DASH);
+	char buf[HTML_INT_LEN];
+	html_add(tr, "td", has ? "num" : "num muted", has ? html_int(buf, v) : EN_DASH);
 }
 
 static void draw_table(const struct page *pg, xmlNodePtr parent)
@@ -1072,7 +1180,7 @@ static void draw_table(const struct page *pg, xmlNodePtr parent)
 		         "so the ladder does not draw them.");
 }
 
-static int draw_plot(const struct page *pg, xmlNodePtr parent, size_t split, char *err,
+static int draw_plot(const struct page *pg, xmlNodePtr svg, size_t split, char *err,
                      size_t errlen)
 {
 	struct plot_seg *ps = calloc(pg->n_segs + 1, sizeof *ps);
@@ -1093,8 +1201,8 @@ static int draw_plot(const struct page *pg, xmlNodePtr parent, size_t split, cha
 		        .retrans = (s->analysis & AN_RETRANSMISSION) != 0,
 		};
 	}
-	int rc = report_plot_svg(parent, ps, pg->n_segs, split, pg->f.first_ts_ns, err,
-	                         errlen);
+	int rc = report_plot_draw(svg, ps, pg->n_segs, split, pg->f.first_ts_ns, err,
+	                          errlen);
 	free(ps);
 	return rc;
 }
@@ -1179,6 +1287,20 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 	        .plot = html_slot(w->doc, "plot"),
 	        .transitions = html_slot(w->doc, "transitions"),
 	};
+	/* The ladder and the graph are drawn into <svg> frames made here:
+	 * what every page's drawing holds is built once, and each page empties
+	 * the frames back to it. */
+	xmlNodePtr ladder = w->sl.ladder.node ? ladder_frame(w->sl.ladder.node) : NULL;
+	xmlNodePtr plot = w->sl.plot.node ? report_plot_frame(w->sl.plot.node) : NULL;
+	if ((w->sl.ladder.node && !ladder) || (w->sl.plot.node && !plot)) {
+		snprintf(err, errlen, "out of memory");
+		report_flow_writer_free(w);
+		return NULL;
+	}
+	if (ladder)
+		w->sl.ladder = (struct html_slot){ladder, ladder->last};
+	if (plot)
+		w->sl.plot = (struct html_slot){plot, plot->last};
 	return w;
 }
 
@@ -1189,6 +1311,7 @@ void report_flow_writer_free(struct report_flow_writer *w)
 		free(w->pg.segs);
 		free(w->pg.trans);
 		html_out_free(w->out);
+		html_rebuild_free(w->doc);
 		xmlFreeDoc(w->doc);
 		free(w);
 	}
@@ -1205,11 +1328,13 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 	pg->doc = w->doc;
 	pg->sl = &w->sl;
 	pg->csv = csv;
-	/* What the last page added (even one that failed half-way). */
-	html_slot_empty(w->sl.facts);
-	html_slot_empty(w->sl.ladder);
-	html_slot_empty(w->sl.plot);
-	html_slot_empty(w->sl.transitions);
+	/* Over what the last page added (even one that failed half-way):
+	 * made anew, a page's nodes cost more than drawing it. When that
+	 * cannot start (out of memory), the slots are empty and the page is
+	 * built as new. */
+	const struct html_slot slots[] = {w->sl.facts, w->sl.ladder, w->sl.plot,
+	                                  w->sl.transitions};
+	html_rebuild_begin(w->doc, slots, sizeof slots / sizeof slots[0]);
 	if (write_facts(pg, f) != 0) {
 		snprintf(err, errlen, "flow: out of memory");
 		goto out;
@@ -1246,8 +1371,10 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 		goto out;
 	if ((node = w->sl.transitions.node))
 		draw_table(pg, node);
+	html_rebuild_end(w->doc);
 	rc = html_out_save(w->out, pg->doc, path, err, errlen);
 out:
+	html_rebuild_end(w->doc);
 	page_clear(pg);
 	return rc;
 }

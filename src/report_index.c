@@ -41,6 +41,12 @@ struct index_ctx {
 	xmlDocPtr doc;             /* the page being written */
 	xmlNodePtr tbody;          /* its flow rows */
 	int64_t page, rows;
+	/* The pages after the first are one document, made once, each page
+	 * rebuilt over the last in these slots: subheading, rows, pagers. */
+	xmlDocPtr later;
+	xmlNodePtr later_title;
+	struct html_slot later_slots[4];
+	struct html_out *out;      /* kept from page to page */
 	char *err;
 	size_t errlen;
 };
@@ -49,9 +55,8 @@ struct index_ctx {
 
 static void fmt_count(char *buf, size_t len, int64_t v)
 {
-	char digits[32];
-	snprintf(digits, sizeof digits, "%" PRId64, v);
-	const char *d = digits;
+	char digits[HTML_INT_LEN];
+	const char *d = html_int(digits, v);
 	size_t o = 0;
 	if (*d == '-' && o + 1 < len)
 		buf[o++] = *d++;
@@ -186,7 +191,8 @@ static xmlNodePtr add_num_cell(xmlNodePtr tr, int64_t v)
 	char text[64];
 	fmt_count(text, sizeof text, v);
 	xmlNodePtr td = html_add(tr, "td", "num", text);
-	html_setf(td, "data-sort", "%" PRId64, v);
+	char sort[HTML_INT_LEN];
+	html_set(td, "data-sort", html_int(sort, v));
 	return td;
 }
 
@@ -247,7 +253,7 @@ static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
 	}
 	/* First in the summary, though written after the captures table,
 	 * whose rows it counts. */
-	xmlNodePtr list = xmlNewNode(NULL, BAD_CAST "ul");
+	xmlNodePtr list = xmlNewDocNode(summary->doc, NULL, BAD_CAST "ul", NULL);
 	if (!list) {
 		snprintf(cx->err, cx->errlen, "totals: out of memory");
 		return -1;
@@ -572,14 +578,19 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f)
 	         reset ? " reset" : "", open ? " abnormal" : "",
 	         anomalous ? " anomalous" : "");
 	xmlNodePtr tr = html_add(tbody, "tr", text, NULL);
-	html_setf(tr, "id", "flow-%" PRId64, f->id);
-	html_setf(tr, "data-flow", "%" PRId64, f->id);
-	html_setf(tr, "data-capture", "%" PRId64, f->capture_id);
+	/* Numbers through html_int: an index page writes thousands. */
+	char id[HTML_INT_LEN], num[HTML_INT_LEN];
+	html_int(id, f->id);
+	snprintf(text, sizeof text, "flow-%s", id);
+	html_set(tr, "id", text);
+	html_set(tr, "data-flow", id);
+	html_set(tr, "data-capture", html_int(num, f->capture_id));
 
 	xmlNodePtr td = html_add(tr, "td", "num id", NULL);
-	html_setf(td, "data-sort", "%" PRId64, f->id);
-	xmlNodePtr a = html_addf(td, "a", NULL, "%" PRId64, f->id);
-	html_setf(a, "href", REPORT_FLOW_HREF_FMT, (long long)f->id);
+	html_set(td, "data-sort", id);
+	xmlNodePtr a = html_add(td, "a", NULL, id);
+	snprintf(text, sizeof text, REPORT_FLOW_HREF_FMT, (long long)f->id);
+	html_set(a, "href", text);
 	if (f->capture_path)
 		html_set(a, "title", f->capture_path);
 
@@ -588,12 +599,12 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f)
 
 	fmt_time(text, sizeof text, f->first_ts_ns);
 	td = html_add(tr, "td", "time", text);
-	html_setf(td, "data-sort", "%" PRId64, f->first_ts_ns);
+	html_set(td, "data-sort", html_int(num, f->first_ts_ns));
 
 	int64_t dur = f->last_ts_ns - f->first_ts_ns;
 	fmt_duration(text, sizeof text, dur);
 	td = html_add(tr, "td", "num duration", text);
-	html_setf(td, "data-sort", "%" PRId64, dur);
+	html_set(td, "data-sort", html_int(num, dur));
 
 	add_num_cell(tr, f->packets);
 	add_num_cell(tr, f->client_bytes);
@@ -621,7 +632,7 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f)
 	if (f->has_rtt) {
 		fmt_duration(text, sizeof text, f->handshake_rtt_ns);
 		td = html_add(tr, "td", "num rtt", text);
-		html_setf(td, "data-sort", "%" PRId64, f->handshake_rtt_ns);
+		html_set(td, "data-sort", html_int(num, f->handshake_rtt_ns));
 	} else {
 		td = html_add(tr, "td", "num rtt muted", ABSENT);
 		html_set(td, "data-sort", "-1");
@@ -754,10 +765,81 @@ static void drop(xmlNodePtr node)
 
 /* ---- one page ------------------------------------------------------------ */
 
+/* The document of the pages after the first (cx->later): what they all
+ * hold, the template without its summary, with the flows' count, the
+ * table up to its body and the script; then their slots. */
+static int make_later(struct index_ctx *cx)
+{
+	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
+	if (!doc)
+		return -1;
+	xmlNodePtr flows = html_find(doc, "flows");
+	xmlNodePtr sub = html_find(doc, "subheading");
+	xmlNodePtr title = html_find(doc, "title");
+	xmlNodePtr h_flows = html_find(doc, "flows-heading");
+	xmlNodePtr script = html_find(doc, "index-script");
+	xmlNodePtr top = html_find(doc, "pager-top");
+	xmlNodePtr bottom = html_find(doc, "pager-bottom");
+	if (!html_find(doc, "summary") || !flows || !sub || !title || !h_flows || !script) {
+		snprintf(cx->err, cx->errlen,
+		         "template index.xhtml: an element id is missing");
+		xmlFreeDoc(doc);
+		return -1;
+	}
+	drop(html_find(doc, "summary"));
+	char total[32];
+	fmt_count(total, sizeof total, cx->flows);
+	html_add(h_flows, "span", "count", total);
+	/* A later page means flows (and more than one page). */
+	xmlNodePtr tbody = write_flow_table(flows);
+	const char *js = html_template_text("index.js");
+	if (js)
+		html_text(script, js);
+	else
+		drop(script);
+	cx->later = doc;
+	cx->later_title = title;
+	cx->later_slots[0] = html_slot(doc, "subheading");
+	cx->later_slots[1] = (struct html_slot){tbody, NULL};
+	cx->later_slots[2] = (struct html_slot){top, top ? top->last : NULL};
+	cx->later_slots[3] = (struct html_slot){bottom, bottom ? bottom->last : NULL};
+	return 0;
+}
+
+/* A page after the first, rebuilt over the last one written. */
+static int start_later_page(struct index_ctx *cx, int64_t page)
+{
+	if (!cx->later && make_later(cx) != 0)
+		return -1;
+	struct html_slot *sl = cx->later_slots;
+	html_rebuild_begin(cx->later, sl, sizeof cx->later_slots / sizeof *sl);
+	char first[32], last[32], total[32];
+	fmt_count(total, sizeof total, cx->flows);
+	page_range(cx, page, first, last, sizeof first);
+	xmlNodeSetContent(cx->later_title, NULL);
+	html_textf(cx->later_title, "tcpladder report: flows %s" EN_DASH "%s", first, last);
+	html_textf(sl[0].node,
+	           "page %" PRId64 " of %" PRId64 ": flows %s" EN_DASH "%s of %s" MIDDOT, page,
+	           cx->pages, first, last, total);
+	xmlNodePtr a = html_add(sl[0].node, "a", "summary-link", "summary and captures");
+	html_set(a, "href", "index.html");
+	if (sl[2].node)
+		write_pager(cx, sl[2].node, page);
+	if (sl[3].node)
+		write_pager(cx, sl[3].node, page);
+	cx->doc = cx->later;
+	cx->tbody = sl[1].node;
+	cx->page = page;
+	cx->rows = 0;
+	return 0;
+}
+
 /* Page `page` up to its flow rows, as cx->doc; its table body (NULL when
  * there are no flows) in cx->tbody. */
 static int start_page(struct index_ctx *cx, int64_t page)
 {
+	if (page > 1 && cx->flows > 0)
+		return start_later_page(cx, page);
 	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
 	if (!doc)
 		return -1;
@@ -843,11 +925,14 @@ static int finish_page(struct index_ctx *cx)
 	char name[64], path[4096];
 	index_file_name(name, sizeof name, cx->page);
 	int rc = -1;
+	if (cx->doc == cx->later)
+		html_rebuild_end(cx->doc);
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", cx->dir, name) >= sizeof path)
 		snprintf(cx->err, cx->errlen, "%s: path too long", cx->dir);
 	else
-		rc = html_save(cx->doc, path, cx->err, cx->errlen);
-	xmlFreeDoc(cx->doc);
+		rc = html_out_save(cx->out, cx->doc, path, cx->err, cx->errlen);
+	if (cx->doc != cx->later)
+		xmlFreeDoc(cx->doc);
 	cx->doc = NULL;
 	cx->tbody = NULL;
 	return rc;
@@ -894,8 +979,13 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 	if (first_page > last_page)
 		return 0;
 	cx.tmpl = html_page("index.xhtml", err, errlen);
-	if (!cx.tmpl)
+	cx.out = cx.tmpl ? html_out_new() : NULL;
+	if (!cx.out) {
+		if (cx.tmpl)
+			snprintf(err, errlen, "out of memory");
+		xmlFreeDoc(cx.tmpl);
 		return -1;
+	}
 	int rc = 0;
 	for (int64_t page = first_page; page <= last_page && rc == 0; page++) {
 		rc = start_page(&cx, page);
@@ -909,8 +999,11 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		if (rc == 0)
 			rc = finish_page(&cx);
 	}
-	if (cx.doc)
+	if (cx.doc && cx.doc != cx.later)
 		xmlFreeDoc(cx.doc);
+	html_rebuild_free(cx.later);
+	xmlFreeDoc(cx.later);
+	html_out_free(cx.out);
 	xmlFreeDoc(cx.tmpl);
 	return rc == 0 ? 0 : -1;
 }

@@ -267,10 +267,9 @@ static int draw_panel(xmlNodePtr svg, const struct panel *pn, double x0, double 
 		double x = axis_px(&ax, v);
 		sb_path(&grid, "M# #V#", x, top, bottom);
 		sb_path(&ticks, "M# #v4", x, bottom);
-		char label[32];
+		char label[HTML_NUM_LEN];
 		/* -0.000 reads oddly: a tick within half a step of zero is 0. */
-		snprintf(label, sizeof label, "%.*f", xd,
-		         fabs(v) < ax.step / 2 ? 0.0 : v);
+		html_fixed(label, fabs(v) < ax.step / 2 ? 0.0 : v, xd);
 		add_text(g, x, bottom + 16, "middle", C_TEXT, label);
 	}
 	first = ceil(ay.lo / ay.step) * ay.step;
@@ -393,17 +392,24 @@ static void draw_legend(xmlNodePtr svg)
 	}
 }
 
-int report_plot_svg(xmlNodePtr parent, const struct plot_seg *segs, size_t n,
-                    size_t split, int64_t t0_ns, char *err, size_t errlen)
+xmlNodePtr report_plot_frame(xmlNodePtr parent)
 {
-	size_t rows = split > 0 && split < n ? 2 : 1;
-	double w = 2 * CELL_W, h = LEGEND_H + rows * CELL_H;
-	xmlNodePtr svg = html_svg(parent, "plot", w, h);
+	xmlNodePtr svg = html_svg(parent, "plot", 2 * CELL_W, LEGEND_H + CELL_H);
+	if (!svg)
+		return NULL;
 	html_set(svg, "font-family", "DejaVu Sans Mono, Menlo, Consolas, monospace");
 	html_set(svg, "font-size", "11");
 	html_set(svg, "role", "img");
 	html_set(svg, "aria-label", "time/sequence graph");
 	draw_legend(svg);
+	return svg;
+}
+
+int report_plot_draw(xmlNodePtr svg, const struct plot_seg *segs, size_t n,
+                     size_t split, int64_t t0_ns, char *err, size_t errlen)
+{
+	size_t rows = split > 0 && split < n ? 2 : 1;
+	html_svg_size(svg, 2 * CELL_W, LEGEND_H + rows * CELL_H);
 
 	for (size_t r = 0; r < rows; r++) {
 		size_t a = rows == 1 ? 0 : r == 0 ? 0 : split;

@@ -29,12 +29,17 @@ struct plot_seg {
 	bool retrans; /* analysis bit 1 (retransmission) */
 };
 
-/* Appends the graph as an <svg class="plot"> to parent. segs are in frame
- * order; when 0 < split < n, segs[0, split) and segs[split, n) are a
- * collapsed flow's first and last segments and get panels of their own.
- * t0_ns is the flow's first timestamp (time 0 on the axes). Returns 0, or
- * -1 with err filled (out of memory). */
-int report_plot_svg(xmlNodePtr parent, const struct plot_seg *segs, size_t n,
-                    size_t split, int64_t t0_ns, char *err, size_t errlen);
+/* The graph's <svg class="plot"> appended to parent, with what every
+ * graph holds (its legend) and no panel yet; NULL when out of memory. A
+ * page writer makes it once and draws each flow's panels into it. */
+xmlNodePtr report_plot_frame(xmlNodePtr parent);
+
+/* Sizes svg (made by report_plot_frame) and appends the panels after what
+ * it held. segs are in frame order; when 0 < split < n, segs[0, split)
+ * and segs[split, n) are a collapsed flow's first and last segments and
+ * get panels of their own. t0_ns is the flow's first timestamp (time 0 on
+ * the axes). Returns 0, or -1 with err filled (out of memory). */
+int report_plot_draw(xmlNodePtr svg, const struct plot_seg *segs, size_t n,
+                     size_t split, int64_t t0_ns, char *err, size_t errlen);
 
 #endif

@@ -162,6 +162,38 @@ START_TEST(workers_write_what_one_process_writes)
 }
 END_TEST
 
+/* A flow page is built over the page its writer wrote before it
+ * (html_rebuild_begin): each page of the examples, of every shape and
+ * after pages of other shapes, whole and collapsed, is byte for byte the
+ * page a new writer writes for that flow alone. */
+START_TEST(pages_built_over_others_are_pages_built_alone)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s ../examples", db), 0);
+	long long flows = tu_query_int(db, "SELECT count(*) FROM flows");
+	ck_assert_int_ge(flows, 8);
+	static const char *const opts[] = {"", "--max-segments 3"};
+	for (int o = 0; o < 2; o++) {
+		ck_assert_int_eq(tu_sh("../tcpladder report -q -j 1 %s -d %s -o %s/all%d", opts[o],
+		                       db, dir, o),
+		                 0);
+		for (long long id = 1; id <= flows; id++) {
+			ck_assert_int_eq(tu_sh("../tcpladder report -q -j 1 %s --flow %lld -d %s"
+			                       " -o %s/one%d-%lld",
+			                       opts[o], id, db, dir, o, id),
+			                 0);
+			ck_assert_msg(tu_sh("cmp %s/all%d/flows/%lld.html %s/one%d-%lld/flows/%lld.html"
+			                    " >&2",
+			                    dir, o, id, dir, o, id, id) == 0,
+			              "flow %lld (%s): the page differs when written after others",
+			              id, opts[o]);
+		}
+	}
+}
+END_TEST
+
 /* Our serializer against libxml2's (html_out_text's two ways), on one
  * document. */
 static void assert_same_bytes(xmlDocPtr doc, const char *what)
@@ -268,6 +300,56 @@ START_TEST(numbers_as_printf_writes_them)
 }
 END_TEST
 
+/* html_fixed writes what printf's "%.*f" writes, for every precision. */
+START_TEST(fixed_decimals_as_printf_writes_them)
+{
+	char ours[HTML_NUM_LEN], theirs[HTML_NUM_LEN];
+	static const double edges[] = {0.0, -0.0, 0.0005, 0.0015, 0.0025, -0.0005, 2.5,
+	                               0.5, 1.5, -2.5, 999.9995, 1e15, -1e15, 1e300,
+	                               1.0 / 3, 123456789.0625, 3.0, -3.0, 440.0, 1e14,
+	                               -99999.0, 999999999999999.0};
+	for (int d = 0; d <= 5; d++) {
+		for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+			snprintf(theirs, sizeof theirs, "%.*f", d, edges[i]);
+			ck_assert_str_eq(html_fixed(ours, edges[i], d), theirs);
+		}
+	}
+	unsigned long long x = 88172645463325252ULL;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		/* Times in ms and s from ns, and plain noise. */
+		int64_t ns = (int64_t)(x % 4000000000000ULL) - 2000000000000LL;
+		double v = i % 3 == 0 ? (double)ns / 1e6 : i % 3 == 1 ? (double)ns / 1e9
+		                                                      : (double)ns / 7.0;
+		int d = i % 4;
+		snprintf(theirs, sizeof theirs, "%.*f", d, v);
+		ck_assert_msg(strcmp(html_fixed(ours, v, d), theirs) == 0, "%.17g %d: %s, printf %s",
+		              v, d, ours, theirs);
+	}
+}
+END_TEST
+
+/* html_int writes what printf's "%" PRId64 writes, both ends included. */
+START_TEST(integers_as_printf_writes_them)
+{
+	char ours[HTML_INT_LEN], theirs[32];
+	static const int64_t edges[] = {0, 1, -1, 9, 10, -10, 4294967296, INT64_MAX,
+	                                INT64_MIN, INT64_MIN + 1};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		snprintf(theirs, sizeof theirs, "%" PRId64, edges[i]);
+		ck_assert_str_eq(html_int(ours, edges[i]), theirs);
+	}
+	uint64_t x = 88172645463325252ULL;
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int64_t v = (int64_t)(x >> (i % 64));
+		snprintf(theirs, sizeof theirs, "%" PRId64, v);
+		ck_assert_msg(strcmp(html_int(ours, v), theirs) == 0, "%s, printf %s", ours,
+		              theirs);
+	}
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -277,11 +359,14 @@ Suite *report_suite(void)
 	tcase_add_test(tc, report_selects_flows);
 	tcase_add_test(tc, hostile_names_come_out_as_text);
 	tcase_add_test(tc, workers_write_what_one_process_writes);
+	tcase_add_test(tc, pages_built_over_others_are_pages_built_alone);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("html");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, pages_serialize_as_libxml2_does);
 	tcase_add_test(tc, numbers_as_printf_writes_them);
+	tcase_add_test(tc, integers_as_printf_writes_them);
+	tcase_add_test(tc, fixed_decimals_as_printf_writes_them);
 	suite_add_tcase(s, tc);
 	return s;
 }
