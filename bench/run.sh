@@ -206,11 +206,14 @@ rm -f "$WORK"/j*.pcap "$WORK"/j.db*
 
 # --- report against a bare loop writing as many files ---
 FLOWS=$(sqlite3 "$WORK/big.db" 'SELECT count(*) FROM flows')
-OK_STATUS=124 TIMES=1 measure rep "tcpladder report" big.db \
+# Each writer starts with the page cache's dirty pages written out (sync):
+# else the one that follows a 5 GB run waits for the disk on its behalf.
+PREP=sync OK_STATUS=124 TIMES=1 measure rep "tcpladder report" big.db \
 	timeout "$REPORT_TIMEOUT" "$TL" report -q -d "$WORK/big.db" -o "$WORK/rep"
 REP_DONE=$([ "$RC" = 0 ] && echo 1 || echo 0)
 files_in() {
-	find "$@" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %d\n", n, b }'
+	# %.0f: mawk's %d stops at 2^31-1, and a report is 5 GB.
+	find "$@" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%.0f %.0f\n", n, b }'
 }
 read -r REP_FILES REP_BYTES < <(files_in "$WORK/rep")
 [ "$REP_FILES" -gt 0 ] || die "report wrote no file in $REPORT_TIMEOUT s"
@@ -237,7 +240,7 @@ if [ "$REP_DONE" = 1 ]; then
 else
 	NAME[rep]="tcpladder report: STOPPED at ${REPORT_TIMEOUT} s, $REP_FILES files of $WF_FILES+"
 fi
-PREP="[ ! -d '$WORK/wf' ] || mv '$WORK/wf' '$WORK/wf.\$i'" \
+PREP="sync; [ ! -d '$WORK/wf' ] || mv '$WORK/wf' '$WORK/wf.\$i'" \
 	measure wf "bench/writefiles: $WF_FILES files of $AVG B" "" \
 	$BIN/writefiles "$WORK/wf" "$WF_FILES" "$AVG"
 BYTES[wf]=$((WF_FILES * AVG))
