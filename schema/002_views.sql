@@ -130,27 +130,33 @@ LEFT JOIN flow_analysis fa ON fa.flow_id = f.id;
 -- rel_seq and rel_ack those of the segment at frame. See segments.changes.
 CREATE VIEW transitions AS
 WITH packed (flow_id, seen_frame, slot, ts_ns, c) AS (
-	SELECT flow_id, frame, 0, ts_ns, changes & 4294967295
-	FROM segments WHERE changes IS NOT NULL
+	SELECT s.flow_id, s.frame, 0, f.first_ts_ns + s.ts_offset_ns,
+	       s.changes & 4294967295
+	FROM segment_rows s JOIN flows f ON f.id = s.flow_id
+	WHERE s.changes IS NOT NULL
 	UNION ALL
-	SELECT flow_id, frame, 1, ts_ns, (changes >> 32) & 4294967295
-	FROM segments WHERE changes >> 32 != 0
+	SELECT s.flow_id, s.frame, 1, f.first_ts_ns + s.ts_offset_ns,
+	       (s.changes >> 32) & 4294967295
+	FROM segment_rows s JOIN flows f ON f.id = s.flow_id
+	WHERE s.changes >> 32 != 0
 ), unpacked (flow_id, seen_frame, slot, ts_ns, endpoint, frame, from_state,
              to_state, event) AS (
 	SELECT flow_id, seen_frame, slot, ts_ns, c & 1, seen_frame - (c >> 13),
 	       (c >> 1) & 15, (c >> 5) & 15, (c >> 9) & 15
 	FROM packed
 	UNION ALL
-	SELECT x.flow_id, x.seen_frame, x.slot, s.ts_ns, x.endpoint, x.frame,
-	       x.from_state, x.to_state, x.event
+	SELECT x.flow_id, x.seen_frame, x.slot, f.first_ts_ns + s.ts_offset_ns,
+	       x.endpoint, x.frame, x.from_state, x.to_state, x.event
 	FROM transitions_extra x
-	JOIN segments s ON s.flow_id = x.flow_id AND s.frame = x.seen_frame
+	JOIN segment_rows s ON s.flow_id = x.flow_id AND s.frame = x.seen_frame
+	JOIN flows f ON f.id = x.flow_id
 )
+-- rel_seq and rel_ack are stored as they are: segment_rows suffices.
 SELECT u.flow_id, u.seen_frame * 16 + u.slot AS step, u.seen_frame,
 	u.endpoint, u.frame, u.ts_ns, u.from_state, u.to_state, u.event,
 	c.rel_seq, c.rel_ack
 FROM unpacked u
-LEFT JOIN segments c ON c.flow_id = u.flow_id AND c.frame = u.frame;
+LEFT JOIN segment_rows c ON c.flow_id = u.flow_id AND c.frame = u.frame;
 
 CREATE VIEW transitions_view AS
 SELECT t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns,
