@@ -51,7 +51,8 @@ $(B)/%.o: src/%.c $(wildcard src/*.h) $(B)/flags
 	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
 
 # The schema is embedded in the binary: every schema/*.sql, in name order,
-# as one C string; the views alone again (an upgrade makes them anew); and
+# as one C string; the views alone again (an upgrade makes them anew); flows'
+# indexes alone again (ingest -j builds them after its shards are in); and
 # each schema/upgrade/N.sql, the step from version N-1 to N, at index N.
 EMBED_SQL = awk '{ gsub(/\\/, "&&"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" }'
 UPGRADES := $(sort $(wildcard schema/upgrade/*.sql))
@@ -59,6 +60,7 @@ $(B)/schema_sql.c: $(SCHEMA) $(UPGRADES) Makefile | $(B)
 	{ echo '/* generated from the schema directory; do not edit */'; \
 	  echo 'const char db_schema_sql[] ='; $(EMBED_SQL) $(SCHEMA); echo ';'; \
 	  echo 'const char db_views_sql[] ='; $(EMBED_SQL) $(filter %_views.sql,$(SCHEMA)); echo ';'; \
+	  echo 'const char db_indexes_sql[] ='; $(EMBED_SQL) $(filter %_indexes.sql,$(SCHEMA)); echo ';'; \
 	  echo 'const char *const db_upgrade_sql[] = {'; \
 	  for f in $(UPGRADES); do echo "[$$(basename $$f .sql)] ="; $(EMBED_SQL) $$f; echo ','; done; \
 	  echo '};'; \

@@ -105,9 +105,7 @@ CREATE TABLE flows (
 	client_seq_base INTEGER,
 	server_seq_base INTEGER
 );
-CREATE INDEX flows_capture ON flows(capture_id);
-CREATE INDEX flows_client ON flows(client_ip, client_port);
-CREATE INDEX flows_server ON flows(server_ip, server_port);
+-- flows' indexes are in 003_indexes.sql.
 
 -- A flow's analysis counts, for the flows that have any (a flagged segment
 -- or retransmitted bytes): most flows have none, and 18 zero columns in
@@ -262,6 +260,3 @@ INSERT INTO analysis_flags VALUES
 	(8192, 'reused_ports'), (16384, 'zero_window_probe_ack'),
 	(32768, 'unexpected_in_state');
 
--- The queries users run most: a flow's transitions, flows by final state.
-CREATE INDEX flows_final ON flows(client_state, server_state);
-CREATE INDEX flows_conn_state ON flows(conn_state);

@@ -188,19 +188,27 @@ static void remove_database(const char *path)
  * the others each into a scratch shard of their own (db_make_scratch),
  * merged into DB at the end, one transaction each. A worker is a process,
  * not a thread: a crash or a leak in one stays there, and each has its own
- * writer thread (writer.c). */
+ * writer thread (writer.c).
+ *
+ * When DB does not exist yet, worker 0 writes a scratch shard too: the
+ * others are merged into it while it has no index of flows, the indexes
+ * are built once (db_finish_scratch), and only then does it take DB's name
+ * (rename is atomic: a run killed before leaves shards, never a DB without
+ * its indexes). Keeping flows' five indexes up to date was most of the
+ * cost of a merge. */
 static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs,
                            int first, int argc, char **argv)
 {
 	char shard[64][4200];
 	pid_t pid[64];
 	int status = EXIT_OK;
+	bool fresh = access(db_path, F_OK) != 0 && errno == ENOENT;
 	for (int k = 0; k < jobs; k++) {
-		if (k == 0)
+		if (k == 0 && !fresh)
 			snprintf(shard[k], sizeof shard[k], "%.4096s", db_path);
 		else
 			snprintf(shard[k], sizeof shard[k], "%.4096s.j%d", db_path, k);
-		if (k > 0)
+		if (k > 0 || fresh)
 			remove_database(shard[k]);
 		fflush(stderr);
 		pid[k] = fork();
@@ -219,7 +227,7 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 			cli->progress_line = false;
 			cli->opt.progress = NULL;
 			cli->db = db_open(shard[k], err, sizeof err);
-			if (cli->db && k > 0 && db_make_scratch(cli->db)) {
+			if (cli->db && (k > 0 || fresh) && db_make_scratch(cli->db)) {
 				snprintf(err, sizeof err, "%s", db_error(cli->db));
 				db_close(cli->db);
 				cli->db = NULL;
@@ -240,9 +248,9 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 			status = EXIT_SOME_FAILED;
 	}
 	char err[512];
-	struct db *db = db_open(db_path, err, sizeof err);
+	struct db *db = db_open(shard[0], err, sizeof err);
 	if (!db) {
-		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+		fprintf(stderr, "tcpladder: %s: %s\n", shard[0], err);
 		return EXIT_SOME_FAILED;
 	}
 	long long captures = 0, skipped = 0, flows = 0;
@@ -258,6 +266,26 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 		}
 		captures += r.captures, skipped += r.skipped, flows += r.flows;
 		remove_database(shard[k]);
+	}
+	if (fresh) {
+		/* DB's open after the rename makes the journal WAL again. */
+		if (db_finish_scratch(db)) {
+			fprintf(stderr, "tcpladder: %s: %s (the shards are kept)\n", shard[0],
+			        db_error(db));
+			db_close(db);
+			return EXIT_SOME_FAILED;
+		}
+		db_close(db);
+		if (rename(shard[0], db_path) != 0) {
+			fprintf(stderr, "tcpladder: %s: cannot become %s: %s\n", shard[0], db_path,
+			        strerror(errno));
+			return EXIT_SOME_FAILED;
+		}
+		db = db_open(db_path, err, sizeof err);
+		if (!db) {
+			fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+			return EXIT_SOME_FAILED;
+		}
 	}
 	db_close(db);
 	if (cli->verbosity > 1 || (cli->verbosity > 0 && isatty(STDERR_FILENO)))

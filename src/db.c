@@ -15,6 +15,7 @@
 /* Generated from schema/NNN_*.sql files by the Makefile. */
 extern const char db_schema_sql[];
 extern const char db_views_sql[];
+extern const char db_indexes_sql[];
 extern const char *const db_upgrade_sql[]; /* [N]: from version N-1 to N */
 extern const unsigned db_upgrade_count;
 
@@ -421,6 +422,22 @@ int db_make_scratch(struct db *db)
 	if (db_commit(db))
 		return -1;
 	db->scratch = true;
+	return 0;
+}
+
+int db_finish_scratch(struct db *db)
+{
+	if (db_begin(db) || db_exec(db, db_indexes_sql)) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db))
+		return -1;
+	/* A rollback journal, so that the file alone is the database (no
+	 * -wal beside it) when the caller renames it. */
+	if (!leave_wal(db))
+		return db_fail(db, "leaving WAL");
+	db->scratch = false;
 	return 0;
 }
 

@@ -48,6 +48,11 @@ int db_begin_load(struct db *db);
  * no secondary index (the merge writes the rows into a database that has
  * them, so keeping them here is work thrown away). */
 int db_make_scratch(struct db *db);
+/* Builds flows' indexes (schema/003_indexes.sql) in a database that has
+ * none, and leaves it with a rollback journal, the file alone on disk: a
+ * scratch shard, once every other shard is merged into it, becomes a
+ * database of its own, which may then be renamed. */
+int db_finish_scratch(struct db *db);
 
 enum db_capture_known { DB_CAPTURE_NEW, DB_CAPTURE_PRESENT, DB_CAPTURE_FAILED };
 
