@@ -427,16 +427,17 @@ int db_make_scratch(struct db *db)
 
 int db_finish_scratch(struct db *db)
 {
+	/* A rollback journal first: the index pages go straight into the
+	 * file, not through the WAL and a checkpoint; and the file alone is
+	 * the database (no -wal beside it) when the caller renames it. */
+	if (!leave_wal(db))
+		return db_fail(db, "leaving WAL");
 	if (db_begin(db) || db_exec(db, db_indexes_sql)) {
 		db_rollback(db);
 		return -1;
 	}
 	if (db_commit(db))
 		return -1;
-	/* A rollback journal, so that the file alone is the database (no
-	 * -wal beside it) when the caller renames it. */
-	if (!leave_wal(db))
-		return db_fail(db, "leaving WAL");
 	db->scratch = false;
 	return 0;
 }
