@@ -124,12 +124,14 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	if (res.refused_now)
 		writer_server_closed(run->writer, f->id, frame);
 
+	/* Before the row: it stores its time as an offset from the flow's
+	 * first, which the first segment sets. */
+	flow_record(run->flows, f, seg, from_client, frame, ts_ns, run->now_ns);
 	struct db_segment_row row = {
 		.flow_id = f->id,
 		.frame = frame,
 		.ts_ns = ts_ns,
-		/* flow_record below sets first_ts_ns from the first segment. */
-		.flow_first_ts_ns = f->packets[0] + f->packets[1] ? f->first_ts_ns : ts_ns,
+		.flow_first_ts_ns = f->first_ts_ns,
 		.seq_base = mine->first_base,
 		.ack_base = theirs->first_base,
 		.from_client = from_client,
@@ -154,7 +156,6 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		decode_options_text(&seg->opt, text, sizeof text);
 		writer_options(run->writer, f->id, frame, text);
 	}
-	flow_record(run->flows, f, seg, from_client, frame, ts_ns, run->now_ns);
 }
 
 static void expire(struct run *run)
