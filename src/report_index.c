@@ -765,44 +765,62 @@ static void drop(xmlNodePtr node)
 
 /* ---- one page ------------------------------------------------------------ */
 
+/* The elements of index.xhtml a page fills; the pagers may be missing. */
+struct index_parts {
+	xmlNodePtr summary, flows, sub, title, h_flows, script, top, bottom;
+};
+
+/* A copy of the template with its parts found; NULL (with cx->err) when
+ * the copy fails or a required element is missing. */
+static xmlDocPtr copy_template(struct index_ctx *cx, struct index_parts *p)
+{
+	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
+	if (!doc)
+		return NULL;
+	*p = (struct index_parts){
+		.summary = html_find(doc, "summary"),
+		.flows = html_find(doc, "flows"),
+		.sub = html_find(doc, "subheading"),
+		.title = html_find(doc, "title"),
+		.h_flows = html_find(doc, "flows-heading"),
+		.script = html_find(doc, "index-script"),
+		.top = html_find(doc, "pager-top"),
+		.bottom = html_find(doc, "pager-bottom"),
+	};
+	if (!p->summary || !p->flows || !p->sub || !p->title || !p->h_flows || !p->script) {
+		snprintf(cx->err, cx->errlen, "template index.xhtml: an element id is missing");
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
 /* The document of the pages after the first (cx->later): what they all
  * hold, the template without its summary, with the flows' count, the
  * table up to its body and the script; then their slots. */
 static int make_later(struct index_ctx *cx)
 {
-	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
+	struct index_parts p;
+	xmlDocPtr doc = copy_template(cx, &p);
 	if (!doc)
 		return -1;
-	xmlNodePtr flows = html_find(doc, "flows");
-	xmlNodePtr sub = html_find(doc, "subheading");
-	xmlNodePtr title = html_find(doc, "title");
-	xmlNodePtr h_flows = html_find(doc, "flows-heading");
-	xmlNodePtr script = html_find(doc, "index-script");
-	xmlNodePtr top = html_find(doc, "pager-top");
-	xmlNodePtr bottom = html_find(doc, "pager-bottom");
-	if (!html_find(doc, "summary") || !flows || !sub || !title || !h_flows || !script) {
-		snprintf(cx->err, cx->errlen,
-		         "template index.xhtml: an element id is missing");
-		xmlFreeDoc(doc);
-		return -1;
-	}
-	drop(html_find(doc, "summary"));
+	drop(p.summary);
 	char total[32];
 	fmt_count(total, sizeof total, cx->flows);
-	html_add(h_flows, "span", "count", total);
+	html_add(p.h_flows, "span", "count", total);
 	/* A later page means flows (and more than one page). */
-	xmlNodePtr tbody = write_flow_table(flows);
+	xmlNodePtr tbody = write_flow_table(p.flows);
 	const char *js = html_template_text("index.js");
 	if (js)
-		html_text(script, js);
+		html_text(p.script, js);
 	else
-		drop(script);
+		drop(p.script);
 	cx->later = doc;
-	cx->later_title = title;
+	cx->later_title = p.title;
 	cx->later_slots[0] = html_slot(doc, "subheading");
 	cx->later_slots[1] = (struct html_slot){tbody, NULL};
-	cx->later_slots[2] = (struct html_slot){top, top ? top->last : NULL};
-	cx->later_slots[3] = (struct html_slot){bottom, bottom ? bottom->last : NULL};
+	cx->later_slots[2] = (struct html_slot){p.top, p.top ? p.top->last : NULL};
+	cx->later_slots[3] = (struct html_slot){p.bottom, p.bottom ? p.bottom->last : NULL};
 	return 0;
 }
 
@@ -835,83 +853,56 @@ static int start_later_page(struct index_ctx *cx, int64_t page)
 }
 
 /* Page `page` up to its flow rows, as cx->doc; its table body (NULL when
- * there are no flows) in cx->tbody. */
+ * there are no flows) in cx->tbody. Pages after the first exist only when
+ * there are flows, and are rebuilt over one document (start_later_page);
+ * the first, with the summary, is made anew. */
 static int start_page(struct index_ctx *cx, int64_t page)
 {
-	if (page > 1 && cx->flows > 0)
+	if (page > 1)
 		return start_later_page(cx, page);
-	xmlDocPtr doc = html_copy(cx->tmpl, cx->err, cx->errlen);
+	struct index_parts p;
+	xmlDocPtr doc = copy_template(cx, &p);
 	if (!doc)
 		return -1;
-	xmlNodePtr summary = html_find(doc, "summary");
-	xmlNodePtr flows = html_find(doc, "flows");
-	xmlNodePtr sub = html_find(doc, "subheading");
-	xmlNodePtr title = html_find(doc, "title");
-	xmlNodePtr h_flows = html_find(doc, "flows-heading");
-	xmlNodePtr script = html_find(doc, "index-script");
-	if (!summary || !flows || !sub || !title || !h_flows || !script) {
-		snprintf(cx->err, cx->errlen,
-		         "template index.xhtml: an element id is missing");
+	char total[32];
+	fmt_count(total, sizeof total, cx->flows);
+	html_textf(p.sub, "%s flow%s", total, cx->flows == 1 ? "" : "s");
+	struct capture_counts cc = {0};
+	if (write_charts(cx, p.summary) != 0 || write_captures(cx, p.summary, &cc) != 0 ||
+	    write_totals(cx, p.summary, &cc) != 0) {
 		xmlFreeDoc(doc);
 		return -1;
 	}
-	char first[32], last[32], total[32];
-	fmt_count(total, sizeof total, cx->flows);
-	page_range(cx, page, first, last, sizeof first);
-
-	if (page == 1) {
-		html_textf(sub, "%s flow%s", total, cx->flows == 1 ? "" : "s");
-		struct capture_counts cc = {0};
-		if (write_charts(cx, summary) != 0 ||
-		    write_captures(cx, summary, &cc) != 0 ||
-		    write_totals(cx, summary, &cc) != 0) {
-			xmlFreeDoc(doc);
-			return -1;
-		}
-	} else {
-		/* A later page: which flows it holds, and the way back to the
-		 * summary; the summary itself only once. */
-		xmlNodeSetContent(title, NULL);
-		html_textf(title, "tcpladder report: flows %s" EN_DASH "%s", first, last);
-		html_textf(sub,
-		           "page %" PRId64 " of %" PRId64 ": flows %s" EN_DASH "%s of %s" MIDDOT,
-		           page, cx->pages, first, last, total);
-		xmlNodePtr a = html_add(sub, "a", "summary-link", "summary and captures");
-		html_set(a, "href", "index.html");
-		drop(summary);
-	}
 	/* The total; which of them this page holds is the pager's to say. */
-	html_add(h_flows, "span", "count", total);
+	html_add(p.h_flows, "span", "count", total);
 
 	cx->tbody = NULL;
 	if (cx->flows == 0) {
 		bool everything = cx->sel->n_flow_ids == 0 && cx->sel->n_capture_ids == 0 &&
 		                  !cx->sel->only_notable;
-		html_add(flows, "p", "empty",
+		html_add(p.flows, "p", "empty",
 		         everything ? "No flows in this database: no TCP connection was seen."
 		                    : "No flows match this selection.");
 		drop(html_find(doc, "flow-tools"));
 	} else {
-		cx->tbody = write_flow_table(flows);
+		cx->tbody = write_flow_table(p.flows);
 	}
 
-	xmlNodePtr top = html_find(doc, "pager-top");
-	xmlNodePtr bottom = html_find(doc, "pager-bottom");
 	if (cx->pages > 1) {
-		if (top)
-			write_pager(cx, top, page);
-		if (bottom)
-			write_pager(cx, bottom, page);
+		if (p.top)
+			write_pager(cx, p.top, page);
+		if (p.bottom)
+			write_pager(cx, p.bottom, page);
 	} else {
-		drop(top);
-		drop(bottom);
+		drop(p.top);
+		drop(p.bottom);
 	}
 
 	const char *js = html_template_text("index.js");
 	if (js && cx->flows > 0)
-		html_text(script, js);
+		html_text(p.script, js);
 	else
-		drop(script);
+		drop(p.script);
 
 	cx->doc = doc;
 	cx->page = page;
