@@ -203,16 +203,21 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 			if (writer_content_known(run->writer))
 				break;
 		}
+		/* Time is up before the packet that moves the clock is seen,
+		 * as Zeek's timers fire: whether a connection is split then
+		 * depends on its own idleness alone, not on whether other
+		 * traffic happened to come in between. */
+		expire(run);
 		struct tcp_segment seg;
 		enum decode_status st =
 			decode_frame(pkt.dlt, pkt.data, pkt.caplen, pkt.len, &seg);
 		if (st == DECODE_OK) {
 			r->tcp_packets++;
 			on_segment(run, &seg, pkt.frame, pkt.ts_ns);
+			expire(run); /* the table's bound, max_flows */
 		} else if (decode_status_is_error(st)) {
 			note_bad_packet(r, pkt.frame, st);
 		}
-		expire(run);
 	}
 	if (run->db_failed || writer_failed(run->writer))
 		return true; /* the caller reports the database's error */

@@ -104,21 +104,37 @@ static enum tcp_event recv_event(uint8_t flags)
 	return TCPE_RECV_ACK;
 }
 
-/* Does seg acknowledge the SYN of endpoint r? When r's SYN was never
- * captured (a one-sided capture, a SYN,ACK lost at the tap), the ACK is
- * the only evidence there is, and we take it. */
+/* Does seg, sent by the peer of endpoint r, acknowledge r's numbers up to
+ * end? Its ACK must reach end and must not pass what r has sent by more
+ * than a window: RFC 9293 section 3.10.7.4 calls an ACK of something not
+ * yet sent unacceptable, and a challenge ACK (RFC 5961 section 4) carries a
+ * number of another connection's, which proves nothing here. The window (at
+ * least 64 KiB, as in rst_acceptable) allows for r's segments the capture
+ * missed. */
+static bool acknowledges(const struct tcpst_endpoint *r,
+                         const struct tcpst_segment *seg, int64_t end)
+{
+	if (!(seg->flags & TCP_ACK) || seg->rel_ack < end)
+		return false;
+	int64_t window = seg->win > 65535 ? seg->win : 65535;
+	int64_t sent = r->has_next && r->next_seq > end ? r->next_seq : end;
+	return seg->rel_ack <= sent + window;
+}
+
+/* Only an ACK proves a SYN received, and only one of a SYN that was seen:
+ * when r's SYN was never captured (a one-sided capture, a SYN,ACK lost at
+ * the tap), nothing shows that the ACK is of it (DESIGN.md's evidence
+ * rule; docs/analysis.md, "An ACK of a SYN,ACK never captured"). */
 static bool acks_syn(const struct tcpst_endpoint *r,
                      const struct tcpst_segment *seg)
 {
-	if (!(seg->flags & TCP_ACK))
-		return false;
-	return !r->syn_sent || seg->rel_ack >= r->syn_end;
+	return r->syn_sent && acknowledges(r, seg, r->syn_end);
 }
 
 static bool acks_fin(const struct tcpst_endpoint *r,
                      const struct tcpst_segment *seg)
 {
-	return (seg->flags & TCP_ACK) && r->fin_sent && seg->rel_ack >= r->fin_end;
+	return r->fin_sent && acknowledges(r, seg, r->fin_end);
 }
 
 /* RFC 9293 3.10.7: in SYN_SENT a RST is acceptable only if it acknowledges
@@ -237,15 +253,19 @@ static bool send(struct tcpst_conn *conn, int s_idx,
 	}
 	if (seg->flags & TCP_SYN) {
 		int64_t end = seg->rel_seq + 1;
-		if (s->syn_sent && end == s->syn_end)
-			return false; /* retransmitted: changes no state */
+		/* Retransmitted: changes no state, unless its sender closed in
+		 * between (its own RST, say, to an ACK it could not accept):
+		 * then the same SYN opens it again. */
+		if (s->syn_sent && end == s->syn_end && s->state != TCPS_CLOSED)
+			return false;
 		bool synack = (seg->flags & TCP_ACK) != 0;
 		switch (s->state) {
 		case TCPS_CLOSED: /* CLOSED, LISTEN | send SYN -> SYN_SENT */
 		case TCPS_LISTEN:
-			if (!synack)
+			if (!synack) {
 				change(conn, s_idx, TCPS_SYN_SENT, TCPE_SEND_SYN, seg, result);
-			else if (s->state == TCPS_LISTEN) /* its SYN was not seen */
+				conn->rst_seen = false; /* open again: not finished */
+			} else if (s->state == TCPS_LISTEN) /* its SYN was not seen */
 				change(conn, s_idx, TCPS_SYN_RECEIVED, TCPE_SEND_SYNACK, seg,
 				       result);
 			else
@@ -374,8 +394,8 @@ void tcpst_apply(struct tcpst_conn *conn, const struct tcpst_segment *seg,
 		struct tcpst_pending *mine[2] = {&sender->pending_syn,
 		                                 &sender->pending_fin};
 		for (int i = 0; i < 2; i++) {
-			if (mine[i]->active && (seg->flags & TCP_ACK) &&
-			    seg->rel_ack >= pending_end(&mine[i]->seg))
+			if (mine[i]->active &&
+			    acknowledges(receiver, seg, pending_end(&mine[i]->seg)))
 				prove(conn, e, mine[i], result);
 		}
 		/* 2. In-order delivery proves the receiver had the earlier ones. */

@@ -26,7 +26,8 @@ enum { FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
 enum { C, S }; /* client 10.1.0.1:40000, server 10.1.0.2:80 */
 
 /* One segment: ms after the capture's start, sender, flags, absolute
- * numbers, window, payload length, and a SYN's window scale (-1: none). */
+ * numbers, window, payload length, a SYN's window scale (-1: none), and
+ * the client's port when not 40000 (a second connection). */
 struct pkt {
 	uint32_t ms;
 	int from;
@@ -34,6 +35,7 @@ struct pkt {
 	uint32_t seq, ack;
 	uint16_t win, len;
 	int wscale;
+	uint16_t client_port;
 };
 
 #define CI 1000u /* client ISN */
@@ -74,8 +76,9 @@ static void write_capture(const char *path, const struct pkt *p, size_t n)
 		ip[9] = 6;
 		put32(ip + 12, p[i].from == C ? 0x0a010001u : 0x0a010002u);
 		put32(ip + 16, p[i].from == C ? 0x0a010002u : 0x0a010001u);
-		put16(tcp, p[i].from == C ? 40000 : 80);
-		put16(tcp + 2, p[i].from == C ? 80 : 40000);
+		uint16_t cport = p[i].client_port ? p[i].client_port : 40000;
+		put16(tcp, p[i].from == C ? cport : 80);
+		put16(tcp + 2, p[i].from == C ? 80 : cport);
 		put32(tcp + 4, p[i].seq);
 		put32(tcp + 8, p[i].ack);
 		tcp[12] = (uint8_t)(((20 + optlen) / 4) << 4);
@@ -353,6 +356,66 @@ START_TEST(new_isn_syn_in_an_open_connection)
 }
 END_TEST
 
+/* ---- connections leave memory on their own time ---------------------- */
+
+/* A connection idle past the idle timeout (300 s) is over before its next
+ * packet is seen, as Zeek's timers fire on network time: the split must
+ * not depend on whether other traffic (port 40001 here) moved the clock
+ * first. Each table: a handshake on port 40000, then `other` (whatever
+ * comes between), then the client's data at 301 s. */
+#define IDLE_THEN_DATA(...)                                          \
+	{HANDSHAKE, __VA_ARGS__ {301000, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1, 0}}
+static const struct pkt idle_alone[] = IDLE_THEN_DATA();
+static const struct pkt idle_with_other[] =
+	IDLE_THEN_DATA({300500, C, SYN, 77, 0, 8000, 0, -1, 40001},);
+static const struct pkt idle_not_yet[] = {
+	HANDSHAKE, {299000, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1, 0}};
+/* A reset connection leaves 5 s (the close delay) after its last segment:
+ * the same SYN 6 s later starts a new connection, 4 s later it does not. */
+static const struct pkt reset_then_6s[] = {
+	HANDSHAKE, {30, C, RST, CI + 1, 0, 0, 0, -1, 0},
+	{6030, C, SYN, 3000, 0, 8000, 0, -1, 0}};
+static const struct pkt reset_then_4s[] = {
+	HANDSHAKE, {30, C, RST, CI + 1, 0, 0, 0, -1, 0},
+	{4030, C, SYN, CI, 0, 8000, 0, -1, 0}};
+
+static const struct {
+	const char *name;
+	const struct pkt *p;
+	size_t n;
+	long long flows;   /* connections on port 40000 */
+	const char *last;  /* the last one's first frame, mid_stream, states */
+} expiry_cases[] = {
+	{"idle past the timeout, nothing in between", idle_alone,
+	 ARRAY_LEN(idle_alone), 2, "4|1|ESTABLISHED|ESTABLISHED"},
+	{"idle past the timeout, other traffic in between", idle_with_other,
+	 ARRAY_LEN(idle_with_other), 2, "5|1|ESTABLISHED|ESTABLISHED"},
+	{"idle just under the timeout", idle_not_yet,
+	 ARRAY_LEN(idle_not_yet), 1, "1|0|ESTABLISHED|ESTABLISHED"},
+	{"reset, then a SYN after the close delay", reset_then_6s,
+	 ARRAY_LEN(reset_then_6s), 2, "5|0|SYN_SENT|LISTEN"},
+	{"reset, then its SYN again within the close delay", reset_then_4s,
+	 ARRAY_LEN(reset_then_4s), 1, "1|0|SYN_SENT|CLOSED"},
+};
+
+START_TEST(connection_expires_before_its_own_next_packet)
+{
+	char pcap[128], db[128];
+	ingest_table(expiry_cases[_i].p, expiry_cases[_i].n, pcap, db);
+	ck_assert_msg(tu_query_int(db, "SELECT count(*) FROM flows WHERE client_port = 40000")
+	                      == expiry_cases[_i].flows,
+	              "%s", expiry_cases[_i].name);
+	char *last = tu_query(db, "SELECT min(frame), mid_stream, f.client_state, f.server_state"
+	                          " FROM flows_view f JOIN segments s ON s.flow_id = f.id"
+	                          " WHERE client_port = 40000 GROUP BY f.id"
+	                          " ORDER BY f.id DESC LIMIT 1");
+	char want[128];
+	snprintf(want, sizeof want, "%s\n", expiry_cases[_i].last);
+	ck_assert_msg(strcmp(last, want) == 0, "%s: %s", expiry_cases[_i].name, last);
+	free(last);
+}
+END_TEST
+
 /* ---- Zeek's conn_state and history ------------------------------------ */
 
 struct zeek_case {
@@ -614,6 +677,8 @@ Suite *analysis_suite(void)
 	tcase_add_test(tc, an_segment_is_pure_state_in_flags_out);
 	tcase_add_test(tc, new_isn_syn_in_an_open_connection);
 	tcase_add_test(tc, segments_give_back_the_captured_numbers);
+	tcase_add_loop_test(tc, connection_expires_before_its_own_next_packet, 0,
+	                    (int)ARRAY_LEN(expiry_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("zeek");

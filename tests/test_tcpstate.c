@@ -122,10 +122,33 @@ static const struct state_case cases[] = {
 	{"SYN,ACK first: the client had sent a SYN", 1, {{S, SYN | ACK, 0, 1, 0}},
 	 2, {{C, TCPS_UNKNOWN, TCPS_SYN_SENT, TCPE_INFERRED, 1},
 	     {S, TCPS_UNKNOWN, TCPS_SYN_RECEIVED, TCPE_SEND_SYNACK, 1}}},
-	{"one-sided: a later segment of the same direction proves the SYN", 2,
+	/* The ACK acknowledges a SYN,ACK the capture never showed: nothing
+	 * proves the server's SYN received (pcapplusplus__raw_ip.pcap, port
+	 * 55469), so the server stays in SYN_RECEIVED. */
+	{"one-sided: a later segment of the same direction proves the SYN, not an unseen SYN,ACK", 2,
 	 {{C, SYN, 0, 0, 0}, {C, ACK, 1, 1, 0}},
-	 2, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 1},
-	     {S, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, TCPE_RECV_ACK, 2}}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 1}}},
+	/* suricata-verify__tls_tls-subjectaltname_input.pcap, client port
+	 * 59621, frames 10, 12, 14, 20, 21: a challenge ACK (RFC 5961 4) of
+	 * another connection's number, the client's RST to it, the same SYN
+	 * again, and this time the SYN,ACK. */
+	{"a challenge ACK does not prove the SYN it passes over", 2,
+	 {{C, SYN, 0, 0, 0}, {S, ACK, 1, 2497211857, 0}},
+	 0, {{0}}},
+	{"an ACK below the SYN's end does not prove it either", 2,
+	 {{C, SYN, 0, 0, 0}, {S, ACK, 1, -1797755439, 0}},
+	 0, {{0}}},
+	{"the client's RST to a challenge ACK closes it; the server stays listening", 3,
+	 {{C, SYN, 0, 0, 0}, {S, ACK, 1, 2497211857, 0}, {C, RST, 2497211857, 0, 0}},
+	 1, {{C, TCPS_SYN_SENT, TCPS_CLOSED, TCPE_SEND_RST, 3}}},
+	{"CLOSED | send SYN (the same ISN, after its own RST) -> SYN_SENT", 4,
+	 {{C, SYN, 0, 0, 0}, {S, ACK, 1, 2497211857, 0}, {C, RST, 2497211857, 0, 0},
+	  {C, SYN, 0, 0, 0}},
+	 1, {{C, TCPS_CLOSED, TCPS_SYN_SENT, TCPE_SEND_SYN, 4}}},
+	{"the SYN,ACK to the SYN sent again proves it", 5,
+	 {{C, SYN, 0, 0, 0}, {S, ACK, 1, 2497211857, 0}, {C, RST, 2497211857, 0, 0},
+	  {C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 4}}},
 	{"a FIN never proven leaves the receiver as it was", 4,
 	 {HANDSHAKE, {S, FIN | ACK, 1, 1, 0}},
 	 1, {{S, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, 4}}},

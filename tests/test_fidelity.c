@@ -1,0 +1,108 @@
+/* fidelity: the real captures in ../shared/corpus where a state rule or
+ * the ingest path once went wrong, each pinned to its frames (issue 11,
+ * docs/analysis.md "Fidelity on real captures"). Every assertion is on
+ * the exact rows a reader gets: connections, final states, transitions in
+ * seen_frame order. Not registered (and says so) without the corpus. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "suites.h"
+#include "testutil.h"
+
+#define CORPUS "../../shared/corpus"
+
+/* One corpus capture ingested into a scratch database, named in db. */
+static void ingest_one(const char *name, char db[128])
+{
+	char dir[64], path[256];
+	tu_scratch_dir(dir);
+	snprintf(db, 128, "%s/t.db", dir);
+	snprintf(path, sizeof path, CORPUS "/%s", name);
+	struct ingest_result r;
+	tu_ingest(db, path, NULL, &r);
+	ck_assert_msg(r.outcome == INGEST_OK, "%s: %s", name, r.error);
+}
+
+/* sql's rows are exactly want. */
+static void assert_rows(const char *db, const char *sql, const char *want)
+{
+	char *got = tu_query(db, sql);
+	ck_assert_msg(strcmp(got, want) == 0, "%s\ngot:\n%swant:\n%s", sql, got, want);
+	free(got);
+}
+
+#define TRANSITIONS_OF(client)                                                  \
+	"SELECT t.frame, t.seen_frame, t.endpoint, t.from_state, t.to_state, t.event" \
+	" FROM transitions_view t JOIN flows_view f ON f.id = t.flow_id"           \
+	" WHERE f.client = '" client "' ORDER BY t.step"
+#define FLOWS_OF(client)                                                        \
+	"SELECT first_frame, client_state, server_state, mid_stream FROM flows_view" \
+	" WHERE client = '" client "' ORDER BY id"
+
+/* Client port 59621: its SYN (10) is answered by a challenge ACK of
+ * another connection's number (12), which proves nothing, so the server
+ * stays in LISTEN; the client's RST to it (14) closes the client; the
+ * same SYN again (20) opens it again, and the SYN,ACK (21) is proven at
+ * 22. One connection, as tshark's stream 0, ending TIME_WAIT / CLOSED. */
+START_TEST(syn_from_closed_restarts_and_a_challenge_ack_proves_nothing)
+{
+	char db[128];
+	ingest_one("suricata-verify__tls_tls-subjectaltname_input.pcap", db);
+	assert_rows(db, FLOWS_OF("192.168.100.206:59621"), "10|TIME_WAIT|CLOSED|0\n");
+	assert_rows(db, TRANSITIONS_OF("192.168.100.206:59621"),
+	            "10|10|client|CLOSED|SYN_SENT|send SYN\n"
+	            "14|14|client|SYN_SENT|CLOSED|send RST\n"
+	            "20|20|client|CLOSED|SYN_SENT|send SYN\n"
+	            "20|21|server|LISTEN|SYN_RECEIVED|recv SYN\n"
+	            "21|22|client|SYN_SENT|ESTABLISHED|recv SYN,ACK\n"
+	            "22|22|server|SYN_RECEIVED|ESTABLISHED|recv ACK\n"
+	            "244|244|client|ESTABLISHED|FIN_WAIT_1|send FIN\n"
+	            "244|245|server|ESTABLISHED|CLOSE_WAIT|recv FIN\n"
+	            "245|245|server|CLOSE_WAIT|LAST_ACK|send FIN\n"
+	            "245|246|client|FIN_WAIT_1|TIME_WAIT|recv FIN\n"
+	            "246|246|server|LAST_ACK|CLOSED|recv ACK\n");
+	/* Frame 12 is the server's only segment before 21, and the server is
+	 * in LISTEN after it. */
+	assert_rows(db, "SELECT client_state, server_state FROM segments_view WHERE frame IN (12, 14, 20)"
+	                " ORDER BY frame",
+	            "SYN_SENT|LISTEN\nCLOSED|LISTEN\nSYN_SENT|LISTEN\n");
+}
+END_TEST
+
+/* A client's ACK of a SYN,ACK the capture never showed: the client's own
+ * later segment proves the server had its SYN (SYN_RECEIVED), but nothing
+ * proves the server's SYN received, so neither reaches ESTABLISHED. */
+START_TEST(ack_of_a_syn_ack_never_captured_proves_nothing)
+{
+	char db[128];
+	ingest_one("pcapplusplus__raw_ip.pcap", db);
+	assert_rows(db, FLOWS_OF("10.0.0.1:55469"), "53|SYN_SENT|SYN_RECEIVED|0\n");
+	assert_rows(db, TRANSITIONS_OF("10.0.0.1:55469"),
+	            "53|53|client|CLOSED|SYN_SENT|send SYN\n"
+	            "53|54|server|LISTEN|SYN_RECEIVED|recv SYN\n");
+
+	ingest_one("pcapplusplus__unidirectional_tcp_stream_with_missing_packet.pcap", db);
+	assert_rows(db, FLOWS_OF("10.0.0.1:61541"), "1|SYN_SENT|SYN_RECEIVED|0\n");
+	assert_rows(db, TRANSITIONS_OF("10.0.0.1:61541"),
+	            "1|1|client|CLOSED|SYN_SENT|send SYN\n"
+	            "1|2|server|LISTEN|SYN_RECEIVED|recv SYN\n");
+}
+END_TEST
+
+Suite *fidelity_suite(void)
+{
+	Suite *s = suite_create("fidelity");
+	struct stat st;
+	if (stat(CORPUS "/MANIFEST.tsv", &st) != 0) {
+		fprintf(stderr, "fidelity: %s not found; the fidelity tests are not run\n", CORPUS);
+		return s;
+	}
+	TCase *tc = tcase_create("named_captures");
+	tcase_add_test(tc, syn_from_closed_restarts_and_a_challenge_ack_proves_nothing);
+	tcase_add_test(tc, ack_of_a_syn_ack_never_captured_proves_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
