@@ -17,6 +17,13 @@ CREATE TABLE captures (
 	packets     INTEGER NOT NULL DEFAULT 0,
 	tcp_packets INTEGER NOT NULL DEFAULT 0,
 	bad_packets INTEGER NOT NULL DEFAULT 0, -- malformed, counted and skipped
+	-- IP datagrams rebuilt from fragments (their segment is at the frame
+	-- that completed them), given up incomplete (timeout, memory, the
+	-- capture's end), and with overlapping fragments (the first copy of
+	-- each byte kept): src/defrag.h, docs/analysis.md.
+	frag_reassembled INTEGER NOT NULL DEFAULT 0,
+	frag_incomplete  INTEGER NOT NULL DEFAULT 0,
+	frag_overlapping INTEGER NOT NULL DEFAULT 0,
 	first_ts_ns INTEGER,
 	last_ts_ns  INTEGER,
 	status      TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),

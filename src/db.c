@@ -42,7 +42,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INSERT_CAPTURE] =
 		"INSERT INTO captures (id, path, sha256, linktype, linktype_name,"
 		" packets, tcp_packets, bad_packets, first_ts_ns, last_ts_ns, status,"
-		" error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		" error, frag_reassembled, frag_incomplete, frag_overlapping)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_INSERT_FLOW] =
 		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
 		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame,"
@@ -520,6 +521,9 @@ int db_insert_capture(struct db *db, const struct db_capture_row *row)
 	}
 	sqlite3_bind_text(st, 11, row->status, -1, SQLITE_STATIC);
 	bind_text_or_null(st, 12, row->error);
+	sqlite3_bind_int64(st, 13, (int64_t)row->frag_reassembled);
+	sqlite3_bind_int64(st, 14, (int64_t)row->frag_incomplete);
+	sqlite3_bind_int64(st, 15, (int64_t)row->frag_overlapping);
 	return run(db, ST_INSERT_CAPTURE, "writing capture");
 }
 

@@ -15,7 +15,7 @@
 
 /* The schema version this program writes; older databases are upgraded on
  * open, newer ones refused. */
-#define DB_SCHEMA_VERSION 3
+#define DB_SCHEMA_VERSION 4
 
 struct db;
 
@@ -74,6 +74,7 @@ struct db_capture_row {
 	int linktype;           /* -1: unknown (file never opened) */
 	const char *linktype_name;
 	uint64_t packets, tcp_packets, bad_packets;
+	uint64_t frag_reassembled, frag_incomplete, frag_overlapping;
 	bool has_ts;
 	int64_t first_ts_ns, last_ts_ns;
 	const char *status;     /* "ok", "partial", "failed" */

@@ -129,6 +129,7 @@ static const char *const status_names[DECODE_STATUS_COUNT] = {
 	[DECODE_BAD_IPV6_EXT] = "bad IPv6 extension header",
 	[DECODE_TRUNCATED_TCP] = "truncated TCP header",
 	[DECODE_BAD_TCP_OFFSET] = "bad TCP data offset",
+	[DECODE_BAD_FRAGMENT] = "bad IP fragment",
 };
 
 const char *decode_status_name(enum decode_status status)
@@ -351,14 +352,43 @@ enum {
 	IPV4_OFFSET_MASK = 0x1fff,
 };
 
+enum {
+	MAX_DATAGRAM = 65535, /* IPv4's total length, IPv6's payload length
+	                         (a jumbogram is never fragmented: RFC 2675) */
+	FRAGMENT_UNIT = 8,
+};
+
+/* A fragment's payload: where it goes and whether that is possible. A
+ * fragment reaching past the most a datagram can hold, max_payload (the
+ * "ping of death"), or, not being the last, not a multiple of 8 bytes long
+ * can be no part of a datagram. */
+static enum decode_status fragment(struct ip_fragment *frag, size_t max_payload,
+                                   uint8_t proto, uint32_t id, size_t offset,
+                                   bool more, const struct rd *payload, size_t len)
+{
+	if (offset + len > max_payload || (more && len % FRAGMENT_UNIT))
+		return DECODE_BAD_FRAGMENT;
+	if (frag) {
+		frag->proto = proto;
+		frag->id = id;
+		frag->offset = (uint32_t)offset;
+		frag->len = (uint32_t)len;
+		frag->more = more;
+		frag->data = payload->p;
+		frag->captured = (uint32_t)payload->len;
+	}
+	return DECODE_IP_FRAGMENT;
+}
+
 /* Decode the IPv4 header at the start of ip. wire_len is how many bytes the
  * datagram had on the wire at most (the frame minus its link header). On
  * success *l4 is the captured part of the IP payload (Ethernet padding and
  * anything else past the IP length cut off) and *l4_len its length per the
- * IP header. */
+ * IP header. A fragment is DECODE_IP_FRAGMENT, described in *frag if that
+ * is not NULL. */
 static enum decode_status decode_ipv4(const struct rd *ip, size_t wire_len,
                                       struct tcp_segment *out, struct rd *l4,
-                                      size_t *l4_len)
+                                      size_t *l4_len, struct ip_fragment *frag)
 {
 	bool ok = true;
 	uint8_t vihl = rd_u8(ip, 0, &ok);
@@ -373,7 +403,8 @@ static enum decode_status decode_ipv4(const struct rd *ip, size_t wire_len,
 		return DECODE_TRUNCATED_IP;
 
 	uint16_t tot_len = rd_be16(ip, 2, &ok);
-	uint16_t frag = rd_be16(ip, 6, &ok);
+	uint16_t id = rd_be16(ip, 4, &ok);
+	uint16_t frag_field = rd_be16(ip, 6, &ok);
 	uint8_t proto = rd_u8(ip, 9, &ok);
 	rd_copy(ip, 12, out->src_addr, 4, &ok);
 	rd_copy(ip, 16, out->dst_addr, 4, &ok);
@@ -400,17 +431,24 @@ static enum decode_status decode_ipv4(const struct rd *ip, size_t wire_len,
 	if (ip_len < hl)
 		return DECODE_BAD_IP_TOTAL_LEN;
 
-	/* RFC 791: a fragment has MF set or a non-zero offset. Only the first
-	 * holds a TCP header and reassembly is out of scope, so all are
-	 * skipped alike. */
-	if ((frag & IPV4_MF) || (frag & IPV4_OFFSET_MASK))
-		return DECODE_IP_FRAGMENT;
-	if (proto != IPPROTO_TCP_)
-		return DECODE_NOT_TCP;
-
 	out->ip_version = 4;
 	*l4_len = ip_len - hl;
 	*l4 = rd_sub(ip, hl, *l4_len);
+	/* RFC 791: a fragment has MF set or a non-zero offset (in 8-byte
+	 * units). */
+	if ((frag_field & IPV4_MF) || (frag_field & IPV4_OFFSET_MASK)) {
+		if (frag) {
+			frag->ip_version = 4;
+			memcpy(frag->src_addr, out->src_addr, 4);
+			memcpy(frag->dst_addr, out->dst_addr, 4);
+		}
+		/* The IPv4 total length counts the header (RFC 791). */
+		return fragment(frag, MAX_DATAGRAM - hl, proto, id,
+		                (size_t)(frag_field & IPV4_OFFSET_MASK) * FRAGMENT_UNIT,
+		                (frag_field & IPV4_MF) != 0, l4, *l4_len);
+	}
+	if (proto != IPPROTO_TCP_)
+		return DECODE_NOT_TCP;
 	return DECODE_OK;
 }
 
@@ -458,10 +496,11 @@ static bool find_jumbo(const struct rd *h, uint32_t *jumbo)
 }
 
 /* Decode the IPv6 header at the start of ip and walk its extension headers
- * (RFC 8200 section 4) up to TCP. Arguments as for decode_ipv4. */
+ * (RFC 8200 section 4) up to TCP, or up to a Fragment header. Arguments as
+ * for decode_ipv4. */
 static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
                                       struct tcp_segment *out, struct rd *l4,
-                                      size_t *l4_len)
+                                      size_t *l4_len, struct ip_fragment *frag)
 {
 	bool ok = true;
 	if (!rd_has(ip, 0, IPV6_HDR_LEN))
@@ -478,7 +517,10 @@ static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
 	size_t off = 0;
 	bool have_jumbo = false;
 	uint32_t jumbo = 0;
-	for (int n = 0; nh != IPPROTO_TCP_; n++) {
+	bool fragmented = false;
+	uint16_t offm = 0;
+	uint32_t id = 0;
+	for (int n = 0; nh != IPPROTO_TCP_ && !fragmented; n++) {
 		size_t size;
 		if (nh != IP6_HOPOPTS && nh != IP6_ROUTING &&
 		    nh != IP6_FRAGMENT && nh != IP6_AH && nh != IP6_DSTOPTS) {
@@ -509,10 +551,10 @@ static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
 			 * in bit 0. RFC 6946: offset 0 with M clear is an
 			 * "atomic fragment", a whole datagram to be processed
 			 * as such. */
-			uint16_t offm = rd_be16(&ext, off + 2, &ok);
+			offm = rd_be16(&ext, off + 2, &ok);
+			id = rd_be32(&ext, off + 4, &ok);
 			assert(ok);
-			if ((offm >> 3) != 0 || (offm & 1))
-				return DECODE_IP_FRAGMENT;
+			fragmented = (offm >> 3) != 0 || (offm & 1);
 		} else if (nh == IP6_HOPOPTS && off == 0 && plen == 0) {
 			/* RFC 2675: payload length 0 plus a Jumbo Payload
 			 * option in the hop-by-hop header (which must come
@@ -543,6 +585,17 @@ static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
 	out->ip_version = 6;
 	*l4_len = pl - off;
 	*l4 = rd_sub(&ext, off, *l4_len);
+	if (fragmented) {
+		/* The fragmentable part follows the Fragment header; nh is
+		 * the next header it names. */
+		if (frag) {
+			frag->ip_version = 6;
+			memcpy(frag->src_addr, out->src_addr, 16);
+			memcpy(frag->dst_addr, out->dst_addr, 16);
+		}
+		return fragment(frag, MAX_DATAGRAM, nh, id, (size_t)(offm >> 3) * FRAGMENT_UNIT,
+		                (offm & 1) != 0, l4, *l4_len);
+	}
 	return DECODE_OK;
 }
 
@@ -697,6 +750,13 @@ static enum decode_status decode_tcp(const struct rd *l4, size_t l4_len,
 enum decode_status decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
                                 uint32_t wirelen, struct tcp_segment *out)
 {
+	return decode_packet(dlt, data, caplen, wirelen, out, NULL);
+}
+
+enum decode_status decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
+                                 uint32_t wirelen, struct tcp_segment *out,
+                                 struct ip_fragment *frag)
+{
 	memset(out, 0, sizeof *out);
 
 	struct rd frame = { .p = data, .len = data != NULL ? caplen : 0 };
@@ -726,9 +786,9 @@ enum decode_status decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 	struct rd l4 = { .p = NULL, .len = 0 };
 	size_t l4_len = 0;
 	if (kind == L3_IPV4)
-		st = decode_ipv4(&ip, wire_net, out, &l4, &l4_len);
+		st = decode_ipv4(&ip, wire_net, out, &l4, &l4_len, frag);
 	else
-		st = decode_ipv6(&ip, wire_net, out, &l4, &l4_len);
+		st = decode_ipv6(&ip, wire_net, out, &l4, &l4_len, frag);
 	if (st != DECODE_OK)
 		return st;
 	return decode_tcp(&l4, l4_len, out);

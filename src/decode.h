@@ -31,6 +31,8 @@ enum decode_status {
 	DECODE_BAD_IPV6_EXT,      /* extension header runs past the capture */
 	DECODE_TRUNCATED_TCP,     /* fewer than 20 bytes of TCP header */
 	DECODE_BAD_TCP_OFFSET,    /* data offset < 5, or past the IP payload */
+	DECODE_BAD_FRAGMENT,      /* past 64 KiB, or not the last and not a
+	                             multiple of 8 bytes long */
 	DECODE_STATUS_COUNT
 };
 
@@ -80,6 +82,28 @@ struct tcp_segment {
 	                           payload length taken from the frame */
 	struct tcp_options opt;
 };
+
+/* One fragment of an IP datagram (RFC 791 section 3.2, RFC 8200 section
+ * 4.5): what reassembly (defrag.h) needs of it. */
+struct ip_fragment {
+	uint8_t ip_version;     /* 4 or 6 */
+	uint8_t proto;          /* the datagram's upper layer (IPv6: the
+	                           Fragment header's next header) */
+	uint8_t src_addr[16];   /* IPv4 uses the first 4 bytes */
+	uint8_t dst_addr[16];
+	uint32_t id;            /* IPv4's 16 bits, IPv6's 32 */
+	uint32_t offset;        /* of its payload in the datagram's, in bytes */
+	uint32_t len;           /* its payload's length, per the IP header */
+	bool more;              /* MF, or IPv6's M: more fragments follow */
+	const uint8_t *data;    /* its payload as captured ... */
+	uint32_t captured;      /* ... this many bytes of it (<= len) */
+};
+
+/* decode_frame, and when the frame is a fragment (DECODE_IP_FRAGMENT) and
+ * frag is not NULL, the fragment in *frag. */
+enum decode_status decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
+                                 uint32_t wirelen, struct tcp_segment *out,
+                                 struct ip_fragment *frag);
 
 /* Decode one frame of link type dlt (pcap's DLT_* value, as
  * pcap_datalink() returns it). caplen is how many bytes data holds; wirelen

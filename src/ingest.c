@@ -5,6 +5,7 @@
  * is constant time and allocates nothing but a new connection. */
 #include "ingest.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -12,6 +13,7 @@
 
 #include "analysis.h"
 #include "dedup.h"
+#include "defrag.h"
 #include "seqnum.h"
 #include "tcpstate.h"
 #include "writer.h"
@@ -28,6 +30,7 @@ void ingest_default_options(struct ingest_options *opt)
 	opt->limits.close_delay_ns = FLOW_DEFAULT_CLOSE_DELAY_NS;
 	opt->limits.idle_timeout_ns = FLOW_DEFAULT_IDLE_TIMEOUT_NS;
 	opt->limits.max_flows = FLOW_DEFAULT_MAX_FLOWS;
+	defrag_default_limits(&opt->defrag);
 }
 
 /* One capture being ingested. */
@@ -36,6 +39,7 @@ struct run {
 	const struct ingest_options *opt;
 	struct ingest_result *result;
 	struct flow_table *flows;
+	struct defrag *defrag; /* IP datagrams being reassembled */
 	struct writer *writer;  /* writes the rows on the second core */
 	int64_t capture_id;
 	int64_t next_flow_id;
@@ -163,6 +167,19 @@ static void expire(struct run *run)
 	struct flow *f;
 	while ((f = flow_table_take_expired(run->flows, run->now_ns)))
 		retire(run, f);
+	defrag_expire(run->defrag, run->now_ns);
+}
+
+/* A fragment of a TCP datagram: the segment, when it completes one (at
+ * this frame, as tshark numbers it); DECODE_IP_FRAGMENT until then. */
+static enum decode_status reassemble(struct run *run, const struct ip_fragment *frag,
+                                     struct tcp_segment *seg)
+{
+	const uint8_t *datagram;
+	uint32_t captured, len;
+	if (!defrag_add(run->defrag, frag, run->now_ns, &datagram, &captured, &len))
+		return DECODE_IP_FRAGMENT;
+	return decode_frame(DLT_RAW, datagram, captured, len, seg);
 }
 
 static void note_bad_packet(struct ingest_result *r, uint64_t frame,
@@ -209,8 +226,11 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 		 * traffic happened to come in between. */
 		expire(run);
 		struct tcp_segment seg;
-		enum decode_status st =
-			decode_frame(pkt.dlt, pkt.data, pkt.caplen, pkt.len, &seg);
+		struct ip_fragment frag;
+		enum decode_status st = decode_packet(pkt.dlt, pkt.data, pkt.caplen,
+		                                      pkt.len, &seg, &frag);
+		if (st == DECODE_IP_FRAGMENT && frag.proto == IPPROTO_TCP)
+			st = reassemble(run, &frag, &seg);
 		if (st == DECODE_OK) {
 			r->tcp_packets++;
 			on_segment(run, &seg, pkt.frame, pkt.ts_ns);
@@ -386,7 +406,8 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 	struct run run = {.db = db, .opt = opt, .result = result,
 	                  .dedup = content.dedup};
 	run.flows = flow_table_new(&opt->limits, seed);
-	if (!run.flows) {
+	run.defrag = defrag_new(&opt->defrag, seed);
+	if (!run.flows || !run.defrag) {
 		snprintf(result->error, sizeof result->error, "out of memory");
 		result->outcome = INGEST_FATAL;
 		goto out;
@@ -402,6 +423,8 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		goto fatal;
 	}
 	bool whole = read_packets(&run, cap, path);
+	struct defrag_counts frags;
+	defrag_counts(run.defrag, &frags);
 	struct flow *f;
 	while ((f = flow_table_take_any(run.flows)))
 		retire(&run, f);
@@ -444,6 +467,9 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		.packets = result->packets,
 		.tcp_packets = result->tcp_packets,
 		.bad_packets = result->bad_packets,
+		.frag_reassembled = frags.reassembled,
+		.frag_incomplete = frags.incomplete,
+		.frag_overlapping = frags.overlapping,
 		.has_ts = run.saw_packet,
 		.status = whole ? "ok" : "partial",
 		.error = result->error[0] ? result->error : NULL,
@@ -463,5 +489,6 @@ out:
 	if (content.dedup)
 		content_hash(&content, cap, err, sizeof err);
 	flow_table_free(run.flows);
+	defrag_free(run.defrag);
 	capture_close(cap);
 }

@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "db.h"
 #include "decode.h"
+#include "defrag.h"
 #include "flow.h"
 
 struct ingest_progress {
@@ -25,6 +26,7 @@ struct ingest_progress {
 struct ingest_options {
 	const char *bpf;            /* tcpdump filter expression, or NULL */
 	struct flow_limits limits;
+	struct defrag_limits defrag; /* IP reassembly's bounds */
 	/* Called every few thousand packets, if set. */
 	void (*progress)(const struct ingest_progress *p, void *user);
 	void *progress_user;

@@ -722,14 +722,66 @@ END_TEST
 /* RFC 791: MF set, or a non-zero offset (with and without MF). */
 static const uint16_t v4_frag_fields[] = { 0x2000, 0x00b9, 0x20b9, 0x6000 };
 
+/* A frame whose IPv4 payload (TCP header and payload) is 8-byte aligned,
+ * as every fragment but the last must be. */
+static void aligned_v4_frame(struct pkt *p)
+{
+	for (size_t payload = 10;; payload++) {
+		*p = (struct pkt){ 0 };
+		std_frame(p, DLT_EN10MB, 4, payload);
+		if ((p->n - p->ip_off - 20) % 8 == 0)
+			return;
+	}
+}
+
 START_TEST(test_ipv4_fragment)
 {
-	struct pkt p = { 0 };
+	struct pkt p;
 	struct tcp_segment s;
-	std_frame(&p, DLT_EN10MB, 4, 10);
-	set16(&p, p.ip_off + 6, v4_frag_fields[_i]);
-	ck_assert_status(dec(DLT_EN10MB, &p, &s), DECODE_IP_FRAGMENT);
+	struct ip_fragment f;
+	aligned_v4_frame(&p);
+	uint16_t field = v4_frag_fields[_i];
+	set16(&p, p.ip_off + 6, field);
+	ck_assert_status(decode_packet(DLT_EN10MB, p.b, (uint32_t)p.n, (uint32_t)p.n,
+	                               &s, &f), DECODE_IP_FRAGMENT);
 	ck_assert(!decode_status_is_error(DECODE_IP_FRAGMENT));
+	/* What reassembly needs: key, place, and the payload as captured. */
+	ck_assert_int_eq(f.ip_version, 4);
+	ck_assert_int_eq(f.proto, 6);
+	ck_assert_uint_eq(f.id, 0x1234);
+	ck_assert_mem_eq(f.src_addr, V4_SRC, 4);
+	ck_assert_uint_eq(f.offset, (field & 0x1fffu) * 8);
+	ck_assert_int_eq(f.more, (field & 0x2000) != 0);
+	ck_assert_uint_eq(f.len, p.n - p.ip_off - 20);
+	ck_assert_uint_eq(f.captured, f.len);
+	ck_assert_ptr_eq(f.data, p.b + p.ip_off + 20);
+}
+END_TEST
+
+/* A fragment reaching past 65,535 bytes (the "ping of death"), or one
+ * followed by more whose length is not a multiple of 8: no datagram can
+ * hold it, and it is counted malformed. */
+START_TEST(test_ipv4_bad_fragment)
+{
+	struct pkt p;
+	struct tcp_segment s;
+	aligned_v4_frame(&p);
+	set16(&p, p.ip_off + 6, 0x1fff); /* offset 65528, last */
+	ck_assert_status(dec(DLT_EN10MB, &p, &s), DECODE_BAD_FRAGMENT);
+	ck_assert(decode_status_is_error(DECODE_BAD_FRAGMENT));
+	ck_assert_str_eq(decode_status_name(DECODE_BAD_FRAGMENT), "bad IP fragment");
+
+	p = (struct pkt){ 0 };
+	std_frame(&p, DLT_EN10MB, 4, 10);
+	size_t l4 = p.n - p.ip_off - 20;
+	if (l4 % 8 == 0) { /* make it unaligned */
+		p = (struct pkt){ 0 };
+		std_frame(&p, DLT_EN10MB, 4, 11);
+	}
+	set16(&p, p.ip_off + 6, 0x2000); /* MF */
+	ck_assert_status(dec(DLT_EN10MB, &p, &s), DECODE_BAD_FRAGMENT);
+	set16(&p, p.ip_off + 6, 0x0010); /* the last may end anywhere */
+	ck_assert_status(dec(DLT_EN10MB, &p, &s), DECODE_IP_FRAGMENT);
 }
 END_TEST
 
@@ -945,7 +997,19 @@ START_TEST(test_ipv6_fragment)
 	frag6(&p, 6, v6_frag_fields[_i]);
 	tcp(&p, TCP_ACK, NULL, 0, 100);
 	seal(&p);
-	ck_assert_status(dec(DLT_EN10MB, &p, &s), DECODE_IP_FRAGMENT);
+	struct ip_fragment f;
+	ck_assert_status(decode_packet(DLT_EN10MB, p.b, (uint32_t)p.n, (uint32_t)p.n,
+	                               &s, &f), DECODE_IP_FRAGMENT);
+	/* The fragmentable part starts after the Fragment header, whose
+	 * next header is the datagram's protocol. */
+	ck_assert_int_eq(f.ip_version, 6);
+	ck_assert_int_eq(f.proto, 6);
+	ck_assert_uint_eq(f.id, 0xdeadbeef);
+	ck_assert_mem_eq(f.dst_addr, V6_DST, 16);
+	ck_assert_uint_eq(f.offset, (v6_frag_fields[_i] >> 3) * 8u);
+	ck_assert_int_eq(f.more, v6_frag_fields[_i] & 1);
+	ck_assert_uint_eq(f.len, 120);
+	ck_assert_ptr_eq(f.data, p.b + p.ip_off + 40 + 8);
 }
 END_TEST
 
@@ -1607,6 +1671,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_udp_not_tcp);
 	tcase_add_loop_test(tc, test_ip_version_mismatch, 0, N(version_cases));
 	tcase_add_loop_test(tc, test_ipv4_fragment, 0, N(v4_frag_fields));
+	tcase_add_test(tc, test_ipv4_bad_fragment);
 	tcase_add_test(tc, test_ipv4_ihl_lies_past_capture);
 	tcase_add_test(tc, test_ipv4_options_cut_by_snaplen);
 	tcase_add_loop_test(tc, test_ipv4_ihl_below_5, 0, 5);
