@@ -205,10 +205,14 @@ static void give_up(struct defrag *d, struct datagram *g)
 	datagram_free(g);
 }
 
-/* The datagram held longest, of either version. */
-static struct datagram *oldest(struct defrag *d)
+/* The datagram held longest, of either version, other than `keep`. */
+static struct datagram *oldest(struct defrag *d, const struct datagram *keep)
 {
 	struct datagram *a = d->list[0].oldest, *b = d->list[1].oldest;
+	if (a && a == keep)
+		a = a->newer;
+	if (b && b == keep)
+		b = b->newer;
 	if (!a || !b)
 		return a ? a : b;
 	return a->first_ns <= b->first_ns ? a : b;
@@ -221,8 +225,9 @@ static struct datagram *find_or_add(struct defrag *d, const struct ip_fragment *
 	for (struct datagram *g = d->buckets[h & (BUCKETS - 1)]; g; g = g->hash_next)
 		if (g->hash == h && same_key(g, f))
 			return g;
-	while (d->count >= d->limits.max_datagrams && oldest(d))
-		give_up(d, oldest(d));
+	struct datagram *o;
+	while (d->count >= d->limits.max_datagrams && (o = oldest(d, NULL)))
+		give_up(d, o);
 	struct datagram *g = calloc(1, sizeof *g);
 	if (!g)
 		return NULL;
@@ -254,8 +259,7 @@ static bool make_room(struct defrag *d, struct datagram *g, uint32_t end)
 		return true;
 	uint32_t room = (end + BUF_STEP - 1) / BUF_STEP * BUF_STEP;
 	struct datagram *o;
-	while (d->bytes + (room - g->room) > d->limits.max_bytes && (o = oldest(d)) &&
-	       o != g)
+	while (d->bytes + (room - g->room) > d->limits.max_bytes && (o = oldest(d, g)))
 		give_up(d, o);
 	if (d->bytes + (room - g->room) > d->limits.max_bytes)
 		return false;

@@ -8,6 +8,7 @@
 int main(void)
 {
 	SRunner *runner = srunner_create(decode_suite());
+	srunner_add_suite(runner, defrag_suite());
 	srunner_add_suite(runner, pcapng_suite());
 	srunner_add_suite(runner, seqnum_suite());
 	srunner_add_suite(runner, tcpstate_suite());

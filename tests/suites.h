@@ -25,6 +25,7 @@ Suite *merge_suite(void);
 Suite *query_plan_suite(void);
 Suite *analysis_suite(void);
 Suite *fidelity_suite(void);
+Suite *defrag_suite(void);
 
 
 #endif

@@ -92,6 +92,43 @@ START_TEST(ack_of_a_syn_ack_never_captured_proves_nothing)
 }
 END_TEST
 
+/* TCP in IP fragments: reassembled, the segment at the frame that
+ * completes its datagram, with tshark's flags, numbers and length (tshark
+ * 4.0: tcp.flags.str, tcp.seq_raw, tcp.seq, tcp.len on these files). */
+static const struct {
+	const char *file;
+	const char *segment;  /* frame|flags_text|seq|rel_seq|len */
+	const char *counts;   /* packets|tcp_packets|bad|reassembled|incomplete|overlapping */
+} fragmented[] = {
+	{"pcapplusplus__frag_http_req.pcap", "11|P.|2290951306|1|1460", "11|1|0|1|0|0"},
+	{"zeek__ipv4_fragmented-syn.pcap", "2|S|1000|0|0", "2|1|0|1|0|0"},
+	{"suricata-verify__defrag_bug-6887-defrag-eth-vlan-ipv6-tcp_frag-eth-vlan-ipv6-tcp.pcap",
+	 "3|.|1|1|1000", "3|1|0|1|0|0"},
+	{"suricata-verify__defrag_bug-6887-defrag-ipv4-tcp-syn_frag-ip-tcp-syn.pcap",
+	 "3|S|1|0|0", "3|1|0|1|0|0"},
+	/* Fragments 3 and 5 overlap (bytes 48-72 of the datagram): counted,
+	 * the first copy kept; the TCP header is in fragment 2 either way. */
+	{"zeek__ipv4_fragmented-4.pcap", "5|none|14715173|1|69", "6|3|0|1|0|1"},
+};
+
+START_TEST(tcp_in_ip_fragments_is_reassembled)
+{
+	char db[128];
+	ingest_one(fragmented[_i].file, db);
+	char want[128];
+	snprintf(want, sizeof want, "%s\n", fragmented[_i].segment);
+	const char *frame_end = strchr(fragmented[_i].segment, '|');
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT frame, flags_text, seq, rel_seq, len FROM segments_view"
+	         " WHERE frame = %.*s", (int)(frame_end - fragmented[_i].segment),
+	         fragmented[_i].segment);
+	assert_rows(db, sql, want);
+	snprintf(want, sizeof want, "%s\n", fragmented[_i].counts);
+	assert_rows(db, "SELECT packets, tcp_packets, bad_packets, frag_reassembled,"
+	                " frag_incomplete, frag_overlapping FROM captures", want);
+}
+END_TEST
+
 Suite *fidelity_suite(void)
 {
 	Suite *s = suite_create("fidelity");
@@ -103,6 +140,8 @@ Suite *fidelity_suite(void)
 	TCase *tc = tcase_create("named_captures");
 	tcase_add_test(tc, syn_from_closed_restarts_and_a_challenge_ack_proves_nothing);
 	tcase_add_test(tc, ack_of_a_syn_ack_never_captured_proves_nothing);
+	tcase_add_loop_test(tc, tcp_in_ip_fragments_is_reassembled, 0,
+	                    (int)(sizeof fragmented / sizeof fragmented[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
