@@ -129,6 +129,82 @@ START_TEST(tcp_in_ip_fragments_is_reassembled)
 }
 END_TEST
 
+/* DESIGN.md's state table as edges (from_state, to_state): each row, a
+ * mid-stream start (from UNKNOWN), a SYN,ACK seen first (its sender from
+ * UNKNOWN, its receiver's inferred SYN), and "any | send RST -> CLOSED". */
+#define STATE_TABLE_EDGES                                                            \
+	"('CLOSED','SYN_SENT'), ('LISTEN','SYN_SENT'), ('LISTEN','SYN_RECEIVED'),"   \
+	"('SYN_SENT','ESTABLISHED'), ('SYN_SENT','SYN_RECEIVED'),"                   \
+	"('SYN_RECEIVED','ESTABLISHED'), ('SYN_RECEIVED','FIN_WAIT_1'),"             \
+	"('ESTABLISHED','FIN_WAIT_1'), ('ESTABLISHED','CLOSE_WAIT'),"                \
+	"('CLOSE_WAIT','LAST_ACK'), ('FIN_WAIT_1','FIN_WAIT_2'),"                    \
+	"('FIN_WAIT_1','CLOSING'), ('FIN_WAIT_1','TIME_WAIT'),"                      \
+	"('FIN_WAIT_2','TIME_WAIT'), ('CLOSING','TIME_WAIT'), ('LAST_ACK','CLOSED'),"\
+	"('UNKNOWN','ESTABLISHED'), ('UNKNOWN','SYN_RECEIVED'), ('UNKNOWN','SYN_SENT'),"
+
+/* Every way a connection's transitions can disagree with themselves or
+ * with the table, one row per finding: the chain broken (a row's
+ * from_state is not the to_state before it, in seen_frame order), an edge
+ * the table has no row for, a first from_state no endpoint starts in (the
+ * client CLOSED, the server LISTEN, either UNKNOWN mid-stream; a refused
+ * server, Zeek's REJ, is CLOSED throughout), a final state that is not the
+ * last to_state. */
+static const char chain_findings_sql[] =
+	"WITH edges(from_state, to_state) AS (VALUES " STATE_TABLE_EDGES
+	"  ('UNKNOWN','CLOSED'), ('LISTEN','CLOSED'), ('SYN_SENT','CLOSED'),"
+	"  ('SYN_RECEIVED','CLOSED'), ('ESTABLISHED','CLOSED'), ('FIN_WAIT_1','CLOSED'),"
+	"  ('FIN_WAIT_2','CLOSED'), ('CLOSE_WAIT','CLOSED'), ('CLOSING','CLOSED'),"
+	"  ('TIME_WAIT','CLOSED')),"
+	" initial AS (SELECT f.id AS flow_id, e.endpoint,"
+	"   CASE WHEN e.endpoint = 'client' THEN 'CLOSED'"
+	"        WHEN f.conn_state = 'REJ' THEN 'CLOSED' ELSE 'LISTEN' END AS state,"
+	"   CASE e.endpoint WHEN 'client' THEN f.client_state ELSE f.server_state END AS final"
+	"   FROM flows_view f, (SELECT 'client' AS endpoint UNION ALL SELECT 'server') e),"
+	" chained AS (SELECT t.*, LAG(t.to_state) OVER w AS before, ROW_NUMBER() OVER w AS n,"
+	"   ROW_NUMBER() OVER (PARTITION BY t.flow_id, t.endpoint"
+	"                      ORDER BY t.seen_frame DESC, t.step DESC) AS from_end"
+	"   FROM transitions_view t"
+	"   WINDOW w AS (PARTITION BY t.flow_id, t.endpoint ORDER BY t.seen_frame, t.step))"
+	" SELECT 'chain broken', flow_id, endpoint, seen_frame, before || ' then ' || from_state"
+	"   FROM chained WHERE n > 1 AND before != from_state"
+	" UNION ALL SELECT 'no such edge', flow_id, endpoint, seen_frame,"
+	"   from_state || ' -> ' || to_state FROM chained"
+	"   WHERE (from_state, to_state) NOT IN (SELECT * FROM edges)"
+	" UNION ALL SELECT 'first from_state', c.flow_id, c.endpoint, c.seen_frame, c.from_state"
+	"   FROM chained c JOIN initial i USING (flow_id, endpoint)"
+	"   WHERE c.n = 1 AND c.from_state NOT IN ('UNKNOWN', i.state)"
+	" UNION ALL SELECT 'final state', i.flow_id, i.endpoint, NULL, i.final || ' after '"
+	"   || COALESCE(c.to_state, i.state)"
+	"   FROM initial i LEFT JOIN chained c"
+	"     ON c.flow_id = i.flow_id AND c.endpoint = i.endpoint AND c.from_end = 1"
+	"   WHERE i.final IS NOT COALESCE(c.to_state, i.state)";
+
+/* The differential that needs no held-out data: every capture of
+ * examples/ and the corpus, every connection's transitions consistent.
+ * (Connection counts against tshark's tcp.stream are diff_tshark's, run
+ * by make test: docs/analysis.md.) */
+START_TEST(every_connection_chains_its_transitions)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/all.db", dir);
+	int rc = tu_sh("../tcpladder ingest -q -d %s ../examples " CORPUS " 2>/dev/null", db);
+	ck_assert_msg(rc == 0 || rc == 1, "ingest exited %d", rc); /* 1: broken on purpose */
+	long long flows = tu_query_int(db, "SELECT count(*) FROM flows");
+	ck_assert_msg(flows > 500, "%lld connections", flows);
+	char *findings = tu_query(db, chain_findings_sql);
+	ck_assert_msg(findings[0] == '\0', "transitions that do not chain:\n%s", findings);
+	free(findings);
+	/* The check can fail: a final state the transitions do not reach. */
+	tu_sh("sqlite3 %s \"UPDATE flows SET client_state = (SELECT id FROM tcp_states"
+	      " WHERE name = 'CLOSING') WHERE id = 1\"", db);
+	findings = tu_query(db, chain_findings_sql);
+	ck_assert_msg(strncmp(findings, "final state|1|client||CLOSING after ", 36) == 0, "%s",
+	              findings);
+	free(findings);
+}
+END_TEST
+
 Suite *fidelity_suite(void)
 {
 	Suite *s = suite_create("fidelity");
@@ -138,8 +214,10 @@ Suite *fidelity_suite(void)
 		return s;
 	}
 	TCase *tc = tcase_create("named_captures");
+	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, syn_from_closed_restarts_and_a_challenge_ack_proves_nothing);
 	tcase_add_test(tc, ack_of_a_syn_ack_never_captured_proves_nothing);
+	tcase_add_test(tc, every_connection_chains_its_transitions);
 	tcase_add_loop_test(tc, tcp_in_ip_fragments_is_reassembled, 0,
 	                    (int)(sizeof fragmented / sizeof fragmented[0]));
 	suite_add_tcase(s, tc);
