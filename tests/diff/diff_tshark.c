@@ -405,8 +405,8 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 			continue;
 		if (ss->any_fragment && !ss->any_other) {
 			t->fragment_streams++;
-			printf("  %s: tshark stream %zu is IP fragments only"
-			       " (tshark reassembles them; tcpladder skips fragments)\n", name, s);
+			printf("  %s: tshark stream %zu is IP fragments only, of datagrams"
+			       " tcpladder gave up (captures.frag_incomplete)\n", name, s);
 		} else if (bad_packets > 0) {
 			t->malformed_streams++;
 			printf("  %s: tshark stream %zu is packets tcpladder counts as"
