@@ -117,10 +117,18 @@ static void ingest_one(struct ingest_cli *cli, const char *path)
 	t->packets += r.packets;
 	t->tcp_packets += r.tcp_packets;
 	t->flows += r.flows;
-	if (cli->verbosity > 1 && r.outcome != INGEST_FAILED)
-		fprintf(stderr, "tcpladder: %s: capture %lld, %llu packets, %llu TCP, %llu connections\n",
+	if (cli->verbosity > 1 && r.outcome != INGEST_FAILED) {
+		char frags[128] = "";
+		const struct defrag_counts *d = &r.frags;
+		if (d->reassembled || d->incomplete)
+			snprintf(frags, sizeof frags, "; IP datagrams from fragments: %llu"
+			         " reassembled, %llu incomplete, %llu overlapping",
+			         (unsigned long long)d->reassembled, (unsigned long long)d->incomplete,
+			         (unsigned long long)d->overlapping);
+		fprintf(stderr, "tcpladder: %s: capture %lld, %llu packets, %llu TCP, %llu connections%s\n",
 		        shown, (long long)r.capture_id, (unsigned long long)r.packets,
-		        (unsigned long long)r.tcp_packets, (unsigned long long)r.flows);
+		        (unsigned long long)r.tcp_packets, (unsigned long long)r.flows, frags);
+	}
 }
 
 static int by_name(const FTSENT **a, const FTSENT **b)

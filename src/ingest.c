@@ -423,8 +423,8 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		goto fatal;
 	}
 	bool whole = read_packets(&run, cap, path);
-	struct defrag_counts frags;
-	defrag_counts(run.defrag, &frags);
+	struct defrag_counts *frags = &result->frags;
+	defrag_counts(run.defrag, frags);
 	struct flow *f;
 	while ((f = flow_table_take_any(run.flows)))
 		retire(&run, f);
@@ -467,9 +467,9 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		.packets = result->packets,
 		.tcp_packets = result->tcp_packets,
 		.bad_packets = result->bad_packets,
-		.frag_reassembled = frags.reassembled,
-		.frag_incomplete = frags.incomplete,
-		.frag_overlapping = frags.overlapping,
+		.frag_reassembled = frags->reassembled,
+		.frag_incomplete = frags->incomplete,
+		.frag_overlapping = frags->overlapping,
 		.has_ts = run.saw_packet,
 		.status = whole ? "ok" : "partial",
 		.error = result->error[0] ? result->error : NULL,

@@ -48,6 +48,7 @@ struct ingest_result {
 	uint64_t packets, tcp_packets, bad_packets, flows;
 	uint64_t first_bad_frame;
 	enum decode_status first_bad_status;
+	struct defrag_counts frags; /* IP reassembly's */
 	char error[512];  /* why partial, failed or fatal */
 };
 

@@ -129,6 +129,23 @@ START_TEST(tcp_in_ip_fragments_is_reassembled)
 }
 END_TEST
 
+/* ingest -v says what reassembly did, capture by capture. */
+START_TEST(verbose_ingest_names_reassembly)
+{
+	char dir[64];
+	tu_scratch_dir(dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -v -d %s/t.db " CORPUS
+	                       "/zeek__ipv4_fragmented-4.pcap 2>%s/err", dir, dir), 0);
+	char path[128];
+	snprintf(path, sizeof path, "%s/err", dir);
+	char *err = tu_slurp(path);
+	ck_assert_msg(strstr(err, "zeek__ipv4_fragmented-4.pcap: capture 1, 6 packets, 3 TCP,"
+	                          " 2 connections; IP datagrams from fragments: 1 reassembled,"
+	                          " 0 incomplete, 1 overlapping\n"), "%s", err);
+	free(err);
+}
+END_TEST
+
 /* DESIGN.md's state table as edges (from_state, to_state): each row, a
  * mid-stream start (from UNKNOWN), a SYN,ACK seen first (its sender from
  * UNKNOWN, its receiver's inferred SYN), and "any | send RST -> CLOSED". */
@@ -218,6 +235,7 @@ Suite *fidelity_suite(void)
 	tcase_add_test(tc, syn_from_closed_restarts_and_a_challenge_ack_proves_nothing);
 	tcase_add_test(tc, ack_of_a_syn_ack_never_captured_proves_nothing);
 	tcase_add_test(tc, every_connection_chains_its_transitions);
+	tcase_add_test(tc, verbose_ingest_names_reassembly);
 	tcase_add_loop_test(tc, tcp_in_ip_fragments_is_reassembled, 0,
 	                    (int)(sizeof fragmented / sizeof fragmented[0]));
 	suite_add_tcase(s, tc);
