@@ -369,7 +369,7 @@ void defrag_expire(struct defrag *d, int64_t now_ns)
 {
 	for (int v = 0; v < 2; v++) {
 		struct datagram *g;
-		while ((g = d->list[v].oldest) && now_ns - g->first_ns > d->limits.timeout_ns[v])
+		while ((g = d->list[v].oldest) && now_ns - g->first_ns >= d->limits.timeout_ns[v])
 			give_up(d, g);
 	}
 }

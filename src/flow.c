@@ -348,11 +348,13 @@ void flow_table_remove(struct flow_table *t, struct flow *f)
 
 struct flow *flow_table_take_expired(struct flow_table *t, int64_t now_ns)
 {
+	/* Due at the deadline itself, as Zeek's timers fire (last activity +
+	 * timeout <= network time). */
 	struct flow *f = t->finished.head;
-	if (f && now_ns - f->active_ns > t->limits.close_delay_ns)
+	if (f && now_ns - f->active_ns >= t->limits.close_delay_ns)
 		goto take;
 	f = t->open.head;
-	if (f && now_ns - f->active_ns > t->limits.idle_timeout_ns)
+	if (f && now_ns - f->active_ns >= t->limits.idle_timeout_ns)
 		goto take;
 	if (t->count > t->limits.max_flows) {
 		struct flow *a = t->open.head, *b = t->finished.head;

@@ -138,10 +138,13 @@ static bool acks_fin(const struct tcpst_endpoint *r,
 }
 
 /* RFC 9293 3.10.7: in SYN_SENT a RST is acceptable only if it acknowledges
- * the SYN; otherwise its sequence number must be in the receive window. We
- * judge the window from the receiver's last advertisement around what the
- * sender has sent, with at least 64 KiB of slack: a capture point sees the
- * sender's side, and an RST we wrongly refuse leaves a state stale. */
+ * the SYN; otherwise its sequence number must be in the receive window,
+ * RCV.NXT =< SEG.SEQ < RCV.NXT + RCV.WND. The wire shows the receiver's
+ * RCV.NXT and RCV.WND as its last acknowledgement and window;
+ * the window's far edge is taken too, because what the receiver has
+ * acknowledged lags what it has. A receiver that never acknowledged
+ * anything the capture shows is judged from what the sender has sent,
+ * with a window (at least 64 KiB) of slack either way. */
 static bool rst_acceptable(const struct tcpst_conn *conn, int receiver,
                            const struct tcpst_segment *seg)
 {
@@ -150,6 +153,9 @@ static bool rst_acceptable(const struct tcpst_conn *conn, int receiver,
 	if (r->state == TCPS_SYN_SENT) /* SND.UNA < SEG.ACK =< SND.NXT */
 		return (seg->flags & TCP_ACK) && seg->rel_ack >= r->syn_end &&
 		       seg->rel_ack <= r->next_seq;
+	if (r->has_acked)
+		return seg->rel_seq >= r->acked &&
+		       seg->rel_seq <= r->acked + (int64_t)r->last_win;
 	if (!s->has_next)
 		return true;
 	int64_t window = r->last_win > 65535 ? r->last_win : 65535;
@@ -420,10 +426,20 @@ void tcpst_apply(struct tcpst_conn *conn, const struct tcpst_segment *seg,
 		}
 	}
 
+	/* A RST takes no sequence space, and its number may be another's
+	 * (RFC 9293 3.10.7.3: the ACK it answers): it moves neither mark. */
+	if (seg->flags & TCP_RST)
+		return;
 	int64_t next = seg->rel_seq + seg->len +
 	               ((seg->flags & TCP_SYN) ? 1 : 0) + ((seg->flags & TCP_FIN) ? 1 : 0);
 	if (!sender->has_next || next > sender->next_seq)
 		sender->next_seq = next;
 	sender->has_next = true;
 	sender->last_win = seg->win;
+	/* The last, not the highest: a challenge ACK of another connection's
+	 * number (RFC 5961 4) must not stand for RCV.NXT ever after. */
+	if (seg->flags & TCP_ACK) {
+		sender->acked = seg->rel_ack;
+		sender->has_acked = true;
+	}
 }

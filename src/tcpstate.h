@@ -83,6 +83,9 @@ struct tcpst_endpoint {
 	bool has_next;
 	int64_t next_seq;      /* highest offset it has sent up to */
 	uint32_t last_win;     /* last window it advertised (scaled) */
+	bool has_acked;
+	int64_t acked;         /* its last ACK (the peer's space): its RCV.NXT
+	                          as the wire shows it */
 	/* Its receipts of the other side's SYN and FIN, until proven. */
 	struct tcpst_pending pending_syn, pending_fin;
 };

@@ -368,13 +368,20 @@ END_TEST
 static const struct pkt idle_alone[] = IDLE_THEN_DATA();
 static const struct pkt idle_with_other[] =
 	IDLE_THEN_DATA({300500, C, SYN, 77, 0, 8000, 0, -1, 40001},);
+/* The handshake's last segment is at 20 ms: due at 300.020 s itself, as
+ * Zeek's timers are (last activity + timeout <= network time). */
 static const struct pkt idle_not_yet[] = {
-	HANDSHAKE, {299000, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1, 0}};
+	HANDSHAKE, {300019, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1, 0}};
+static const struct pkt idle_exactly[] = {
+	HANDSHAKE, {300020, C, PSH | ACK, CI + 1, SI + 1, 8000, 10, -1, 0}};
 /* A reset connection leaves 5 s (the close delay) after its last segment:
  * the same SYN 6 s later starts a new connection, 4 s later it does not. */
 static const struct pkt reset_then_6s[] = {
 	HANDSHAKE, {30, C, RST, CI + 1, 0, 0, 0, -1, 0},
 	{6030, C, SYN, 3000, 0, 8000, 0, -1, 0}};
+static const struct pkt reset_then_5s[] = {
+	HANDSHAKE, {30, C, RST, CI + 1, 0, 0, 0, -1, 0},
+	{5030, C, SYN, CI, 0, 8000, 0, -1, 0}};
 static const struct pkt reset_then_4s[] = {
 	HANDSHAKE, {30, C, RST, CI + 1, 0, 0, 0, -1, 0},
 	{4030, C, SYN, CI, 0, 8000, 0, -1, 0}};
@@ -392,6 +399,10 @@ static const struct {
 	 ARRAY_LEN(idle_with_other), 2, "5|1|ESTABLISHED|ESTABLISHED"},
 	{"idle just under the timeout", idle_not_yet,
 	 ARRAY_LEN(idle_not_yet), 1, "1|0|ESTABLISHED|ESTABLISHED"},
+	{"idle for exactly the timeout", idle_exactly,
+	 ARRAY_LEN(idle_exactly), 2, "4|1|ESTABLISHED|ESTABLISHED"},
+	{"reset, then its SYN again exactly the close delay later", reset_then_5s,
+	 ARRAY_LEN(reset_then_5s), 2, "5|0|SYN_SENT|LISTEN"},
 	{"reset, then a SYN after the close delay", reset_then_6s,
 	 ARRAY_LEN(reset_then_6s), 2, "5|0|SYN_SENT|LISTEN"},
 	{"reset, then its SYN again within the close delay", reset_then_4s,

@@ -188,18 +188,18 @@ START_TEST(incomplete_datagrams_time_out)
 	struct whole w;
 	ck_assert(!add(d, frag(4, 6, 0, 8, true, a), 0, &w));
 	ck_assert(!add(d, frag(6, 6, 0, 8, true, a), 0, &w));
-	defrag_expire(d, 30 * SEC);
+	defrag_expire(d, 30 * SEC - 1);
 	assert_counts(d, 0, 2, 0); /* both held: incomplete so far */
-	ck_assert(add(d, frag(4, 6, 8, 8, false, a), 30 * SEC, &w)); /* not yet over */
+	ck_assert(add(d, frag(4, 6, 8, 8, false, a), 30 * SEC - 1, &w)); /* not yet due */
 	assert_counts(d, 1, 1, 0);
 	defrag_free(d);
 
 	d = table(0, 0);
 	ck_assert(!add(d, frag(4, 6, 0, 8, true, a), 0, &w));
 	ck_assert(!add(d, frag(6, 6, 0, 8, true, a), 0, &w));
-	defrag_expire(d, 30 * SEC + 1);
-	ck_assert(!add(d, frag(4, 6, 8, 8, false, a), 30 * SEC + 1, &w));
-	ck_assert(add(d, frag(6, 6, 8, 8, false, a), 30 * SEC + 1, &w));
+	defrag_expire(d, 30 * SEC); /* due at the deadline itself */
+	ck_assert(!add(d, frag(4, 6, 8, 8, false, a), 30 * SEC, &w));
+	ck_assert(add(d, frag(6, 6, 8, 8, false, a), 30 * SEC, &w));
 	defrag_expire(d, 60 * SEC);
 	/* v4's first given up, its last now waits alone; v6 made it. */
 	assert_counts(d, 1, 2, 0);

@@ -97,6 +97,33 @@ static const struct state_case cases[] = {
 	{"recv RST far out of window changes nothing", 4,
 	 {HANDSHAKE, {S, RST, 50000000, 0, 0}},
 	 1, {{S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 4}}},
+	/* In window: RCV.NXT =< SEG.SEQ =< RCV.NXT + RCV.WND, the receiver's
+	 * last ACK (101 here) and window (65535) standing for its own. */
+	{"recv RST at the receiver's last ACK -> CLOSED", 6,
+	 {HANDSHAKE, {S, PSH | ACK, 1, 1, 100}, {C, ACK, 1, 101, 0}, {S, RST, 101, 0, 0}},
+	 2, {{S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 6},
+	     {C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_RECV_RST, 6}}},
+	{"recv RST at the window's far edge -> CLOSED", 6,
+	 {HANDSHAKE, {S, PSH | ACK, 1, 1, 100}, {C, ACK, 1, 101, 0}, {S, RST, 101 + 65535, 0, 0}},
+	 2, {{S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 6},
+	     {C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_RECV_RST, 6}}},
+	{"recv RST past the window changes nothing", 6,
+	 {HANDSHAKE, {S, PSH | ACK, 1, 1, 100}, {C, ACK, 1, 101, 0}, {S, RST, 101 + 65536, 0, 0}},
+	 1, {{S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 6}}},
+	{"recv RST below the receiver's last ACK changes nothing", 6,
+	 {HANDSHAKE, {S, PSH | ACK, 1, 1, 100}, {C, ACK, 1, 101, 0}, {S, RST, 100, 0, 0}},
+	 1, {{S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 6}}},
+	/* suricata-verify__tls_tls-subjectaltname_input.pcap port 59819,
+	 * frames 152-159 and 3138: a challenge ACK and the client's RST of
+	 * its number leave neither the client's sent mark nor the server's
+	 * RCV.NXT there, so a RST after the handshake done again is in
+	 * window. */
+	{"a challenge ACK and the RST answering it do not move the window", 8,
+	 {{C, SYN, 0, 0, 0}, {S, ACK, 1, 2497211857, 0}, {C, RST, 2497211857, 0, 0},
+	  {C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}, {C, ACK, 1, 1, 0},
+	  {S, ACK, 1, 1, 0}, {C, RST | ACK, 1, 1, 0}},
+	 2, {{C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 8},
+	     {S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_RECV_RST, 8}}},
 	{"refused: SYN_SENT recv RST acking its SYN -> CLOSED, server CLOSED throughout", 2,
 	 {{C, SYN, 0, 0, 0}, {S, RST | ACK, 1, 1, 0}},
 	 1, {{C, TCPS_SYN_SENT, TCPS_CLOSED, TCPE_RECV_RST, 2}}, true},

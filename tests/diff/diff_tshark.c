@@ -426,10 +426,10 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 		const struct flowinfo *next = find_flow(fl, nflows, pairs[i].flow);
 		int64_t quiet = prev && next ? next->first_ns - prev->last_ns : 0;
 		const char *why;
-		if (prev && prev->finished && quiet > CLOSE_DELAY_NS) {
+		if (prev && prev->finished && quiet >= CLOSE_DELAY_NS) {
 			t->close_delay_splits++;
 			why = "after the close delay";
-		} else if (quiet > IDLE_TIMEOUT_NS) {
+		} else if (quiet >= IDLE_TIMEOUT_NS) {
 			t->idle_splits++;
 			why = "after the idle timeout";
 		} else {
