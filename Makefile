@@ -152,6 +152,12 @@ clean:
 $(B)/diff_tshark: tests/diff/diff_tshark.c $(B)/flags | $(B)
 	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
+# docs/queries.md's expected outputs, rewritten from the current build over
+# examples/ (tests/test_queries.c compares them); read the diff after.
+.PHONY: queries-expected
+queries-expected: tcpladder examples
+	tests/queries-expected.sh ./tcpladder docs/queries.md examples
+
 .PHONY: diff-tshark
 diff-tshark: tcpladder examples $(B)/diff_tshark
 	$(B)/diff_tshark ./tcpladder examples ../shared/corpus

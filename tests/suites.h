@@ -24,6 +24,7 @@ Suite *browser_suite(void);
 Suite *merge_suite(void);
 Suite *query_plan_suite(void);
 Suite *analysis_suite(void);
+Suite *queries_suite(void);
 
 
 #endif
