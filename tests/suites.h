@@ -25,6 +25,7 @@ Suite *merge_suite(void);
 Suite *query_plan_suite(void);
 Suite *analysis_suite(void);
 Suite *queries_suite(void);
+Suite *install_suite(void);
 
 
 #endif
