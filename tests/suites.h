@@ -26,6 +26,7 @@ Suite *query_plan_suite(void);
 Suite *analysis_suite(void);
 Suite *queries_suite(void);
 Suite *install_suite(void);
+Suite *docs_suite(void);
 
 
 #endif
