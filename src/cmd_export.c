@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_db.h"
 #include "cli_select.h"
 #include "cmd.h"
 #include "csv.h"
@@ -100,6 +101,8 @@ struct export_args {
 static int run_export(const struct export_args *a)
 {
 	/* The database first: a missing one must not leave an empty FILE. */
+	if (!cli_db_readable("tcpladder export", a->db_path, stderr))
+		return EXIT_SOME_FAILED;
 	char err[512];
 	struct db *db = db_open_readonly(a->db_path, err, sizeof err);
 	if (!db) {

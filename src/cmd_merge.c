@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_db.h"
 #include "cmd.h"
 #include "db.h"
 #include "db_merge.h"
@@ -45,10 +46,12 @@ int cmd_merge(int argc, char **argv)
 		fputs(cmd_merge_usage, stderr);
 		return EXIT_USAGE;
 	}
+	if (!cli_db_writable("tcpladder merge", db_path, stderr))
+		return EXIT_SOME_FAILED;
 	char err[512];
 	struct db *db = db_open(db_path, err, sizeof err);
 	if (!db) {
-		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+		cli_db_open_failed("tcpladder merge", db_path, err, stderr);
 		return EXIT_SOME_FAILED;
 	}
 	int status = EXIT_OK;

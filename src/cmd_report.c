@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_db.h"
 #include "cli_select.h"
 #include "cmd.h"
 #include "report.h"
@@ -106,6 +107,12 @@ int cmd_report(int argc, char **argv)
 		        argv[optind]);
 		cli_select_free(&sel);
 		return EXIT_USAGE;
+	}
+	/* Before report_write, which makes DIR first: a wrong -d leaves no
+	 * empty report folder behind. */
+	if (!cli_db_readable("tcpladder report", db_path, stderr)) {
+		cli_select_free(&sel);
+		return EXIT_SOME_FAILED;
 	}
 	char err[1024];
 	struct db_selection view = cli_select_view(&sel);

@@ -27,6 +27,7 @@ Suite *analysis_suite(void);
 Suite *queries_suite(void);
 Suite *install_suite(void);
 Suite *docs_suite(void);
+Suite *errors_suite(void);
 
 
 #endif
