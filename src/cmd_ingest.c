@@ -160,7 +160,10 @@ static int by_name(const FTSENT **a, const FTSENT **b)
 static void ingest_tree(struct ingest_cli *cli, const char *dir)
 {
 	char *roots[] = {(char *)dir, NULL};
-	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, by_name);
+	/* FTS_COMFOLLOW: a folder named through a symlink (an archive mounted
+	 * elsewhere and linked in) is walked as find -H walks it; links met
+	 * inside the tree are not followed, so a loop cannot walk forever. */
+	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW | FTS_NOCHDIR, by_name);
 	if (!fts) {
 		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
 		cli->totals.failed++;

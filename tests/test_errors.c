@@ -120,6 +120,20 @@ START_TEST(a_folder_without_captures_is_a_failed_input)
 }
 END_TEST
 
+/* A folder named through a symlink is walked (it used to be passed over
+ * in silence, exit 0, an empty database): the captures under it are read. */
+START_TEST(a_folder_named_through_a_symlink_is_walked)
+{
+	char dir[64], cwd[4096], db[128];
+	tu_scratch_dir(dir);
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_int_eq(tu_sh("ln -s %s/../examples %s/linked", cwd, dir), 0);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s %s/linked", db, dir), 0);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM captures"), 8);
+}
+END_TEST
+
 START_TEST(missing_or_wrong_database_says_what_to_give_d)
 {
 	char dir[64];
@@ -201,6 +215,7 @@ Suite *errors_suite(void)
 	tcase_add_test(tc, not_a_capture_says_which_formats);
 	tcase_add_test(tc, unsupported_link_type_names_it_and_the_supported_ones);
 	tcase_add_test(tc, a_folder_without_captures_is_a_failed_input);
+	tcase_add_test(tc, a_folder_named_through_a_symlink_is_walked);
 	tcase_add_test(tc, missing_or_wrong_database_says_what_to_give_d);
 	tcase_add_test(tc, unreadable_database_says_check_permissions);
 	tcase_add_test(tc, filter_syntax_error_shows_the_filter_and_the_syntax);
