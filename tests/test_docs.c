@@ -2,18 +2,21 @@
  * command's --help and the man page (docs/tcpladder.1) name the same
  * options, in the synopsis and in the command's section; every option a
  * --help names is one the command takes; the commands `tcpladder --help`
- * lists are the man page's. */
+ * lists are the man page's. And README.md's command lines run, printing
+ * what README shows under them. */
 #include <check.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "suites.h"
 #include "testutil.h"
 
 #define BIN "../tcpladder"
 #define MAN "../docs/tcpladder.1"
+#define README "../README.md"
 
 static const char *const commands[] = {"ingest", "report", "export", "run", "merge"};
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
@@ -230,6 +233,159 @@ START_TEST(options_are_told_from_words_with_dashes)
 }
 END_TEST
 
+/* README.md's command lines. In a ```sh block, a line starting with "$ "
+ * is a command (a trailing backslash continues it on the next line), and
+ * the lines after it, up to the next command or the block's end, are what
+ * it prints on stdout (compared line by line with trailing blanks and the
+ * CSV's \r dropped, since editors drop them too). They run one after the
+ * other in a scratch folder where ./tcpladder is the built binary and
+ * examples/ the examples, as in the clone's top folder; each must exit 0.
+ * A ```sh skip-test block holds command lines no test can run (make demo
+ * runs this suite; sudo make install): they are counted, so that adding
+ * one is a decision. A "$ " line in any other block is an error: it would
+ * look tested and not be. */
+struct readme_cmd {
+	char *cmd, *expected;
+	int line;
+};
+
+static int readme_commands(char *text, struct readme_cmd *cmds, int max, int *skipped)
+{
+	enum { TEXT, SH, SKIP, OTHER } state = TEXT;
+	int n = 0, lineno = 0;
+	*skipped = 0;
+	struct readme_cmd *cur = NULL;
+	bool continued = false;
+	for (char *line = text, *next; line && *line; line = next) {
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, "```", 3) == 0) {
+			if (state != TEXT) {
+				state = TEXT;
+				cur = NULL;
+			} else if (strcmp(line, "```sh") == 0) {
+				state = SH;
+			} else if (strcmp(line, "```sh skip-test") == 0) {
+				state = SKIP;
+			} else {
+				state = OTHER;
+			}
+			continue;
+		}
+		if (state == SKIP) {
+			*skipped += line[0] != '\0';
+		} else if (state == OTHER || state == TEXT) {
+			ck_assert_msg(strncmp(line, "$ ", 2) != 0 || state == TEXT,
+			              README ":%d: a command line outside a ```sh block", lineno);
+		} else if (continued) {
+			size_t len = strlen(cur->cmd);
+			cur->cmd = realloc(cur->cmd, len + strlen(line) + 2);
+			sprintf(cur->cmd + len, "\n%s", line);
+			continued = line[0] && line[strlen(line) - 1] == '\\';
+		} else if (strncmp(line, "$ ", 2) == 0) {
+			ck_assert_msg(n < max, "more than %d commands", max);
+			cur = &cmds[n++];
+			cur->cmd = strdup(line + 2);
+			cur->expected = strdup("");
+			cur->line = lineno;
+			continued = line[strlen(line) - 1] == '\\';
+		} else {
+			ck_assert_msg(cur != NULL, README ":%d: output before any command", lineno);
+			size_t len = strlen(cur->expected);
+			cur->expected = realloc(cur->expected, len + strlen(line) + 2);
+			sprintf(cur->expected + len, "%s\n", line);
+		}
+	}
+	return n;
+}
+
+/* Each line without trailing blanks (and the \r of CRLF). */
+static void trim_lines(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		char *eol = strchr(r, '\n');
+		size_t len = eol ? (size_t)(eol - r) : strlen(r);
+		size_t keep = len;
+		while (keep > 0 && (r[keep - 1] == ' ' || r[keep - 1] == '\r' || r[keep - 1] == '\t'))
+			keep--;
+		memmove(w, r, keep);
+		w += keep;
+		if (eol)
+			*w++ = '\n';
+		r += len + (eol ? 1 : 0);
+	}
+	*w = '\0';
+}
+
+START_TEST(readme_command_lines_run_and_print_what_readme_shows)
+{
+	char dir[64], cwd[4096];
+	tu_scratch_dir(dir);
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_int_eq(tu_sh("ln -s %s/../tcpladder %s/tcpladder && ln -s %s/../examples %s/examples",
+	                       cwd, dir, cwd, dir), 0);
+	char *text = tu_slurp(README);
+	static struct readme_cmd cmds[128];
+	int skipped;
+	int n = readme_commands(text, cmds, 128, &skipped);
+	/* The walk-through, export, the archive and merge sections. */
+	ck_assert_int_ge(n, 15);
+	/* make demo, make check; make && sudo make install, make install
+	 * PREFIX=..., sudo make uninstall, man tcpladder. */
+	ck_assert_msg(skipped == 6, "%d command lines marked skip-test, not 6", skipped);
+	for (int i = 0; i < n; i++) {
+		char script[128], out[128];
+		snprintf(script, sizeof script, "%s/cmd.sh", dir);
+		snprintf(out, sizeof out, "%s/stdout", dir);
+		FILE *f = fopen(script, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "%s\n", cmds[i].cmd);
+		fclose(f);
+		int status = tu_sh("cd %s && sh cmd.sh > stdout 2> stderr", dir);
+		char *got = tu_slurp(out);
+		ck_assert_msg(status == 0, README ":%d: `%s` exited %d", cmds[i].line, cmds[i].cmd,
+		              status);
+		trim_lines(got);
+		trim_lines(cmds[i].expected);
+		ck_assert_msg(strcmp(got, cmds[i].expected) == 0,
+		              README ":%d: `%s` printed\n%s\nwhere README shows\n%s", cmds[i].line,
+		              cmds[i].cmd, got, cmds[i].expected);
+		free(got);
+		free(cmds[i].cmd);
+		free(cmds[i].expected);
+	}
+	free(text);
+}
+END_TEST
+
+/* The parser itself: commands, continued lines, outputs, skip-test. */
+START_TEST(readme_parser_tells_commands_from_output)
+{
+	char text[] = "intro $ not a command\n\n```sh\n$ echo a \\\n  b\na b\n\n$ true\n```\n"
+	              "```sh skip-test\nmake demo\n\nmake check\n```\n```\nplain\n```\n";
+	struct readme_cmd cmds[4];
+	int skipped;
+	ck_assert_int_eq(readme_commands(text, cmds, 4, &skipped), 2);
+	ck_assert_int_eq(skipped, 2);
+	ck_assert_str_eq(cmds[0].cmd, "echo a \\\n  b");
+	ck_assert_str_eq(cmds[0].expected, "a b\n\n"); /* a blank line is output too */
+	ck_assert_int_eq(cmds[0].line, 4);
+	ck_assert_str_eq(cmds[1].cmd, "true");
+	ck_assert_str_eq(cmds[1].expected, "");
+	ck_assert_int_eq(cmds[1].line, 8);
+	for (int i = 0; i < 2; i++) {
+		free(cmds[i].cmd);
+		free(cmds[i].expected);
+	}
+	char trailing[] = "a  \r\nb\t\n";
+	trim_lines(trailing);
+	ck_assert_str_eq(trailing, "a\nb\n");
+}
+END_TEST
+
 Suite *docs_suite(void)
 {
 	Suite *s = suite_create("docs");
@@ -238,6 +394,8 @@ Suite *docs_suite(void)
 	tcase_add_loop_test(tc, every_option_in_help_is_accepted, 0, NCOMMANDS);
 	tcase_add_test(tc, commands_in_help_are_the_man_pages);
 	tcase_add_test(tc, options_are_told_from_words_with_dashes);
+	tcase_add_test(tc, readme_command_lines_run_and_print_what_readme_shows);
+	tcase_add_test(tc, readme_parser_tells_commands_from_output);
 	suite_add_tcase(s, tc);
 	return s;
 }
