@@ -183,6 +183,10 @@ START_TEST(every_recipe_prints_its_expected_output)
 	}
 	sqlite3_close(db);
 	free(doc);
+	/* Check carries a failure's message through a pipe of limited size:
+	 * the first few thousand characters say enough. */
+	if (report.s && report.len > 6000)
+		strcpy(report.s + 5980, "\n[...]\n");
 	ck_assert_msg(failed == 0,
 	              "%d of %d recipes print something else (make queries-expected rewrites"
 	              " the blocks; read the diff):%s",
