@@ -35,7 +35,7 @@ TEST_OBJ := $(patsubst tests/%.c,$(B)/tests/%.o,$(TEST_SRC))
 SCHEMA   := $(sort $(wildcard schema/*.sql))
 TEMPLATES := $(sort $(wildcard templates/*))
 EXAMPLES := $(patsubst %,examples/%.pcap,seed simultaneous-close refused rst-abort \
-              midstream port-reuse seq-wrap ipv6)
+              midstream port-reuse seq-wrap ipv6 stalled)
 
 .PHONY: all deps deps-test demo check test examples clean install uninstall FORCE
 all: tcpladder

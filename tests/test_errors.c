@@ -130,7 +130,7 @@ START_TEST(a_folder_named_through_a_symlink_is_walked)
 	ck_assert_int_eq(tu_sh("ln -s %s/../examples %s/linked", cwd, dir), 0);
 	snprintf(db, sizeof db, "%s/t.db", dir);
 	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s %s/linked", db, dir), 0);
-	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM captures"), 8);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM captures"), 9);
 }
 END_TEST
 
