@@ -182,11 +182,15 @@ uninstall:
 $(B)/diff_tshark: tests/diff/diff_tshark.c $(B)/flags | $(B)
 	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
-# docs/queries.md's expected outputs, rewritten from the current build over
-# examples/ (tests/test_queries.c compares them); read the diff after.
-.PHONY: queries-expected
+# docs/queries.md's expected outputs, and what README.md shows under its
+# command lines, rewritten from the current build over examples/
+# (tests/test_queries.c and tests/test_docs.c compare them); read the diff
+# after: a changed output is a changed answer, and the prose may follow.
+.PHONY: queries-expected readme-expected
 queries-expected: tcpladder examples
 	tests/queries-expected.sh ./tcpladder docs/queries.md examples
+readme-expected: tcpladder examples
+	tests/readme-expected.sh ./tcpladder README.md examples
 
 .PHONY: diff-tshark
 diff-tshark: tcpladder examples $(B)/diff_tshark
