@@ -26,10 +26,10 @@ const char cmd_export_usage[] =
 	"CRLF line ends): a header row of the view's column names, then every\n"
 	"row; an empty field is NULL.\n"
 	"\n"
-	"  -d DB           database file (default tcpladder.db)\n"
-	"  -o FILE         write to FILE instead of standard output\n"
-	"  --flow ID       only this flow; repeat it or give a list: --flow 1,2\n"
-	"  --capture ID    only flows of this capture; repeat it or give a list\n"
+	"  -d, --db DB        database file (default tcpladder.db)\n"
+	"  -o, --output FILE  write to FILE instead of standard output\n"
+	"  --flow ID          only this flow; repeat it or give a list: --flow 1,2\n"
+	"  --capture ID       only flows of this capture; repeat it or give a list\n"
 	"\n"
 	"Exit status: 0 written, 1 the database or the file failed, 2 usage.\n";
 

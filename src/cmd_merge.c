@@ -16,8 +16,9 @@ const char cmd_merge_usage[] =
 	"DB: ids are renumbered, captures DB already holds (same content) are\n"
 	"skipped with their flows, one transaction per shard.\n"
 	"\n"
-	"  -d DB  the database to merge into (default tcpladder.db), created if needed\n"
-	"  -q     only errors\n"
+	"  -d, --db DB  the database to merge into (default tcpladder.db), created\n"
+	"               if needed\n"
+	"  -q, --quiet  only errors\n"
 	"\n"
 	"Exit status: 0 all merged, 1 some shard could not be, 2 usage.\n";
 

@@ -17,9 +17,10 @@ const char cmd_run_usage[] =
 	"DIR (DIR/index.html). Running it again adds new captures and rewrites\n"
 	"the report.\n"
 	"\n"
-	"  -o DIR     the folder (required), created if needed\n"
-	"  -f FILTER  tcpdump filter expression\n"
-	"  -q, -v     quieter, louder\n"
+	"  -o, --output DIR     the folder (required), created if needed\n"
+	"  -f, --filter FILTER  tcpdump filter expression\n"
+	"  -q, --quiet          only errors\n"
+	"  -v, --verbose        a line per capture\n"
 	"\n"
 	"Exit status: 0 all read and written, 1 some inputs failed or were only\n"
 	"partly read (the report shows the rest), 2 usage.\n";

@@ -148,6 +148,28 @@ START_TEST(help_and_man_page_name_the_same_options)
 }
 END_TEST
 
+/* Whether the option list of help (its lines starting "  -") shows opt
+ * with a value: "  -d, --db DB" gives -d and --db the value DB, "  -q,
+ * --quiet" none. */
+static bool takes_value(const char *help, const char *opt)
+{
+	for (const char *line = strstr(help, "\n  -"); line; line = strstr(line + 1, "\n  -")) {
+		const char *p = line + 3;
+		bool named = false;
+		for (;;) {
+			size_t len = strspn(p, "-abcdefghijklmnopqrstuvwxyz");
+			named = named || (len == strlen(opt) && strncmp(p, opt, len) == 0);
+			p += len;
+			if (strncmp(p, ", -", 3) != 0)
+				break;
+			p += 2;
+		}
+		if (named)
+			return p[0] == ' ' && isupper((unsigned char)p[1]);
+	}
+	return false;
+}
+
 /* Each option a --help names is taken: given before --help (with a value
  * when the help shows one, "-d DB"), the command still prints its help
  * and exits 0, where an unknown option would exit 2. */
@@ -163,16 +185,7 @@ START_TEST(every_option_in_help_is_accepted)
 	options_in(help, strlen(help), opts, sizeof opts);
 	int tried = 0;
 	for (char *o = strtok(opts, "\n"); o; o = strtok(NULL, "\n")) {
-		/* Its value: the word after its first mention in the option
-		 * list, when that word is in capitals (DB, N, ID[,ID...]). */
-		bool value = false;
-		char needle[40];
-		snprintf(needle, sizeof needle, "\n  %s ", o);
-		const char *at = strstr(help, needle);
-		if (at) {
-			const char *v = at + strlen(needle);
-			value = isupper((unsigned char)*v);
-		}
+		bool value = takes_value(help, o);
 		ck_assert_msg(tu_sh(BIN " %s %s %s --help > /dev/null 2>&1", cmd, o,
 		                    value ? "1" : "") == 0,
 		              "tcpladder %s does not take %s%s, which its --help names", cmd, o,
@@ -227,6 +240,10 @@ START_TEST(options_are_told_from_words_with_dashes)
 	char got[256];
 	options_in(text, strlen(text), got, sizeof got);
 	ck_assert_str_eq(got, "--flow\n--flows-per-page\n-d\n-j\n-q\n-v\n");
+	const char help[] = "usage\n\n  -d, --db DB  x\n  -q, --quiet  y\n  --flow ID[,ID]  z\n";
+	ck_assert(takes_value(help, "-d") && takes_value(help, "--db"));
+	ck_assert(!takes_value(help, "-q") && !takes_value(help, "--quiet"));
+	ck_assert(takes_value(help, "--flow") && !takes_value(help, "--fl"));
 	char man[] = ".BR \\-d \" \\fIDB\\fR\" \\&.";
 	man_to_text(man);
 	ck_assert_str_eq(man, ".BR -d \" DB\" .");

@@ -142,7 +142,8 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	free(got);
 	snprintf(words, sizeof words, "%s ingest -", bin);
 	got = complete(dir, words, 2);
-	ck_assert_str_eq(got, "--idle-timeout\n--max-flows\n-d\n-f\n-j\n-q\n-v\n");
+	ck_assert_str_eq(got, "--db\n--filter\n--idle-timeout\n--jobs\n--max-flows\n--quiet\n"
+	                      "--verbose\n-d\n-f\n-j\n-q\n-v\n");
 	free(got);
 	snprintf(words, sizeof words, "%s export -d x.db t", bin);
 	got = complete(dir, words, 4);
