@@ -165,7 +165,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 			ok = cli_select_add(&a->sel.capture_ids, &a->sel.n_captures, optarg);
 			break;
 		default:
-			fputs(cmd_export_usage, stderr);
+			fputs("Try 'tcpladder export --help' for its options.\n", stderr);
 			return EXIT_USAGE;
 		}
 		if (!ok) {
@@ -176,7 +176,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder export: which table? flows, segments or transitions\n");
-		fputs(cmd_export_usage, stderr);
+		fputs("Try 'tcpladder export --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (optind + 1 < argc) {

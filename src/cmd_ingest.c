@@ -397,13 +397,13 @@ int cmd_ingest(int argc, char **argv)
 			cli.opt.limits.max_flows = (size_t)n;
 			break;
 		default:
-			fputs(cmd_ingest_usage, stderr);
+			fputs("Try 'tcpladder ingest --help' for its options.\n", stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder ingest: no capture given\n");
-		fputs(cmd_ingest_usage, stderr);
+		fputs("Try 'tcpladder ingest --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
 	char err[512];

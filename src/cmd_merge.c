@@ -39,12 +39,12 @@ int cmd_merge(int argc, char **argv)
 		case 'd': db_path = optarg; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(cmd_merge_usage, stdout); return EXIT_OK;
-		default: fputs(cmd_merge_usage, stderr); return EXIT_USAGE;
+		default: fputs("Try 'tcpladder merge --help' for its options.\n", stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder merge: no shard given\n");
-		fputs(cmd_merge_usage, stderr);
+		fputs("Try 'tcpladder merge --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (!cli_db_writable("tcpladder merge", db_path, stderr))

@@ -97,7 +97,7 @@ int cmd_report(int argc, char **argv)
 		if (!ok) {
 			if (optarg)
 				fprintf(stderr, "tcpladder report: bad value '%s'\n", optarg);
-			fputs(cmd_report_usage, stderr);
+			fputs("Try 'tcpladder report --help' for its options.\n", stderr);
 			cli_select_free(&sel);
 			return EXIT_USAGE;
 		}

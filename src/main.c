@@ -132,5 +132,10 @@ int main(int argc, char **argv)
 		no_such_command(name);
 		return EXIT_USAGE;
 	}
+	/* getopt names the program by argv[0] in its messages ("unrecognized
+	 * option"): the command's, as the user typed it. */
+	char prog[32];
+	snprintf(prog, sizeof prog, "tcpladder %s", c->name);
+	argv[1] = prog;
 	return c->run(argc - 1, argv + 1);
 }

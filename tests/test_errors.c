@@ -56,6 +56,28 @@ START_TEST(unknown_command_suggests_the_closest)
 }
 END_TEST
 
+/* An option no command has: getopt's line, named after the command as
+ * typed, and where the options are; not the whole help (two lines, as
+ * GNU tools do). */
+START_TEST(unknown_option_names_the_command_and_its_help)
+{
+	char dir[64], path[128];
+	tu_scratch_dir(dir);
+	snprintf(path, sizeof path, "%s/err", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest --bogus x.pcap 2> %s", path), 2);
+	char *err = tu_slurp(path);
+	ck_assert_str_eq(err, "tcpladder ingest: unrecognized option '--bogus'\n"
+	                      "Try 'tcpladder ingest --help' for its options.\n");
+	free(err);
+	/* A missing value, the same way. */
+	ck_assert_int_eq(tu_sh(BIN " report -d 2> %s", path), 2);
+	err = tu_slurp(path);
+	ck_assert_str_eq(err, "tcpladder report: option requires an argument -- 'd'\n"
+	                      "Try 'tcpladder report --help' for its options.\n");
+	free(err);
+}
+END_TEST
+
 START_TEST(missing_capture_says_check_the_path)
 {
 	char dir[64];
@@ -211,6 +233,7 @@ Suite *errors_suite(void)
 	Suite *s = suite_create("errors");
 	TCase *tc = tcase_create("first_messages");
 	tcase_add_test(tc, unknown_command_suggests_the_closest);
+	tcase_add_test(tc, unknown_option_names_the_command_and_its_help);
 	tcase_add_test(tc, missing_capture_says_check_the_path);
 	tcase_add_test(tc, not_a_capture_says_which_formats);
 	tcase_add_test(tc, unsupported_link_type_names_it_and_the_supported_ones);
