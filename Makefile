@@ -4,6 +4,7 @@
 #   make demo     install missing Debian packages, build, ingest examples/, report
 #   make check    install missing Debian packages, build, run every test
 #   make check SANITIZE=1   the same under ASan+UBSan
+#   make install  [PREFIX=/usr/local] [DESTDIR=]; make uninstall
 
 # Libraries the program links, found with pkg-config.
 PKGS      := libpcap sqlite3 libxml-2.0 zlib libcrypto
@@ -34,9 +35,9 @@ TEST_OBJ := $(patsubst tests/%.c,$(B)/tests/%.o,$(TEST_SRC))
 SCHEMA   := $(sort $(wildcard schema/*.sql))
 TEMPLATES := $(sort $(wildcard templates/*))
 EXAMPLES := $(patsubst %,examples/%.pcap,seed simultaneous-close refused rst-abort \
-              midstream port-reuse seq-wrap ipv6)
+              midstream port-reuse seq-wrap ipv6 stalled)
 
-.PHONY: all deps deps-test demo check test examples clean FORCE
+.PHONY: all deps deps-test demo check test examples clean install uninstall FORCE
 all: tcpladder
 
 # Objects remember the flags they were built with: switching SANITIZE (or
@@ -130,7 +131,9 @@ demo: deps
 	@echo
 	@echo "report:   file://$(CURDIR)/demo/index.html"
 	@echo "the seed: file://$(CURDIR)/demo/flows/$(DEMO_SEED_ID).html"
-	@echo "database: $(CURDIR)/demo/tcpladder.db (sqlite3 demo/tcpladder.db, then .tables)"
+	@echo "database: $(CURDIR)/demo/tcpladder.db"
+	@echo "  sqlite3 -header -column demo/tcpladder.db 'SELECT id, client, server, client_state, server_state FROM flows_view'"
+	@echo "  README.md walks through the seed; docs/queries.md has 22 more queries"
 
 check: deps-test
 	@$(MAKE) --no-print-directory tcpladder examples $(B)/check_tcpladder
@@ -144,6 +147,33 @@ test:
 clean:
 	rm -rf $(B) tcpladder demo
 
+# make install: the binary, the man page, the bash completion, and the
+# schema and templates (the binary embeds both; these copies are for
+# reading and for SQL of one's own). DESTDIR stages a package's tree.
+# make uninstall removes these files, and share/tcpladder's folders when
+# nothing else is left in them.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+DATADIR := $(PREFIX)/share/tcpladder
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+install: tcpladder
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(COMPDIR) \
+	  $(DESTDIR)$(DATADIR)/schema/upgrade $(DESTDIR)$(DATADIR)/templates
+	$(INSTALL) -m 755 tcpladder $(DESTDIR)$(BINDIR)/tcpladder
+	$(INSTALL) -m 644 docs/tcpladder.1 $(DESTDIR)$(MAN1DIR)/tcpladder.1
+	$(INSTALL) -m 644 completions/tcpladder.bash $(DESTDIR)$(COMPDIR)/tcpladder
+	$(INSTALL) -m 644 $(SCHEMA) $(DESTDIR)$(DATADIR)/schema
+	$(INSTALL) -m 644 $(UPGRADES) $(DESTDIR)$(DATADIR)/schema/upgrade
+	$(INSTALL) -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/templates
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tcpladder $(DESTDIR)$(MAN1DIR)/tcpladder.1 \
+	  $(DESTDIR)$(COMPDIR)/tcpladder \
+	  $(patsubst %,$(DESTDIR)$(DATADIR)/%,$(SCHEMA) $(UPGRADES) $(TEMPLATES))
+	-rmdir $(DESTDIR)$(DATADIR)/schema/upgrade $(DESTDIR)$(DATADIR)/schema \
+	  $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR) 2>/dev/null
+
 # The tshark differential (tests/diff/diff_tshark.c, docs/analysis.md):
 # every capture of examples/ and ../shared/corpus ingested, and each
 # segment's analysis flags and each capture's connections compared with
@@ -151,6 +181,16 @@ clean:
 # count. `make test` runs it when tshark is installed.
 $(B)/diff_tshark: tests/diff/diff_tshark.c $(B)/flags | $(B)
 	$(CC) $(CFLAGS) $(WARN) $(LDFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# docs/queries.md's expected outputs, and what README.md shows under its
+# command lines, rewritten from the current build over examples/
+# (tests/test_queries.c and tests/test_docs.c compare them); read the diff
+# after: a changed output is a changed answer, and the prose may follow.
+.PHONY: queries-expected readme-expected
+queries-expected: tcpladder examples
+	tests/queries-expected.sh ./tcpladder docs/queries.md examples
+readme-expected: tcpladder examples
+	tests/readme-expected.sh ./tcpladder README.md examples
 
 .PHONY: diff-tshark
 diff-tshark: tcpladder examples $(B)/diff_tshark

@@ -241,6 +241,38 @@ static const struct seg ipv6[] = {
 	{ MS(17),  C, S, ACK,       V6_C + 32, V6_S + 42, 507,   0,  ts,         100017, 700016 },
 };
 
+/* 9. A server that stalls, for the SQL recipes of docs/queries.md. First
+ * connection: the server's buffer fills (a zero window, frame 5) and opens
+ * again (a window update, 6); the client then closes, the server
+ * acknowledges the FIN and never sends its own, so the capture ends with
+ * the client in FIN_WAIT_2 and the server in CLOSE_WAIT, the mark of an
+ * application that does not close its sockets. Second connection (C2):
+ * the client's data is retransmitted after 210 ms (15) and the connection
+ * is still open when the capture ends. */
+#define ST_C 2222222222u
+#define ST_S 3333333333u
+#define ST_C2 444444444u
+#define ST_S2 555555555u
+static const struct seg stalled[] = {
+/*	time       from to  flags      seq          ack          win    len   opts       TSval   TSecr */
+	{ MS(0),     C,  S, SYN,       ST_C,        0,           64240, 0,    syn_linux, 100000, 0 },
+	{ MS(1),     S,  C, SYN | ACK, ST_S,        ST_C + 1,    65160, 0,    syn_linux, 700001, 100000 },
+	{ MS(2),     C,  S, ACK,       ST_C + 1,    ST_S + 1,    502,   0,    ts,        100002, 700001 },
+	{ MS(5),     C,  S, PSH | ACK, ST_C + 1,    ST_S + 1,    502,   1000, ts,        100005, 700001 },
+	{ MS(6),     S,  C, ACK,       ST_S + 1,    ST_C + 1001, 0,     0,    ts,        700006, 100005 },
+	{ MS(300),   S,  C, ACK,       ST_S + 1,    ST_C + 1001, 509,   0,    ts,        700300, 100005 },
+	{ MS(305),   C,  S, PSH | ACK, ST_C + 1001, ST_S + 1,    502,   500,  ts,        100305, 700300 },
+	{ MS(306),   S,  C, ACK,       ST_S + 1,    ST_C + 1501, 509,   0,    ts,        700306, 100305 },
+	{ MS(310),   C,  S, FIN | ACK, ST_C + 1501, ST_S + 1,    502,   0,    ts,        100310, 700306 },
+	{ MS(311),   S,  C, ACK,       ST_S + 1,    ST_C + 1502, 509,   0,    ts,        700311, 100310 },
+	{ MS(1000),  C2, S, SYN,       ST_C2,       0,           64240, 0,    syn_linux, 200000, 0 },
+	{ MS(1003),  S, C2, SYN | ACK, ST_S2,       ST_C2 + 1,   65160, 0,    syn_linux, 701003, 200000 },
+	{ MS(1004),  C2, S, ACK,       ST_C2 + 1,   ST_S2 + 1,   502,   0,    ts,        200004, 701003 },
+	{ MS(1010),  C2, S, PSH | ACK, ST_C2 + 1,   ST_S2 + 1,   502,   100,  ts,        200010, 701003 },
+	{ MS(1220),  C2, S, PSH | ACK, ST_C2 + 1,   ST_S2 + 1,   502,   100,  ts,        200220, 701003 },
+	{ MS(1221),  S, C2, ACK,       ST_S2 + 1,   ST_C2 + 101, 509,   0,    ts,        701221, 200220 },
+};
+
 #define T2016 INT64_C(1478563160) /* 2016-11-07T23:59:20Z, the seed's */
 #define T2024 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
 #define SEGS(a) .segs = (a), .nsegs = ARRAY_LEN(a)
@@ -264,6 +296,9 @@ static const struct capture captures[] = {
 	  .hosts = { [C] = { "10.0.0.1", 40000 }, [S] = { "10.0.0.2", 80 } } },
 	{ .file = "ipv6.pcap", .t0 = T2024, SEGS(ipv6), .dstopts_frame = 4,
 	  .hosts = { [C] = { "2001:db8::1", 40000 }, [S] = { "2001:db8::2", 22 } } },
+	{ .file = "stalled.pcap", .t0 = T2024, SEGS(stalled),
+	  .hosts = { [C] = { "10.0.0.1", 40000 }, [S] = { "10.0.0.2", 80 },
+		     [C2] = { "10.0.0.3", 40001 } } },
 };
 
 /* ---- The packet builder ----------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_db.h"
 #include "cli_select.h"
 #include "cmd.h"
 #include "csv.h"
@@ -25,10 +26,10 @@ const char cmd_export_usage[] =
 	"CRLF line ends): a header row of the view's column names, then every\n"
 	"row; an empty field is NULL.\n"
 	"\n"
-	"  -d DB           database file (default tcpladder.db)\n"
-	"  -o FILE         write to FILE instead of standard output\n"
-	"  --flow ID       only this flow; repeat it or give a list: --flow 1,2\n"
-	"  --capture ID    only flows of this capture; repeat it or give a list\n"
+	"  -d, --db DB        database file (default tcpladder.db)\n"
+	"  -o, --output FILE  write to FILE instead of standard output\n"
+	"  --flow ID          only this flow; repeat it or give a list: --flow 1,2\n"
+	"  --capture ID       only flows of this capture; repeat it or give a list\n"
 	"\n"
 	"Exit status: 0 written, 1 the database or the file failed, 2 usage.\n";
 
@@ -100,6 +101,8 @@ struct export_args {
 static int run_export(const struct export_args *a)
 {
 	/* The database first: a missing one must not leave an empty FILE. */
+	if (!cli_db_readable("tcpladder export", a->db_path, stderr))
+		return EXIT_SOME_FAILED;
 	char err[512];
 	struct db *db = db_open_readonly(a->db_path, err, sizeof err);
 	if (!db) {
@@ -162,7 +165,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 			ok = cli_select_add(&a->sel.capture_ids, &a->sel.n_captures, optarg);
 			break;
 		default:
-			fputs(cmd_export_usage, stderr);
+			fputs("Try 'tcpladder export --help' for its options.\n", stderr);
 			return EXIT_USAGE;
 		}
 		if (!ok) {
@@ -173,7 +176,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder export: which table? flows, segments or transitions\n");
-		fputs(cmd_export_usage, stderr);
+		fputs("Try 'tcpladder export --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (optind + 1 < argc) {

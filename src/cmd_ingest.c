@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_db.h"
 #include "cmd.h"
 #include "db.h"
 #include "db_merge.h"
@@ -26,15 +27,15 @@ const char cmd_ingest_usage[] =
 	"recursively; - for stdin) into the database, one transaction each.\n"
 	"A capture whose content is already in the database is skipped.\n"
 	"\n"
-	"  -d DB              database file (default tcpladder.db)\n"
-	"  -f FILTER          tcpdump filter expression, e.g. 'port 443'\n"
-	"  -j N               N captures at once, each worker into a shard of\n"
-	"                     its own, merged into DB at the end (default 1)\n"
-	"  -q                 only errors\n"
-	"  -v                 a line per capture\n"
-	"  --idle-timeout S   capture seconds before an idle connection is\n"
-	"                     closed out (default 300)\n"
-	"  --max-flows N      connections tracked at once (default 1000000)\n"
+	"  -d, --db DB          database file (default tcpladder.db)\n"
+	"  -f, --filter FILTER  tcpdump filter expression, e.g. 'port 443'\n"
+	"  -j, --jobs N         N captures at once, each worker into a shard of\n"
+	"                       its own, merged into DB at the end (default 1)\n"
+	"  -q, --quiet          only errors\n"
+	"  -v, --verbose        a line per capture\n"
+	"  --idle-timeout S     capture seconds before an idle connection is\n"
+	"                       closed out (default 300)\n"
+	"  --max-flows N        connections tracked at once (default 1000000)\n"
 	"\n"
 	"Exit status: 0 all read, 1 some failed or were only partly read, 2 usage.\n";
 
@@ -76,6 +77,30 @@ static void show_progress(const struct ingest_progress *p, void *user)
 	        (unsigned long long)p->packets);
 }
 
+/* What to do about a capture that could not be read at all, after its
+ * error on the same line: "" when the error says all there is. The error
+ * itself is what the captures table records; the advice is for the person
+ * at the terminal. */
+static const char *failure_hint(const char *path, const char *error)
+{
+	struct stat st;
+	if (strcmp(path, "-") != 0 && stat(path, &st) != 0)
+		return errno == ENOENT ? "; check the path (a folder is read whole, - reads stdin)"
+		                       : "";
+	if (strncmp(error, "unsupported link type", 21) == 0)
+		return "; tcpladder decodes Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD"
+		       " loopback: capture on such an interface (tcpdump -i any writes Linux"
+		       " cooked)";
+	if (access(path, R_OK) != 0 && strcmp(path, "-") != 0)
+		return "; check its permissions";
+	if (strcmp(error, "empty file") == 0)
+		return "";
+	if (strcmp(path, "-") == 0 || !capture_file_looks_like_capture(path))
+		return "; not a pcap or pcapng file: tcpladder reads those, plain or"
+		       " gzip-compressed (editcap -F pcap converts other formats)";
+	return "";
+}
+
 static void ingest_one(struct ingest_cli *cli, const char *path)
 {
 	if (cli->workers > 1 && cli->inputs_seen++ % (unsigned)cli->workers != (unsigned)cli->worker)
@@ -101,7 +126,8 @@ static void ingest_one(struct ingest_cli *cli, const char *path)
 		break;
 	case INGEST_FAILED:
 		t->failed++;
-		fprintf(stderr, "tcpladder: %s: %s\n", shown, r.error);
+		fprintf(stderr, "tcpladder: %s: %s%s\n", shown, r.error,
+		        failure_hint(path, r.error));
 		break;
 	case INGEST_DUPLICATE:
 		t->duplicates++;
@@ -142,13 +168,17 @@ static int by_name(const FTSENT **a, const FTSENT **b)
 static void ingest_tree(struct ingest_cli *cli, const char *dir)
 {
 	char *roots[] = {(char *)dir, NULL};
-	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, by_name);
+	/* FTS_COMFOLLOW: a folder named through a symlink (an archive mounted
+	 * elsewhere and linked in) is walked as find -H walks it; links met
+	 * inside the tree are not followed, so a loop cannot walk forever. */
+	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW | FTS_NOCHDIR, by_name);
 	if (!fts) {
 		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
 		cli->totals.failed++;
 		return;
 	}
 	FTSENT *e;
+	unsigned long long found = 0;
 	while (!cli->totals.fatal && (e = fts_read(fts))) {
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
 			fprintf(stderr, "tcpladder: %s: %s\n", e->fts_path,
@@ -156,10 +186,21 @@ static void ingest_tree(struct ingest_cli *cli, const char *dir)
 			cli->totals.failed++;
 		} else if (e->fts_info == FTS_F &&
 		           capture_file_looks_like_capture(e->fts_path)) {
+			found++;
 			ingest_one(cli, e->fts_path);
 		}
 	}
 	fts_close(fts);
+	/* A folder the user named that yields nothing is an input that
+	 * failed, not a quiet success: a wrong folder would otherwise look
+	 * like an empty archive. One worker says so for all. */
+	if (found == 0 && !cli->totals.fatal) {
+		cli->totals.failed++;
+		if (cli->worker == 0)
+			fprintf(stderr, "tcpladder: %s: no capture files in this folder (pcap or"
+			                " pcapng, plain or gzip-compressed, are found by their"
+			                " content, not their names)\n", dir);
+	}
 }
 
 static void ingest_inputs(struct ingest_cli *cli, int first, int argc, char **argv)
@@ -364,25 +405,28 @@ int cmd_ingest(int argc, char **argv)
 			cli.opt.limits.max_flows = (size_t)n;
 			break;
 		default:
-			fputs(cmd_ingest_usage, stderr);
+			fputs("Try 'tcpladder ingest --help' for its options.\n", stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder ingest: no capture given\n");
-		fputs(cmd_ingest_usage, stderr);
+		fputs("Try 'tcpladder ingest --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
 	char err[512];
 	if (cli.opt.bpf && !capture_filter_is_valid(cli.opt.bpf, err, sizeof err)) {
-		fprintf(stderr, "tcpladder ingest: bad filter '%s': %s\n", cli.opt.bpf, err);
+		fprintf(stderr, "tcpladder ingest: bad filter -f '%s': %s; the syntax is tcpdump's"
+		                " (man 7 pcap-filter), e.g. -f 'tcp port 443'\n", cli.opt.bpf, err);
 		return EXIT_USAGE;
 	}
+	if (!cli_db_writable("tcpladder ingest", db_path, stderr))
+		return EXIT_SOME_FAILED;
 	if (jobs > 1)
 		return ingest_parallel(&cli, db_path, jobs, optind, argc, argv);
 	cli.db = db_open(db_path, err, sizeof err);
 	if (!cli.db) {
-		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+		cli_db_open_failed("tcpladder ingest", db_path, err, stderr);
 		return EXIT_SOME_FAILED;
 	}
 	cli.progress_line = cli.verbosity > 0 && isatty(STDERR_FILENO);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_db.h"
 #include "cmd.h"
 #include "db.h"
 #include "db_merge.h"
@@ -15,8 +16,9 @@ const char cmd_merge_usage[] =
 	"DB: ids are renumbered, captures DB already holds (same content) are\n"
 	"skipped with their flows, one transaction per shard.\n"
 	"\n"
-	"  -d DB  the database to merge into (default tcpladder.db), created if needed\n"
-	"  -q     only errors\n"
+	"  -d, --db DB  the database to merge into (default tcpladder.db), created\n"
+	"               if needed\n"
+	"  -q, --quiet  only errors\n"
 	"\n"
 	"Exit status: 0 all merged, 1 some shard could not be, 2 usage.\n";
 
@@ -37,18 +39,20 @@ int cmd_merge(int argc, char **argv)
 		case 'd': db_path = optarg; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(cmd_merge_usage, stdout); return EXIT_OK;
-		default: fputs(cmd_merge_usage, stderr); return EXIT_USAGE;
+		default: fputs("Try 'tcpladder merge --help' for its options.\n", stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder merge: no shard given\n");
-		fputs(cmd_merge_usage, stderr);
+		fputs("Try 'tcpladder merge --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (!cli_db_writable("tcpladder merge", db_path, stderr))
+		return EXIT_SOME_FAILED;
 	char err[512];
 	struct db *db = db_open(db_path, err, sizeof err);
 	if (!db) {
-		fprintf(stderr, "tcpladder: %s: %s\n", db_path, err);
+		cli_db_open_failed("tcpladder merge", db_path, err, stderr);
 		return EXIT_SOME_FAILED;
 	}
 	int status = EXIT_OK;

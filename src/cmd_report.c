@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_db.h"
 #include "cli_select.h"
 #include "cmd.h"
 #include "report.h"
@@ -19,16 +20,16 @@ const char cmd_report_usage[] =
 	"diagram per flow) and DIR/transitions.csv from the database. The pages\n"
 	"need no other file and open from disk in any browser.\n"
 	"\n"
-	"  -d DB               database (default tcpladder.db)\n"
-	"  -o DIR              report folder (default report), created if needed\n"
-	"  --flow ID[,ID...]   only these flows (repeatable)\n"
-	"  --capture ID[,ID...] only the flows of these captures (repeatable)\n"
-	"  --notable           only flows with anomalies or abnormal endings\n"
-	"  --max-segments N    a long flow shows its first and last N segments\n"
-	"                      and the count between (default 200)\n"
-	"  --flows-per-page N  flows per index page (default 500)\n"
-	"  -j N                N processes writing pages (default: one per CPU)\n"
-	"  -q                  say nothing unless something fails\n"
+	"  -d, --db DB           database (default tcpladder.db)\n"
+	"  -o, --output DIR      report folder (default report), created if needed\n"
+	"  --flow ID[,ID...]     only these flows (repeatable)\n"
+	"  --capture ID[,ID...]  only the flows of these captures (repeatable)\n"
+	"  --notable             only flows with anomalies or abnormal endings\n"
+	"  --max-segments N      a long flow shows its first and last N segments\n"
+	"                        and the count between (default 200)\n"
+	"  --flows-per-page N    flows per index page (default 500)\n"
+	"  -j, --jobs N          N processes writing pages (default: one per CPU)\n"
+	"  -q, --quiet           say nothing unless something fails\n"
 	"\n"
 	"Exit status: 0 written, 1 failed, 2 usage.\n";
 
@@ -96,7 +97,7 @@ int cmd_report(int argc, char **argv)
 		if (!ok) {
 			if (optarg)
 				fprintf(stderr, "tcpladder report: bad value '%s'\n", optarg);
-			fputs(cmd_report_usage, stderr);
+			fputs("Try 'tcpladder report --help' for its options.\n", stderr);
 			cli_select_free(&sel);
 			return EXIT_USAGE;
 		}
@@ -106,6 +107,12 @@ int cmd_report(int argc, char **argv)
 		        argv[optind]);
 		cli_select_free(&sel);
 		return EXIT_USAGE;
+	}
+	/* Before report_write, which makes DIR first: a wrong -d leaves no
+	 * empty report folder behind. */
+	if (!cli_db_readable("tcpladder report", db_path, stderr)) {
+		cli_select_free(&sel);
+		return EXIT_SOME_FAILED;
 	}
 	char err[1024];
 	struct db_selection view = cli_select_view(&sel);

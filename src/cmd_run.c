@@ -17,9 +17,10 @@ const char cmd_run_usage[] =
 	"DIR (DIR/index.html). Running it again adds new captures and rewrites\n"
 	"the report.\n"
 	"\n"
-	"  -o DIR     the folder (required), created if needed\n"
-	"  -f FILTER  tcpdump filter expression\n"
-	"  -q, -v     quieter, louder\n"
+	"  -o, --output DIR     the folder (required), created if needed\n"
+	"  -f, --filter FILTER  tcpdump filter expression\n"
+	"  -q, --quiet          only errors\n"
+	"  -v, --verbose        a line per capture\n"
 	"\n"
 	"Exit status: 0 all read and written, 1 some inputs failed or were only\n"
 	"partly read (the report shows the rest), 2 usage.\n";
@@ -44,12 +45,12 @@ int cmd_run(int argc, char **argv)
 		case 'q': loudness = "-q"; break;
 		case 'v': loudness = "-v"; break;
 		case 'h': fputs(cmd_run_usage, stdout); return EXIT_OK;
-		default: fputs(cmd_run_usage, stderr); return EXIT_USAGE;
+		default: fputs("Try 'tcpladder run --help' for its options.\n", stderr); return EXIT_USAGE;
 		}
 	}
 	if (!dir || optind >= argc) {
 		fprintf(stderr, "tcpladder run: %s\n", dir ? "no capture given" : "-o DIR is required");
-		fputs(cmd_run_usage, stderr);
+		fputs("Try 'tcpladder run --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -67,7 +68,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_SOME_FAILED;
 	}
 	int n = 0;
-	args[n++] = "ingest";
+	args[n++] = "tcpladder ingest";
 	args[n++] = "-d";
 	args[n++] = db;
 	if (filter) {
@@ -84,7 +85,7 @@ int cmd_run(int argc, char **argv)
 	if (ingested == EXIT_USAGE)
 		return EXIT_USAGE;
 
-	char *report_args[] = {"report", "-d", db, "-o", (char *)dir,
+	char *report_args[] = {"tcpladder report", "-d", db, "-o", (char *)dir,
 	                       loudness && strcmp(loudness, "-q") == 0 ? "-q" : NULL, NULL};
 	int reported = cmd_report(report_args[5] ? 6 : 5, report_args);
 	return reported != EXIT_OK ? reported : ingested;

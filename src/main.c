@@ -40,6 +40,56 @@ static void usage(FILE *out)
 	fprintf(out, "\n  --help, --version\n");
 }
 
+/* The edit distance between a and b (insertions, deletions,
+ * substitutions, and transpositions of neighbours), at most 9: enough to
+ * tell a typo from another word. */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 16 || lb > 16)
+		return 9;
+	int d[17][17];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb] < 9 ? d[la][lb] : 9;
+}
+
+/* One line for a name that is no command: the closest command when it
+ * looks like a typo of one, and where the list is. */
+static void no_such_command(const char *name)
+{
+	const char *closest = NULL;
+	int best = 3; /* two edits at most */
+	for (int i = 0; i < COMMAND_COUNT; i++) {
+		int d = distance(name, commands[i].name);
+		if (d < best) {
+			best = d;
+			closest = commands[i].name;
+		}
+	}
+	if (closest)
+		fprintf(stderr, "tcpladder: no command '%s'; did you mean '%s'? (tcpladder --help"
+		                " lists the commands)\n", name, closest);
+	else
+		fprintf(stderr, "tcpladder: no command '%s'; the commands are ingest, report, export,"
+		                " run and merge (tcpladder --help says what each does)\n", name);
+}
+
 static const struct command *find(const char *name)
 {
 	for (int i = 0; i < COMMAND_COUNT; i++) {
@@ -71,7 +121,7 @@ int main(int argc, char **argv)
 		}
 		const struct command *c = find(argv[2]);
 		if (!c) {
-			fprintf(stderr, "tcpladder: no command '%s'\n", argv[2]);
+			no_such_command(argv[2]);
 			return EXIT_USAGE;
 		}
 		fputs(c->usage, stdout);
@@ -79,9 +129,13 @@ int main(int argc, char **argv)
 	}
 	const struct command *c = find(name);
 	if (!c) {
-		fprintf(stderr, "tcpladder: no command '%s'\n", name);
-		usage(stderr);
+		no_such_command(name);
 		return EXIT_USAGE;
 	}
+	/* getopt names the program by argv[0] in its messages ("unrecognized
+	 * option"): the command's, as the user typed it. */
+	char prog[32];
+	snprintf(prog, sizeof prog, "tcpladder %s", c->name);
+	argv[1] = prog;
 	return c->run(argc - 1, argv + 1);
 }

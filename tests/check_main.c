@@ -27,6 +27,10 @@ int main(void)
 	srunner_add_suite(runner, query_plan_suite());
 	srunner_add_suite(runner, analysis_suite());
 	srunner_add_suite(runner, fidelity_suite());
+	srunner_add_suite(runner, queries_suite());
+	srunner_add_suite(runner, install_suite());
+	srunner_add_suite(runner, docs_suite());
+	srunner_add_suite(runner, errors_suite());
 
 	srunner_run_all(runner, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
 	int failed = srunner_ntests_failed(runner);

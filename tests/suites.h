@@ -26,6 +26,10 @@ Suite *query_plan_suite(void);
 Suite *analysis_suite(void);
 Suite *fidelity_suite(void);
 Suite *defrag_suite(void);
+Suite *queries_suite(void);
+Suite *install_suite(void);
+Suite *docs_suite(void);
+Suite *errors_suite(void);
 
 
 #endif

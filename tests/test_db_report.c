@@ -14,7 +14,7 @@ static char examples_db[128];
 
 /* All examples, in name order: ipv6 (flow 1), midstream (2), port-reuse
  * (3-6), refused (7), rst-abort (8), seed (9), seq-wrap (10),
- * simultaneous-close (11). */
+ * simultaneous-close (11), stalled (12, 13). */
 static struct db *open_examples(void)
 {
 	char dir[64], err[256];
@@ -38,7 +38,7 @@ START_TEST(selection_by_flow_capture_and_notable)
 	struct db *db = open_examples();
 	char ids[256] = "";
 	ck_assert_int_eq(db_each_flow(db, NULL, -1, 0, collect_flow_id, ids), 0);
-	ck_assert_str_eq(ids, "1,2,3,4,5,6,7,8,9,10,11,");
+	ck_assert_str_eq(ids, "1,2,3,4,5,6,7,8,9,10,11,12,13,");
 	int64_t flows[] = {9, 2};
 	struct db_selection sel = {.flow_ids = flows, .n_flow_ids = 2};
 	ids[0] = '\0';
@@ -51,15 +51,16 @@ START_TEST(selection_by_flow_capture_and_notable)
 	ck_assert_str_eq(ids, "3,4,5,6,");
 	/* Notable: port-reuse's first connection (3: its SYN retransmitted),
 	 * its second (4: reused ports, ended by a RST), its unanswered SYNs
-	 * (5, 6: SYN_SENT / LISTEN; 6 reused ports), the refusal (7) and the
-	 * abort (8). */
+	 * (5, 6: SYN_SENT / LISTEN; 6 reused ports), the refusal (7), the
+	 * abort (8), and stalled's two: a zero window and CLOSE_WAIT (12), a
+	 * retransmission and never closed (13). */
 	struct db_selection notable = {.only_notable = true};
 	ids[0] = '\0';
 	ck_assert_int_eq(db_each_flow(db, &notable, -1, 0, collect_flow_id, ids), 0);
-	ck_assert_str_eq(ids, "3,4,5,6,7,8,");
+	ck_assert_str_eq(ids, "3,4,5,6,7,8,12,13,");
 	int64_t count;
 	ck_assert_int_eq(db_count_flows(db, &notable, &count), 0);
-	ck_assert_int_eq(count, 6);
+	ck_assert_int_eq(count, 8);
 	ids[0] = '\0';
 	ck_assert_int_eq(db_each_flow(db, NULL, 3, 4, collect_flow_id, ids), 0);
 	ck_assert_str_eq(ids, "5,6,7,");
@@ -177,17 +178,18 @@ START_TEST(totals_and_groups)
 	struct db *db = open_examples();
 	struct db_totals t;
 	ck_assert_int_eq(db_get_totals(db, NULL, &t), 0);
-	ck_assert_int_eq(t.captures, 8);
-	ck_assert_int_eq(t.flows, 11);
-	ck_assert_int_eq(t.segments, 80);
-	ck_assert_int_eq(t.notable_flows, 6);
+	ck_assert_int_eq(t.captures, 9);
+	ck_assert_int_eq(t.flows, 13);
+	ck_assert_int_eq(t.segments, 96);
+	ck_assert_int_eq(t.notable_flows, 8);
 	char out[1024] = "";
 	ck_assert_int_eq(db_each_group(db, NULL, DB_GROUP_FINAL_STATES, collect_group, out), 0);
 	ck_assert_str_eq(out, "TIME_WAIT / CLOSED=4;CLOSED / CLOSED=3;SYN_SENT / LISTEN=2;"
-	                      "CLOSED / TIME_WAIT=1;TIME_WAIT / TIME_WAIT=1;");
+	                      "CLOSED / TIME_WAIT=1;ESTABLISHED / ESTABLISHED=1;"
+	                      "FIN_WAIT_2 / CLOSE_WAIT=1;TIME_WAIT / TIME_WAIT=1;");
 	out[0] = '\0';
 	ck_assert_int_eq(db_each_group(db, NULL, DB_GROUP_ANALYSIS, collect_group, out), 0);
-	ck_assert_str_eq(out, "reused_ports=2;retransmission=1;");
+	ck_assert_str_eq(out, "retransmission=2;reused_ports=2;zero_window=1;window_update=1;");
 	db_close(db);
 }
 END_TEST
@@ -213,7 +215,7 @@ START_TEST(view_rows_for_export)
 	struct db *db = open_examples();
 	int n = 0;
 	ck_assert_int_eq(db_each_view_row(db, DB_VIEW_SEGMENTS, NULL, count_rows, &n), 0);
-	ck_assert_int_eq(n, 1080);
+	ck_assert_int_eq(n, 1096);
 	db_close(db);
 }
 END_TEST

@@ -101,6 +101,21 @@ static const struct example examples[] = {
 	 "1|9|9|server|CLOSE_WAIT|LAST_ACK|send FIN\n"
 	 "1|9|10|client|FIN_WAIT_1|TIME_WAIT|recv FIN\n"
 	 "1|10|10|server|LAST_ACK|CLOSED|recv ACK\n"},
+	/* The server acknowledges the client's FIN and never sends its own:
+	 * FIN_WAIT_2 and CLOSE_WAIT at the end. The second connection stays
+	 * ESTABLISHED (its retransmission changes no state). */
+	{"stalled.pcap",
+	 "1|1|1|client|CLOSED|SYN_SENT|send SYN\n"
+	 "1|1|2|server|LISTEN|SYN_RECEIVED|recv SYN\n"
+	 "1|2|3|client|SYN_SENT|ESTABLISHED|recv SYN,ACK\n"
+	 "1|3|3|server|SYN_RECEIVED|ESTABLISHED|recv ACK\n"
+	 "1|9|9|client|ESTABLISHED|FIN_WAIT_1|send FIN\n"
+	 "1|9|10|server|ESTABLISHED|CLOSE_WAIT|recv FIN\n"
+	 "1|10|10|client|FIN_WAIT_1|FIN_WAIT_2|recv ACK\n"
+	 "2|11|11|client|CLOSED|SYN_SENT|send SYN\n"
+	 "2|11|12|server|LISTEN|SYN_RECEIVED|recv SYN\n"
+	 "2|12|13|client|SYN_SENT|ESTABLISHED|recv SYN,ACK\n"
+	 "2|13|13|server|SYN_RECEIVED|ESTABLISHED|recv ACK\n"},
 };
 
 enum { EXAMPLE_COUNT = sizeof examples / sizeof examples[0] };

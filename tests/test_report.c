@@ -51,17 +51,17 @@ START_TEST(run_writes_index_flow_pages_and_csv)
 	ck_assert(exists(r, "tcpladder.db"));
 	ck_assert(exists(r, "index.html"));
 	ck_assert(exists(r, "transitions.csv"));
-	for (int id = 1; id <= 11; id++) {
+	for (int id = 1; id <= 13; id++) {
 		char name[32];
 		snprintf(name, sizeof name, "flows/%d.html", id);
 		ck_assert_msg(exists(r, name), "%s missing", name);
 	}
-	ck_assert(!exists(r, "flows/12.html"));
+	ck_assert(!exists(r, "flows/14.html"));
 	/* Again: nothing new to ingest, the same report. */
 	ck_assert_int_eq(tu_sh("../tcpladder run -q -o %s/r ../examples", dir), 0);
 	char db[128];
 	snprintf(db, sizeof db, "%s/tcpladder.db", r);
-	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM captures"), 8);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM captures"), 9);
 }
 END_TEST
 
@@ -141,7 +141,7 @@ START_TEST(workers_write_what_one_process_writes)
 		              "-j %d writes another report than -j 1", j);
 	char j1[96];
 	snprintf(j1, sizeof j1, "%s/j1", dir);
-	ck_assert(exists(j1, "index-4.html") && !exists(j1, "index-5.html"));
+	ck_assert(exists(j1, "index-5.html") && !exists(j1, "index-6.html"));
 	/* Every flow's rows once, in flow order: the header, then 1, 2, ... */
 	char csv[128];
 	snprintf(csv, sizeof csv, "%s/j4/transitions.csv", dir);
@@ -153,7 +153,7 @@ START_TEST(workers_write_what_one_process_writes)
 		ck_assert_msg(flow >= last, "flow %ld after %ld", flow, last);
 		last = flow;
 	}
-	ck_assert_int_eq(last, 11);
+	ck_assert_int_eq(last, 13);
 	free(text);
 	/* No piece is left behind, and a bad -j is usage. */
 	ck_assert_int_eq(tu_sh("ls -A %s/j4 | grep -q '^\\.'", dir), 1);
