@@ -28,6 +28,7 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/schema/003_indexes.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/2.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/3.sql\n"
+	"/usr/share/tcpladder/schema/upgrade/4.sql\n"
 	"/usr/share/tcpladder/templates/flow.xhtml\n"
 	"/usr/share/tcpladder/templates/index.js\n"
 	"/usr/share/tcpladder/templates/index.xhtml\n"
