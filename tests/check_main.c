@@ -25,6 +25,8 @@ int main(void)
 	srunner_add_suite(runner, merge_suite());
 	srunner_add_suite(runner, query_plan_suite());
 	srunner_add_suite(runner, analysis_suite());
+	srunner_add_suite(runner, hostile_suite());
+	srunner_add_suite(runner, crash_suite());
 
 	srunner_run_all(runner, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
 	int failed = srunner_ntests_failed(runner);

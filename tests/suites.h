@@ -24,6 +24,8 @@ Suite *browser_suite(void);
 Suite *merge_suite(void);
 Suite *query_plan_suite(void);
 Suite *analysis_suite(void);
+Suite *hostile_suite(void);
+Suite *crash_suite(void);
 
 
 #endif
