@@ -163,9 +163,13 @@ BENCH_PKG_FLAGS = $(shell pkg-config --cflags --libs libpcap sqlite3 2>/dev/null
 $(B)/bench/%: bench/%.c $(B)/flags
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS) $(WARN) -o $@ $< $(BENCH_PKG_FLAGS)
-.PHONY: bench
+.PHONY: bench bench-synflood
 bench: deps
 	bench/run.sh
+# make bench-synflood: a million lone SYNs, peak RSS per --max-flows
+# (bench/synflood.sh; docs/security.md has the figures).
+bench-synflood: deps
+	bench/synflood.sh
 
 # make fuzz: the libFuzzer targets of fuzz/ (docs/security.md), built with
 # clang under ASan+UBSan into $(FZ), apart from the normal build: the
