@@ -9,7 +9,7 @@
 PKGS      := libpcap sqlite3 libxml-2.0 zlib libcrypto
 # Debian packages that provide them (and the test framework).
 DEB_BUILD := pkg-config libpcap-dev libsqlite3-dev libxml2-dev zlib1g-dev libssl-dev sqlite3
-DEB_TEST  := check tcpdump tshark parallel
+DEB_TEST  := check tcpdump tshark parallel time
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
