@@ -10,7 +10,7 @@
 PKGS      := libpcap sqlite3 libxml-2.0 zlib libcrypto
 # Debian packages that provide them (and the test framework).
 DEB_BUILD := pkg-config libpcap-dev libsqlite3-dev libxml2-dev zlib1g-dev libssl-dev sqlite3
-DEB_TEST  := check tcpdump tshark parallel
+DEB_TEST  := check tcpdump tshark parallel time
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -203,6 +203,70 @@ BENCH_PKG_FLAGS = $(shell pkg-config --cflags --libs libpcap sqlite3 2>/dev/null
 $(B)/bench/%: bench/%.c $(B)/flags
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS) $(WARN) -o $@ $< $(BENCH_PKG_FLAGS)
-.PHONY: bench
+.PHONY: bench bench-synflood
 bench: deps
 	bench/run.sh
+# make bench-synflood: a million lone SYNs, peak RSS per --max-flows
+# (bench/synflood.sh; docs/security.md has the figures).
+bench-synflood: deps
+	bench/synflood.sh
+
+# make fuzz: the libFuzzer targets of fuzz/ (docs/security.md), built with
+# clang under ASan+UBSan into $(FZ), apart from the normal build: the
+# packet decoder one frame at a time (fuzz_decode) and a whole capture's
+# ingest from memory into an in-memory database (fuzz_ingest). Each runs
+# FUZZ_SECONDS on a corpus kept in $(FZ)/corpus/TARGET, seeded from
+# examples/ and ../shared/corpus (fuzz_seeds splits the captures into
+# frames for the decoder); a crash leaves its input as
+# $(FZ)/crash-TARGET-*, and fails the run.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=all
+FZ := $(B)/fuzz
+FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FZ)/%.o,$(filter-out src/main.c,$(SRC))) \
+                $(FZ)/schema_sql.o $(FZ)/templates.o
+FUZZ_TARGETS := decode ingest
+SHARED_CORPUS := ../shared/corpus
+
+$(FZ): | $(B)
+	mkdir -p $(FZ)
+$(FZ)/%.o: src/%.c $(wildcard src/*.h) | $(FZ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) $(PKG_CFLAGS) -Isrc -c -o $@ $<
+$(FZ)/schema_sql.o $(FZ)/templates.o: $(FZ)/%.o: $(B)/%.c | $(FZ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) -c -o $@ $<
+$(FZ)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $^ \
+	  $(PKG_LIBS) -lm -pthread
+# The seed splitter is no fuzz target: the same objects, no libFuzzer main.
+$(FZ)/fuzz_seeds: fuzz/fuzz_seeds.c $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) $(PKG_CFLAGS) -Isrc -o $@ $^ \
+	  $(PKG_LIBS) -lm -pthread
+
+# Seeds: every capture (under 1 MiB) whole for ingest, their frames for
+# the decoder; remade on every run (cheap), the corpora kept.
+.PHONY: fuzz fuzz-build fuzz-seeds
+fuzz-build: $(patsubst %,$(FZ)/fuzz_%,$(FUZZ_TARGETS)) $(FZ)/fuzz_seeds
+fuzz-seeds: fuzz-build examples
+	rm -rf $(FZ)/seeds && mkdir -p $(FZ)/seeds/decode $(FZ)/seeds/ingest
+	find examples $(wildcard $(SHARED_CORPUS)) -type f -size -1024k \
+	  \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' -o -name '*.gz' \) \
+	  -exec cp {} $(FZ)/seeds/ingest/ \;
+	$(FZ)/fuzz_seeds $(FZ)/seeds/decode $(FZ)/seeds/ingest/*
+# clang and its libFuzzer runtime, installed as check's packages are.
+DEB_FUZZ := clang libclang-rt-14-dev
+.PHONY: deps-fuzz
+deps-fuzz: deps
+	$(call install_missing,$(DEB_FUZZ))
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory fuzz-seeds
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FZ)/corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 $(FZ)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -max_len=$$([ $$t = ingest ] && echo 131072 || echo 65600) \
+	    -print_final_stats=1 -artifact_prefix=$(FZ)/crash-$$t- \
+	    $(FZ)/corpus/$$t $(FZ)/seeds/$$t 2>&1 | tee $(FZ)/$$t.log | \
+	    grep -E '^(INFO: seed corpus|#[0-9]+[[:space:]]+(INITED|DONE)|Done|stat::|==[0-9]+==ERROR|SUMMARY)'; \
+	  grep -q '^Done [0-9]* runs' $(FZ)/$$t.log || { echo "fuzz: $$t failed: $(FZ)/$$t.log"; exit 1; }; \
+	done

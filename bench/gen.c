@@ -12,7 +12,13 @@
  * same arguments write the same bytes. Headers are well-formed IPv4/TCP
  * (IP checksum included); TCP checksums are left zero, as nobody here
  * checks them. Prints "PACKETS packets CONNS connections RETRANS
- * retransmissions" on stdout. */
+ * retransmissions" on stdout.
+ *
+ * With -y it writes a SYN flood instead (bench/synflood.sh): CONNS SYNs,
+ * each from its own address (10.0.0.0/8 counted up) and a random port and
+ * ISN, none answered: every one a connection of one segment, which is
+ * what a table of connections must survive without holding memory for
+ * all of them. */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -213,7 +219,8 @@ static void usage(void)
 	        "  -q REQ     request payload bytes, 1-1460 (default 200)\n"
 	        "  -r RESP    bytes per response segment, 1-1460 (default 1400)\n"
 	        "  -l LOSS    fraction of data segments sent twice (default 0)\n"
-	        "  -S SEED    random seed (default 7)\n");
+	        "  -S SEED    random seed (default 7)\n"
+	        "  -y         a SYN flood: CONNS lone SYNs from distinct addresses\n");
 	exit(2);
 }
 
@@ -231,13 +238,13 @@ int main(int argc, char **argv)
 {
 	static struct gen g;
 	long nconns = 200000, active = 1000;
-	int opt;
+	int opt, flood = 0;
 
 	g.segs = MIN_SEGS;
 	g.req_len = 200;
 	g.resp_len = 1400;
 	g.rng = 7;
-	while ((opt = getopt(argc, argv, "c:s:a:q:r:l:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:s:a:q:r:l:S:y")) != -1) {
 		char *end;
 		switch (opt) {
 		case 'c': nconns = arg_long(optarg, 1, 1L << 40); break;
@@ -246,6 +253,7 @@ int main(int argc, char **argv)
 		case 'q': g.req_len = arg_long(optarg, 1, MAX_PAYLOAD); break;
 		case 'r': g.resp_len = arg_long(optarg, 1, MAX_PAYLOAD); break;
 		case 'S': g.rng = arg_long(optarg, 0, 1L << 62); break;
+		case 'y': flood = 1; break;
 		case 'l':
 			g.loss = strtod(optarg, &end);
 			if (*end != '\0' || !(g.loss >= 0 && g.loss <= 1))
@@ -275,10 +283,20 @@ int main(int argc, char **argv)
 	memset(g.pkt + HDR_LEN, 'x', MAX_PAYLOAD);
 	g.hdr.ts.tv_sec = 1700000000;
 
+	if (flood) {
+		if (nconns > 1L << 24)
+			usage(); /* one address each in 10.0.0.0/8 */
+		struct conn c;
+		for (long i = 0; i < nconns; i++) {
+			conn_start(&g, &c);
+			c.cip = 0x0a000000 | (uint32_t)i;
+			emit(&g, &c, 1, TCP_SYN, c.cisn, 0, 0);
+		}
+	}
 	long started = 0, done = 0;
 	for (long i = 0; i < active; i++)
 		conns[i].step = -1;
-	while (done < nconns) {
+	while (!flood && done < nconns) {
 		for (long i = 0; i < active; i++) {
 			struct conn *c = &conns[i];
 			if (c->step < 0) {

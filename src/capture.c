@@ -129,10 +129,15 @@ static ssize_t cookie_read(void *cookie, char *buf, size_t size)
 	if (size > (1u << 30))
 		size = 1u << 30;
 	int n = gzread(cap->gz, buf, (unsigned)size);
-	if (n < 0) {
-		int zerr;
-		snprintf(cap->gz_error, sizeof cap->gz_error, "%s",
-		         gzerror(cap->gz, &zerr));
+	if (n <= 0) {
+		/* A gzip stream cut short ends with 0 and Z_BUF_ERROR, not -1. */
+		int zerr = Z_OK;
+		const char *msg = gzerror(cap->gz, &zerr);
+		if (n == 0 && zerr == Z_OK)
+			return 0; /* the end */
+		/* zlib names the stream "<fd:N>: " first: no name for a user. */
+		const char *named = strncmp(msg, "<fd:", 4) == 0 ? strstr(msg, ">: ") : NULL;
+		snprintf(cap->gz_error, sizeof cap->gz_error, "%s", named ? named + 3 : msg);
 		cap->read_error = true;
 		/* What was inflated before the damage is still good: report an
 		 * end of file, and libpcap says where its record was cut. */
@@ -260,11 +265,26 @@ static const struct bpf_program *filter_for(struct capture *cap, int dlt)
 	return &cap->filters[cap->nfilters++].prog;
 }
 
+/* The end of the stream: clean, or a gzip stream cut short or corrupt
+ * (cookie_read reports those as an end of file, so that what was inflated
+ * before is read): then the file is damaged even when the cut fell
+ * between two packets. 0, or -1 with the error set. */
+static int end_of_stream(struct capture *cap)
+{
+	if (!cap->read_error)
+		return 0;
+	snprintf(cap->error, sizeof cap->error, "reading packet %llu: %s",
+	         (unsigned long long)cap->frames + 1, cap->gz_error);
+	return -1;
+}
+
 static int next_raw(struct capture *cap, struct capture_packet *pkt)
 {
 	if (cap->pcapng) {
 		struct pcapng_packet p;
 		int rc = pcapng_next(cap->pcapng, &p);
+		if (rc == 0)
+			return end_of_stream(cap);
 		if (rc != 1) {
 			if (rc < 0)
 				snprintf(cap->error, sizeof cap->error, "reading packet %llu: %s",
@@ -296,7 +316,7 @@ static int next_raw(struct capture *cap, struct capture_packet *pkt)
 		return 1;
 	}
 	if (rc == PCAP_ERROR_BREAK)
-		return 0;
+		return end_of_stream(cap);
 	snprintf(cap->error, sizeof cap->error, "reading packet %llu: %s",
 	         (unsigned long long)cap->frames + 1,
 	         cap->read_error ? cap->gz_error : pcap_geterr(cap->pcap));

@@ -7,10 +7,13 @@
 #include "db_report.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Generated from schema/NNN_*.sql files by the Makefile. */
 extern const char db_schema_sql[];
@@ -193,6 +196,37 @@ static int prepare_segment_batch(struct db *db)
 	return 0;
 }
 
+/* SQLite's "unable to open database file" does not say why. The usual
+ * reasons are the database's directory: missing, not a directory, or
+ * unwritable (a read-only filesystem, where SQLite's last errno is that of
+ * its read-only retry, ENOENT for a -shm file it could not create), where
+ * WAL needs to create files beside the database. Checked in that order;
+ * else SQLite's errno, if any. */
+static void explain_failed_open(const struct db *db, const char *path, char *err,
+                                size_t errlen)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	struct stat st;
+	const char *why = NULL;
+	if (stat(dir, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = strerror(ENOTDIR);
+	else if (access(dir, W_OK) != 0)
+		why = strerror(errno);
+	if (why)
+		snprintf(err, errlen, "%s (directory %s: %s)", db->error, dir, why);
+	else if (db->conn && sqlite3_system_errno(db->conn))
+		snprintf(err, errlen, "%s (%s)", db->error, strerror(sqlite3_system_errno(db->conn)));
+	else
+		snprintf(err, errlen, "%s", db->error);
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
 	struct db *db = calloc(1, sizeof *db);
@@ -204,15 +238,23 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                            SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "%s", db->conn ? sqlite3_errmsg(db->conn)
-		                                     : "cannot open");
-		db_close(db);
-		return NULL;
+		snprintf(db->error, sizeof db->error, "%s",
+		         db->conn ? sqlite3_errmsg(db->conn) : "cannot open");
+		goto failed;
 	}
 	/* Several ingests may share a database: wait for the writer. */
 	sqlite3_busy_timeout(db->conn, 60000);
-	if (db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-	             " PRAGMA cache_size = -16384") ||
+	/* WAL, so that readers and a writer work side by side. While another
+	 * process loads a capture through a rollback journal (db_begin_load),
+	 * asking for WAL fails at once with SQLITE_BUSY, busy timeout or not;
+	 * that load puts WAL back at its commit, and this connection waits for
+	 * its lock wherever it needs one, so the open goes on. */
+	int rc = sqlite3_exec(db->conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		snprintf(db->error, sizeof db->error, "%s", sqlite3_errmsg(db->conn));
+		goto failed;
+	}
+	if (db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384") ||
 	    migrate(db))
 		goto failed;
 	for (int i = 0; i < ST_COUNT; i++) {
@@ -227,7 +269,7 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 		goto failed;
 	return db;
 failed:
-	snprintf(err, errlen, "%s", db->error);
+	explain_failed_open(db, path, err, errlen);
 	db_close(db);
 	return NULL;
 }

@@ -31,6 +31,8 @@ int main(void)
 	srunner_add_suite(runner, install_suite());
 	srunner_add_suite(runner, docs_suite());
 	srunner_add_suite(runner, errors_suite());
+	srunner_add_suite(runner, hostile_suite());
+	srunner_add_suite(runner, crash_suite());
 
 	srunner_run_all(runner, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
 	int failed = srunner_ntests_failed(runner);

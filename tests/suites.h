@@ -30,6 +30,8 @@ Suite *queries_suite(void);
 Suite *install_suite(void);
 Suite *docs_suite(void);
 Suite *errors_suite(void);
+Suite *hostile_suite(void);
+Suite *crash_suite(void);
 
 
 #endif
