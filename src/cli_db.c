@@ -77,8 +77,8 @@ bool cli_db_readable(const char *who, const char *path, FILE *out)
 bool cli_db_writable(const char *who, const char *path, FILE *out)
 {
 	struct stat st;
-	if (stat(path, &st) != 0 && errno == ENOENT)
-		return true; /* ingest and merge create it */
+	if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+		return true; /* ingest and merge create it, or say why they cannot */
 	return usable(who, path, true, out);
 }
 
@@ -93,6 +93,9 @@ void cli_db_open_failed(const char *who, const char *path, const char *err, FILE
 	if (stat(dir, &st) != 0)
 		fprintf(out, "%s: cannot create the database %s: the folder %s does not exist;"
 		             " create it first\n", who, path, dir);
+	else if (!S_ISDIR(st.st_mode))
+		fprintf(out, "%s: cannot create the database %s: %s is a file, not a folder;"
+		             " give -d a path in a folder\n", who, path, dir);
 	else
 		fprintf(out, "%s: cannot open the database %s: %s; check that it and its folder"
 		             " are writable\n", who, path, err);

@@ -303,8 +303,8 @@ START_TEST(missing_database_directory_is_a_clear_error)
 	char *msg = tu_slurp(err);
 	char want[512];
 	snprintf(want, sizeof want,
-	         "tcpladder: %s/no/such/dir/t.db: unable to open database file"
-	         " (directory %s/no/such/dir: No such file or directory)\n", dir, dir);
+	         "tcpladder ingest: cannot create the database %s/no/such/dir/t.db: the folder"
+	         " %s/no/such/dir does not exist; create it first\n", dir, dir);
 	ck_assert_str_eq(msg, want);
 	free(msg);
 	ck_assert_int_eq(tu_sh("test -e %s/no", dir), 1);
@@ -334,8 +334,8 @@ START_TEST(read_only_database_directory_is_a_clear_error)
 		                 1);
 		char *msg = tu_slurp(err);
 		char want[512];
-		snprintf(want, sizeof want, "tcpladder: %s: unable to open database file"
-		         " (directory %s: Not a directory)\n", db, ro);
+		snprintf(want, sizeof want, "tcpladder ingest: cannot create the database %s:"
+		         " %s is a file, not a folder; give -d a path in a folder\n", db, ro);
 		ck_assert_str_eq(msg, want);
 		free(msg);
 		return;
@@ -352,7 +352,8 @@ START_TEST(read_only_database_directory_is_a_clear_error)
 	char *msg = tu_slurp(err);
 	ck_assert_msg(rc == 1, "exit %d: %s", rc, msg);
 	char want[512];
-	snprintf(want, sizeof want, "tcpladder: %s: unable to open database file (directory %s: %s)\n",
+	snprintf(want, sizeof want, "tcpladder ingest: cannot open the database %s: unable to open"
+	         " database file (directory %s: %s); check that it and its folder are writable\n",
 	         db, ro, mounted ? "Read-only file system" : "Permission denied");
 	ck_assert_str_eq(msg, want);
 	free(msg);
