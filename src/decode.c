@@ -358,17 +358,22 @@ enum {
 	FRAGMENT_UNIT = 8,
 };
 
-/* A fragment's payload: where it goes and whether that is possible. A
+/* A fragment of the datagram whose IP header out describes (version and
+ * addresses): where its payload goes and whether that is possible. A
  * fragment reaching past the most a datagram can hold, max_payload (the
  * "ping of death"), or, not being the last, not a multiple of 8 bytes long
  * can be no part of a datagram. */
-static enum decode_status fragment(struct ip_fragment *frag, size_t max_payload,
+static enum decode_status fragment(const struct tcp_segment *out,
+                                   struct ip_fragment *frag, size_t max_payload,
                                    uint8_t proto, uint32_t id, size_t offset,
                                    bool more, const struct rd *payload, size_t len)
 {
 	if (offset + len > max_payload || (more && len % FRAGMENT_UNIT))
 		return DECODE_BAD_FRAGMENT;
 	if (frag) {
+		frag->ip_version = out->ip_version;
+		memcpy(frag->src_addr, out->src_addr, sizeof frag->src_addr);
+		memcpy(frag->dst_addr, out->dst_addr, sizeof frag->dst_addr);
 		frag->proto = proto;
 		frag->id = id;
 		frag->offset = (uint32_t)offset;
@@ -437,13 +442,8 @@ static enum decode_status decode_ipv4(const struct rd *ip, size_t wire_len,
 	/* RFC 791: a fragment has MF set or a non-zero offset (in 8-byte
 	 * units). */
 	if ((frag_field & IPV4_MF) || (frag_field & IPV4_OFFSET_MASK)) {
-		if (frag) {
-			frag->ip_version = 4;
-			memcpy(frag->src_addr, out->src_addr, 4);
-			memcpy(frag->dst_addr, out->dst_addr, 4);
-		}
 		/* The IPv4 total length counts the header (RFC 791). */
-		return fragment(frag, MAX_DATAGRAM - hl, proto, id,
+		return fragment(out, frag, MAX_DATAGRAM - hl, proto, id,
 		                (size_t)(frag_field & IPV4_OFFSET_MASK) * FRAGMENT_UNIT,
 		                (frag_field & IPV4_MF) != 0, l4, *l4_len);
 	}
@@ -588,12 +588,7 @@ static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
 	if (fragmented) {
 		/* The fragmentable part follows the Fragment header; nh is
 		 * the next header it names. */
-		if (frag) {
-			frag->ip_version = 6;
-			memcpy(frag->src_addr, out->src_addr, 16);
-			memcpy(frag->dst_addr, out->dst_addr, 16);
-		}
-		return fragment(frag, MAX_DATAGRAM, nh, id, (size_t)(offm >> 3) * FRAGMENT_UNIT,
+		return fragment(out, frag, MAX_DATAGRAM, nh, id, (size_t)(offm >> 3) * FRAGMENT_UNIT,
 		                (offm & 1) != 0, l4, *l4_len);
 	}
 	return DECODE_OK;

@@ -223,7 +223,9 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 		/* Time is up before the packet that moves the clock is seen,
 		 * as Zeek's timers fire: whether a connection is split then
 		 * depends on its own idleness alone, not on whether other
-		 * traffic happened to come in between. */
+		 * traffic happened to come in between. The max_flows bound is
+		 * kept here too: a table one over it since the last packet
+		 * gives up its least recently active flow before this one. */
 		expire(run);
 		struct tcp_segment seg;
 		struct ip_fragment frag;
@@ -234,7 +236,6 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 		if (st == DECODE_OK) {
 			r->tcp_packets++;
 			on_segment(run, &seg, pkt.frame, pkt.ts_ns);
-			expire(run); /* the table's bound, max_flows */
 		} else if (decode_status_is_error(st)) {
 			note_bad_packet(r, pkt.frame, st);
 		}

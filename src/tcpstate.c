@@ -104,6 +104,13 @@ static enum tcp_event recv_event(uint8_t flags)
 	return TCPE_RECV_ACK;
 }
 
+/* A window as slack for what the capture may have missed: at least 64 KiB,
+ * so that a small or zero window does not make every estimate exact. */
+static int64_t slack(uint32_t win)
+{
+	return win > 65535 ? win : 65535;
+}
+
 /* Does seg, sent by the peer of endpoint r, acknowledge r's numbers up to
  * end? Its ACK must reach end and must not pass what r has sent by more
  * than a window: RFC 9293 section 3.10.7.4 calls an ACK of something not
@@ -116,7 +123,7 @@ static bool acknowledges(const struct tcpst_endpoint *r,
 {
 	if (!(seg->flags & TCP_ACK) || seg->rel_ack < end)
 		return false;
-	int64_t window = seg->win > 65535 ? seg->win : 65535;
+	int64_t window = slack(seg->win);
 	int64_t sent = r->has_next && r->next_seq > end ? r->next_seq : end;
 	return seg->rel_ack <= sent + window;
 }
@@ -158,7 +165,7 @@ static bool rst_acceptable(const struct tcpst_conn *conn, int receiver,
 		       seg->rel_seq <= r->acked + (int64_t)r->last_win;
 	if (!s->has_next)
 		return true;
-	int64_t window = r->last_win > 65535 ? r->last_win : 65535;
+	int64_t window = slack(r->last_win);
 	return seg->rel_seq >= s->next_seq - window &&
 	       seg->rel_seq <= s->next_seq + window;
 }
