@@ -1,4 +1,4 @@
--- tcpladder's database, schema version 3 (PRAGMA user_version).
+-- tcpladder's database, schema version 5 (PRAGMA user_version).
 --
 -- The tables that grow with the archive (segment_rows, transitions_extra)
 -- hold small integers only; the names users read (states, flags, events, analysis
@@ -24,12 +24,31 @@ CREATE TABLE captures (
 	frag_reassembled INTEGER NOT NULL DEFAULT 0,
 	frag_incomplete  INTEGER NOT NULL DEFAULT 0,
 	frag_overlapping INTEGER NOT NULL DEFAULT 0,
+	-- Every other packet, by why it is no TCP segment: not IP (ARP,
+	-- LLDP, ...); IP but not TCP (UDP, ICMP, ...); inside an encapsulation
+	-- tcpladder does not decode (capture_undecoded names them); a fragment
+	-- that completed no TCP segment at its frame.
+	not_ip_packets    INTEGER NOT NULL DEFAULT 0,
+	not_tcp_packets   INTEGER NOT NULL DEFAULT 0,
+	undecoded_packets INTEGER NOT NULL DEFAULT 0,
+	fragment_packets  INTEGER NOT NULL DEFAULT 0,
 	first_ts_ns INTEGER,
 	last_ts_ns  INTEGER,
 	status      TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
 	error       TEXT,               -- why partial or failed; first bad packet
 	ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
+
+-- The encapsulations a capture held and tcpladder did not decode, by name
+-- ('UDP port 8472', 'EtherType 0x88e7', 'link type 127'): how many packets
+-- and the first one's frame.
+CREATE TABLE capture_undecoded (
+	capture_id    INTEGER NOT NULL REFERENCES captures(id),
+	encapsulation TEXT NOT NULL,
+	packets       INTEGER NOT NULL,
+	first_frame   INTEGER NOT NULL,
+	PRIMARY KEY (capture_id, encapsulation)
+) WITHOUT ROWID;
 
 -- One row per TCP connection (port reuse splits a 4-tuple into several).
 CREATE TABLE flows (
@@ -110,7 +129,15 @@ CREATE TABLE flows (
 	-- It differs from the ISN when the SYN was missed (tshark's base: one
 	-- less than the first number seen) or came after other segments.
 	client_seq_base INTEGER,
-	server_seq_base INTEGER
+	server_seq_base INTEGER,
+	-- The tunnels its first segment came through, outermost first, as
+	-- text ('VXLAN 10.0.0.1>10.0.0.2 vni 42; GRE 192.0.2.1>192.0.2.9');
+	-- NULL when none. A connection is keyed by its inner endpoints
+	-- whatever carries it; tunnel_changes counts its segments that came
+	-- another way (other tunnels or outer addresses; keys, VNIs and TEIDs,
+	-- which differ by direction, aside), as Zeek's tunnel_changed.
+	tunnel        TEXT,
+	tunnel_changes INTEGER NOT NULL DEFAULT 0
 );
 -- flows' indexes are in 003_indexes.sql.
 

@@ -98,7 +98,7 @@ SELECT f.id, f.capture_id, f.ip_version,
 	(SELECT group_concat(a.name, ',') FROM analysis_flags a
 	  WHERE f.analysis & a.bit ORDER BY a.bit) AS analysis_names,
 	f.syn_synack_ns, f.synack_ack_ns, f.win_scaled, f.close_initiator,
-	f.client_seq_base, f.server_seq_base,
+	f.client_seq_base, f.server_seq_base, f.tunnel, f.tunnel_changes,
 	IFNULL(fa.client_retrans_bytes, 0) AS client_retrans_bytes,
 	IFNULL(fa.server_retrans_bytes, 0) AS server_retrans_bytes,
 	IFNULL(fa.retransmission_count, 0) AS retransmission_count,

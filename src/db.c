@@ -45,8 +45,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INSERT_CAPTURE] =
 		"INSERT INTO captures (id, path, sha256, linktype, linktype_name,"
 		" packets, tcp_packets, bad_packets, first_ts_ns, last_ts_ns, status,"
-		" error, frag_reassembled, frag_incomplete, frag_overlapping)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+		" error, frag_reassembled, frag_incomplete, frag_overlapping,"
+		" not_ip_packets, not_tcp_packets, undecoded_packets, fragment_packets)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		" ?16, ?17, ?18, ?19)",
 	[ST_INSERT_FLOW] =
 		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
 		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame,"
@@ -55,10 +57,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" handshake_rtt_ns, mid_stream, analysis, client_mss, server_mss,"
 		" client_wscale, server_wscale, client_sack_ok, server_sack_ok,"
 		" conn_state, history, syn_synack_ns, synack_ack_ns, win_scaled,"
-		" close_initiator, client_seq_base, server_seq_base)"
+		" close_initiator, client_seq_base, server_seq_base, tunnel,"
+		" tunnel_changes)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)",
+		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39)",
 	[ST_INSERT_FLOW_ANALYSIS] =
 		"INSERT INTO flow_analysis (flow_id, client_retrans_bytes,"
 		" server_retrans_bytes, retransmission_count, fast_retransmission_count,"
@@ -81,6 +84,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" WHERE flow_id = ?1 AND frame < ?2", /* 1: TCPS_CLOSED */
 	[ST_INSERT_OPTIONS] =
 		"INSERT INTO segment_options (flow_id, frame, options) VALUES (?1, ?2, ?3)",
+	[ST_INSERT_UNDECODED] =
+		"INSERT INTO capture_undecoded (capture_id, encapsulation, packets,"
+		" first_frame) VALUES (?1, ?2, ?3, ?4)",
 };
 
 
@@ -566,7 +572,25 @@ int db_insert_capture(struct db *db, const struct db_capture_row *row)
 	sqlite3_bind_int64(st, 13, (int64_t)row->frag_reassembled);
 	sqlite3_bind_int64(st, 14, (int64_t)row->frag_incomplete);
 	sqlite3_bind_int64(st, 15, (int64_t)row->frag_overlapping);
-	return run(db, ST_INSERT_CAPTURE, "writing capture");
+	sqlite3_bind_int64(st, 16, (int64_t)row->not_ip_packets);
+	sqlite3_bind_int64(st, 17, (int64_t)row->not_tcp_packets);
+	sqlite3_bind_int64(st, 18, (int64_t)row->undecoded_packets);
+	sqlite3_bind_int64(st, 19, (int64_t)row->fragment_packets);
+	if (run(db, ST_INSERT_CAPTURE, "writing capture"))
+		return -1;
+	for (unsigned i = 0; i < row->undecoded_kinds; i++) {
+		const struct db_undecoded *u = &row->undecoded[i];
+		char name[96];
+		decode_encap_text(u->encap, u->value, name, sizeof name);
+		st = db->stmt[ST_INSERT_UNDECODED];
+		sqlite3_bind_int64(st, 1, row->id);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, (int64_t)u->packets);
+		sqlite3_bind_int64(st, 4, (int64_t)u->first_frame);
+		if (run(db, ST_INSERT_UNDECODED, "writing undecoded counts"))
+			return -1;
+	}
+	return 0;
 }
 
 static void bind_addr(sqlite3_stmt *st, int i, uint8_t ip_version,
@@ -627,6 +651,8 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 		if (flow_seq_base_stored(f, side, &base))
 			sqlite3_bind_int64(st, 36 + side, base);
 	}
+	bind_text_or_null(st, 38, f->tunnel);
+	sqlite3_bind_int64(st, 39, (int64_t)f->tunnel_changes);
 	if (run(db, ST_INSERT_FLOW, "writing flow"))
 		return -1;
 	if (!f->analysis && !f->retrans_bytes[0] && !f->retrans_bytes[1])

@@ -15,7 +15,7 @@
 
 /* The schema version this program writes; older databases are upgraded on
  * open, newer ones refused. */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 struct db;
 
@@ -67,6 +67,14 @@ int db_capture_forget(struct db *db, int64_t id);
  * are used before their rows are written. */
 int db_next_ids(struct db *db, int64_t *capture_id, int64_t *flow_id);
 
+/* Packets in one kind of encapsulation tcpladder does not decode: a
+ * capture_undecoded row. */
+struct db_undecoded {
+	uint8_t encap;          /* enum decode_encap */
+	uint32_t value;         /* its port, EtherType, ... */
+	uint64_t packets, first_frame;
+};
+
 struct db_capture_row {
 	int64_t id;
 	const char *path;
@@ -75,6 +83,9 @@ struct db_capture_row {
 	const char *linktype_name;
 	uint64_t packets, tcp_packets, bad_packets;
 	uint64_t frag_reassembled, frag_incomplete, frag_overlapping;
+	uint64_t not_ip_packets, not_tcp_packets, undecoded_packets, fragment_packets;
+	const struct db_undecoded *undecoded; /* capture_undecoded's rows */
+	unsigned undecoded_kinds;
 	bool has_ts;
 	int64_t first_ts_ns, last_ts_ns;
 	const char *status;     /* "ok", "partial", "failed" */

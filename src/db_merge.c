@@ -27,6 +27,8 @@ struct table_copy {
 
 static const struct table_copy copies[] = {
 	{"captures", "id IN (SELECT id FROM temp.merge_captures)", "id", NULL},
+	{"capture_undecoded", "capture_id IN (SELECT id FROM temp.merge_captures)",
+	 "capture_id", NULL},
 	{"flows", "capture_id IN (SELECT id FROM temp.merge_captures)", "capture_id", "id"},
 	{"flow_analysis", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segment_rows", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},

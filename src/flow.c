@@ -59,7 +59,29 @@ size_t flow_table_count(const struct flow_table *table)
 
 void flow_free(struct flow *f)
 {
+	if (f)
+		free(f->tunnel);
 	free(f);
+}
+
+int flow_note_tunnel(struct flow *f, const struct decode_tunnel *path, unsigned n)
+{
+	uint64_t hash = decode_tunnel_path_hash(path, n);
+	if (f->packets[0] + f->packets[1] > 0) {
+		if (hash != f->tunnel_hash)
+			f->tunnel_changes++;
+		return 0;
+	}
+	f->tunnel_hash = hash;
+	if (n == 0)
+		return 0;
+	char probe[1];
+	int need = decode_tunnel_path_text(path, n, probe, sizeof probe);
+	f->tunnel = malloc((size_t)need + 1);
+	if (!f->tunnel)
+		return -1;
+	decode_tunnel_path_text(path, n, f->tunnel, (size_t)need + 1);
+	return 0;
 }
 
 /* --- keys ------------------------------------------------------------ */

@@ -66,6 +66,12 @@ struct flow {
 	uint64_t an_count[AN_BITS]; /* segments with each bit (analysis.h) */
 	uint64_t retrans_bytes[2];  /* payload of retransmissions, by sender */
 	uint8_t closers;       /* who closed first: bit 0 client, 1 server */
+	/* The tunnels its first segment came through, as text (NULL: none;
+	 * owned, freed by flow_free), and how many later segments came
+	 * another way (Zeek's tunnel_changed). */
+	char *tunnel;
+	uint64_t tunnel_hash;  /* decode_tunnel_path_hash of that path */
+	uint64_t tunnel_changes;
 };
 
 struct flow_limits {
@@ -113,6 +119,11 @@ struct flow *flow_table_add(struct flow_table *table,
 void flow_record(struct flow_table *table, struct flow *f,
                  const struct tcp_segment *seg, bool from_client,
                  uint64_t frame, int64_t ts_ns, int64_t now_ns);
+
+/* Account the tunnels a segment of f came through (n of them, outermost
+ * first): the first segment's path is f's, a later one on another path is
+ * a change. Returns -1 when out of memory for the text. */
+int flow_note_tunnel(struct flow *f, const struct decode_tunnel *path, unsigned n);
 
 /* Account a segment's analysis bits (analysis.h) to f: the per-flow
  * counts and the bytes retransmitted by its sender. */

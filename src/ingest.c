@@ -5,7 +5,6 @@
  * is constant time and allocates nothing but a new connection. */
 #include "ingest.h"
 
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -67,7 +66,7 @@ static void retire(struct run *run, struct flow *f)
 }
 
 static void on_segment(struct run *run, const struct tcp_segment *seg,
-                       uint64_t frame, int64_t ts_ns)
+                       const struct decode_info *info, uint64_t frame, int64_t ts_ns)
 {
 	uint32_t analysis = 0;
 	bool from_client;
@@ -88,6 +87,13 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 			return;
 		}
 		run->next_flow_id++;
+	}
+	if (flow_note_tunnel(f, info->tunnel, info->tunnels)) {
+		snprintf(run->result->error, sizeof run->result->error,
+		         "packet %llu: out of memory for a tunnel's name",
+		         (unsigned long long)frame);
+		run->db_failed = true;
+		return;
 	}
 
 	/* Offsets from each direction's ISN; without its SYN, from one less
@@ -170,16 +176,53 @@ static void expire(struct run *run)
 	defrag_expire(run->defrag, run->now_ns);
 }
 
-/* A fragment of a TCP datagram: the segment, when it completes one (at
- * this frame, as tshark numbers it); DECODE_IP_FRAGMENT until then. */
-static enum decode_status reassemble(struct run *run, const struct ip_fragment *frag,
+/* A fragment of a datagram that may hold TCP: the segment, when it
+ * completes one (at this frame, as tshark numbers it), decoded on from
+ * the tunnels the fragment came through (an outer fragment of a tunnel is
+ * reassembled before the tunnel is opened); DECODE_IP_FRAGMENT until
+ * then. */
+static enum decode_status reassemble(struct run *run, struct decode_info *info,
                                      struct tcp_segment *seg)
 {
 	const uint8_t *datagram;
 	uint32_t captured, len;
-	if (!defrag_add(run->defrag, frag, run->now_ns, &datagram, &captured, &len))
+	if (!defrag_add(run->defrag, info->frag, run->now_ns, &datagram, &captured, &len))
 		return DECODE_IP_FRAGMENT;
-	return decode_frame(DLT_RAW, datagram, captured, len, seg);
+	return decode_datagram(datagram, captured, len, seg, info);
+}
+
+/* Count a packet that is not a TCP segment by why. */
+static void note_not_tcp(struct ingest_result *r, uint64_t frame,
+                         enum decode_status status, const struct decode_info *info)
+{
+	switch (status) {
+	case DECODE_NOT_IP:
+		r->not_ip_packets++;
+		return;
+	case DECODE_NOT_TCP:
+		r->not_tcp_packets++;
+		return;
+	case DECODE_IP_FRAGMENT:
+		r->fragment_packets++;
+		return;
+	case DECODE_UNDECODED:
+	case DECODE_UNSUPPORTED_LINK:
+		break;
+	default:
+		return;
+	}
+	r->undecoded_packets++;
+	for (unsigned i = 0; i < r->undecoded_kinds; i++) {
+		struct db_undecoded *u = &r->undecoded[i];
+		if (u->encap == info->undecoded && u->value == info->undecoded_value) {
+			u->packets++;
+			return;
+		}
+	}
+	if (r->undecoded_kinds < INGEST_UNDECODED_KINDS)
+		r->undecoded[r->undecoded_kinds++] = (struct db_undecoded){
+			.encap = info->undecoded, .value = info->undecoded_value,
+			.packets = 1, .first_frame = frame};
 }
 
 static void note_bad_packet(struct ingest_result *r, uint64_t frame,
@@ -229,15 +272,18 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 		expire(run);
 		struct tcp_segment seg;
 		struct ip_fragment frag;
+		struct decode_info info = {.config = &run->opt->decode, .frag = &frag};
 		enum decode_status st = decode_packet(pkt.dlt, pkt.data, pkt.caplen,
-		                                      pkt.len, &seg, &frag);
-		if (st == DECODE_IP_FRAGMENT && frag.proto == IPPROTO_TCP)
-			st = reassemble(run, &frag, &seg);
+		                                      pkt.len, &seg, &info);
+		if (st == DECODE_IP_FRAGMENT && decode_proto_may_carry_tcp(frag.proto))
+			st = reassemble(run, &info, &seg);
 		if (st == DECODE_OK) {
 			r->tcp_packets++;
-			on_segment(run, &seg, pkt.frame, pkt.ts_ns);
+			on_segment(run, &seg, &info, pkt.frame, pkt.ts_ns);
 		} else if (decode_status_is_error(st)) {
 			note_bad_packet(r, pkt.frame, st);
+		} else {
+			note_not_tcp(r, pkt.frame, st, &info);
 		}
 	}
 	if (run->db_failed || writer_failed(run->writer))
@@ -471,6 +517,12 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		.frag_reassembled = frags->reassembled,
 		.frag_incomplete = frags->incomplete,
 		.frag_overlapping = frags->overlapping,
+		.not_ip_packets = result->not_ip_packets,
+		.not_tcp_packets = result->not_tcp_packets,
+		.undecoded_packets = result->undecoded_packets,
+		.fragment_packets = result->fragment_packets,
+		.undecoded = result->undecoded,
+		.undecoded_kinds = result->undecoded_kinds,
 		.has_ts = run.saw_packet,
 		.status = whole ? "ok" : "partial",
 		.error = result->error[0] ? result->error : NULL,

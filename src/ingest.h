@@ -27,6 +27,7 @@ struct ingest_options {
 	const char *bpf;            /* tcpdump filter expression, or NULL */
 	struct flow_limits limits;
 	struct defrag_limits defrag; /* IP reassembly's bounds */
+	struct decode_config decode; /* UDP ports of tunnels, beyond the usual */
 	/* Called every few thousand packets, if set. */
 	void (*progress)(const struct ingest_progress *p, void *user);
 	void *progress_user;
@@ -42,10 +43,20 @@ enum ingest_outcome {
 	INGEST_FATAL,     /* the database failed: stop the run */
 };
 
+/* Kinds of undecoded encapsulation named one by one; more are counted in
+ * undecoded_packets only. */
+#define INGEST_UNDECODED_KINDS 16
+
 struct ingest_result {
 	enum ingest_outcome outcome;
 	int64_t capture_id;
 	uint64_t packets, tcp_packets, bad_packets, flows;
+	/* Every packet that is not a TCP segment, by why (besides the bad
+	 * ones): not IP; IP but not TCP; in an encapsulation not decoded;
+	 * a fragment that completed no TCP segment at its frame. */
+	uint64_t not_ip_packets, not_tcp_packets, undecoded_packets, fragment_packets;
+	struct db_undecoded undecoded[INGEST_UNDECODED_KINDS];
+	unsigned undecoded_kinds;
 	uint64_t first_bad_frame;
 	enum decode_status first_bad_status;
 	struct defrag_counts frags; /* IP reassembly's */
