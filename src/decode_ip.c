@@ -292,6 +292,10 @@ enum decode_status dec_ip(struct dctx *c, int version, const struct rd *ip, size
 		st = decode_ipv6(ip, wire, out, &l4, &l4_len, &proto, c->info->frag);
 	if (st != DECODE_OK)
 		return st;
+	if (c->vj_uncompressed) {
+		c->vj_uncompressed = false;
+		proto = IPPROTO_TCP_;
+	}
 	if (proto == IPPROTO_TCP_)
 		return dec_tcp(c, &l4, l4_len);
 	return dec_ip_tunnel(c, proto, &l4, l4_len);

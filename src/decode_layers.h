@@ -31,6 +31,9 @@ enum { DECODE_MAX_LAYERS = 32 };
 struct dctx {
 	struct tcp_segment *out;
 	struct decode_info *info;
+	/* The next IPv4 header is Van Jacobson's "uncompressed TCP" (RFC
+	 * 1144): its protocol byte holds a connection slot, and it is TCP. */
+	bool vj_uncompressed;
 };
 
 /* Count one more layer; DECODE_TOO_DEEP past the bound. */

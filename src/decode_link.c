@@ -270,8 +270,10 @@ enum decode_status dec_ppp(struct dctx *c, const struct rd *r, size_t wire)
 	case PPP_MPLS:
 	case PPP_MPLS_MC:
 		return dec_mpls(c, &p, wire);
-	case PPP_VJ_COMP:
 	case PPP_VJ_UNCOMP:
+		c->vj_uncompressed = true;
+		return dec_ip(c, 4, &p, wire);
+	case PPP_VJ_COMP: /* the headers left out are in the peers' state */
 	case PPP_ENCRYPTED:
 	case PPP_COMPRESSED:
 		return dec_undecoded(c, ENCAP_PPP_PROTO, proto);
@@ -314,6 +316,14 @@ enum decode_status dec_80211(struct dctx *c, const struct rd *r, size_t wire)
 	uint8_t fc1 = rd_u8(r, 1, &ok);
 	if (!ok)
 		return DECODE_TRUNCATED_LINK;
+	/* Cisco's CAPWAP access points send the frame control's two bytes
+	 * swapped (Wireshark swaps them by default there); the protocol
+	 * version, 0 in the low bits of the first byte, tells which. */
+	if ((fc0 & 3) != 0 && (fc1 & 3) == 0) {
+		uint8_t t = fc0;
+		fc0 = fc1;
+		fc1 = t;
+	}
 	uint8_t type = (fc0 >> 2) & 3, subtype = fc0 >> 4;
 	if (type != WLAN_TYPE_DATA || (subtype & WLAN_SUBTYPE_NODATA))
 		return DECODE_NOT_IP; /* management, control, null data */

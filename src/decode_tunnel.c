@@ -129,6 +129,8 @@ static enum decode_status dec_gre(struct dctx *c, const struct rd *r, size_t wir
 			off += 4;
 		if (flags & GRE_A)
 			off += 4;
+		if (rd_be16(r, 4, &ok) == 0 && ok)
+			return DECODE_NOT_TCP; /* an acknowledgement alone */
 		break;
 	default:
 		return DECODE_BAD_TUNNEL;

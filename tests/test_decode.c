@@ -742,8 +742,9 @@ START_TEST(test_ipv4_fragment)
 	aligned_v4_frame(&p);
 	uint16_t field = v4_frag_fields[_i];
 	set16(&p, p.ip_off + 6, field);
+	struct decode_info info = {.frag = &f};
 	ck_assert_status(decode_packet(DLT_EN10MB, p.b, (uint32_t)p.n, (uint32_t)p.n,
-	                               &s, &f), DECODE_IP_FRAGMENT);
+	                               &s, &info), DECODE_IP_FRAGMENT);
 	ck_assert(!decode_status_is_error(DECODE_IP_FRAGMENT));
 	/* What reassembly needs: key, place, and the payload as captured. */
 	ck_assert_int_eq(f.ip_version, 4);
@@ -998,8 +999,9 @@ START_TEST(test_ipv6_fragment)
 	tcp(&p, TCP_ACK, NULL, 0, 100);
 	seal(&p);
 	struct ip_fragment f;
+	struct decode_info info = {.frag = &f};
 	ck_assert_status(decode_packet(DLT_EN10MB, p.b, (uint32_t)p.n, (uint32_t)p.n,
-	                               &s, &f), DECODE_IP_FRAGMENT);
+	                               &s, &info), DECODE_IP_FRAGMENT);
 	/* The fragmentable part starts after the Fragment header, whose
 	 * next header is the datagram's protocol. */
 	ck_assert_int_eq(f.ip_version, 6);
