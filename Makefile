@@ -194,7 +194,7 @@ readme-expected: tcpladder examples
 
 .PHONY: diff-tshark
 diff-tshark: tcpladder examples $(B)/diff_tshark
-	$(B)/diff_tshark ./tcpladder examples ../shared/corpus
+	$(B)/diff_tshark ./tcpladder examples ../shared/corpus ../shared/corpus-tunnels
 
 # make bench: issue 6's measurements, one table (bench/run.sh says what).
 # BENCH_SCALE=0.1 shrinks the captures for a quick run; BENCH_SKIP_SLOW=1

@@ -53,6 +53,10 @@ _tcpladder()
 			COMPREPLY=($(compgen -d -- "$cur"))
 		fi
 		return 0 ;;
+	--tunnel-port)
+		COMPREPLY=($(compgen -W 'vxlan= vxlan-gpe= geneve= gtp-u= teredo= l2tp= ayiya= gre= capwap=' -- "$cur"))
+		compopt -o nospace 2>/dev/null
+		return 0 ;;
 	-f | --filter | -j | --jobs | --idle-timeout | --max-flows | --flow | --capture | \
 	--max-segments | --flows-per-page)
 		return 0 ;; # a value only the user knows

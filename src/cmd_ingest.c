@@ -21,7 +21,7 @@
 
 const char cmd_ingest_usage[] =
 	"usage: tcpladder ingest [-d DB] [-f FILTER] [-j N] [-q|-v] [--idle-timeout S]\n"
-	"                        [--max-flows N] PATH...\n"
+	"                        [--max-flows N] [--tunnel-port KIND=PORT] PATH...\n"
 	"\n"
 	"Reads captures (pcap, pcapng, gzip-compressed either; directories\n"
 	"recursively; - for stdin) into the database, one transaction each.\n"
@@ -36,6 +36,10 @@ const char cmd_ingest_usage[] =
 	"  --idle-timeout S     capture seconds before an idle connection is\n"
 	"                       closed out (default 300)\n"
 	"  --max-flows N        connections tracked at once (default 1000000)\n"
+	"  --tunnel-port KIND=PORT  a UDP port that carries a tunnel, besides the\n"
+	"                       well-known ones; KIND: vxlan, vxlan-gpe, geneve,\n"
+	"                       gtp-u, teredo, l2tp, ayiya, gre, capwap (repeatable;\n"
+	"                       e.g. vxlan=8472 for Linux's VXLAN default)\n"
 	"\n"
 	"Exit status: 0 all read, 1 some failed or were only partly read, 2 usage.\n";
 
@@ -101,6 +105,53 @@ static const char *failure_hint(const char *path, const char *error)
 	return "";
 }
 
+/* 1234567 as "1,234,567", as the summary lines write counts. */
+static const char *grouped(unsigned long long n, char *buf, size_t len)
+{
+	char digits[32];
+	int k = snprintf(digits, sizeof digits, "%llu", n);
+	size_t o = 0;
+	for (int i = 0; i < k && o + 2 < len; i++) {
+		if (i > 0 && (k - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Never silent: what a capture held that did not become TCP segments, said
+ * without -v when it is an encapsulation tcpladder does not decode, or
+ * when nothing at all was TCP. */
+static void say_what_was_not_tcp(const char *shown, const struct ingest_result *r)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	if (r->undecoded_packets) {
+		const struct db_undecoded *u = &r->undecoded[0];
+		char name[96];
+		decode_encap_text(u->encap, u->value, name, sizeof name);
+		char more[96] = "";
+		if (r->undecoded_kinds > 1)
+			snprintf(more, sizeof more, " (and %u other kind%s: captures and"
+			         " capture_undecoded say which)", r->undecoded_kinds - 1,
+			         r->undecoded_kinds == 2 ? "" : "s");
+		fprintf(stderr, "tcpladder: %s: %s packet%s in an encapsulation tcpladder"
+		        " does not decode, first frame %llu: %s%s\n", shown,
+		        grouped(r->undecoded_packets, a, sizeof a),
+		        r->undecoded_packets == 1 ? "" : "s",
+		        (unsigned long long)u->first_frame, name, more);
+	}
+	if (r->tcp_packets == 0 && r->packets > 0) {
+		fprintf(stderr, "tcpladder: %s: no TCP in %s packet%s (%s not IP, %s IP but"
+		        " not TCP, %s undecoded, %s malformed)\n", shown,
+		        grouped(r->packets, a, sizeof a), r->packets == 1 ? "" : "s",
+		        grouped(r->not_ip_packets, b, sizeof b),
+		        grouped(r->not_tcp_packets + r->fragment_packets, c, sizeof c),
+		        grouped(r->undecoded_packets, d, sizeof d),
+		        grouped(r->bad_packets, e, sizeof e));
+	}
+}
+
 static void ingest_one(struct ingest_cli *cli, const char *path)
 {
 	if (cli->workers > 1 && cli->inputs_seen++ % (unsigned)cli->workers != (unsigned)cli->worker)
@@ -140,6 +191,8 @@ static void ingest_one(struct ingest_cli *cli, const char *path)
 		fprintf(stderr, "tcpladder: %s: %s\n", shown, r.error);
 		return;
 	}
+	if (cli->verbosity > 0)
+		say_what_was_not_tcp(shown, &r);
 	t->packets += r.packets;
 	t->tcp_packets += r.tcp_packets;
 	t->flows += r.flows;
@@ -357,7 +410,7 @@ static bool parse_count(const char *s, unsigned long long *out)
 
 int cmd_ingest(int argc, char **argv)
 {
-	enum { OPT_IDLE = 256, OPT_MAX_FLOWS };
+	enum { OPT_IDLE = 256, OPT_MAX_FLOWS, OPT_TUNNEL_PORT };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"filter", required_argument, NULL, 'f'},
@@ -366,6 +419,7 @@ int cmd_ingest(int argc, char **argv)
 		{"verbose", no_argument, NULL, 'v'},
 		{"idle-timeout", required_argument, NULL, OPT_IDLE},
 		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+		{"tunnel-port", required_argument, NULL, OPT_TUNNEL_PORT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -404,6 +458,14 @@ int cmd_ingest(int argc, char **argv)
 			}
 			cli.opt.limits.max_flows = (size_t)n;
 			break;
+		case OPT_TUNNEL_PORT: {
+			char why[256];
+			if (decode_config_add_port(&cli.opt.decode, optarg, why, sizeof why)) {
+				fprintf(stderr, "tcpladder ingest: --tunnel-port: %s\n", why);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		default:
 			fputs("Try 'tcpladder ingest --help' for its options.\n", stderr);
 			return EXIT_USAGE;

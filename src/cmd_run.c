@@ -11,7 +11,7 @@
 #include "cmd.h"
 
 const char cmd_run_usage[] =
-	"usage: tcpladder run [-f FILTER] [-q|-v] PATH... -o DIR\n"
+	"usage: tcpladder run [-f FILTER] [-q|-v] [--tunnel-port KIND=PORT] PATH... -o DIR\n"
 	"\n"
 	"Ingests the captures into DIR/tcpladder.db, then writes the report into\n"
 	"DIR (DIR/index.html). Running it again adds new captures and rewrites\n"
@@ -21,6 +21,7 @@ const char cmd_run_usage[] =
 	"  -f, --filter FILTER  tcpdump filter expression\n"
 	"  -q, --quiet          only errors\n"
 	"  -v, --verbose        a line per capture\n"
+	"  --tunnel-port KIND=PORT  a UDP port that carries a tunnel, as ingest's\n"
 	"\n"
 	"Exit status: 0 all read and written, 1 some inputs failed or were only\n"
 	"partly read (the report shows the rest), 2 usage.\n";
@@ -32,10 +33,18 @@ int cmd_run(int argc, char **argv)
 		{"filter", required_argument, NULL, 'f'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"tunnel-port", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *dir = NULL, *filter = NULL, *loudness = NULL;
+	/* Each --tunnel-port is handed on to ingest as given. */
+	const char **ports = calloc((size_t)argc + 1, sizeof *ports);
+	int nports = 0;
+	if (!ports) {
+		fprintf(stderr, "tcpladder: out of memory\n");
+		return EXIT_SOME_FAILED;
+	}
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:f:qvh", longopts, NULL)) != -1) {
@@ -44,26 +53,33 @@ int cmd_run(int argc, char **argv)
 		case 'f': filter = optarg; break;
 		case 'q': loudness = "-q"; break;
 		case 'v': loudness = "-v"; break;
-		case 'h': fputs(cmd_run_usage, stdout); return EXIT_OK;
-		default: fputs("Try 'tcpladder run --help' for its options.\n", stderr); return EXIT_USAGE;
+		case 'T': ports[nports++] = optarg; break;
+		case 'h': free(ports); fputs(cmd_run_usage, stdout); return EXIT_OK;
+		default:
+			free(ports);
+			fputs("Try 'tcpladder run --help' for its options.\n", stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (!dir || optind >= argc) {
+		free(ports);
 		fprintf(stderr, "tcpladder run: %s\n", dir ? "no capture given" : "-o DIR is required");
 		fputs("Try 'tcpladder run --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		free(ports);
 		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
 		return EXIT_SOME_FAILED;
 	}
 	char db[4096];
 	snprintf(db, sizeof db, "%s/tcpladder.db", dir);
 
-	/* ingest -d DB [-f FILTER] [-q|-v] PATH... */
+	/* ingest -d DB [-f FILTER] [-q|-v] [--tunnel-port K=P]... PATH... */
 	int npaths = argc - optind;
-	char **args = calloc((size_t)npaths + 8, sizeof *args);
+	char **args = calloc((size_t)npaths + 2 * (size_t)nports + 8, sizeof *args);
 	if (!args) {
+		free(ports);
 		fprintf(stderr, "tcpladder: out of memory\n");
 		return EXIT_SOME_FAILED;
 	}
@@ -77,11 +93,16 @@ int cmd_run(int argc, char **argv)
 	}
 	if (loudness)
 		args[n++] = (char *)loudness;
+	for (int i = 0; i < nports; i++) {
+		args[n++] = "--tunnel-port";
+		args[n++] = (char *)ports[i];
+	}
 	args[n++] = "--";
 	for (int i = optind; i < argc; i++)
 		args[n++] = argv[i];
 	int ingested = cmd_ingest(n, args);
 	free(args);
+	free(ports);
 	if (ingested == EXIT_USAGE)
 		return EXIT_USAGE;
 

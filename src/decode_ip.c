@@ -276,7 +276,7 @@ enum decode_status dec_ip(struct dctx *c, int version, const struct rd *ip, size
 		return DECODE_TRUNCATED_IP;
 	if (version == 0 && (nibble == 4 || nibble == 6))
 		version = nibble;
-	if (version != nibble)
+	if (version != nibble || (version != 4 && version != 6))
 		return DECODE_BAD_IP_VERSION;
 
 	struct tcp_segment *out = c->out;

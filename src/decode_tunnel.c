@@ -142,6 +142,8 @@ static enum decode_status dec_gre(struct dctx *c, const struct rd *r, size_t wir
 	if (proto == GRE_PROTO_ERSPAN2 || proto == GRE_PROTO_ERSPAN3)
 		return dec_erspan(c, proto, (flags & GRE_S) != 0, &p, wire);
 	switch (proto) {
+	case 0:
+		return DECODE_NOT_TCP; /* a keepalive (Cisco's, inside GRE) */
 	case ETHERTYPE_IPV4:
 	case ETHERTYPE_IPV6:
 	case ETHERTYPE_TEB:
@@ -428,12 +430,15 @@ static enum decode_status dec_udp(struct dctx *c, const struct rd *l4, size_t l4
 	uint16_t ulen = rd_be16(l4, 4, &ok);
 	if (!ok || !rd_has(l4, 0, UDP_HDR_LEN))
 		return DECODE_NOT_TCP; /* UDP cut short: no tunnel to tell */
+	/* Either port may be the tunnel's (replies come from it, and some
+	 * senders use it on both ends); the lower first when both are, as
+	 * Wireshark tries them. */
 	const struct decode_config *cfg = c->info->config;
-	uint16_t port = dport;
-	enum tunnel_kind kind = port_kind(cfg, dport);
+	uint16_t port = sport < dport ? sport : dport;
+	enum tunnel_kind kind = port_kind(cfg, port);
 	if (!kind) {
-		port = sport;
-		kind = port_kind(cfg, sport);
+		port = sport < dport ? dport : sport;
+		kind = port_kind(cfg, port);
 	}
 	if (!kind) {
 		if (port_is_encapsulation(dport) || port_is_encapsulation(sport))

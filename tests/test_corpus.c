@@ -1,5 +1,7 @@
 /* corpus: the real captures in ../shared/corpus (other projects' test
- * files, many of them hostile on purpose). Every one is ingested by the
+ * files, many of them hostile on purpose) and ../shared/corpus-tunnels
+ * (TCP inside tunnels, encapsulations and uncommon link types; read when
+ * it is there). Every one is ingested by the
  * binary without a crash, each gets a captures row, and per TCP segment
  * our rel_seq, rel_ack and len agree with tshark's tcp.seq, tcp.ack and
  * tcp.len (relative) for at least 99.9% of segments. The test prints the
@@ -16,6 +18,7 @@
 #include "testutil.h"
 
 #define CORPUS "../../shared/corpus"
+#define TUNNELS "../../shared/corpus-tunnels"
 
 struct ours {
 	bool present;
@@ -25,21 +28,28 @@ struct ours {
 
 static char corpus_db[128];
 
+static bool have_tunnels(void)
+{
+	struct stat st;
+	return stat(TUNNELS "/MANIFEST.tsv", &st) == 0;
+}
+
 /* Ingest the whole corpus once for both tests. */
 static void ingest_corpus(void)
 {
 	char dir[64];
 	tu_scratch_dir(dir);
 	snprintf(corpus_db, sizeof corpus_db, "%s/corpus.db", dir);
-	int rc = tu_sh("../tcpladder ingest -q -d %s " CORPUS " 2>/dev/null", corpus_db);
+	int rc = tu_sh("../tcpladder ingest -q -d %s " CORPUS " %s 2>/dev/null", corpus_db,
+	               have_tunnels() ? TUNNELS : "");
 	/* 1: some captures are broken on purpose; anything else is a crash
 	 * or a usage error. */
 	ck_assert_msg(rc == 0 || rc == 1, "ingest exited %d", rc);
 }
 
-static long long manifest_files(void)
+static long long manifest_files(const char *manifest)
 {
-	FILE *m = fopen(CORPUS "/MANIFEST.tsv", "r");
+	FILE *m = fopen(manifest, "r");
 	ck_assert_ptr_nonnull(m);
 	char line[4096];
 	long long n = -1; /* the header line */
@@ -53,7 +63,10 @@ START_TEST(every_capture_ingests_without_a_crash)
 {
 	ingest_corpus();
 	long long rows = tu_query_int(corpus_db, "SELECT count(*) FROM captures");
-	ck_assert_int_eq(rows, manifest_files());
+	long long files = manifest_files(CORPUS "/MANIFEST.tsv");
+	if (have_tunnels())
+		files += manifest_files(TUNNELS "/MANIFEST.tsv");
+	ck_assert_int_eq(rows, files);
 	/* Each failed or partial capture says why. */
 	ck_assert_int_eq(tu_query_int(corpus_db, "SELECT count(*) FROM captures WHERE"
 	                                         " status != 'ok' AND error IS NULL"),
@@ -174,6 +187,8 @@ Suite *corpus_suite(void)
 		fprintf(stderr, "corpus: %s not found; the corpus tests are not run\n", CORPUS);
 		return s;
 	}
+	if (!have_tunnels())
+		fprintf(stderr, "corpus: %s not found; only %s is read\n", TUNNELS, CORPUS);
 	TCase *tc = tcase_create("real_captures");
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, every_capture_ingests_without_a_crash);

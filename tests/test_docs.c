@@ -185,11 +185,13 @@ START_TEST(every_option_in_help_is_accepted)
 	options_in(help, strlen(help), opts, sizeof opts);
 	int tried = 0;
 	for (char *o = strtok(opts, "\n"); o; o = strtok(NULL, "\n")) {
-		bool value = takes_value(help, o);
-		ck_assert_msg(tu_sh(BIN " %s %s %s --help > /dev/null 2>&1", cmd, o,
-		                    value ? "1" : "") == 0,
-		              "tcpladder %s does not take %s%s, which its --help names", cmd, o,
-		              value ? " 1" : "");
+		/* A value of the form the help shows: a number, but KIND=PORT
+		 * where it says so. */
+		const char *value = !takes_value(help, o) ? ""
+		                    : strcmp(o, "--tunnel-port") == 0 ? "vxlan=8472" : "1";
+		ck_assert_msg(tu_sh(BIN " %s %s %s --help > /dev/null 2>&1", cmd, o, value) == 0,
+		              "tcpladder %s does not take %s %s, which its --help names", cmd, o,
+		              value);
 		tried++;
 	}
 	ck_assert_int_ge(tried, 2);

@@ -29,6 +29,7 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/schema/upgrade/2.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/3.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/4.sql\n"
+	"/usr/share/tcpladder/schema/upgrade/5.sql\n"
 	"/usr/share/tcpladder/templates/flow.xhtml\n"
 	"/usr/share/tcpladder/templates/index.js\n"
 	"/usr/share/tcpladder/templates/index.xhtml\n"
@@ -144,7 +145,11 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	snprintf(words, sizeof words, "%s ingest -", bin);
 	got = complete(dir, words, 2);
 	ck_assert_str_eq(got, "--db\n--filter\n--idle-timeout\n--jobs\n--max-flows\n--quiet\n"
-	                      "--verbose\n-d\n-f\n-j\n-q\n-v\n");
+	                      "--tunnel-port\n--verbose\n-d\n-f\n-j\n-q\n-v\n");
+	free(got);
+	snprintf(words, sizeof words, "%s ingest --tunnel-port v", bin);
+	got = complete(dir, words, 3);
+	ck_assert_str_eq(got, "vxlan=\nvxlan-gpe=\n");
 	free(got);
 	snprintf(words, sizeof words, "%s export -d x.db t", bin);
 	got = complete(dir, words, 4);
