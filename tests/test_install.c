@@ -149,7 +149,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	free(got);
 	snprintf(words, sizeof words, "%s ingest --tunnel-port v", bin);
 	got = complete(dir, words, 3);
-	ck_assert_str_eq(got, "vxlan=\nvxlan-gpe=\n");
+	ck_assert_str_eq(got, "vxlan-gpe=\nvxlan=\n");
 	free(got);
 	snprintf(words, sizeof words, "%s export -d x.db t", bin);
 	got = complete(dir, words, 4);
