@@ -216,7 +216,8 @@ bench-synflood: deps
 # packet decoder one frame at a time (fuzz_decode) and a whole capture's
 # ingest from memory into an in-memory database (fuzz_ingest). Each runs
 # FUZZ_SECONDS on a corpus kept in $(FZ)/corpus/TARGET, seeded from
-# examples/ and ../shared/corpus (fuzz_seeds splits the captures into
+# examples/, ../shared/corpus and ../shared/corpus-tunnels (one capture of
+# nearly every tunnel and link type; fuzz_seeds splits the captures into
 # frames for the decoder); a crash leaves its input as
 # $(FZ)/crash-TARGET-*, and fails the run.
 FUZZ_CC      ?= clang
@@ -227,7 +228,7 @@ FZ := $(B)/fuzz
 FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FZ)/%.o,$(filter-out src/main.c,$(SRC))) \
                 $(FZ)/schema_sql.o $(FZ)/templates.o
 FUZZ_TARGETS := decode ingest
-SHARED_CORPUS := ../shared/corpus
+SHARED_CORPUS := ../shared/corpus ../shared/corpus-tunnels
 
 $(FZ): | $(B)
 	mkdir -p $(FZ)

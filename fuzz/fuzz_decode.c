@@ -1,4 +1,4 @@
-/* fuzz_decode: libFuzzer target for the packet decoder (src/decode.c).
+/* fuzz_decode: libFuzzer target for the packet decoder (src/decode*.c).
  *
  * One link-layer frame in, a decoded segment or a named, counted error
  * out. The input's first byte picks the link type (an index into every
@@ -24,7 +24,9 @@
 static const int link_types[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP,
 	DLT_RAW,    101 /* LINKTYPE_RAW */,         DLT_IPV4, DLT_IPV6,
-	DLT_IEEE802_11, /* unsupported: must say so, not read */
+	DLT_PPP,    DLT_PPP_SERIAL, DLT_PPP_ETHER,  DLT_C_HDLC, DLT_NFLOG,
+	DLT_IEEE802_11, DLT_IEEE802_11_RADIO,       DLT_FDDI, DLT_IPOIB,
+	DLT_ARCNET, /* unsupported: must say so, not read */
 };
 enum { N_LINK_TYPES = sizeof link_types / sizeof link_types[0] };
 
@@ -66,8 +68,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(copy, frame, n);
 
+	/* A user's tunnel port too, so that its lookup is fuzzed with the
+	 * well-known ones. */
+	struct decode_config config = {0};
+	char err[128];
+	if (decode_config_add_port(&config, "vxlan=8472", err, sizeof err))
+		fail(err, 0);
 	struct tcp_segment seg;
-	enum decode_status st = decode_frame(dlt, n ? copy : NULL, caplen, wirelen, &seg);
+	struct ip_fragment frag;
+	struct decode_info info = {.config = &config, .frag = &frag};
+	enum decode_status st = decode_packet(dlt, n ? copy : NULL, caplen, wirelen, &seg,
+	                                      &info);
+	if (info.tunnels > DECODE_MAX_TUNNELS)
+		fail("more tunnels than the bound", dlt);
+	if (st == DECODE_UNDECODED && (info.undecoded == ENCAP_NONE ||
+	                               info.undecoded >= ENCAP_KIND_COUNT))
+		fail("an undecoded encapsulation without a name", dlt);
+	if (st == DECODE_IP_FRAGMENT && frag.captured > frag.len)
+		fail("more of a fragment captured than it holds", dlt);
+	if (st == DECODE_OK || st == DECODE_IP_FRAGMENT) {
+		char text[1024];
+		int need = decode_tunnel_path_text(info.tunnel, info.tunnels, text, sizeof text);
+		if (need < 0 || strlen(text) >= sizeof text)
+			fail("tunnel text", dlt);
+	}
 	if ((unsigned)st >= DECODE_STATUS_COUNT)
 		fail("status out of range", dlt);
 	const char *name = decode_status_name(st);

@@ -20,6 +20,8 @@ enum { FRAMES_PER_CAPTURE = 64 };
 static const int link_types[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP,
 	DLT_RAW,    101,           DLT_IPV4,       DLT_IPV6,
+	DLT_PPP,    DLT_PPP_SERIAL, DLT_PPP_ETHER,  DLT_C_HDLC, DLT_NFLOG,
+	DLT_IEEE802_11, DLT_IEEE802_11_RADIO,       DLT_FDDI, DLT_IPOIB,
 };
 
 static int link_index(int dlt)

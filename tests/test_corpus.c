@@ -22,6 +22,8 @@
 
 struct ours {
 	bool present;
+	bool after_split; /* in a mid-stream flow that goes on after an
+	                     earlier one of the same endpoints */
 	bool has_ack;
 	long long rel_seq, rel_ack, len;
 };
@@ -86,7 +88,14 @@ static struct ours *load_ours(sqlite3 *db, long long capture_id, long long *fram
 	sqlite3_finalize(st);
 	struct ours *o = calloc((size_t)*frames + 1, sizeof *o);
 	ck_assert_int_eq(sqlite3_prepare_v2(db,
-	                 "SELECT s.frame, s.rel_seq, s.rel_ack, s.len FROM segments s"
+	                 "SELECT s.frame, s.rel_seq, s.rel_ack, s.len,"
+	                 " f.mid_stream AND EXISTS (SELECT 1 FROM flows g"
+	                 "  WHERE g.capture_id = f.capture_id AND g.id < f.id"
+	                 "  AND ((g.client_ip = f.client_ip AND g.client_port = f.client_port"
+	                 "   AND g.server_ip = f.server_ip AND g.server_port = f.server_port)"
+	                 "  OR (g.client_ip = f.server_ip AND g.client_port = f.server_port"
+	                 "   AND g.server_ip = f.client_ip AND g.server_port = f.client_port)))"
+	                 " FROM segments s"
 	                 " JOIN flows f ON f.id = s.flow_id WHERE f.capture_id = ?1",
 	                 -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, capture_id);
@@ -100,6 +109,7 @@ static struct ours *load_ours(sqlite3 *db, long long capture_id, long long *fram
 		x->has_ack = sqlite3_column_type(st, 2) != SQLITE_NULL;
 		x->rel_ack = sqlite3_column_int64(st, 2);
 		x->len = sqlite3_column_int64(st, 3);
+		x->after_split = sqlite3_column_int(st, 4) != 0;
 	}
 	sqlite3_finalize(st);
 	return o;
@@ -113,7 +123,7 @@ START_TEST(relative_numbers_agree_with_tshark)
 	sqlite3_stmt *caps;
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT id, path FROM captures ORDER BY id",
 	                                    -1, &caps, NULL), SQLITE_OK);
-	long long total = 0, agree = 0, tshark_malformed = 0;
+	long long total = 0, agree = 0, tshark_malformed = 0, after_split = 0;
 	char report[8192] = "";
 	while (sqlite3_step(caps) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(caps, 0);
@@ -149,10 +159,17 @@ START_TEST(relative_numbers_agree_with_tshark)
 			long long frame = atoll(f[0]);
 			long long seq = atoll(f[1]), ack = atoll(f[2]), len = atoll(f[3]);
 			bool ack_flag = f[4] && atoi(f[4]) == 1;
-			n++;
 			const struct ours *x = frame >= 1 && frame <= frames ? &o[frame] : NULL;
 			bool ok = x && x->present && x->rel_seq == seq && x->len == len &&
 			          (!ack_flag || (x->has_ack && x->rel_ack == ack));
+			/* A connection we split (close delay, idle timeout:
+			 * docs/analysis.md) goes on mid-stream, numbered from
+			 * its first segment; tshark numbers on from the old. */
+			if (!ok && x && x->present && x->after_split) {
+				after_split++;
+				continue;
+			}
+			n++;
 			if (!ok && bad++ == 0)
 				first_bad = frame;
 		}
@@ -172,8 +189,8 @@ START_TEST(relative_numbers_agree_with_tshark)
 	double pct = total ? 100.0 * (double)agree / (double)total : 0;
 	fprintf(stderr, "corpus: rel_seq/rel_ack/len agree with tshark on %lld of %lld"
 	                " TCP segments (%.3f%%); %lld segments tshark itself marks"
-	                " malformed are not counted\n%s",
-	        agree, total, pct, tshark_malformed, report);
+	                " malformed and %lld that differ in a connection we split are not counted\n%s",
+	        agree, total, pct, tshark_malformed, after_split, report);
 	ck_assert_int_gt(total, 10000);
 	ck_assert_msg(agree * 1000 >= total * 999, "agreement %.3f%% is below 99.9%%", pct);
 }
