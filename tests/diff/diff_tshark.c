@@ -14,7 +14,11 @@
  * connections: tshark's tcp.stream count against our flows, explaining
  * each difference by the classes docs/analysis.md documents (IP fragments,
  * packets we reject as malformed, our close-delay and idle-timeout splits,
- * tshark's split at any SYN with a new ISN).
+ * tshark's split at any SYN with a new ISN). Flags tshark alone sets in a
+ * stream from a SYN with a new ISN on (its reused_ports SYN,ACK), where it
+ * goes on from the old numbers and tcpladder starts from the new ISN
+ * (docs/analysis.md, "A SYN's number is a fresh ISN"), are counted apart
+ * and left out of the agreement.
  *
  * Exit status: 0 when the agreement on retransmission, duplicate ACK, zero
  * window, keep-alive and window update is at least 99% and every
@@ -57,7 +61,7 @@ static const struct {
 	{"reused_ports", 8192, false},
 	{"zero_window_probe_ack", 16384, false},
 };
-enum { NFLAGS = sizeof flags / sizeof flags[0] };
+enum { NFLAGS = sizeof flags / sizeof flags[0], REUSED_PORTS = 13 };
 #define GATE_PERCENT 99.0
 /* tcpladder's defaults (flow.h): a finished connection leaves memory this
  * long after its last segment, any other after the idle timeout. */
@@ -86,6 +90,7 @@ struct pair {
 
 struct totals {
 	long long both[NFLAGS], tshark_only[NFLAGS], us_only[NFLAGS];
+	long long after_new_isn[NFLAGS]; /* tshark only, after a new ISN */
 	long long dup_equal, dup_differ, joined, tshark_frames_only, ours_only;
 	long long streams, flows;
 	long long fragment_streams, malformed_streams, close_delay_splits,
@@ -258,6 +263,7 @@ static int by_flow(const void *a, const void *b)
 struct stream_seen {
 	bool joined, any_fragment, any_other;
 	unsigned first_tcpflags;
+	bool new_isn; /* tshark flagged a SYN of it reused_ports */
 };
 
 static void note(const char *capture, const char *what, long long frame,
@@ -352,12 +358,17 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 		}
 		ss->joined = true;
 		t->joined++;
+		if ((strtoul(f[T_TCPFLAGS], NULL, 16) & 0x02) && *f[T_FLAGS0 + REUSED_PORTS])
+			ss->new_isn = true;
 		for (int i = 0; i < NFLAGS; i++) {
 			bool theirs = *f[T_FLAGS0 + i] != '\0';
 			bool mine = x->analysis & flags[i].bit;
 			if (theirs && mine)
 				t->both[i]++;
-			else if (theirs) {
+			else if (theirs && ss->new_isn) {
+				t->after_new_isn[i]++;
+				note(name, flags[i].name, frame, "tshark only, after a new ISN");
+			} else if (theirs) {
 				t->tshark_only[i]++;
 				note(name, flags[i].name, frame, "tshark only");
 			} else if (mine) {
@@ -573,6 +584,14 @@ int main(int argc, char **argv)
 		       t.tshark_only[k], t.us_only[k], p,
 		       fail ? "  BELOW 99%" : flags[k].gated ? "  (gated at 99%)" : "");
 	}
+	long long after = 0;
+	for (int k = 0; k < NFLAGS; k++)
+		after += t.after_new_isn[k];
+	printf("tshark only, after a SYN with a new ISN (apart from the above):");
+	for (int k = 0; k < NFLAGS; k++)
+		if (t.after_new_isn[k])
+			printf(" %s %lld", flags[k].name, t.after_new_isn[k]);
+	printf("%s\n", after ? "" : " none");
 	printf("duplicate_ack numbers: %lld equal, %lld differ\n", t.dup_equal, t.dup_differ);
 	long long explained = t.fragment_streams + t.malformed_streams - t.close_delay_splits -
 	                      t.idle_splits + t.new_isn_splits;
