@@ -90,15 +90,21 @@ uint32_t an_segment(struct an_conn *c, int dir, const struct tcp_segment *seg,
 	 * ISN already known is a retransmission that may follow a RST sent
 	 * with the peer's ACK as its number (RFC 9293 section 3.10.7.3), so
 	 * the direction's end goes back to what was sent contiguously
-	 * (Wireshark issue 17616). A SYN with a new ISN starts a new
-	 * connection: the caller's flow table decides that. A SYN,ACK with a
-	 * new ISN is flagged, and its number becomes the base. */
+	 * (Wireshark issue 17616). A SYN,ACK with a new ISN is flagged, as
+	 * Wireshark flags it, and its number becomes the base. Where we part
+	 * from tshark 4.0: any SYN with a new ISN (a SYN,ACK answering again,
+	 * or a SYN the flow table keeps in the connection) numbers its
+	 * direction afresh, since an ISN implies no gap before it and an ACK
+	 * of it acknowledges a segment that was seen; tshark carries the old
+	 * numbers on and flags lost_segment and ack_lost_segment
+	 * (docs/analysis.md, "A SYN's number is a fresh ISN"). */
 	if ((fl & (TCP_SYN | TCP_ACK)) == TCP_SYN && fwd->base_set && seq == fwd->base)
 		fwd->nextseq = fwd->maxseqtobeacked;
-	if ((fl & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && fwd->base_set &&
-	    seq != fwd->base) {
+	if ((fl & TCP_SYN) && fwd->base_set && seq != fwd->base) {
+		if (fl & TCP_ACK)
+			bits |= AN_REUSED_PORTS;
 		fwd->base = seq;
-		bits |= AN_REUSED_PORTS;
+		fwd->nextseq = fwd->maxseqtobeacked = 0;
 	}
 	if (!fwd->base_set) {
 		fwd->base = (fl & TCP_SYN) ? seq : seq - 1;
@@ -118,8 +124,9 @@ uint32_t an_segment(struct an_conn *c, int dir, const struct tcp_segment *seg,
 	}
 	if (win == 0 && !ctl)
 		bits |= AN_ZERO_WINDOW;
-	/* A hole before it: RST aside, whose number may be anything. */
-	if (fwd->nextseq && seq_gt(seq, fwd->nextseq) && !(fl & TCP_RST))
+	/* A hole before it: RST aside, whose number may be anything, and SYN
+	 * aside, whose number is an ISN (tshark 4.0 flags a SYN too). */
+	if (fwd->nextseq && seq_gt(seq, fwd->nextseq) && !(fl & (TCP_RST | TCP_SYN)))
 		bits |= AN_LOST_SEGMENT;
 	/* Keep-alive: zero or one byte at one before the next sequence
 	 * number (RFC 9293 section 3.8.4). */

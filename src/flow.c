@@ -216,8 +216,8 @@ struct flow *flow_table_find(struct flow_table *t,
 bool flow_is_reused_by(const struct flow *f, const struct tcp_segment *seg,
                        bool from_client)
 {
-	if ((seg->flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
-		return false;
+	if ((seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
+		return false; /* a RST is a RST whatever else it carries */
 	int sender = from_client ? TCPST_CLIENT : TCPST_SERVER;
 	if (f->has_isn[sender] && f->isn[sender] == seg->seq)
 		return false; /* a retransmitted SYN */
@@ -242,7 +242,9 @@ struct flow *flow_table_add(struct flow_table *t, const struct tcp_segment *seg,
 	struct flow *f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
-	bool syn = seg->flags & TCP_SYN, ack = seg->flags & TCP_ACK;
+	/* A RST is a RST whatever else it carries: no SYN to take roles from. */
+	bool syn = (seg->flags & (TCP_SYN | TCP_RST)) == TCP_SYN;
+	bool ack = seg->flags & TCP_ACK;
 	if (syn)
 		*from_client = !ack; /* a SYN,ACK's receiver is the client */
 	else

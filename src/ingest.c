@@ -101,9 +101,15 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 	int dir = from_client ? TCPST_CLIENT : TCPST_SERVER;
 	bool syn = seg->flags & TCP_SYN, ack = seg->flags & TCP_ACK;
 	struct seq_space *mine = &f->space[dir], *theirs = &f->space[!dir];
-	seq_set_base(mine, syn ? seg->seq : seg->seq - 1, syn);
-	if (ack)
+	bool new_isn = false;
+	if (syn && ack)
+		new_isn = seq_synack(mine, seg->seq);
+	else
+		seq_set_base(mine, syn ? seg->seq : seg->seq - 1, syn);
+	if (ack) {
 		seq_set_base(theirs, seg->ack - 1, false);
+		seq_acked(theirs, seg->ack);
+	}
 
 	struct tcpst_segment ts = {
 		.frame = frame,
@@ -113,6 +119,7 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		.rel_ack = ack ? seq_unwrap(theirs, seg->ack) : 0,
 		.len = seg->payload_len,
 		.win = seg->win,
+		.new_isn = new_isn,
 	};
 	/* RFC 7323 2.2: the scale applies to segments after the SYNs, only
 	 * when both SYNs carried it; shifts above 14 are taken as 14. */

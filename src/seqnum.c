@@ -4,6 +4,7 @@
 #include "seqnum.h"
 
 #include <assert.h>
+#include <string.h>
 
 #define LAP (INT64_C(1) << 32)
 #define MAX_STEP (INT64_C(1) << 30)
@@ -18,6 +19,46 @@ void seq_set_base(struct seq_space *space, uint32_t base, bool is_isn)
 	space->base_is_isn = is_isn;
 	space->base = base;
 	space->front = 0;
+}
+
+static void restart(struct seq_space *space, uint32_t isn)
+{
+	space->base = isn;
+	space->front = 0;
+}
+
+bool seq_synack(struct seq_space *space, uint32_t isn)
+{
+	if (!space->has_base || !space->base_is_isn) {
+		seq_set_base(space, isn, true);
+		return false;
+	}
+	if (isn == space->base)
+		return false;
+	/* The oldest is forgotten: a peer acknowledges a SYN,ACK of the last
+	 * few it was sent, not one long replaced. */
+	if (space->old_isns == SEQ_OLD_ISNS) {
+		memmove(space->old_isn, space->old_isn + 1,
+		        (SEQ_OLD_ISNS - 1) * sizeof space->old_isn[0]);
+		space->old_isns--;
+	}
+	space->old_isn[space->old_isns++] = space->base;
+	restart(space, isn);
+	return true;
+}
+
+void seq_acked(struct seq_space *space, uint32_t ack)
+{
+	uint32_t isn = ack - 1;
+	if (!space->base_is_isn || isn == space->base)
+		return;
+	for (int i = 0; i < space->old_isns; i++) {
+		if (space->old_isn[i] == isn) {
+			space->old_isn[i] = space->base;
+			restart(space, isn);
+			return;
+		}
+	}
 }
 
 int64_t seq_unwrap(struct seq_space *space, uint32_t n)

@@ -8,7 +8,7 @@
  *      so its receipt implies theirs);
  *   3. the sender's own change for sending it;
  *   4. the receiver's change for receiving it, or a new pending receipt
- *      when it is a SYN or FIN.
+ *      when it is a SYN or FIN (a copy sent again too: its ACK is news).
  *
  * The switches in send() and receive() are DESIGN.md's table, one case per
  * row. */
@@ -104,11 +104,12 @@ static enum tcp_event recv_event(uint8_t flags)
 	return TCPE_RECV_ACK;
 }
 
-/* A window as slack for what the capture may have missed: at least 64 KiB,
- * so that a small or zero window does not make every estimate exact. */
+/* A window as slack for what the capture may have missed: at least 64 KiB
+ * (65,536 numbers, DESIGN.md: "no more than a window" takes the edge), so
+ * that a small or zero window does not make every estimate exact. */
 static int64_t slack(uint32_t win)
 {
-	return win > 65535 ? win : 65535;
+	return win > 65536 ? win : 65536;
 }
 
 /* Does seg, sent by the peer of endpoint r, acknowledge r's numbers up to
@@ -170,13 +171,15 @@ static bool rst_acceptable(const struct tcpst_conn *conn, int receiver,
 	       seg->rel_seq <= s->next_seq + window;
 }
 
-/* Endpoint r receives seg whole. */
-static void receive(struct tcpst_conn *conn, int r_idx,
-                    const struct tcpst_segment *seg, bool rst_ok,
-                    struct tcpst_result *result)
+/* Endpoint r receives seg whole, its changes recorded as event ev. proof is
+ * the segment that proved a SYN's or FIN's receipt, NULL for a segment
+ * received at once. */
+static void receive_as(struct tcpst_conn *conn, int r_idx,
+                       const struct tcpst_segment *seg, enum tcp_event ev,
+                       bool rst_ok, const struct tcpst_segment *proof,
+                       struct tcpst_result *result)
 {
 	struct tcpst_endpoint *r = &conn->ep[r_idx];
-	enum tcp_event ev = recv_event(seg->flags);
 
 	if (seg->flags & TCP_RST) {
 		/* any but LISTEN | recv RST in window -> CLOSED */
@@ -201,6 +204,19 @@ static void receive(struct tcpst_conn *conn, int r_idx,
 		case TCPS_SYN_RECEIVED: /* the SYN,ACK of a simultaneous open */
 			if (acks_syn(r, seg))
 				change(conn, r_idx, TCPS_ESTABLISHED, ev, seg, result);
+			break;
+		case TCPS_CLOSED:
+			/* A server that refused a SYN and then answers one with a
+			 * SYN,ACK was listening by then: the SYN,ACK proves it
+			 * received that SYN (DESIGN.md), and only a SYN,ACK
+			 * shows it; a RST of a refused server's own proves
+			 * nothing of the kind. */
+			if (!(seg->flags & TCP_ACK) && conn->server_refused &&
+			    r_idx == TCPST_SERVER && proof && proof->from == TCPST_SERVER &&
+			    (proof->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK)) {
+				conn->server_refused = false;
+				change(conn, r_idx, TCPS_SYN_RECEIVED, ev, seg, result);
+			}
 			break;
 		default:
 			break;
@@ -252,6 +268,13 @@ static void receive(struct tcpst_conn *conn, int r_idx,
 	}
 }
 
+static void receive(struct tcpst_conn *conn, int r_idx,
+                    const struct tcpst_segment *seg, bool rst_ok,
+                    struct tcpst_result *result)
+{
+	receive_as(conn, r_idx, seg, recv_event(seg->flags), rst_ok, NULL, result);
+}
+
 /* Endpoint s sends seg. Returns true when seg is a new SYN or FIN (not a
  * retransmission), whose receipt is then pending. */
 static bool send(struct tcpst_conn *conn, int s_idx,
@@ -269,7 +292,8 @@ static bool send(struct tcpst_conn *conn, int s_idx,
 		/* Retransmitted: changes no state, unless its sender closed in
 		 * between (its own RST, say, to an ACK it could not accept):
 		 * then the same SYN opens it again. */
-		if (s->syn_sent && end == s->syn_end && s->state != TCPS_CLOSED)
+		if (s->syn_sent && end == s->syn_end && s->state != TCPS_CLOSED &&
+		    !seg->new_isn)
 			return false;
 		bool synack = (seg->flags & TCP_ACK) != 0;
 		switch (s->state) {
@@ -337,17 +361,49 @@ static int64_t pending_end(const struct tcpst_segment *seg)
 	return seg->rel_seq + seg->len + 1;
 }
 
+/* Endpoint r's pending receipt p is proven by proof (NULL: by in-order
+ * delivery). The window check happened when it was sent; a SYN or FIN is
+ * not a RST, so rst_ok does not matter here. A copy sent again is received
+ * for its ACK only (its SYN or FIN was the first copy's), recorded as the
+ * segment it is. */
 static void prove(struct tcpst_conn *conn, int r_idx, struct tcpst_pending *p,
-                  struct tcpst_result *result)
+                  const struct tcpst_segment *proof, struct tcpst_result *result)
 {
 	p->active = false;
-	/* The window check happened when it was sent; a SYN or FIN is not
-	 * a RST, so rst_ok does not matter here. */
-	receive(conn, r_idx, &p->seg, true, result);
+	struct tcpst_segment seg = p->seg;
+	enum tcp_event ev = recv_event(seg.flags);
+	if (p == &conn->ep[r_idx].pending_resent)
+		seg.flags &= (uint8_t)~(TCP_SYN | TCP_FIN);
+	receive_as(conn, r_idx, &seg, ev, true, proof, result);
 }
 
-/* A server whose first segment is a RST to the client's SYN was never
- * listening: CLOSED throughout, with no transition. */
+/* Endpoint r's pending receipts that proof proves, in the order they were
+ * sent: the SYN, a copy of it sent again, the FIN, a copy of that. With
+ * proof NULL (in-order delivery) all of them; else those it acknowledges
+ * of the other endpoint's numbers. */
+static void prove_pending(struct tcpst_conn *conn, int r_idx,
+                          const struct tcpst_segment *proof,
+                          struct tcpst_result *result)
+{
+	struct tcpst_endpoint *r = &conn->ep[r_idx];
+	const struct tcpst_endpoint *s = &conn->ep[!r_idx];
+	bool resent_is_syn = (r->pending_resent.seg.flags & TCP_SYN) != 0;
+	struct tcpst_pending *order[4] = {
+		&r->pending_syn, resent_is_syn ? &r->pending_resent : NULL,
+		&r->pending_fin, resent_is_syn ? NULL : &r->pending_resent,
+	};
+	for (int i = 0; i < 4; i++) {
+		struct tcpst_pending *p = order[i];
+		if (p && p->active &&
+		    (!proof || acknowledges(s, proof, pending_end(&p->seg))))
+			prove(conn, r_idx, p, proof, result);
+	}
+}
+
+/* A server whose first segment is a RST to the client's SYN was not
+ * listening: CLOSED from the start, with no transition, until a SYN,ACK of
+ * its proves it was listening by then (receive_as). The SYN stays pending:
+ * that SYN,ACK may answer it. */
 static bool is_refusal(const struct tcpst_conn *conn,
                        const struct tcpst_segment *seg)
 {
@@ -361,7 +417,9 @@ static void start(struct tcpst_conn *conn, const struct tcpst_segment *seg,
                   struct tcpst_result *result)
 {
 	conn->started = true;
-	if (!(seg->flags & TCP_SYN)) {
+	/* A RST is a RST whatever else it carries (DESIGN.md): with SYN and
+	 * ACK set too it is no SYN,ACK seen first. */
+	if ((seg->flags & (TCP_SYN | TCP_RST)) != TCP_SYN) {
 		/* Mid-stream: both were ESTABLISHED before the capture began. */
 		for (int i = 0; i < 2; i++) {
 			conn->ep[i].state = TCPS_UNKNOWN;
@@ -399,36 +457,40 @@ void tcpst_apply(struct tcpst_conn *conn, const struct tcpst_segment *seg,
 		conn->server_refused = true;
 		conn->rst_seen = true;
 		result->refused_now = true;
-		sender->pending_syn.active = false;
 		sender->state = TCPS_CLOSED;
 		receive(conn, o, seg, rst_ok, result);
 	} else {
 		/* 1. What this segment acknowledges, its sender had received. */
-		struct tcpst_pending *mine[2] = {&sender->pending_syn,
-		                                 &sender->pending_fin};
-		for (int i = 0; i < 2; i++) {
-			if (mine[i]->active &&
-			    acknowledges(receiver, seg, pending_end(&mine[i]->seg)))
-				prove(conn, e, mine[i], result);
-		}
+		prove_pending(conn, e, seg, result);
 		/* 2. In-order delivery proves the receiver had the earlier ones. */
-		if (!(seg->flags & (TCP_SYN | TCP_FIN | TCP_RST))) {
-			if (receiver->pending_syn.active)
-				prove(conn, o, &receiver->pending_syn, result);
-			if (receiver->pending_fin.active)
-				prove(conn, o, &receiver->pending_fin, result);
-		}
+		if (!(seg->flags & (TCP_SYN | TCP_FIN | TCP_RST)))
+			prove_pending(conn, o, NULL, result);
 		/* 3. and 4. */
 		bool fresh = send(conn, e, seg, result);
 		if (seg->flags & TCP_RST) {
+			/* A RST withdraws its sender's SYN or FIN not yet proven
+			 * received (DESIGN.md): sent again, the later copy is
+			 * the one that counts. */
+			receiver->pending_syn.active = false;
+			receiver->pending_fin.active = false;
+			receiver->pending_resent.active = false;
 			receive(conn, o, seg, rst_ok, result);
-		} else if (fresh) {
-			struct tcpst_pending *p = (seg->flags & TCP_SYN)
-			                                  ? &receiver->pending_syn
-			                                  : &receiver->pending_fin;
-			p->active = true;
-			p->seg = *seg;
-		} else if (!(seg->flags & (TCP_SYN | TCP_FIN))) {
+		} else if (seg->flags & (TCP_SYN | TCP_FIN)) {
+			/* A copy sent again changes no state with its SYN or FIN,
+			 * but its ACK may be news (a simultaneous open's SYN,ACK
+			 * after its SYN; a FIN,ACK sent again once the peer's FIN
+			 * came): received at its proof, as the first copy was. */
+			struct tcpst_pending *p = NULL;
+			if (fresh)
+				p = (seg->flags & TCP_SYN) ? &receiver->pending_syn
+				                           : &receiver->pending_fin;
+			else if (seg->flags & TCP_ACK)
+				p = &receiver->pending_resent;
+			if (p) {
+				p->active = true;
+				p->seg = *seg;
+			}
+		} else {
 			receive(conn, o, seg, rst_ok, result);
 		}
 	}

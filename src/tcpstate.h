@@ -67,6 +67,9 @@ struct tcpst_segment {
 	int64_t rel_ack;   /* in the receiver's space; used only with TCP_ACK */
 	uint32_t len;      /* payload */
 	uint32_t win;      /* window, scaled when both SYNs agreed a scale */
+	bool new_isn;      /* a SYN with an ISN its sender had not used: a new
+	                      SYN, not a copy, though numbered from its own ISN
+	                      its offsets are the same (seqnum.h) */
 };
 
 /* A SYN or FIN sent but not yet proven received. */
@@ -86,15 +89,18 @@ struct tcpst_endpoint {
 	bool has_acked;
 	int64_t acked;         /* its last ACK (the peer's space): its RCV.NXT
 	                          as the wire shows it */
-	/* Its receipts of the other side's SYN and FIN, until proven. */
-	struct tcpst_pending pending_syn, pending_fin;
+	/* Its receipts of the other side's SYN and FIN, until proven; and of
+	 * the latest copy of either sent again with an ACK, whose ACK counts
+	 * at its proof as the first copy's would. */
+	struct tcpst_pending pending_syn, pending_fin, pending_resent;
 };
 
 struct tcpst_conn {
 	struct tcpst_endpoint ep[2]; /* TCPST_CLIENT, TCPST_SERVER */
 	bool started;
 	bool rst_seen;
-	bool server_refused;  /* answered the SYN with a RST: never listening */
+	bool server_refused;  /* answered the SYN with a RST: not listening, until
+	                         a SYN,ACK of its shows it was */
 };
 
 /* One state change of one endpoint. */
@@ -110,9 +116,9 @@ struct tcpst_change {
 
 /* The most one segment can prove: a mid-stream start (2), then up to two
  * changes per receipt (SYN_RECEIVED -> ESTABLISHED -> CLOSE_WAIT) for each
- * of two pending receipts on each side (8), its send (1) and its own
+ * of three pending receipts on each side (12), its send (1) and its own
  * receipt (2). */
-#define TCPST_MAX_CHANGES 16
+#define TCPST_MAX_CHANGES 17
 
 struct tcpst_result {
 	int count;

@@ -314,6 +314,16 @@ void zeek_segment(struct zeek_conn *z, bool from_orig, const struct tcp_segment 
 	uint32_t len = seg->payload_len;
 	bool syn = flags & TCP_SYN, fin = flags & TCP_FIN, rst = flags & TCP_RST;
 
+	/* Zeek takes a SYN from the originator, once either endpoint has
+	 * closed or reset, for a new connection, whatever its ISN
+	 * (TCPSessionAdapter::IsReuse). DESIGN.md keeps a SYN with the same
+	 * ISN in the connection, which then gets the codes of Zeek's last
+	 * connection on its ports: the conversation it ended in (a refused
+	 * SYN tried again and answered is REJ, then SF). */
+	if (z->started && from_orig && (flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
+	    (e->state == EP_CLOSED || e->state == EP_RESET || p->state == EP_CLOSED ||
+	     p->state == EP_RESET))
+		zeek_init(z);
 	if (!z->started) {
 		z->started = true;
 		if (!from_orig)

@@ -73,6 +73,66 @@ START_TEST(syn_from_closed_restarts_and_a_challenge_ack_proves_nothing)
 }
 END_TEST
 
+/* Issue 16. zeek__tcp_rst-inject-rae.pcap: the client's SYN (1) is
+ * answered by an injected RST (2), then by the server's SYN,ACK (3). The
+ * server that seemed to refuse was listening: CLOSED -> SYN_RECEIVED,
+ * proven at the SYN,ACK, and the table goes on (until the server's RST
+ * at 7). Zeek keeps it one connection with its responder reset: REJ, as
+ * Zeek's core.tcp.rst-after-syn baseline has it. */
+START_TEST(a_refusing_server_that_answers_was_listening)
+{
+	char db[128];
+	ingest_one("zeek__tcp_rst-inject-rae.pcap", db);
+	assert_rows(db, TRANSITIONS_OF("1.2.0.2:2527"),
+	            "1|1|client|CLOSED|SYN_SENT|send SYN\n"
+	            "1|3|server|CLOSED|SYN_RECEIVED|recv SYN\n"
+	            "3|4|client|SYN_SENT|ESTABLISHED|recv SYN,ACK\n"
+	            "4|4|server|SYN_RECEIVED|ESTABLISHED|recv ACK\n"
+	            "7|7|server|ESTABLISHED|CLOSED|send RST\n"
+	            "7|7|client|ESTABLISHED|CLOSED|recv RST\n");
+	assert_rows(db, "SELECT conn_state FROM flows_view", "REJ\n");
+	assert_rows(db, "SELECT frame, server_state FROM segments_view WHERE frame <= 4 ORDER BY frame",
+	            "1|CLOSED\n2|CLOSED\n3|SYN_RECEIVED\n4|ESTABLISHED\n");
+}
+END_TEST
+
+/* Issue 16, on the connection of the first test: the SYN,ACK (21) has a
+ * number other than the challenge ACK's (12), and it is an ISN: no
+ * segment is missing before it, and the client's ACK of it (22) is of a
+ * segment seen (tshark 4.0 flags lost_segment and ack_lost_segment).
+ * Zeek takes the SYN sent again (20) for a new connection, the client
+ * having reset: its codes are those of the conversation that followed. */
+START_TEST(a_syn_ack_number_is_an_isn)
+{
+	char db[128];
+	ingest_one("suricata-verify__tls_tls-subjectaltname_input.pcap", db);
+	assert_rows(db, "SELECT s.frame, s.analysis_names FROM segments_view s JOIN flows_view f"
+	                " ON f.id = s.flow_id WHERE f.client = '192.168.100.206:59621'"
+	                " AND s.frame IN (20, 21, 22) ORDER BY s.frame",
+	            "20|retransmission\n21|reused_ports\n22|\n");
+	assert_rows(db, "SELECT conn_state, history FROM flows_view"
+	                " WHERE client = '192.168.100.206:59621'", "SF|ShADadFf\n");
+}
+END_TEST
+
+/* Issue 16. tcpdump__tcp_eight_lowest_weight_flags_set.pcap: one packet
+ * with all eight flags. A RST, whatever else it carries: a mid-stream
+ * connection (roles by the port rule: the server on port 80) that its
+ * sender aborts, not a SYN,ACK seen first. */
+START_TEST(a_segment_with_rst_is_a_rst)
+{
+	char db[128];
+	ingest_one("tcpdump__tcp_eight_lowest_weight_flags_set.pcap", db);
+	assert_rows(db, "SELECT client, server, mid_stream, client_state, server_state FROM flows_view",
+	            "10.0.0.2:6260|10.128.0.2:80|1|CLOSED|CLOSED\n");
+	assert_rows(db, TRANSITIONS_OF("10.0.0.2:6260"),
+	            "1|1|client|UNKNOWN|ESTABLISHED|mid-stream\n"
+	            "1|1|server|UNKNOWN|ESTABLISHED|mid-stream\n"
+	            "1|1|client|ESTABLISHED|CLOSED|send RST\n"
+	            "1|1|server|ESTABLISHED|CLOSED|recv RST\n");
+}
+END_TEST
+
 /* A client's ACK of a SYN,ACK the capture never showed: the client's own
  * later segment proves the server had its SYN (SYN_RECEIVED), but nothing
  * proves the server's SYN received, so neither reaches ESTABLISHED. */
@@ -178,7 +238,8 @@ END_TEST
 
 /* DESIGN.md's state table as edges (from_state, to_state): each row, a
  * mid-stream start (from UNKNOWN), a SYN,ACK seen first (its sender from
- * UNKNOWN, its receiver's inferred SYN), and "any | send RST -> CLOSED". */
+ * UNKNOWN, its receiver's inferred SYN), a refused server's SYN,ACK
+ * (CLOSED -> SYN_RECEIVED) and "any | send RST -> CLOSED". */
 #define STATE_TABLE_EDGES                                                            \
 	"('CLOSED','SYN_SENT'), ('LISTEN','SYN_SENT'), ('LISTEN','SYN_RECEIVED'),"   \
 	"('SYN_SENT','ESTABLISHED'), ('SYN_SENT','SYN_RECEIVED'),"                   \
@@ -187,15 +248,16 @@ END_TEST
 	"('CLOSE_WAIT','LAST_ACK'), ('FIN_WAIT_1','FIN_WAIT_2'),"                    \
 	"('FIN_WAIT_1','CLOSING'), ('FIN_WAIT_1','TIME_WAIT'),"                      \
 	"('FIN_WAIT_2','TIME_WAIT'), ('CLOSING','TIME_WAIT'), ('LAST_ACK','CLOSED'),"\
-	"('UNKNOWN','ESTABLISHED'), ('UNKNOWN','SYN_RECEIVED'), ('UNKNOWN','SYN_SENT'),"
+	"('UNKNOWN','ESTABLISHED'), ('UNKNOWN','SYN_RECEIVED'), ('UNKNOWN','SYN_SENT'),"\
+	"('CLOSED','SYN_RECEIVED'),"
 
 /* Every way a connection's transitions can disagree with themselves or
  * with the table, one row per finding: the chain broken (a row's
  * from_state is not the to_state before it, in seen_frame order), an edge
  * the table has no row for, a first from_state no endpoint starts in (the
  * client CLOSED, the server LISTEN, either UNKNOWN mid-stream; a refused
- * server, Zeek's REJ, is CLOSED throughout), a final state that is not the
- * last to_state. */
+ * server, whose first segment is a RST, is CLOSED from the start), a final
+ * state that is not the last to_state. */
 static const char chain_findings_sql[] =
 	"WITH edges(from_state, to_state) AS (VALUES " STATE_TABLE_EDGES
 	"  ('UNKNOWN','CLOSED'), ('LISTEN','CLOSED'), ('SYN_SENT','CLOSED'),"
@@ -204,7 +266,9 @@ static const char chain_findings_sql[] =
 	"  ('TIME_WAIT','CLOSED')),"
 	" initial AS (SELECT f.id AS flow_id, e.endpoint,"
 	"   CASE WHEN e.endpoint = 'client' THEN 'CLOSED'"
-	"        WHEN f.conn_state = 'REJ' THEN 'CLOSED' ELSE 'LISTEN' END AS state,"
+	"        WHEN NOT f.mid_stream AND (SELECT s.flags & 4 FROM segments_view s"
+	"          WHERE s.flow_id = f.id AND s.from_client = 0 ORDER BY s.frame LIMIT 1)"
+	"          THEN 'CLOSED' ELSE 'LISTEN' END AS state,"
 	"   CASE e.endpoint WHEN 'client' THEN f.client_state ELSE f.server_state END AS final"
 	"   FROM flows_view f, (SELECT 'client' AS endpoint UNION ALL SELECT 'server') e),"
 	" chained AS (SELECT t.*, LAG(t.to_state) OVER w AS before, ROW_NUMBER() OVER w AS n,"
@@ -268,6 +332,9 @@ Suite *fidelity_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, syn_from_closed_restarts_and_a_challenge_ack_proves_nothing);
 	tcase_add_test(tc, ack_of_a_syn_ack_never_captured_proves_nothing);
+	tcase_add_test(tc, a_refusing_server_that_answers_was_listening);
+	tcase_add_test(tc, a_syn_ack_number_is_an_isn);
+	tcase_add_test(tc, a_segment_with_rst_is_a_rst);
 	tcase_add_test(tc, every_connection_chains_its_transitions);
 	tcase_add_test(tc, verbose_ingest_names_reassembly);
 	tcase_add_loop_test(tc, independent_reading_agrees, 0,

@@ -21,6 +21,7 @@ struct step {
 	uint8_t flags;
 	int64_t seq, ack;
 	uint32_t len;
+	bool new_isn;      /* a SYN,ACK with an ISN of its own (seqnum.h) */
 };
 
 struct expect {
@@ -179,6 +180,86 @@ static const struct state_case cases[] = {
 	{"a FIN never proven leaves the receiver as it was", 4,
 	 {HANDSHAKE, {S, FIN | ACK, 1, 1, 0}},
 	 1, {{S, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPE_SEND_FIN, 4}}},
+	/* Issue 16. A simultaneous open (RFC 9293 figure 8) with both SYNs
+	 * sent again as SYN,ACKs: each SYN,ACK is a retransmission of its
+	 * SYN, whose ACK still counts, at its proof. The client's ACK of the
+	 * server's SYN,ACK (frame 4) proves both the server's SYN and that
+	 * SYN,ACK: SYN_SENT -> SYN_RECEIVED -> ESTABLISHED in one segment. */
+	{"simultaneous open: a SYN,ACK sent after its SYN is received for its ACK", 4,
+	 {{C, SYN, 0, 0, 0}, {S, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}, {C, SYN | ACK, 0, 1, 0}},
+	 2, {{C, TCPS_SYN_SENT, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 2},
+	     {C, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, TCPE_RECV_SYNACK, 3}}},
+	{"simultaneous open: the server's SYN_RECEIVED ends at the client's ACK of its SYN,ACK", 5,
+	 {{C, SYN, 0, 0, 0}, {S, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}, {C, SYN | ACK, 0, 1, 0},
+	  {C, ACK, 1, 1, 0}},
+	 1, {{S, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, TCPE_RECV_SYNACK, 4}}},
+	/* Crossing FINs (4, 5), both proven at 6; the server sends its FIN
+	 * again (7), now acknowledging the client's: the client, in CLOSING,
+	 * takes that ACK when its receipt is proven (8). */
+	{"a FIN,ACK sent again acknowledges the FIN: CLOSING -> TIME_WAIT at its proof", 8,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {S, FIN | ACK, 1, 1, 0}, {C, ACK, 2, 2, 0},
+	  {S, FIN | ACK, 1, 2, 0}, {C, ACK, 2, 2, 0}},
+	 1, {{C, TCPS_CLOSING, TCPS_TIME_WAIT, TCPE_RECV_FIN, 7}}},
+	/* A client that closes (4) and then aborts (5, a RST past the
+	 * server's window, which the server does not take): its FIN is
+	 * withdrawn, and the server's later ACK of it (6) proves nothing. */
+	{"a RST withdraws its sender's unproven FIN", 6,
+	 {HANDSHAKE, {C, FIN | ACK, 1, 1, 0}, {C, RST, 200000, 0, 0}, {S, ACK, 1, 2, 0}},
+	 0, {{0}}},
+	/* The same for a SYN: the SYN,ACK after the client's RST is not an
+	 * answer to a SYN the server was proven to have... */
+	{"a RST withdraws its sender's unproven SYN", 3,
+	 {{C, SYN, 0, 0, 0}, {C, RST, 1, 0, 0}, {S, SYN | ACK, 0, 1, 0}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_SEND_SYNACK, 3}}},
+	/* ... and, the SYN sent again, the copy proven received is the later
+	 * one (frame 3, not 1). */
+	{"a SYN sent again after its RST: the later copy is the one received", 4,
+	 {{C, SYN, 0, 0, 0}, {C, RST, 1, 0, 0}, {C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 3}}},
+	/* "No more than a window" includes the edge: the SYN's sender has
+	 * sent up to 1, the window is 65535, so 64 KiB (65536) is the slack,
+	 * and an ACK of 1 + 65536 still proves the SYN. */
+	{"an ACK exactly 64 KiB past the sent mark proves the SYN", 2,
+	 {{C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1 + 65536, 0}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_RECV_SYN, 1}}},
+	{"an ACK one past that proves nothing (the SYN,ACK's own SYN aside)", 2,
+	 {{C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1 + 65537, 0}},
+	 1, {{S, TCPS_LISTEN, TCPS_SYN_RECEIVED, TCPE_SEND_SYNACK, 2}}},
+	/* A RST judged without an ACK from its receiver: the server, seen
+	 * mid-stream, never acknowledged anything, so the client's RST is
+	 * judged against what the client sent (up to 101), 64 KiB either
+	 * way, both edges included. */
+	{"RST 64 KiB below its sender's mark, receiver never acked -> CLOSED", 2,
+	 {{C, PSH, 1, 0, 100}, {C, RST, 101 - 65536, 0, 0}},
+	 2, {{C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 2},
+	     {S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_RECV_RST, 2}}},
+	{"RST 64 KiB above its sender's mark, receiver never acked -> CLOSED", 2,
+	 {{C, PSH, 1, 0, 100}, {C, RST, 101 + 65536, 0, 0}},
+	 2, {{C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 2},
+	     {S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_RECV_RST, 2}}},
+	{"RST one below that changes nothing", 2,
+	 {{C, PSH, 1, 0, 100}, {C, RST, 101 - 65537, 0, 0}},
+	 1, {{C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 2}}},
+	{"RST one above that changes nothing", 2,
+	 {{C, PSH, 1, 0, 100}, {C, RST, 101 + 65537, 0, 0}},
+	 1, {{C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 2}}},
+	/* tcpdump__tcp_eight_lowest_weight_flags_set.pcap: one packet with
+	 * all eight flags. A RST whatever else it carries: a mid-stream start
+	 * and an abort, not a SYN,ACK seen first. */
+	{"a first segment with all eight flags is a RST", 1,
+	 {{C, 0xff, 0, 1, 0}},
+	 4, {{C, TCPS_UNKNOWN, TCPS_ESTABLISHED, TCPE_MID_STREAM, 1},
+	     {S, TCPS_UNKNOWN, TCPS_ESTABLISHED, TCPE_MID_STREAM, 1},
+	     {C, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_SEND_RST, 1},
+	     {S, TCPS_ESTABLISHED, TCPS_CLOSED, TCPE_RECV_RST, 1}}},
+	/* Several SYN,ACKs with different ISNs (each numbered from its own,
+	 * so the same offsets): the one the client acknowledges is the last
+	 * sent, and its receipt is that copy's (frame 3), not the first's. */
+	{"a SYN,ACK with a new ISN is a new SYN: the client receives the one it acks", 4,
+	 {{C, SYN, 0, 0, 0}, {S, SYN | ACK, 0, 1, 0}, {S, SYN | ACK, 0, 1, 0, true},
+	  {C, ACK, 1, 1, 0}},
+	 2, {{C, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPE_RECV_SYNACK, 3},
+	     {S, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED, TCPE_RECV_ACK, 4}}},
 	{"a FIN after data is proven only by an ACK past the FIN", 6,
 	 {HANDSHAKE, {C, FIN | PSH | ACK, 1, 1, 100}, {S, ACK, 1, 101, 0}, {S, ACK, 1, 102, 0}},
 	 2, {{S, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPE_RECV_FIN, 4},
@@ -198,7 +279,8 @@ START_TEST(state_table_row)
 		const struct step *s = &tc->steps[i];
 		struct tcpst_segment seg = {.frame = (uint64_t)i + 1, .from = s->from,
 		                            .flags = s->flags, .rel_seq = s->seq,
-		                            .rel_ack = s->ack, .len = s->len, .win = 65535};
+		                            .rel_ack = s->ack, .len = s->len, .win = 65535,
+		                            .new_isn = s->new_isn};
 		tcpst_apply(&conn, &seg, &res);
 		refused |= res.refused_now;
 	}
@@ -263,6 +345,72 @@ START_TEST(seed_states_after_each_segment)
 	}
 	ck_assert_int_eq(total, 10);
 	ck_assert(tcpst_is_finished(&conn));
+}
+END_TEST
+
+/* Issue 16: a server that refused a SYN (2), and answers the same SYN
+ * sent again (3) with a SYN,ACK (4), was listening by then: the SYN,ACK
+ * proves CLOSED -> SYN_RECEIVED (recv SYN, the SYN of frame 3), and the
+ * table goes on to a normal close. It is no longer finished from then on,
+ * so it does not leave memory after the close delay (5 s) mid-conversation;
+ * a second refusal (frame 4 a RST,ACK instead) would have proven nothing. */
+START_TEST(refused_then_answered_server_was_listening)
+{
+	static const struct step conv[] = {
+		{C, SYN, 0, 0, 0}, {S, RST | ACK, 1, 1, 0}, {C, SYN, 0, 0, 0},
+		{S, SYN | ACK, 0, 1, 0}, {C, ACK, 1, 1, 0}, {C, PSH | ACK, 1, 1, 10},
+		{S, FIN | ACK, 1, 11, 0}, {C, FIN | ACK, 11, 2, 0}, {S, ACK, 2, 12, 0},
+	};
+	static const enum tcp_state after[][2] = {
+		{TCPS_SYN_SENT, TCPS_LISTEN}, {TCPS_CLOSED, TCPS_CLOSED},
+		{TCPS_SYN_SENT, TCPS_CLOSED}, {TCPS_SYN_SENT, TCPS_SYN_RECEIVED},
+		{TCPS_ESTABLISHED, TCPS_ESTABLISHED}, {TCPS_ESTABLISHED, TCPS_ESTABLISHED},
+		{TCPS_ESTABLISHED, TCPS_FIN_WAIT_1}, {TCPS_LAST_ACK, TCPS_FIN_WAIT_1},
+		{TCPS_CLOSED, TCPS_TIME_WAIT},
+	};
+	static const bool finished[] = {false, true, true, false, false,
+	                                false, false, true, true};
+	struct tcpst_conn conn;
+	struct tcpst_result res;
+	tcpst_init(&conn);
+	for (int i = 0; i < 9; i++) {
+		struct tcpst_segment seg = {.frame = (uint64_t)i + 1, .from = conv[i].from,
+		                            .flags = conv[i].flags, .rel_seq = conv[i].seq,
+		                            .rel_ack = conv[i].ack, .len = conv[i].len,
+		                            .win = 65535};
+		tcpst_apply(&conn, &seg, &res);
+		ck_assert_msg(res.refused_now == (i == 1), "frame %d refused_now %d", i + 1,
+		              res.refused_now);
+		if (i == 3) {
+			ck_assert_int_eq(res.count, 1);
+			ck_assert_int_eq(res.change[0].endpoint, S);
+			ck_assert_int_eq(res.change[0].from, TCPS_CLOSED);
+			ck_assert_int_eq(res.change[0].to, TCPS_SYN_RECEIVED);
+			ck_assert_int_eq(res.change[0].event, TCPE_RECV_SYN);
+			ck_assert_int_eq(res.change[0].frame, 3);
+		}
+		ck_assert_msg(conn.ep[C].state == after[i][0] && conn.ep[S].state == after[i][1],
+		              "after frame %d: %s/%s, expected %s/%s", i + 1,
+		              tcpst_state_name(conn.ep[C].state), tcpst_state_name(conn.ep[S].state),
+		              tcpst_state_name(after[i][0]), tcpst_state_name(after[i][1]));
+		ck_assert_msg(tcpst_is_finished(&conn) == finished[i], "after frame %d: finished %d",
+		              i + 1, tcpst_is_finished(&conn));
+	}
+
+	/* Refused twice: the RST,ACK to the SYN sent again proves nothing. */
+	tcpst_init(&conn);
+	for (int i = 0; i < 4; i++) {
+		struct tcpst_segment seg = {.frame = (uint64_t)i + 1, .from = conv[i].from,
+		                            .flags = i == 3 ? RST | ACK : conv[i].flags,
+		                            .rel_seq = i == 3 ? 1 : conv[i].seq,
+		                            .rel_ack = conv[i].ack, .win = 65535};
+		tcpst_apply(&conn, &seg, &res);
+	}
+	ck_assert_int_eq(conn.ep[S].state, TCPS_CLOSED);
+	ck_assert_int_eq(conn.ep[C].state, TCPS_CLOSED);
+	ck_assert_int_eq(res.count, 1);
+	ck_assert_int_eq(res.change[0].endpoint, C);
+	ck_assert_int_eq(res.change[0].event, TCPE_RECV_RST);
 }
 END_TEST
 
@@ -348,6 +496,7 @@ Suite *tcpstate_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("conversations");
 	tcase_add_test(tc, seed_states_after_each_segment);
+	tcase_add_test(tc, refused_then_answered_server_was_listening);
 	tcase_add_test(tc, finished_only_when_closed_reset_or_both_fins);
 	tcase_add_test(tc, names_are_the_contract);
 	tcase_add_test(tc, random_segments_keep_each_endpoint_chained);

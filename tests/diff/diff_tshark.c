@@ -19,7 +19,11 @@
  * connections: tshark's tcp.stream count against our flows, explaining
  * each difference by the classes docs/analysis.md documents (IP fragments,
  * packets we reject as malformed, our close-delay and idle-timeout splits,
- * tshark's split at any SYN with a new ISN).
+ * tshark's split at any SYN with a new ISN). Flags tshark alone sets in a
+ * stream from a SYN with a new ISN on (its reused_ports SYN,ACK), where it
+ * goes on from the old numbers and tcpladder starts from the new ISN
+ * (docs/analysis.md, "A SYN's number is a fresh ISN"), are counted apart
+ * and left out of the agreement.
  *
  * Exit status: 0 when the agreement on retransmission, duplicate ACK, zero
  * window, keep-alive and window update is at least 99% and every
@@ -62,7 +66,7 @@ static const struct {
 	{"reused_ports", 8192, false},
 	{"zero_window_probe_ack", 16384, false},
 };
-enum { NFLAGS = sizeof flags / sizeof flags[0] };
+enum { NFLAGS = sizeof flags / sizeof flags[0], REUSED_PORTS = 13 };
 #define GATE_PERCENT 99.0
 /* tcpladder's defaults (flow.h): a finished connection leaves memory this
  * long after its last segment, any other after the idle timeout. */
@@ -95,6 +99,7 @@ struct totals {
 	 * the splits docs/analysis.md explains: tshark's flags there come from
 	 * history the split left behind. Counted apart, not as misses. */
 	long long after_split[NFLAGS];
+	long long after_new_isn[NFLAGS]; /* tshark only, after a new ISN */
 	long long dup_equal, dup_differ, joined, tshark_frames_only, ours_only;
 	long long streams, flows;
 	long long tshark_malformed_frames; /* joined, not compared */
@@ -268,6 +273,7 @@ static int by_flow(const void *a, const void *b)
 struct stream_seen {
 	bool joined, any_fragment, any_other;
 	unsigned first_tcpflags;
+	bool new_isn; /* tshark flagged a SYN of it reused_ports */
 };
 
 static void note(const char *capture, const char *what, long long frame,
@@ -329,6 +335,7 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 		int64_t flow;
 		int flag;
 		bool theirs;
+		bool after_new_isn; /* tshark's, in its stream after a new ISN */
 	} *dis = NULL;
 	size_t ndis = 0, cap_dis = 0;
 	char line[4096];
@@ -379,6 +386,8 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 			note(name, "tshark marks this segment malformed: its flags are not compared",
 			     frame, NULL);
 		}
+		if ((strtoul(f[T_TCPFLAGS], NULL, 16) & 0x02) && *f[T_FLAGS0 + REUSED_PORTS])
+			ss->new_isn = true;
 		for (int i = 0; i < NFLAGS && !tshark_gave_up; i++) {
 			bool theirs = *f[T_FLAGS0 + i] != '\0';
 			bool mine = x->analysis & flags[i].bit;
@@ -391,7 +400,8 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 					if (!dis)
 						die("%s", "out of memory");
 				}
-				dis[ndis++] = (struct disagreement){frame, x->flow, i, theirs};
+				dis[ndis++] = (struct disagreement){frame, x->flow, i, theirs,
+				                                    theirs && ss->new_isn};
 			}
 		}
 		if (*f[T_DUPNUM] && (x->analysis & 32)) {
@@ -485,6 +495,9 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 			char detail[64];
 			snprintf(detail, sizeof detail, "%s, in a flow after a split", who);
 			note(name, flags[i].name, dis[d].frame, detail);
+		} else if (dis[d].after_new_isn) {
+			t->after_new_isn[i]++;
+			note(name, flags[i].name, dis[d].frame, "tshark only, after a new ISN");
 		} else if (dis[d].theirs) {
 			t->tshark_only[i]++;
 			note(name, flags[i].name, dis[d].frame, who);
@@ -628,6 +641,14 @@ int main(int argc, char **argv)
 		       t.tshark_only[k], t.us_only[k], p, t.after_split[k],
 		       fail ? "  BELOW 99%" : flags[k].gated ? "  (gated at 99%)" : "");
 	}
+	long long after = 0;
+	for (int k = 0; k < NFLAGS; k++)
+		after += t.after_new_isn[k];
+	printf("tshark only, after a SYN with a new ISN (apart from the above):");
+	for (int k = 0; k < NFLAGS; k++)
+		if (t.after_new_isn[k])
+			printf(" %s %lld", flags[k].name, t.after_new_isn[k]);
+	printf("%s\n", after ? "" : " none");
 	printf("duplicate_ack numbers: %lld equal, %lld differ\n", t.dup_equal, t.dup_differ);
 	long long explained = t.fragment_streams + t.malformed_streams - t.close_delay_splits -
 	                      t.idle_splits + t.new_isn_splits;
