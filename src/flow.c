@@ -315,9 +315,13 @@ void flow_record(struct flow_table *t, struct flow *f,
 		f->synack_ts_ns = ts_ns;
 		f->syn_synack_ns = ts_ns - f->syn_ts_ns;
 	}
+	/* Of that SYN,ACK, or of a later one with its own ISN that the
+	 * client took instead (the server's numbers now count from it). */
+	const struct seq_space *server = &f->space[TCPST_SERVER];
 	if (from_client && !syn && ack && f->handshake_rtt_ns < 0 &&
 	    f->syn_ts_ns >= 0 && f->has_isn[TCPST_SERVER] &&
-	    seg->ack == f->isn[TCPST_SERVER] + 1) {
+	    (seg->ack == f->isn[TCPST_SERVER] + 1 ||
+	     (server->base_is_isn && seg->ack == server->base + 1))) {
 		f->handshake_rtt_ns = ts_ns - f->syn_ts_ns;
 		if (f->synack_ts_ns >= 0)
 			f->synack_ack_ns = ts_ns - f->synack_ts_ns;

@@ -408,6 +408,9 @@ START_TEST(new_syn_acks_number_from_the_isn_acknowledged)
 	                      "5|5|server|SYN_RECEIVED|ESTABLISHED|recv ACK\n");
 	free(got);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM flows"), 1);
+	/* The handshake ends at the ACK of the SYN,ACK the client took
+	 * (frame 5, 40 ms after the SYN), not never. */
+	ck_assert_int_eq(tu_query_int(db, "SELECT handshake_rtt_ns FROM flows"), 40000000);
 	assert_flags_unlike_tshark(pcap, db, "3 reused_ports\n4 reused_ports\n",
 	                           "3 lost_segment,reused_ports\n"
 	                           "4 lost_segment,reused_ports\n"
