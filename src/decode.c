@@ -94,6 +94,15 @@ enum decode_status decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 	 * that says so is believed for its captured bytes. */
 	size_t wire = wirelen > frame.len ? wirelen : frame.len;
 	struct dctx c = { .out = out, .info = info };
+	/* The common case first: untagged Ethernet carrying IP. */
+	if (dlt == DLT_EN10MB && frame.len >= ETH_FRAME_HDR_LEN) {
+		uint16_t type = (uint16_t)(frame.p[12] << 8 | frame.p[13]);
+		if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6) {
+			struct rd ip = rd_tail(&frame, ETH_FRAME_HDR_LEN);
+			return dec_ip(&c, type == ETHERTYPE_IPV4 ? 4 : 6, &ip,
+			              wire - ETH_FRAME_HDR_LEN);
+		}
+	}
 	enum decode_status st = dec_link(&c, dlt, &frame, wire);
 	if (st == DECODE_UNDECODED && info->undecoded == ENCAP_LINK_TYPE)
 		st = DECODE_UNSUPPORTED_LINK;

@@ -59,6 +59,7 @@ enum {
 	ETHERTYPE_MPLS = 0x8847,
 	ETHERTYPE_MPLS_MC = 0x8848,
 	ETHERTYPE_PPP = 0x880b,
+	ETH_FRAME_HDR_LEN = 14,   /* two addresses and the EtherType */
 	IPPROTO_IPIP_ = 4,        /* the underscores keep clear of <netinet/in.h> */
 	IPPROTO_TCP_ = 6,
 	IPPROTO_UDP_ = 17,

@@ -248,6 +248,11 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 	struct ingest_result *r = run->result;
 	struct capture_packet pkt;
 	int rc;
+	/* Set up once: decode_packet starts each packet's path afresh. */
+	struct ip_fragment frag;
+	struct decode_info info;
+	info.config = &run->opt->decode;
+	info.frag = &frag;
 	while (!run->db_failed && !writer_failed(run->writer) &&
 	       (rc = capture_next(cap, &pkt)) == 1) {
 		if (!run->saw_packet || pkt.ts_ns < run->first_ts_ns)
@@ -278,8 +283,6 @@ static bool read_packets(struct run *run, struct capture *cap, const char *path)
 		 * gives up its least recently active flow before this one. */
 		expire(run);
 		struct tcp_segment seg;
-		struct ip_fragment frag;
-		struct decode_info info = {.config = &run->opt->decode, .frag = &frag};
 		enum decode_status st = decode_packet(pkt.dlt, pkt.data, pkt.caplen,
 		                                      pkt.len, &seg, &info);
 		if (st == DECODE_IP_FRAGMENT && decode_proto_may_carry_tcp(frag.proto))
