@@ -28,7 +28,6 @@ struct flow {
 	/* Table links: hash chain and activity list. Private to flow.c. */
 	struct flow *hash_next;
 	struct flow *prev, *next;
-	bool in_finished_list;
 	uint64_t hash;
 
 	int64_t id;
@@ -65,13 +64,14 @@ struct flow {
 	uint32_t analysis;     /* OR of its segments' analysis bits */
 	uint64_t an_count[AN_BITS]; /* segments with each bit (analysis.h) */
 	uint64_t retrans_bytes[2];  /* payload of retransmissions, by sender */
-	uint8_t closers;       /* who closed first: bit 0 client, 1 server */
 	/* The tunnels its first segment came through, as text (NULL: none;
 	 * owned, freed by flow_free), and how many later segments came
 	 * another way (Zeek's tunnel_changed). */
 	char *tunnel;
 	uint64_t tunnel_hash;  /* decode_tunnel_path_hash of that path */
-	uint64_t tunnel_changes;
+	uint32_t tunnel_changes;
+	uint8_t closers;       /* who closed first: bit 0 client, 1 server */
+	bool in_finished_list; /* which activity list it is on (flow.c's) */
 };
 
 struct flow_limits {

@@ -59,14 +59,16 @@ const char *tcpst_event_name(enum tcp_event event);
 
 /* What the state machine needs of one segment, in the connection's terms:
  * who sent it and its numbers relative to each direction's ISN. */
+/* (Fields ordered widest first: every tracked connection holds six of
+ * these, and padding is memory a flood multiplies.) */
 struct tcpst_segment {
 	uint64_t frame;
-	int from;          /* TCPST_CLIENT or TCPST_SERVER */
-	uint8_t flags;     /* TCP_SYN ... from decode.h */
 	int64_t rel_seq;   /* in the sender's sequence space */
 	int64_t rel_ack;   /* in the receiver's space; used only with TCP_ACK */
 	uint32_t len;      /* payload */
 	uint32_t win;      /* window, scaled when both SYNs agreed a scale */
+	int from;          /* TCPST_CLIENT or TCPST_SERVER */
+	uint8_t flags;     /* TCP_SYN ... from decode.h */
 	bool new_isn;      /* a SYN with an ISN its sender had not used: a new
 	                      SYN, not a copy, though numbered from its own ISN
 	                      its offsets are the same (seqnum.h) */
@@ -74,21 +76,21 @@ struct tcpst_segment {
 
 /* A SYN or FIN sent but not yet proven received. */
 struct tcpst_pending {
-	bool active;
 	struct tcpst_segment seg;
+	bool active;
 };
 
 struct tcpst_endpoint {
-	enum tcp_state state;
-	bool syn_sent, fin_sent;
 	int64_t syn_end;       /* offset just past its SYN */
 	int64_t fin_end;       /* offset just past its FIN */
-	bool has_next;
 	int64_t next_seq;      /* highest offset it has sent up to */
-	uint32_t last_win;     /* last window it advertised (scaled) */
-	bool has_acked;
 	int64_t acked;         /* its last ACK (the peer's space): its RCV.NXT
 	                          as the wire shows it */
+	enum tcp_state state;
+	uint32_t last_win;     /* last window it advertised (scaled) */
+	bool syn_sent, fin_sent;
+	bool has_next;
+	bool has_acked;
 	/* Its receipts of the other side's SYN and FIN, until proven; and of
 	 * the latest copy of either sent again with an ACK, whose ACK counts
 	 * at its proof as the first copy's would. */
