@@ -133,7 +133,7 @@ demo: deps
 	@echo "the seed: file://$(CURDIR)/demo/flows/$(DEMO_SEED_ID).html"
 	@echo "database: $(CURDIR)/demo/tcpladder.db"
 	@echo "  sqlite3 -header -column demo/tcpladder.db 'SELECT id, client, server, client_state, server_state FROM flows_view'"
-	@echo "  README.md walks through the seed; docs/queries.md has 22 more queries"
+	@echo "  README.md walks through the seed; docs/queries.md has 24 more queries"
 
 check: deps-test
 	@$(MAKE) --no-print-directory tcpladder examples $(B)/check_tcpladder

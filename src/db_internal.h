@@ -27,8 +27,10 @@ enum stmt_id {
 /* The report's queries (db_report.c), prepared on first use. */
 enum report_query_id {
 	RQ_CAPTURES,
+	RQ_UNDECODED,
 	RQ_FLOWS,
 	RQ_COUNT_FLOWS,
+	RQ_ANY_TUNNEL,
 	RQ_FLOW,
 	RQ_SEGMENTS_ALL,
 	RQ_SEGMENTS_HEAD,

@@ -58,7 +58,7 @@
 	" f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,"       \
 	" f.client_sack_ok, f.server_sack_ok, f.analysis,"                     \
 	" CASE WHEN f.analysis = 0 THEN '' ELSE IFNULL(v.analysis_names, '') END," \
-	" " RESET ", " NOTABLE                                                  \
+	" " RESET ", " NOTABLE ", f.tunnel, f.tunnel_changes"                   \
 	" FROM flows f JOIN flows_view v ON v.id = f.id"                       \
 	" JOIN captures c ON c.id = f.capture_id"
 
@@ -86,15 +86,24 @@ static const char *const query_sql[RQ_COUNT] = {
 		"SELECT c.id, c.path, c.sha256, c.status, c.error, c.linktype_name,"
 		" c.packets, c.tcp_packets, c.bad_packets,"
 		" (SELECT count(*) FROM flows WHERE capture_id = c.id),"
-		" c.first_ts_ns, c.last_ts_ns FROM captures c"
+		" c.first_ts_ns, c.last_ts_ns, c.not_ip_packets, c.not_tcp_packets,"
+		" c.undecoded_packets, c.fragment_packets FROM captures c"
 		" WHERE (?1 IS NULL AND ?2 IS NULL AND ?3 = 0)"
 		" OR c.id IN (SELECT capture_id FROM flows WHERE id IN " SEL ")"
 		" ORDER BY c.id",
+	[RQ_UNDECODED] =
+		"SELECT capture_id, encapsulation, packets, first_frame"
+		" FROM capture_undecoded WHERE capture_id = ?1"
+		" ORDER BY packets DESC, encapsulation",
 	/* The range first: a report's worker reads its own part of the ids
 	 * through the key. */
 	[RQ_FLOWS] = "SELECT " FLOW_COLUMNS " WHERE f.id BETWEEN ?6 AND ?7 AND " SEL_WHERE
 	             " ORDER BY f.id LIMIT ?4 OFFSET ?5",
 	[RQ_COUNT_FLOWS] = "SELECT count(*) FROM " SEL,
+	/* Stops at the first tunnelled flow; a report of plain captures
+	 * reads the selection once, as db_selected_ids does. */
+	[RQ_ANY_TUNNEL] = "SELECT EXISTS (SELECT 1 FROM flows f WHERE f.id IN " SEL
+	                  " AND f.tunnel IS NOT NULL)",
 	[RQ_FLOW] = "SELECT " FLOW_COLUMNS " WHERE f.id = ?1",
 	[RQ_SEGMENTS_ALL] = "SELECT " SEGMENT_COLUMNS " WHERE flow_id = ?1 ORDER BY frame",
 	[RQ_SEGMENTS_HEAD] = "SELECT " SEGMENT_COLUMNS
@@ -257,6 +266,10 @@ static int capture_row(sqlite3_stmt *st, void *p)
 		.has_ts = !is_null(st, 10),
 		.first_ts_ns = sqlite3_column_int64(st, 10),
 		.last_ts_ns = sqlite3_column_int64(st, 11),
+		.not_ip_packets = sqlite3_column_int64(st, 12),
+		.not_tcp_packets = sqlite3_column_int64(st, 13),
+		.undecoded_packets = sqlite3_column_int64(st, 14),
+		.fragment_packets = sqlite3_column_int64(st, 15),
 	};
 	return ctx->fn(&c, ctx->user);
 }
@@ -269,6 +282,34 @@ int db_each_capture(struct db *db, const struct db_selection *sel,
 		return -1;
 	struct capture_ctx ctx = {fn, user};
 	return each(db, st, capture_row, &ctx);
+}
+
+struct undecoded_ctx {
+	db_undecoded_fn fn;
+	void *user;
+};
+
+static int undecoded_row(sqlite3_stmt *st, void *p)
+{
+	struct undecoded_ctx *ctx = p;
+	struct db_undecoded_info u = {
+		.capture_id = sqlite3_column_int64(st, 0),
+		.encapsulation = text(st, 1),
+		.packets = sqlite3_column_int64(st, 2),
+		.first_frame = sqlite3_column_int64(st, 3),
+	};
+	return ctx->fn(&u, ctx->user);
+}
+
+int db_each_undecoded(struct db *db, int64_t capture_id, db_undecoded_fn fn,
+                      void *user)
+{
+	sqlite3_stmt *st = query(db, RQ_UNDECODED);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, capture_id);
+	struct undecoded_ctx ctx = {fn, user};
+	return each(db, st, undecoded_row, &ctx);
 }
 
 /* --- flows ------------------------------------------------------------- */
@@ -322,6 +363,8 @@ static int flow_row(sqlite3_stmt *st, void *p)
 		.analysis_names = text(st, 34),
 		.reset = sqlite3_column_int(st, 35) != 0,
 		.notable = sqlite3_column_int(st, 36) != 0,
+		.tunnel = text(st, 37),
+		.tunnel_changes = sqlite3_column_int64(st, 38),
 	};
 	return ctx->fn(&f, ctx->user);
 }
@@ -367,6 +410,21 @@ int db_count_flows(struct db *db, const struct db_selection *sel, int64_t *count
 		return -1;
 	*count = 0;
 	return each(db, st, count_row, count);
+}
+
+static int any_row(sqlite3_stmt *st, void *p)
+{
+	*(bool *)p = sqlite3_column_int(st, 0) != 0;
+	return 0;
+}
+
+int db_any_tunnel(struct db *db, const struct db_selection *sel, bool *any)
+{
+	sqlite3_stmt *st = query(db, RQ_ANY_TUNNEL);
+	if (!st || bind_selection(db, st, sel))
+		return -1;
+	*any = false;
+	return each(db, st, any_row, any);
 }
 
 struct found_ctx {

@@ -29,6 +29,10 @@ struct db_capture_info {
 	int64_t id;
 	const char *path, *sha256, *status, *error, *linktype_name;
 	int64_t packets, tcp_packets, bad_packets, flows;
+	/* The packets that are no TCP segment, by why (schema/001_tables.sql):
+	 * not IP, IP but not TCP, in an encapsulation not decoded (named by
+	 * db_each_undecoded), a fragment that completed no TCP segment. */
+	int64_t not_ip_packets, not_tcp_packets, undecoded_packets, fragment_packets;
 	bool has_ts;
 	int64_t first_ts_ns, last_ts_ns;
 };
@@ -37,6 +41,20 @@ typedef int (*db_capture_fn)(const struct db_capture_info *c, void *user);
  * selection is empty, including those with no flows), by id. */
 int db_each_capture(struct db *db, const struct db_selection *sel,
                     db_capture_fn fn, void *user);
+
+/* An encapsulation a capture held and tcpladder did not decode, as
+ * capture_undecoded names it ("UDP port 8472 (Linux VXLAN)"): how many
+ * packets, and the first one's frame. */
+struct db_undecoded_info {
+	int64_t capture_id;
+	const char *encapsulation;
+	int64_t packets, first_frame;
+};
+typedef int (*db_undecoded_fn)(const struct db_undecoded_info *u, void *user);
+/* Capture capture_id's undecoded encapsulations, most packets first (then
+ * by name). */
+int db_each_undecoded(struct db *db, int64_t capture_id, db_undecoded_fn fn,
+                      void *user);
 
 struct db_flow_info {
 	int64_t id, capture_id;
@@ -62,6 +80,11 @@ struct db_flow_info {
 	const char *analysis_names;        /* "" when none */
 	bool reset;                        /* a RST was sent in it */
 	bool notable;                      /* as db_selection.only_notable */
+	/* The tunnel path of its first segment, outermost first ("GRE
+	 * 10.0.1.72>10.0.2.31"); NULL when none. tunnel_changes: its
+	 * segments that came another way. */
+	const char *tunnel;
+	int64_t tunnel_changes;
 };
 typedef int (*db_flow_fn)(const struct db_flow_info *f, void *user);
 /* Selected flows by id, `limit` of them (-1: all) from `offset`. */
@@ -77,6 +100,9 @@ int db_count_flows(struct db *db, const struct db_selection *sel,
  * caller frees it; NULL when there are none) and *n. */
 int db_selected_ids(struct db *db, const struct db_selection *sel, int64_t **ids,
                     size_t *n);
+/* Whether any selected flow came through a tunnel (flows.tunnel not NULL):
+ * 0 with *any set, or -1. */
+int db_any_tunnel(struct db *db, const struct db_selection *sel, bool *any);
 /* One flow, through fn: 1 found, 0 not found, -1 error. */
 int db_get_flow(struct db *db, int64_t flow_id, db_flow_fn fn, void *user);
 

@@ -447,6 +447,21 @@ static int write_facts(struct page *pg, const struct db_flow_info *f)
 		fact(line, "handshake RTT", buf);
 	}
 
+	/* The tunnel its first segment came through, when it came through
+	 * one; a plain capture's page has no such line. */
+	if (f->tunnel) {
+		line = html_add(facts, "div", "line tunnel", NULL);
+		html_text(line, "tunnel: ");
+		html_add(line, "b", NULL, f->tunnel);
+		if (f->tunnel_changes > 0) {
+			fmt_count(a, sizeof a, f->tunnel_changes);
+			html_text(line, MIDDOT);
+			html_add(line, "b", NULL, a);
+			html_text(line, f->tunnel_changes == 1 ? " segment came another way"
+			                                       : " segments came another way");
+		}
+	}
+
 	line = html_add(facts, "div", "line", NULL);
 	side_options(line, "client", f->client_mss, f->client_wscale, f->client_sack_ok);
 	side_options(line, "server", f->server_mss, f->server_wscale, f->server_sack_ok);

@@ -3,7 +3,11 @@
  * SVG bar charts, anomalies per flag) and a table of the selected flows,
  * each linking to its flow page; past opt->flows_per_page flows the table
  * goes on in index-2.html, index-3.html ..., whose header is short, and
- * every page carries prev/next/page links.
+ * every page carries prev/next/page links. The table has a tunnel column
+ * only when a flow of the report came through one, so that a report of
+ * plain captures looks as it did before tunnels were decoded; the
+ * captures table counts every packet that was no TCP segment by why, and
+ * names the encapsulations not decoded under the capture's path.
  *
  * Everything comes through db_report.h and goes out through html.h: no SQL
  * and no markup built from strings here, so a capture path or any other
@@ -37,6 +41,7 @@ struct index_ctx {
 	const struct db_selection *sel;
 	const char *dir;
 	int64_t flows, per_page, pages;
+	bool tunnels;              /* a selected flow has a tunnel: its column */
 	xmlDocPtr tmpl;            /* index.xhtml, parsed once; pages copy it */
 	xmlDocPtr doc;             /* the page being written */
 	xmlNodePtr tbody;          /* its flow rows */
@@ -239,8 +244,10 @@ static void add_total(xmlNodePtr list, const char *cls, const char *label,
 
 /* What the captures table counted, for the totals above it. */
 struct capture_counts {
+	struct db *db;
 	xmlNodePtr tbody;
 	int64_t read, partial, failed;
+	int64_t undecoded; /* captures with packets not decoded */
 };
 
 static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
@@ -274,7 +281,11 @@ static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
 	if (cc->partial)
 		o += (size_t)snprintf(detail + o, sizeof detail - o, MIDDOT "%s partial", b);
 	if (cc->failed)
-		snprintf(detail + o, sizeof detail - o, MIDDOT "%s failed", c);
+		o += (size_t)snprintf(detail + o, sizeof detail - o, MIDDOT "%s failed", c);
+	if (cc->undecoded && o < sizeof detail) {
+		fmt_count(c, sizeof c, cc->undecoded);
+		snprintf(detail + o, sizeof detail - o, MIDDOT "%s with packets not decoded", c);
+	}
 	add_total(list, cc->partial || cc->failed ? "captures damaged" : "captures",
 	          "Captures", cc->read, detail);
 	add_total(list, "flows", "Flows", t.flows, NULL);
@@ -290,6 +301,26 @@ static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
 
 /* ---- summary: captures --------------------------------------------------- */
 
+/* One encapsulation a capture held and tcpladder did not decode, as an
+ * item under the capture's path: its name, packets and first frame, also
+ * as data attributes for scripts and tests. */
+static int undecoded_item(const struct db_undecoded_info *u, void *user)
+{
+	xmlNodePtr list = user;
+	char num[HTML_INT_LEN], a[64], b[64];
+	xmlNodePtr li = html_add(list, "li", NULL, NULL);
+	html_set(li, "data-encapsulation", u->encapsulation ? u->encapsulation : "");
+	html_set(li, "data-packets", html_int(num, u->packets));
+	html_set(li, "data-first-frame", html_int(num, u->first_frame));
+	html_text(li, "not decoded: ");
+	html_add(li, "b", NULL, u->encapsulation ? u->encapsulation : "?");
+	fmt_count(a, sizeof a, u->packets);
+	fmt_count(b, sizeof b, u->first_frame);
+	html_textf(li, MIDDOT "%s packet%s, the first at frame %s", a,
+	           u->packets == 1 ? "" : "s", b);
+	return 0;
+}
+
 static int capture_row(const struct db_capture_info *c, void *user)
 {
 	struct capture_counts *cc = user;
@@ -302,7 +333,13 @@ static int capture_row(const struct db_capture_info *c, void *user)
 		cc->failed++;
 	html_setf(tr, "data-capture", "%" PRId64, c->id);
 	add_num_cell(tr, c->id);
-	html_add(tr, "td", "path", c->path ? c->path : "");
+	xmlNodePtr path = html_add(tr, "td", "path", c->path ? c->path : "");
+	if (c->undecoded_packets > 0) {
+		cc->undecoded++;
+		xmlNodePtr list = html_add(path, "ul", "undecoded", NULL);
+		if (db_each_undecoded(cc->db, c->id, undecoded_item, list) != 0)
+			return -1; /* db_each_capture returns it; db_error says why */
+	}
 	const char *status = c->status ? c->status : "unknown";
 	xmlNodePtr td = html_add(tr, "td", "status", NULL);
 	char cls[64];
@@ -313,6 +350,12 @@ static int capture_row(const struct db_capture_info *c, void *user)
 	html_add(tr, "td", "mono", c->linktype_name ? c->linktype_name : ABSENT);
 	add_num_cell(tr, c->packets);
 	add_num_cell(tr, c->tcp_packets);
+	add_num_cell(tr, c->not_ip_packets);
+	add_num_cell(tr, c->not_tcp_packets);
+	td = add_num_cell(tr, c->undecoded_packets);
+	if (c->undecoded_packets > 0)
+		html_set(td, "class", "num undecoded");
+	add_num_cell(tr, c->fragment_packets);
 	add_num_cell(tr, c->bad_packets);
 	add_num_cell(tr, c->flows);
 	if (c->has_ts) {
@@ -345,11 +388,20 @@ static int write_captures(struct index_ctx *cx, xmlNodePtr summary,
 	add_th(tr, "Link type", COL_TEXT);
 	add_th(tr, "Packets", COL_NUM);
 	add_th(tr, "TCP", COL_NUM);
-	add_th(tr, "Bad", COL_NUM);
+	/* The packets that were no TCP segment, by why: with TCP and Bad,
+	 * they add up to Packets. */
+	html_set(add_th(tr, "Not\nIP", COL_NUM), "title", "not IP: ARP, LLDP, STP ...");
+	html_set(add_th(tr, "Not\nTCP", COL_NUM), "title", "IP but not TCP: UDP, ICMP ...");
+	html_set(add_th(tr, "Not\ndecoded", COL_NUM), "title",
+	         "in an encapsulation tcpladder does not decode (named under the path)");
+	html_set(add_th(tr, "Fragments", COL_NUM), "title",
+	         "IP fragments that completed no TCP segment");
+	html_set(add_th(tr, "Bad", COL_NUM), "title", "malformed, counted and skipped");
 	add_th(tr, "Flows", COL_NUM);
 	add_th(tr, "First packet (UTC)", COL_TIME);
 	add_th(tr, "Span", COL_NUM);
 	cc->tbody = html_add(table, "tbody", NULL, NULL);
+	cc->db = cx->db;
 	if (db_each_capture(cx->db, cx->sel, capture_row, cc) != 0) {
 		snprintf(cx->err, cx->errlen, "captures: %s", db_error(cx->db));
 		return -1;
@@ -564,10 +616,31 @@ static void add_state_cell(xmlNodePtr tr, const char *state)
 	         state ? state : ABSENT);
 }
 
+/* The tunnel a flow came through (its first segment's path), and how
+ * many of its segments came another way; a dash when it came through
+ * none. */
+static void add_tunnel_cell(xmlNodePtr tr, const struct db_flow_info *f)
+{
+	if (!f->tunnel) {
+		html_add(tr, "td", "tunnel muted", ABSENT);
+		return;
+	}
+	xmlNodePtr td = html_add(tr, "td", "tunnel", f->tunnel);
+	if (f->tunnel_changes > 0) {
+		char n[64];
+		fmt_count(n, sizeof n, f->tunnel_changes);
+		xmlNodePtr span = html_addf(td, "span", "changes", "%s segment%s another way", n,
+		                            f->tunnel_changes == 1 ? "" : "s");
+		html_set(span, "title", "segments that came through another tunnel or outer"
+		                        " addresses than the first");
+	}
+}
+
 /* One row of the table; the row's classes say why a flow is notable: the
  * database's rule (db_report.h), anomalies, an endpoint left neither
- * CLOSED nor TIME_WAIT, or a reset. */
-static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f)
+ * CLOSED nor TIME_WAIT, or a reset. With `tunnels`, the tunnel column
+ * after the endpoints. */
+static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool tunnels)
 {
 	bool open = !state_is_final(f->client_state) || !state_is_final(f->server_state);
 	bool anomalous = f->analysis != 0;
@@ -596,6 +669,8 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f)
 
 	html_add(tr, "td", "addr client", f->client ? f->client : "");
 	html_add(tr, "td", "addr server", f->server ? f->server : "");
+	if (tunnels)
+		add_tunnel_cell(tr, f);
 
 	fmt_time(text, sizeof text, f->first_ts_ns);
 	td = html_add(tr, "td", "time", text);
@@ -672,8 +747,9 @@ static void write_legend(xmlNodePtr parent)
 	}
 }
 
-/* The table with its header row; returns its (empty) body. */
-static xmlNodePtr write_flow_table(xmlNodePtr parent)
+/* The table with its header row (a tunnel column with `tunnels`);
+ * returns its (empty) body. */
+static xmlNodePtr write_flow_table(xmlNodePtr parent, bool tunnels)
 {
 	write_legend(parent);
 	/* No scrolling wrapper: the header row stays on screen (position:
@@ -684,6 +760,9 @@ static xmlNodePtr write_flow_table(xmlNodePtr parent)
 	add_th(tr, "ID", COL_NUM);
 	add_th(tr, "Client", COL_TEXT);
 	add_th(tr, "Server", COL_TEXT);
+	if (tunnels)
+		html_set(add_th(tr, "Tunnel", COL_TEXT), "title",
+		         "the tunnels its first segment came through, outermost first");
 	add_th(tr, "Start (UTC)", COL_TIME);
 	add_th(tr, "Duration", COL_NUM);
 	add_th(tr, "Packets", COL_NUM);
@@ -696,6 +775,15 @@ static xmlNodePtr write_flow_table(xmlNodePtr parent)
 	add_th(tr, "RTT", COL_NUM);
 	add_th(tr, "Anomalies", COL_TEXT);
 	return html_add(table, "tbody", NULL, NULL);
+}
+
+/* The filter box matches a row's whole text: with a tunnel column, say
+ * that tunnels are among what it finds. */
+static void note_tunnel_filter(xmlDocPtr doc)
+{
+	xmlNodePtr input = html_find(doc, "flow-filter");
+	if (input)
+		html_set(input, "placeholder", "Filter flows: address, tunnel, state, anomaly");
 }
 
 /* ---- paging -------------------------------------------------------------- */
@@ -809,7 +897,9 @@ static int make_later(struct index_ctx *cx)
 	fmt_count(total, sizeof total, cx->flows);
 	html_add(p.h_flows, "span", "count", total);
 	/* A later page means flows (and more than one page). */
-	xmlNodePtr tbody = write_flow_table(p.flows);
+	xmlNodePtr tbody = write_flow_table(p.flows, cx->tunnels);
+	if (cx->tunnels)
+		note_tunnel_filter(doc);
 	const char *js = html_template_text("index.js");
 	if (js)
 		html_text(p.script, js);
@@ -885,7 +975,9 @@ static int start_page(struct index_ctx *cx, int64_t page)
 		                    : "No flows match this selection.");
 		drop(html_find(doc, "flow-tools"));
 	} else {
-		cx->tbody = write_flow_table(p.flows);
+		cx->tbody = write_flow_table(p.flows, cx->tunnels);
+		if (cx->tunnels)
+			note_tunnel_filter(doc);
 	}
 
 	if (cx->pages > 1) {
@@ -934,7 +1026,7 @@ static int finish_page(struct index_ctx *cx)
 static int add_row(const struct db_flow_info *f, void *user)
 {
 	struct index_ctx *cx = user;
-	write_flow_row(cx->tbody, f);
+	write_flow_row(cx->tbody, f, cx->tunnels);
 	cx->rows++;
 	return 0;
 }
@@ -969,6 +1061,12 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		last_page = cx.pages;
 	if (first_page > last_page)
 		return 0;
+	/* Every part of a report asks, so that all its pages have the same
+	 * columns. */
+	if (cx.flows > 0 && db_any_tunnel(db, cx.sel, &cx.tunnels) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		return -1;
+	}
 	cx.tmpl = html_page("index.xhtml", err, errlen);
 	cx.out = cx.tmpl ? html_out_new() : NULL;
 	if (!cx.out) {

@@ -342,6 +342,110 @@ START_TEST(transition_times_are_the_views)
 }
 END_TEST
 
+static int collect_tunnel(const struct db_flow_info *f, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%lld:%s:%lld;", (long long)f->id,
+	        f->tunnel ? f->tunnel : "NULL", (long long)f->tunnel_changes);
+	return 0;
+}
+
+static int collect_capture_counts(const struct db_capture_info *c, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%lld:%lld,%lld,%lld,%lld,%lld,%lld;", (long long)c->id,
+	        (long long)c->packets, (long long)c->tcp_packets, (long long)c->not_ip_packets,
+	        (long long)c->not_tcp_packets, (long long)c->undecoded_packets,
+	        (long long)c->fragment_packets);
+	return 0;
+}
+
+static int collect_undecoded(const struct db_undecoded_info *u, void *user)
+{
+	char *out = user;
+	sprintf(out + strlen(out), "%lld|%s|%lld|%lld;", (long long)u->capture_id,
+	        u->encapsulation, (long long)u->packets, (long long)u->first_frame);
+	return 0;
+}
+
+static bool any_tunnel(struct db *db, const struct db_selection *sel)
+{
+	bool any = true;
+	ck_assert_int_eq(db_any_tunnel(db, sel, &any), 0);
+	return any;
+}
+
+/* The tunnel of each flow and the counts of the packets that were no TCP
+ * segment, as the report reads them: none in the examples, then the ones
+ * written here (ingest's own are the corpus test's, in report_index). */
+START_TEST(tunnels_and_undecoded_packets)
+{
+	struct db *db = open_examples();
+	ck_assert(!any_tunnel(db, NULL));
+	char out[1024] = "";
+	int64_t seed_flow[] = {9};
+	struct db_selection seed = {.flow_ids = seed_flow, .n_flow_ids = 1};
+	ck_assert_int_eq(db_each_flow(db, &seed, -1, 0, collect_tunnel, out), 0);
+	ck_assert_str_eq(out, "9:NULL:0;");
+	int64_t seed_capture[] = {6};
+	struct db_selection seed_cap = {.capture_ids = seed_capture, .n_capture_ids = 1};
+	out[0] = '\0';
+	ck_assert_int_eq(db_each_capture(db, &seed_cap, collect_capture_counts, out), 0);
+	ck_assert_str_eq(out, "6:13,13,0,0,0,0;");
+	out[0] = '\0';
+	ck_assert_int_eq(db_each_undecoded(db, 6, collect_undecoded, out), 0);
+	ck_assert_str_eq(out, "");
+	db_close(db);
+
+	/* Flow 9 (the seed, capture 6) came through GRE, two of its segments
+	 * another way; capture 3 (port-reuse) held two encapsulations not
+	 * decoded. */
+	ck_assert_int_eq(tu_sh("sqlite3 %s \"UPDATE flows SET tunnel ="
+	                       " 'GRE 10.0.1.72>10.0.2.31 key 7', tunnel_changes = 2"
+	                       " WHERE id = 9;"
+	                       " UPDATE captures SET not_ip_packets = 4, not_tcp_packets = 3,"
+	                       " undecoded_packets = 7, fragment_packets = 2 WHERE id = 3;"
+	                       " INSERT INTO capture_undecoded VALUES"
+	                       " (3, 'UDP port 8472 (Linux VXLAN)', 2, 11),"
+	                       " (3, 'EtherType 0x88e7', 5, 2)\"",
+	                       examples_db),
+	                 0);
+	char err[256];
+	db = db_open_readonly(examples_db, err, sizeof err);
+	ck_assert_msg(db != NULL, "%s", err);
+	out[0] = '\0';
+	ck_assert_int_eq(db_each_flow(db, NULL, 3, 7, collect_tunnel, out), 0);
+	ck_assert_str_eq(out, "8:NULL:0;9:GRE 10.0.1.72>10.0.2.31 key 7:2;10:NULL:0;");
+	out[0] = '\0';
+	ck_assert_int_eq(db_get_flow(db, 9, collect_tunnel, out), 1);
+	ck_assert_str_eq(out, "9:GRE 10.0.1.72>10.0.2.31 key 7:2;");
+	/* Any tunnel: in all flows and the selections holding flow 9 only. */
+	ck_assert(any_tunnel(db, NULL));
+	ck_assert(any_tunnel(db, &seed));
+	ck_assert(any_tunnel(db, &seed_cap));
+	int64_t others[] = {2, 10};
+	struct db_selection by_flow = {.flow_ids = others, .n_flow_ids = 2};
+	ck_assert(!any_tunnel(db, &by_flow));
+	int64_t reuse[] = {3};
+	struct db_selection by_capture = {.capture_ids = reuse, .n_capture_ids = 1};
+	ck_assert(!any_tunnel(db, &by_capture));
+	struct db_selection notable = {.only_notable = true}; /* 9 closed cleanly */
+	ck_assert(!any_tunnel(db, &notable));
+
+	out[0] = '\0';
+	ck_assert_int_eq(db_each_capture(db, &by_capture, collect_capture_counts, out), 0);
+	ck_assert_str_eq(out, "3:13,13,4,3,7,2;");
+	/* Most packets first. */
+	out[0] = '\0';
+	ck_assert_int_eq(db_each_undecoded(db, 3, collect_undecoded, out), 0);
+	ck_assert_str_eq(out, "3|EtherType 0x88e7|5|2;3|UDP port 8472 (Linux VXLAN)|2|11;");
+	out[0] = '\0';
+	ck_assert_int_eq(db_each_undecoded(db, 6, collect_undecoded, out), 0);
+	ck_assert_str_eq(out, "");
+	db_close(db);
+}
+END_TEST
+
 START_TEST(readonly_open_refuses_what_is_not_ours)
 {
 	char err[256], dir[64], path[128];
@@ -368,6 +472,7 @@ Suite *db_report_suite(void)
 	tcase_add_test(tc, readonly_open_refuses_what_is_not_ours);
 	tcase_add_test(tc, per_flow_queries_scan_nothing);
 	tcase_add_test(tc, transition_times_are_the_views);
+	tcase_add_test(tc, tunnels_and_undecoded_packets);
 	suite_add_tcase(s, tc);
 	return s;
 }

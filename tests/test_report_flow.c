@@ -699,6 +699,63 @@ START_TEST(missing_flow_is_an_error)
 }
 END_TEST
 
+/* The seed's page, written from dbp into html, as text. */
+static char *seed_page_text(const char *dbp, const char *html)
+{
+	char err[256] = "";
+	struct db *db = db_open_readonly(dbp, err, sizeof err);
+	ck_assert_msg(db != NULL, "%s", err);
+	int64_t id = tu_query_int(dbp, "SELECT min(id) FROM flows");
+	ck_assert_msg(report_flow_page(db, id, NULL, html, err, sizeof err) == 0, "%s", err);
+	db_close(db);
+	return tu_slurp(html);
+}
+
+/* A flow that came through a tunnel says which in its facts, the text
+ * escaped as every other; a plain flow's page has no such line. The
+ * tunnel is written into the database here: the corpus test in
+ * report_index reads one that ingest decoded. */
+START_TEST(tunnel_line_names_the_path_escaped)
+{
+	char dir[64], dbp[128], html[128];
+	struct ingest_result res;
+	tu_scratch_dir(dir);
+	snprintf(dbp, sizeof dbp, "%s/t.db", dir);
+	snprintf(html, sizeof html, "%s/x.html", dir);
+	tu_ingest(dbp, "../examples/seed.pcap", NULL, &res);
+	ck_assert_msg(res.outcome == INGEST_OK, "%s", res.error);
+	char *plain = seed_page_text(dbp, html);
+	ck_assert_ptr_null(strstr(plain, "tunnel"));
+	free(plain);
+
+	ck_assert_int_eq(tu_sh("sqlite3 %s \"UPDATE flows SET tunnel ="
+	                       " 'GRE 10.0.1.72>10.0.2.31; VXLAN <i>&x vni 7',"
+	                       " tunnel_changes = 2\"",
+	                       dbp),
+	                 0);
+	char *raw = seed_page_text(dbp, html);
+	ck_assert_msg(strstr(raw, "<div class=\"line tunnel\">tunnel: <b>GRE"
+	                          " 10.0.1.72&gt;10.0.2.31; VXLAN &lt;i&gt;&amp;x vni 7</b>"
+	                          " \xc2\xb7 <b>2</b> segments came another way</div>"),
+	              "no tunnel line, or not escaped: %s", strstr(raw, "facts"));
+	free(raw);
+
+	/* One segment, in the singular. */
+	ck_assert_int_eq(tu_sh("sqlite3 %s 'UPDATE flows SET tunnel_changes = 1'", dbp), 0);
+	raw = seed_page_text(dbp, html);
+	ck_assert_msg(strstr(raw, " \xc2\xb7 <b>1</b> segment came another way</div>"),
+	              "%s", strstr(raw, "facts"));
+	free(raw);
+	/* None: the path alone. */
+	ck_assert_int_eq(tu_sh("sqlite3 %s 'UPDATE flows SET tunnel_changes = 0'", dbp), 0);
+	raw = seed_page_text(dbp, html);
+	ck_assert_msg(strstr(raw, "vni 7</b></div>"), "%s", strstr(raw, "facts"));
+	ck_assert_ptr_null(strstr(raw, "another way"));
+	free(raw);
+	tu_sh("rm -rf '%s'", dir);
+}
+END_TEST
+
 Suite *report_flow_suite(void)
 {
 	Suite *s = suite_create("report_flow");
@@ -717,6 +774,7 @@ Suite *report_flow_suite(void)
 	tcase_add_test(tc, midstream_page_starts_unknown);
 	tcase_add_test(tc, hostile_capture_path_is_escaped);
 	tcase_add_test(tc, missing_flow_is_an_error);
+	tcase_add_test(tc, tunnel_line_names_the_path_escaped);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("long");

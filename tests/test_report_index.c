@@ -2,7 +2,9 @@
  * parsed back with libxml2's HTML parser and asserted through XPath: one
  * row per flow linking to its page, the seed's row, the captures table,
  * the bar charts against counts computed here with SQL, paging, an empty
- * database, and a hostile capture name that must come out as text. */
+ * database, and a hostile capture name that must come out as text; the
+ * tunnel column (only when a flow has a tunnel) and the encapsulations a
+ * capture held undecoded, from ../shared/corpus-tunnels when it is there. */
 #include <check.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
@@ -310,19 +312,31 @@ START_TEST(captures_table_lists_paths_with_status)
 	ingest_examples(dir, db);
 	write_index(db, dir, 0);
 	htmlDocPtr doc = read_page(dir, "index.html");
-	/* id, path, status, packets, TCP packets, bad, flows */
+	/* id, path, status, packets, TCP packets, the others by why (not IP,
+	 * not TCP, undecoded, fragments, bad), flows: every example packet is
+	 * a TCP segment. */
 	static const char *const cols[] = {
 		"td[1]", "td[2]", "td[3]/span[1]", "td[5]/@data-sort", "td[6]/@data-sort",
-		"td[7]/@data-sort", "td[8]/@data-sort",
+		"td[7]/@data-sort", "td[8]/@data-sort", "td[9]/@data-sort", "td[10]/@data-sort",
+		"td[11]/@data-sort", "td[12]/@data-sort",
 	};
 	char *got = xp_rows(doc, CAPTURE_ROWS, sizeof cols / sizeof cols[0], cols);
-	char *want = tu_query(db, "SELECT c.id, c.path, 'ok', c.packets, c.tcp_packets, 0,"
+	char *want = tu_query(db, "SELECT c.id, c.path, 'ok', c.packets, c.tcp_packets,"
+	                          " 0, 0, 0, 0, 0,"
 	                          " (SELECT count(*) FROM flows f"
 	                          "  WHERE f.capture_id = c.id)"
 	                          " FROM captures c ORDER BY c.id");
 	ck_assert_str_eq(got, want);
 	free(got);
 	free(want);
+	/* The headers over them. */
+	static const char *const th_col[] = {"."};
+	got = xp_rows(doc, "//table[@id='capture-table']/thead/tr/th", 1, th_col);
+	ck_assert_str_eq(got, "ID\nPath\nStatus\nLink type\nPackets\nTCP\nNotIP\nNotTCP\n"
+	                      "Notdecoded\nFragments\nBad\nFlows\nFirst packet (UTC)\nSpan\n");
+	free(got);
+	/* Nothing was left undecoded: no list of encapsulations. */
+	ck_assert_int_eq(xp_count(doc, CAPTURE_ROWS "//ul[@class='undecoded']"), 0);
 	/* The paths as given, in order, each with no error. */
 	char paths[1024] = "";
 	size_t o = 0;
@@ -475,6 +489,39 @@ START_TEST(empty_database_says_there_are_no_flows)
 }
 END_TEST
 
+/* A report of plain captures has no tunnel column: the flows table is the
+ * one it was before tunnels were decoded, 14 columns, and no flow page
+ * has a tunnel line. */
+START_TEST(plain_capture_has_no_tunnel_column)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/tcpladder.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder run -q -o %s ../examples/seed.pcap", dir), 0);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM flows WHERE tunnel IS NOT NULL"),
+	                 0);
+	htmlDocPtr doc = read_page(dir, "index.html");
+	static const char *const th_col[] = {"."};
+	char *got = xp_rows(doc, "//table[@id='flow-table']/thead/tr/th", 1, th_col);
+	ck_assert_str_eq(got, "ID\nClient\nServer\nStart (UTC)\nDuration\nPackets\n"
+	                      "Bytesc\xe2\x86\x92s\nBytess\xe2\x86\x92" "c\nClientstate\n"
+	                      "Serverstate\nconnstate\nHistory\nRTT\nAnomalies\n");
+	free(got);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS), 1);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 14);
+	ck_assert_int_eq(xp_count(doc, "//td[contains(@class,'tunnel')]"), 0);
+	char *ph = xp_str(doc, "//input[@id='flow-filter']/@placeholder");
+	ck_assert_str_eq(ph, "Filter flows: address, state, anomaly");
+	free(ph);
+	xmlFreeDoc(doc);
+	char page[128];
+	snprintf(page, sizeof page, "flows/%lld.html", tu_query_int(db, "SELECT id FROM flows"));
+	doc = read_page(dir, page);
+	ck_assert_int_eq(xp_count(doc, "//div[@id='facts']/div[contains(@class,'tunnel')]"), 0);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
 START_TEST(hostile_capture_name_comes_out_as_text)
 {
 	char dir[64], db[128], sub[128], path[256];
@@ -516,6 +563,211 @@ START_TEST(hostile_capture_name_comes_out_as_text)
 }
 END_TEST
 
+/* ---- tunnels and undecoded packets, from the tunnel corpus -------------- */
+
+#define TUNNELS "../../shared/corpus-tunnels"
+/* TCP in Geneve in GRE: one flow, 12 segments. */
+#define GENEVE_IN_GRE TUNNELS "/suricata-verify__bug-6402-01_input.pcap"
+#define GENEVE_PATH "Geneve 10.0.10.74>10.0.8.64 vni 0; GRE 10.0.1.72>10.0.2.31"
+/* FTP: one IPv6 connection in IPv4 (6to4), a segment of it another way;
+ * three plain IPv4 connections. */
+#define IPIP_FTP TUNNELS "/pcapplusplus__Ftp.pcap"
+#define IPIP_PATH "IP-in-IP 81.131.67.131>192.88.99.1"
+/* PPP with Van Jacobson compressed TCP, which is not decoded. */
+#define VJ_PPP TUNNELS "/packetlife__PPP_TCP_compression.cap"
+
+static bool have_tunnels(void)
+{
+	struct stat st;
+	return stat(TUNNELS "/MANIFEST.tsv", &st) == 0;
+}
+
+/* The tunnelled flows get a Tunnel column after the endpoints (and a dash
+ * for a flow that came through none), on every index page, and a tunnel
+ * line on their page. */
+START_TEST(tunnelled_flow_shows_its_tunnel)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/tcpladder.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder run -q -o %s " GENEVE_IN_GRE " " IPIP_FTP
+	                       " ../examples/seed.pcap",
+	                       dir),
+	                 0);
+	/* What ingest stored, which the pages show: the FTP capture's
+	 * IPv6 connection came through IP-in-IP, its three others through
+	 * nothing. */
+	char *rows = tu_query(db, "SELECT c.path, f.client, f.server, f.tunnel, f.tunnel_changes"
+	                          " FROM flows_view f JOIN captures c ON c.id = f.capture_id"
+	                          " WHERE f.tunnel IS NOT NULL ORDER BY f.id");
+	ck_assert_str_eq(rows, GENEVE_IN_GRE "|10.2.0.1:39198|10.2.0.2:1234|" GENEVE_PATH "|0\n"
+	                 IPIP_FTP "|[2002:5183:4383::5183:4383]:1026|"
+	                 "[2001:638:902:1:201:2ff:fee2:7596]:21|" IPIP_PATH "|1\n");
+	free(rows);
+	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM flows"), 6);
+	long long geneve = tu_query_int(db, "SELECT id FROM flows WHERE tunnel LIKE 'Geneve%'");
+	long long ipip = tu_query_int(db, "SELECT id FROM flows WHERE tunnel LIKE 'IP-in-IP%'");
+	long long seed = tu_query_int(db, "SELECT max(id) FROM flows");
+
+	htmlDocPtr doc = read_page(dir, "index.html");
+	char *th = xp_str(doc, "//table[@id='flow-table']/thead/tr/th[4]");
+	ck_assert_str_eq(th, "Tunnel");
+	free(th);
+	/* Every row's cell: the path, or a dash; the changes under it. */
+	static const char *const cols[] = {"@data-flow", "td[4]/@class", "td[4]/text()",
+	                                   "td[4]/span[@class='changes']"};
+	char *got = xp_rows(doc, FLOW_ROWS, sizeof cols / sizeof cols[0], cols);
+	char *want = tu_query(db, "SELECT id, CASE WHEN tunnel IS NULL THEN 'tunnel muted'"
+	                          " ELSE 'tunnel' END, IFNULL(tunnel, '\xe2\x80\x93'),"
+	                          " CASE tunnel_changes WHEN 0 THEN ''"
+	                          " WHEN 1 THEN '1 segment another way'"
+	                          " ELSE tunnel_changes || ' segments another way' END"
+	                          " FROM flows ORDER BY id");
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	/* The Geneve flow's row, endpoints first, start after. */
+	static const char *const geneve_cols[] = {"td[2]", "td[3]", "td[4]", "td[5]"};
+	char row[128];
+	snprintf(row, sizeof row, FLOW_ROWS "[@data-flow='%lld']", geneve);
+	got = xp_rows(doc, row, 4, geneve_cols);
+	ck_assert_str_eq(got, "10.2.0.1:39198|10.2.0.2:1234|" GENEVE_PATH
+	                      "|2023-10-06T14:20:52.914666Z\n");
+	free(got);
+	snprintf(row, sizeof row, FLOW_ROWS "[@data-flow='%lld']/td[4]", ipip);
+	got = xp_str(doc, "%s", row);
+	ck_assert_str_eq(got, IPIP_PATH "1 segment another way");
+	free(got);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 15);
+	char *ph = xp_str(doc, "//input[@id='flow-filter']/@placeholder");
+	ck_assert_str_eq(ph, "Filter flows: address, tunnel, state, anomaly");
+	free(ph);
+	xmlFreeDoc(doc);
+
+	/* The escaped text in the file, as a browser gets it. */
+	char path[256];
+	snprintf(path, sizeof path, "%s/index.html", dir);
+	char *raw = tu_slurp(path);
+	ck_assert_ptr_nonnull(strstr(raw, "<td class=\"tunnel\">Geneve 10.0.10.74&gt;10.0.8.64"
+	                                  " vni 0; GRE 10.0.1.72&gt;10.0.2.31</td>"));
+	free(raw);
+
+	/* The flow pages: the Geneve flow's path, the IP-in-IP flow's change. */
+	snprintf(path, sizeof path, "flows/%lld.html", geneve);
+	doc = read_page(dir, path);
+	char *line = xp_str(doc, "//div[@id='facts']/div[@class='line tunnel']");
+	ck_assert_str_eq(line, "tunnel: " GENEVE_PATH);
+	free(line);
+	xmlFreeDoc(doc);
+	snprintf(path, sizeof path, "flows/%lld.html", ipip);
+	doc = read_page(dir, path);
+	line = xp_str(doc, "//div[@id='facts']/div[@class='line tunnel']");
+	ck_assert_str_eq(line, "tunnel: " IPIP_PATH " \xc2\xb7 1 segment came another way");
+	free(line);
+	xmlFreeDoc(doc);
+	snprintf(path, sizeof path, "flows/%lld.html", seed);
+	doc = read_page(dir, path);
+	ck_assert_int_eq(xp_count(doc, "//div[@id='facts']/div[contains(@class,'tunnel')]"), 0);
+	xmlFreeDoc(doc);
+
+	/* One flow a page: every page has the column, the plain flows' too. */
+	write_index(db, dir, 1);
+	char *cells = tu_query(db, "SELECT IFNULL(tunnel, '\xe2\x80\x93') FROM flows ORDER BY id");
+	char *cell = cells;
+	for (int p = 1; p <= 6; p++) {
+		char name[32];
+		snprintf(name, sizeof name, p == 1 ? "index.html" : "index-%d.html", p);
+		doc = read_page(dir, name);
+		char *h = xp_str(doc, "//table[@id='flow-table']/thead/tr/th[4]");
+		ck_assert_msg(strcmp(h, "Tunnel") == 0, "%s: th[4] %s", name, h);
+		free(h);
+		char *nl = strchr(cell, '\n');
+		ck_assert_ptr_nonnull(nl);
+		*nl = '\0';
+		char *c = xp_str(doc, FLOW_ROWS "/td[4]/text()");
+		ck_assert_msg(strcmp(c, cell) == 0, "%s: %s, not %s", name, c, cell);
+		free(c);
+		cell = nl + 1;
+		xmlFreeDoc(doc);
+	}
+	free(cells);
+	/* A selection of the seed's capture alone has no tunnel: no column. */
+	char err[512] = "";
+	struct db *d = db_open_readonly(db, err, sizeof err);
+	ck_assert_msg(d != NULL, "%s", err);
+	int64_t cap[] = {3};
+	struct db_selection sel = {.capture_ids = cap, .n_capture_ids = 1};
+	struct report_options opt = {.max_segments = REPORT_DEFAULT_MAX_SEGMENTS};
+	ck_assert_msg(report_index_pages(d, &sel, &opt, dir, err, sizeof err) == 0, "%s", err);
+	db_close(d);
+	doc = read_page(dir, "index.html");
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS), 1);
+	ck_assert_int_eq(xp_count(doc, "//th[.='Tunnel']"), 0);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 14);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
+/* A capture with packets in an encapsulation tcpladder does not decode:
+ * its row counts them (33 Van Jacobson compressed TCP segments over PPP),
+ * the encapsulation is named under its path with the count and the first
+ * frame, and the totals say a capture held such packets. */
+START_TEST(undecoded_encapsulation_is_named_with_its_count)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/tcpladder.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder run -q -o %s " VJ_PPP " ../examples/seed.pcap 2>/dev/null",
+	                       dir),
+	                 0);
+	htmlDocPtr doc = read_page(dir, "index.html");
+	/* packets, TCP, not IP, not TCP, undecoded, fragments, bad, flows:
+	 * the six after Packets add up to it. */
+	static const char *const cols[] = {
+		"td[1]", "td[5]/@data-sort", "td[6]/@data-sort", "td[7]/@data-sort",
+		"td[8]/@data-sort", "td[9]/@data-sort", "td[9]/@class", "td[10]/@data-sort",
+		"td[11]/@data-sort", "td[12]/@data-sort",
+	};
+	char *got = xp_rows(doc, CAPTURE_ROWS, sizeof cols / sizeof cols[0], cols);
+	ck_assert_str_eq(got, "1|43|6|4|0|33|num undecoded|0|0|1\n"
+	                      "2|13|13|0|0|0|num|0|0|1\n");
+	free(got);
+	char *want = tu_query(db, "SELECT id, packets, tcp_packets, not_ip_packets,"
+	                          " not_tcp_packets, undecoded_packets, 'num' ||"
+	                          " CASE WHEN undecoded_packets > 0 THEN ' undecoded' ELSE '' END,"
+	                          " fragment_packets, bad_packets,"
+	                          " (SELECT count(*) FROM flows f WHERE f.capture_id = c.id)"
+	                          " FROM captures c ORDER BY id");
+	got = xp_rows(doc, CAPTURE_ROWS, sizeof cols / sizeof cols[0], cols);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+
+	static const char *const item[] = {"../../../td[1]", "@data-encapsulation",
+	                                   "@data-packets", "@data-first-frame", "."};
+	got = xp_rows(doc, CAPTURE_ROWS "/td[2]/ul[@class='undecoded']/li", 5, item);
+	ck_assert_str_eq(got, "1|PPP protocol 0x002d (Van Jacobson compressed TCP)|33|4|"
+	                      "not decoded: PPP protocol 0x002d (Van Jacobson compressed TCP)"
+	                      " \xc2\xb7 33 packets, the first at frame 4\n");
+	free(got);
+	want = tu_query(db, "SELECT capture_id, encapsulation, packets, first_frame"
+	                    " FROM capture_undecoded");
+	ck_assert_str_eq(want, "1|PPP protocol 0x002d (Van Jacobson compressed TCP)|33|4\n");
+	free(want);
+	/* The path is still the cell's first text. */
+	char *path = xp_str(doc, CAPTURE_ROWS "[1]/td[2]/text()");
+	ck_assert_str_eq(path, VJ_PPP);
+	free(path);
+	char *detail = xp_str(doc, "//ul[@id='totals']/li[contains(@class,'captures')]"
+	                           "/span[@class='detail']");
+	ck_assert_str_eq(detail, "2 with flows \xc2\xb7 1 with packets not decoded");
+	free(detail);
+	/* Neither capture's flow came through a tunnel. */
+	ck_assert_int_eq(xp_count(doc, "//th[.='Tunnel']"), 0);
+	xmlFreeDoc(doc);
+}
+END_TEST
+
 Suite *report_index_suite(void)
 {
 	Suite *s = suite_create("report_index");
@@ -529,6 +781,17 @@ Suite *report_index_suite(void)
 	tcase_add_test(tc, paging_splits_flows_and_links_the_pages);
 	tcase_add_test(tc, empty_database_says_there_are_no_flows);
 	tcase_add_test(tc, hostile_capture_name_comes_out_as_text);
+	tcase_add_test(tc, plain_capture_has_no_tunnel_column);
+	suite_add_tcase(s, tc);
+	if (!have_tunnels()) {
+		fprintf(stderr, "report_index: %s not found; the tunnel tests are not run\n",
+		        TUNNELS);
+		return s;
+	}
+	tc = tcase_create("tunnels");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, tunnelled_flow_shows_its_tunnel);
+	tcase_add_test(tc, undecoded_encapsulation_is_named_with_its_count);
 	suite_add_tcase(s, tc);
 	return s;
 }
