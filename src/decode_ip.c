@@ -80,6 +80,10 @@ static enum decode_status decode_ipv4(const struct rd *ip, size_t wire_len,
 	uint16_t id = rd_be16(ip, 4, &ok);
 	uint16_t frag_field = rd_be16(ip, 6, &ok);
 	uint8_t proto = rd_u8(ip, 9, &ok);
+	/* The 12 bytes after an IPv4 address are zero (decode.h), also
+	 * where an outer IPv6 header was decoded into out before. */
+	memset(out->src_addr, 0, sizeof out->src_addr);
+	memset(out->dst_addr, 0, sizeof out->dst_addr);
 	rd_copy(ip, 12, out->src_addr, 4, &ok);
 	rd_copy(ip, 16, out->dst_addr, 4, &ok);
 	assert(ok); /* all inside the 20 bytes checked above */

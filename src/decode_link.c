@@ -367,9 +367,11 @@ static enum decode_status dec_radiotap(struct dctx *c, const struct rd *r, size_
 		fcs = (rd_u8(&hdr, off, &ok) & RADIOTAP_FLAGS_FCS) && ok;
 	}
 	struct rd p = tail(r, len, &wire);
-	if (fcs && p.len >= FCS_LEN) {
-		p.len -= FCS_LEN;
+	/* The FCS is the frame's last 4 bytes on the wire: a frame cut by
+	 * the snap length lost it, not 4 bytes of its own. */
+	if (fcs && wire >= FCS_LEN) {
 		wire -= FCS_LEN;
+		p = rd_clamp(p, wire);
 	}
 	return dec_80211(c, &p, wire);
 }

@@ -32,6 +32,7 @@ Suite *docs_suite(void);
 Suite *errors_suite(void);
 Suite *hostile_suite(void);
 Suite *crash_suite(void);
+Suite *tunnels_suite(void);
 
 
 #endif
