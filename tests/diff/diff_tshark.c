@@ -10,11 +10,11 @@
  * each flag it prints the segments flagged by both tools, by tshark only
  * and by us only, and the agreement: both / (both + tshark only + us
  * only), the share of flagged segments on which the tools agree (segments
- * neither flags would make every flag look perfect). Segments tshark marks
- * malformed (it gave up on them part way) have no flags of tshark's to
- * compare; disagreements in a flow that goes on after one of our explained
- * splits (close delay, idle timeout) are counted apart, "after split",
- * since tshark's flags there come from history the split left behind;
+ * neither flags would make every flag look perfect). A disagreement on a
+ * segment tshark marks malformed (it gave up on it part way, perhaps before
+ * its analysis) is counted apart; so are disagreements in a flow that goes
+ * on after one of our explained splits (close delay, idle timeout), "after
+ * split", since tshark's flags there come from history the split left behind;
  * -v lists both. It then compares the
  * connections: tshark's tcp.stream count against our flows, explaining
  * each difference by the classes docs/analysis.md documents (IP fragments,
@@ -102,7 +102,8 @@ struct totals {
 	long long after_new_isn[NFLAGS]; /* tshark only, after a new ISN */
 	long long dup_equal, dup_differ, joined, tshark_frames_only, ours_only;
 	long long streams, flows;
-	long long tshark_malformed_frames; /* joined, not compared */
+	long long tshark_malformed_frames; /* joined, that tshark marks malformed */
+	long long on_malformed[NFLAGS]; /* disagreements on those */
 	long long fragment_streams, malformed_streams, close_delay_splits,
 		idle_splits, new_isn_splits, unexplained;
 };
@@ -336,6 +337,7 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 		int flag;
 		bool theirs;
 		bool after_new_isn; /* tshark's, in its stream after a new ISN */
+		bool tshark_malformed; /* on a segment tshark gave up on */
 	} *dis = NULL;
 	size_t ndis = 0, cap_dis = 0;
 	char line[4096];
@@ -378,17 +380,15 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 		ss->joined = true;
 		t->joined++;
 		/* A segment tshark gave up on part way (its header cut short
-		 * in tshark's reading, an exception) has no analysis of
-		 * tshark's to compare with. */
+		 * in tshark's reading, an exception) may lack the analysis
+		 * tshark would have given it: a disagreement there is counted
+		 * apart. */
 		bool tshark_gave_up = *f[T_MALFORMED] != '\0';
-		if (tshark_gave_up) {
+		if (tshark_gave_up)
 			t->tshark_malformed_frames++;
-			note(name, "tshark marks this segment malformed: its flags are not compared",
-			     frame, NULL);
-		}
 		if ((strtoul(f[T_TCPFLAGS], NULL, 16) & 0x02) && *f[T_FLAGS0 + REUSED_PORTS])
 			ss->new_isn = true;
-		for (int i = 0; i < NFLAGS && !tshark_gave_up; i++) {
+		for (int i = 0; i < NFLAGS; i++) {
 			bool theirs = *f[T_FLAGS0 + i] != '\0';
 			bool mine = x->analysis & flags[i].bit;
 			if (theirs && mine) {
@@ -401,7 +401,8 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 						die("%s", "out of memory");
 				}
 				dis[ndis++] = (struct disagreement){frame, x->flow, i, theirs,
-				                                    theirs && ss->new_isn};
+				                                    theirs && ss->new_isn,
+				                                    tshark_gave_up};
 			}
 		}
 		if (*f[T_DUPNUM] && (x->analysis & 32)) {
@@ -494,6 +495,11 @@ static void compare_capture(sqlite3 *db, int64_t capture, const char *path,
 			t->after_split[i]++;
 			char detail[64];
 			snprintf(detail, sizeof detail, "%s, in a flow after a split", who);
+			note(name, flags[i].name, dis[d].frame, detail);
+		} else if (dis[d].tshark_malformed) {
+			t->on_malformed[i]++;
+			char detail[80];
+			snprintf(detail, sizeof detail, "%s, on a segment tshark marks malformed", who);
 			note(name, flags[i].name, dis[d].frame, detail);
 		} else if (dis[d].after_new_isn) {
 			t->after_new_isn[i]++;
@@ -626,8 +632,7 @@ int main(int argc, char **argv)
 	rmdir(dir);
 
 	printf("\ntcpladder against tshark: %lld captures, %lld TCP segments joined by frame"
-	       " (%lld only tshark's, %lld only ours; flags not compared on %lld that"
-	       " tshark marks malformed)\n",
+	       " (%lld only tshark's, %lld only ours; %lld that tshark marks malformed)\n",
 	       captures, t.joined, t.tshark_frames_only, t.ours_only, t.tshark_malformed_frames);
 	printf("%-24s %7s %12s %8s %10s %12s\n", "flag", "both", "tshark only", "us only",
 	       "agreement", "after split");
@@ -649,6 +654,14 @@ int main(int argc, char **argv)
 		if (t.after_new_isn[k])
 			printf(" %s %lld", flags[k].name, t.after_new_isn[k]);
 	printf("%s\n", after ? "" : " none");
+	long long malformed = 0;
+	for (int k = 0; k < NFLAGS; k++)
+		malformed += t.on_malformed[k];
+	printf("on a segment tshark marks malformed (apart from the above):");
+	for (int k = 0; k < NFLAGS; k++)
+		if (t.on_malformed[k])
+			printf(" %s %lld", flags[k].name, t.on_malformed[k]);
+	printf("%s\n", malformed ? "" : " none");
 	printf("duplicate_ack numbers: %lld equal, %lld differ\n", t.dup_equal, t.dup_differ);
 	long long explained = t.fragment_streams + t.malformed_streams - t.close_delay_splits -
 	                      t.idle_splits + t.new_isn_splits;
