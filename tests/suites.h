@@ -33,6 +33,7 @@ Suite *errors_suite(void);
 Suite *hostile_suite(void);
 Suite *crash_suite(void);
 Suite *tunnels_suite(void);
+Suite *tunnel_frames_suite(void);
 
 
 #endif
