@@ -254,6 +254,7 @@ fuzz-seeds: fuzz-build examples
 	  \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' -o -name '*.gz' \) \
 	  -exec cp {} $(FZ)/seeds/ingest/ \;
 	$(FZ)/fuzz_seeds $(FZ)/seeds/decode $(FZ)/seeds/ingest/*
+	cp fuzz/seeds/decode/* $(FZ)/seeds/decode/
 # clang and its libFuzzer runtime, installed as check's packages are.
 DEB_FUZZ := clang libclang-rt-14-dev
 .PHONY: deps-fuzz

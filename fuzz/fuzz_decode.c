@@ -20,15 +20,7 @@
 #include <string.h>
 
 #include "decode.h"
-
-static const int link_types[] = {
-	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP,
-	DLT_RAW,    101 /* LINKTYPE_RAW */,         DLT_IPV4, DLT_IPV6,
-	DLT_PPP,    DLT_PPP_SERIAL, DLT_PPP_ETHER,  DLT_C_HDLC, DLT_NFLOG,
-	DLT_IEEE802_11, DLT_IEEE802_11_RADIO,       DLT_FDDI, DLT_IPOIB,
-	DLT_ARCNET, /* unsupported: must say so, not read */
-};
-enum { N_LINK_TYPES = sizeof link_types / sizeof link_types[0] };
+#include "fuzz_link_types.h"
 
 static void fail(const char *what, int dlt)
 {
@@ -40,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2)
 		return 0;
-	int dlt = link_types[data[0] % N_LINK_TYPES];
+	int dlt = fuzz_link_types[data[0] % FUZZ_LINK_TYPES];
 	uint8_t mode = data[1];
 	const uint8_t *frame = data + 2;
 	size_t n = size - 2;

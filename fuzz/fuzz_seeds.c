@@ -13,25 +13,9 @@
 #include <string.h>
 
 #include "capture.h"
+#include "fuzz_link_types.h"
 
 enum { FRAMES_PER_CAPTURE = 64 };
-
-/* fuzz_decode.c's table, in its order. */
-static const int link_types[] = {
-	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL, DLT_LOOP,
-	DLT_RAW,    101,           DLT_IPV4,       DLT_IPV6,
-	DLT_PPP,    DLT_PPP_SERIAL, DLT_PPP_ETHER,  DLT_C_HDLC, DLT_NFLOG,
-	DLT_IEEE802_11, DLT_IEEE802_11_RADIO,       DLT_FDDI, DLT_IPOIB,
-};
-
-static int link_index(int dlt)
-{
-	for (size_t i = 0; i < sizeof link_types / sizeof link_types[0]; i++) {
-		if (link_types[i] == dlt)
-			return (int)i;
-	}
-	return -1;
-}
 
 int main(int argc, char **argv)
 {
@@ -50,7 +34,7 @@ int main(int argc, char **argv)
 		struct capture_packet pkt;
 		int kept = 0;
 		while (kept < FRAMES_PER_CAPTURE && capture_next(cap, &pkt) == 1) {
-			int index = link_index(pkt.dlt);
+			int index = fuzz_link_index(pkt.dlt);
 			if (index < 0)
 				continue;
 			char path[4096];

@@ -24,6 +24,7 @@
 #include "decode.h"
 #include "suites.h"
 #include "tunnel_frames.h"
+#include "../fuzz/fuzz_link_types.h"
 
 /* The status a decode gave, by name when it is not the one wanted. */
 #define ck_assert_status(got, want)                                               \
@@ -726,6 +727,50 @@ START_TEST(every_byte_of_tunnel_frames_mutated)
 }
 END_TEST
 
+/* The fuzz targets' seeds hold one of each encapsulation: the corpora
+ * have most, and these crafted frames the rest (ERSPAN I and III, Teredo,
+ * VXLAN-GPE, EtherIP, 802.11 without radiotap, IPoIB, ...). Each is kept
+ * in fuzz/seeds/decode/ in fuzz_decode's input form (link type index,
+ * mode 0, the frame), and must stay what its builder makes: after changing
+ * a builder, TCPLADDER_WRITE_SEEDS=1 makes this test write them anew. */
+START_TEST(crafted_frames_are_fuzz_seeds)
+{
+	struct tf_frame f = { 0 };
+	int dlt = tf_builders[_i].build(&f);
+	tf_seal(&f);
+	int index = fuzz_link_index(dlt);
+	ck_assert_msg(index >= 0, "%s: link type %d is not in fuzz_decode's table",
+	              tf_builders[_i].name, dlt);
+	size_t n = f.n + 2;
+	uint8_t *seed = malloc(n);
+	ck_assert_ptr_nonnull(seed);
+	seed[0] = (uint8_t)index;
+	seed[1] = 0; /* the wire length is the captured one */
+	memcpy(seed + 2, f.b, f.n);
+	char path[256];
+	snprintf(path, sizeof path, "../fuzz/seeds/decode/%s", tf_builders[_i].name);
+	const char *write = getenv("TCPLADDER_WRITE_SEEDS");
+	if (write && strcmp(write, "1") == 0) {
+		FILE *out = fopen(path, "wb");
+		ck_assert_msg(out != NULL, "%s: cannot write", path);
+		ck_assert_int_eq(fwrite(seed, 1, n, out), n);
+		ck_assert_int_eq(fclose(out), 0);
+	}
+	FILE *in = fopen(path, "rb");
+	ck_assert_msg(in != NULL, "%s is missing: run this test with TCPLADDER_WRITE_SEEDS=1",
+	              path);
+	uint8_t *kept = malloc(n + 1);
+	ck_assert_ptr_nonnull(kept);
+	size_t got = fread(kept, 1, n + 1, in);
+	fclose(in);
+	ck_assert_msg(got == n && memcmp(kept, seed, n) == 0,
+	              "%s differs from what tf_b_%s builds: run this test with"
+	              " TCPLADDER_WRITE_SEEDS=1", path, tf_builders[_i].name);
+	free(kept);
+	free(seed);
+}
+END_TEST
+
 Suite *tunnel_frames_suite(void)
 {
 	Suite *s = suite_create("tunnel_frames");
@@ -769,6 +814,7 @@ Suite *tunnel_frames_suite(void)
 	tcase_add_test(tc, geneve_options_past_capture);
 	tcase_add_loop_test(tc, every_truncation_of_tunnel_frames, 0, tf_builder_count());
 	tcase_add_loop_test(tc, every_byte_of_tunnel_frames_mutated, 0, tf_builder_count());
+	tcase_add_loop_test(tc, crafted_frames_are_fuzz_seeds, 0, tf_builder_count());
 	suite_add_tcase(s, tc);
 
 	return s;
