@@ -42,6 +42,14 @@ static inline enum decode_status dec_enter(struct dctx *c)
 	return ++c->info->layers > DECODE_MAX_LAYERS ? DECODE_TOO_DEEP : DECODE_OK;
 }
 
+/* The window from off to its end, and *wire (what the packet had on the
+ * wire from the window's start) cut by as much. */
+static inline struct rd dec_tail(const struct rd *r, size_t off, size_t *wire)
+{
+	*wire = *wire > off ? *wire - off : 0;
+	return rd_tail(r, off);
+}
+
 /* DECODE_UNDECODED, with what was not decoded. */
 static inline enum decode_status dec_undecoded(struct dctx *c, enum decode_encap what,
                                                uint32_t value)

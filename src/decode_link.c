@@ -84,11 +84,6 @@ static bool ethertype_is_encapsulation(uint16_t type)
 static enum decode_status dec_llc(struct dctx *c, const struct rd *r, size_t wire);
 static enum decode_status dec_pppoe(struct dctx *c, const struct rd *r, size_t wire);
 
-static struct rd tail(const struct rd *r, size_t off, size_t *wire)
-{
-	*wire = *wire > off ? *wire - off : 0;
-	return rd_tail(r, off);
-}
 
 enum decode_status dec_ethertype(struct dctx *c, uint16_t type, const struct rd *r,
                                  size_t wire)
@@ -105,7 +100,7 @@ enum decode_status dec_ethertype(struct dctx *c, uint16_t type, const struct rd 
 		type = rd_be16(&p, 2, &ok);
 		if (!ok)
 			return DECODE_TRUNCATED_LINK;
-		p = tail(&p, VLAN_TAG_LEN, &wire);
+		p = dec_tail(&p, VLAN_TAG_LEN, &wire);
 	}
 
 	switch (type) {
@@ -127,14 +122,14 @@ enum decode_status dec_ethertype(struct dctx *c, uint16_t type, const struct rd 
 		 * the customer's whole frame. */
 		if (!rd_has(&p, 0, PBB_ITAG_LEN))
 			return DECODE_TRUNCATED_LINK;
-		p = tail(&p, PBB_ITAG_LEN, &wire);
+		p = dec_tail(&p, PBB_ITAG_LEN, &wire);
 		return dec_ether_frame(c, &p, wire);
 	case ETHERTYPE_FABRICPATH:
 		/* The outer addresses are switch ids; the FTag and TTL
 		 * follow the EtherType, then the original frame whole. */
 		if (!rd_has(&p, 0, FABRICPATH_TAG_LEN))
 			return DECODE_TRUNCATED_LINK;
-		p = tail(&p, FABRICPATH_TAG_LEN, &wire);
+		p = dec_tail(&p, FABRICPATH_TAG_LEN, &wire);
 		return dec_ether_frame(c, &p, wire);
 	default:
 		if (ethertype_is_encapsulation(type))
@@ -154,7 +149,7 @@ enum decode_status dec_ether_frame(struct dctx *c, const struct rd *r, size_t wi
 	uint16_t type = rd_be16(r, ETH_ADDRS_LEN, &ok);
 	if (!ok)
 		return DECODE_TRUNCATED_LINK;
-	struct rd p = tail(r, ETH_ADDRS_LEN + 2, &wire);
+	struct rd p = dec_tail(r, ETH_ADDRS_LEN + 2, &wire);
 	/* Up to 1500 it is an IEEE 802.3 length followed by LLC, not an
 	 * EtherType (IEEE 802.3 clause 3.2.6). */
 	if (type <= ETHERTYPE_MAX_LENGTH)
@@ -184,7 +179,7 @@ static enum decode_status dec_llc(struct dctx *c, const struct rd *r, size_t wir
 		uint16_t type = rd_be16(r, 6, &ok);
 		if (!ok)
 			return DECODE_TRUNCATED_LINK;
-		struct rd p = tail(r, 8, &wire);
+		struct rd p = dec_tail(r, 8, &wire);
 		/* OUI 0: an EtherType (RFC 1042); 0x0000f8: the same, as
 		 * Cisco bridges write it (802.1H). */
 		if (oui == 0 || oui == 0x0000f8)
@@ -192,7 +187,7 @@ static enum decode_status dec_llc(struct dctx *c, const struct rd *r, size_t wir
 		return DECODE_NOT_IP;
 	}
 	if (dsap == 0x06 && ssap == 0x06) {
-		struct rd p = tail(r, llc_len, &wire);
+		struct rd p = dec_tail(r, llc_len, &wire);
 		return dec_ip(c, 4, &p, wire);
 	}
 	return DECODE_NOT_IP; /* STP, NetBIOS, IPX, ... */
@@ -219,7 +214,7 @@ enum decode_status dec_mpls(struct dctx *c, const struct rd *r, size_t wire)
 		if (entry & 0x100)
 			break;
 	}
-	struct rd p = tail(r, off, &wire);
+	struct rd p = dec_tail(r, off, &wire);
 	uint8_t nibble = rd_u8(&p, 0, &ok) >> 4;
 	if (!ok)
 		return DECODE_TRUNCATED_LINK;
@@ -229,7 +224,7 @@ enum decode_status dec_mpls(struct dctx *c, const struct rd *r, size_t wire)
 	case 6:
 		return dec_ip(c, 6, &p, wire);
 	case 0:
-		p = tail(&p, MPLS_PW_CW_LEN, &wire);
+		p = dec_tail(&p, MPLS_PW_CW_LEN, &wire);
 		return dec_ether_frame(c, &p, wire);
 	case 1:
 		return DECODE_NOT_IP; /* RFC 4385's associated channel */
@@ -250,7 +245,7 @@ enum decode_status dec_ppp(struct dctx *c, const struct rd *r, size_t wire)
 	/* RFC 1662's HDLC-like framing puts 0xff 0x03 first, unless address
 	 * and control field compression left them out. */
 	if (rd_u8(&p, 0, &ok) == 0xff && rd_u8(&p, 1, &ok) == 0x03)
-		p = tail(&p, 2, &wire);
+		p = dec_tail(&p, 2, &wire);
 	/* RFC 1661: an odd first byte is a protocol field compressed to
 	 * one byte. */
 	uint16_t proto = rd_u8(&p, 0, &ok);
@@ -261,7 +256,7 @@ enum decode_status dec_ppp(struct dctx *c, const struct rd *r, size_t wire)
 	}
 	if (!ok)
 		return DECODE_TRUNCATED_LINK;
-	p = tail(&p, len, &wire);
+	p = dec_tail(&p, len, &wire);
 	switch (proto) {
 	case PPP_IPV4:
 		return dec_ip(c, 4, &p, wire);
@@ -288,7 +283,7 @@ static enum decode_status dec_pppoe(struct dctx *c, const struct rd *r, size_t w
 {
 	if (!rd_has(r, 0, PPPOE_HDR_LEN))
 		return DECODE_TRUNCATED_LINK;
-	struct rd p = tail(r, PPPOE_HDR_LEN, &wire);
+	struct rd p = dec_tail(r, PPPOE_HDR_LEN, &wire);
 	return dec_ppp(c, &p, wire);
 }
 
@@ -339,7 +334,7 @@ enum decode_status dec_80211(struct dctx *c, const struct rd *r, size_t wire)
 		return DECODE_TRUNCATED_LINK;
 	if (fc1 & WLAN_FC1_PROTECTED)
 		return dec_undecoded(c, ENCAP_80211_PROTECTED, 0);
-	struct rd p = tail(r, hdr, &wire);
+	struct rd p = dec_tail(r, hdr, &wire);
 	return dec_llc(c, &p, wire);
 }
 
@@ -366,7 +361,7 @@ static enum decode_status dec_radiotap(struct dctx *c, const struct rd *r, size_
 			off = ((off + 7) & ~(size_t)7) + 8;
 		fcs = (rd_u8(&hdr, off, &ok) & RADIOTAP_FLAGS_FCS) && ok;
 	}
-	struct rd p = tail(r, len, &wire);
+	struct rd p = dec_tail(r, len, &wire);
 	/* The FCS is the frame's last 4 bytes on the wire: a frame cut by
 	 * the snap length lost it, not 4 bytes of its own. */
 	if (fcs && wire >= FCS_LEN) {
@@ -384,7 +379,7 @@ static enum decode_status dec_radiotap(struct dctx *c, const struct rd *r, size_
 static enum decode_status dec_bsd_family(struct dctx *c, uint32_t af, const struct rd *r,
                                          size_t wire)
 {
-	struct rd p = tail(r, NULL_HDR_LEN, &wire);
+	struct rd p = dec_tail(r, NULL_HDR_LEN, &wire);
 	if (af == 2)
 		return dec_ip(c, 4, &p, wire);
 	if (af == 24 || af == 28 || af == 30)
@@ -436,7 +431,7 @@ enum decode_status dec_link(struct dctx *c, int dlt, const struct rd *f, size_t 
 		uint16_t proto = rd_be16(f, 14, &ok);
 		if (!ok || !rd_has(f, 0, SLL_HDR_LEN))
 			return DECODE_TRUNCATED_LINK;
-		p = tail(f, SLL_HDR_LEN, &wire);
+		p = dec_tail(f, SLL_HDR_LEN, &wire);
 		if (proto == SLL_P_802_2)
 			return dec_llc(c, &p, wire);
 		return dec_ethertype(c, proto, &p, wire);
@@ -447,7 +442,7 @@ enum decode_status dec_link(struct dctx *c, int dlt, const struct rd *f, size_t 
 		uint16_t proto = rd_be16(f, 0, &ok);
 		if (!ok || !rd_has(f, 0, SLL2_HDR_LEN))
 			return DECODE_TRUNCATED_LINK;
-		p = tail(f, SLL2_HDR_LEN, &wire);
+		p = dec_tail(f, SLL2_HDR_LEN, &wire);
 		if (proto == SLL_P_802_2)
 			return dec_llc(c, &p, wire);
 		return dec_ethertype(c, proto, &p, wire);
@@ -492,7 +487,7 @@ enum decode_status dec_link(struct dctx *c, int dlt, const struct rd *f, size_t 
 		uint16_t type = rd_be16(f, 2, &ok);
 		if (!ok)
 			return DECODE_TRUNCATED_LINK;
-		p = tail(f, CHDLC_HDR_LEN, &wire);
+		p = dec_tail(f, CHDLC_HDR_LEN, &wire);
 		return dec_ethertype(c, type, &p, wire);
 	}
 	case DLT_PPP_ETHER:
@@ -506,13 +501,13 @@ enum decode_status dec_link(struct dctx *c, int dlt, const struct rd *f, size_t 
 	case DLT_FDDI:
 		if (!rd_has(f, 0, FDDI_HDR_LEN))
 			return DECODE_TRUNCATED_LINK;
-		p = tail(f, FDDI_HDR_LEN, &wire);
+		p = dec_tail(f, FDDI_HDR_LEN, &wire);
 		return dec_llc(c, &p, wire);
 	case DLT_IPOIB: {
 		uint16_t type = rd_be16(f, 0, &ok);
 		if (!ok || !rd_has(f, 0, IPOIB_HDR_LEN))
 			return DECODE_TRUNCATED_LINK;
-		p = tail(f, IPOIB_HDR_LEN, &wire);
+		p = dec_tail(f, IPOIB_HDR_LEN, &wire);
 		return dec_ethertype(c, type, &p, wire);
 	}
 	default:

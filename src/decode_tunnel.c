@@ -46,11 +46,6 @@ static enum decode_status push(struct dctx *c, enum tunnel_kind kind, bool has_i
 	return DECODE_OK;
 }
 
-static struct rd tail(const struct rd *r, size_t off, size_t *wire)
-{
-	*wire = *wire > off ? *wire - off : 0;
-	return rd_tail(r, off);
-}
 
 /* ---- GRE and ERSPAN -------------------------------------------------------- */
 
@@ -91,7 +86,7 @@ static enum decode_status dec_erspan(struct dctx *c, uint16_t proto, bool seq,
 	enum decode_status st = push(c, TUNNEL_ERSPAN, hdr > 0, session, 0);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, hdr, &wire);
+	struct rd p = dec_tail(r, hdr, &wire);
 	return frame_is_ip ? dec_ip(c, 0, &p, wire) : dec_ether_frame(c, &p, wire);
 }
 
@@ -137,7 +132,7 @@ static enum decode_status dec_gre(struct dctx *c, const struct rd *r, size_t wir
 	}
 	if (!ok || !rd_has(r, 0, off))
 		return DECODE_TRUNCATED_TUNNEL;
-	struct rd p = tail(r, off, &wire);
+	struct rd p = dec_tail(r, off, &wire);
 
 	if (proto == GRE_PROTO_ERSPAN2 || proto == GRE_PROTO_ERSPAN3)
 		return dec_erspan(c, proto, (flags & GRE_S) != 0, &p, wire);
@@ -165,7 +160,7 @@ static enum decode_status dec_gre(struct dctx *c, const struct rd *r, size_t wir
 		if (!ok)
 			return DECODE_TRUNCATED_TUNNEL;
 		if (first >> 4 != 4)
-			p = tail(&p, WCCP_REDIRECT_LEN, &wire);
+			p = dec_tail(&p, WCCP_REDIRECT_LEN, &wire);
 		return dec_ip(c, 4, &p, wire);
 	}
 	return dec_ethertype(c, proto, &p, wire);
@@ -227,7 +222,7 @@ static enum decode_status dec_vxlan(struct dctx *c, bool gpe, const struct rd *r
 	                             (flags & 0x08) != 0, vni, 0);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, 8, &wire);
+	struct rd p = dec_tail(r, 8, &wire);
 	if (!gpe || !(flags & 0x04) || next == 3)
 		return dec_ether_frame(c, &p, wire);
 	switch (next) {
@@ -256,7 +251,7 @@ static enum decode_status dec_geneve(struct dctx *c, const struct rd *r, size_t 
 	enum decode_status st = push(c, TUNNEL_GENEVE, true, vni, 0);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, hdr, &wire);
+	struct rd p = dec_tail(r, hdr, &wire);
 	return dec_ethertype(c, proto, &p, wire);
 }
 
@@ -303,7 +298,7 @@ static enum decode_status dec_gtp_u(struct dctx *c, const struct rd *r, size_t w
 	enum decode_status st = push(c, TUNNEL_GTP_U, true, teid, 0);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, off, &wire);
+	struct rd p = dec_tail(r, off, &wire);
 	return dec_ip(c, 0, &p, wire);
 }
 
@@ -327,7 +322,7 @@ static enum decode_status dec_teredo(struct dctx *c, const struct rd *r, size_t 
 	enum decode_status st = push(c, TUNNEL_TEREDO, false, 0, 0);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, off, &wire);
+	struct rd p = dec_tail(r, off, &wire);
 	return dec_ip(c, 6, &p, wire);
 }
 
@@ -359,7 +354,7 @@ static enum decode_status dec_l2tp(struct dctx *c, const struct rd *r, size_t wi
 	enum decode_status st = push(c, TUNNEL_L2TP, true, tunnel, session);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, off, &wire);
+	struct rd p = dec_tail(r, off, &wire);
 	return dec_ppp(c, &p, wire);
 }
 
@@ -384,7 +379,7 @@ static enum decode_status dec_ayiya(struct dctx *c, const struct rd *r, size_t w
 	enum decode_status st = push(c, TUNNEL_AYIYA, false, 0, 0);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, off, &wire);
+	struct rd p = dec_tail(r, off, &wire);
 	return dec_ip(c, next == IPPROTO_IPV6_ ? 6 : 4, &p, wire);
 }
 
@@ -414,7 +409,7 @@ static enum decode_status dec_capwap(struct dctx *c, const struct rd *r, size_t 
 	enum decode_status st = push(c, TUNNEL_CAPWAP, false, 0, 0);
 	if (st != DECODE_OK)
 		return st;
-	struct rd p = tail(r, hlen, &wire);
+	struct rd p = dec_tail(r, hlen, &wire);
 	if (!native)
 		return dec_ether_frame(c, &p, wire);
 	if (wbid == 1)
@@ -492,7 +487,7 @@ enum decode_status dec_ip_tunnel(struct dctx *c, uint8_t proto, const struct rd 
 		st = push(c, TUNNEL_ETHERIP, false, 0, 0);
 		if (st != DECODE_OK)
 			return st;
-		p = tail(l4, 2, &wire);
+		p = dec_tail(l4, 2, &wire);
 		return dec_ether_frame(c, &p, wire);
 	case IPPROTO_MPLS_:
 		st = push(c, TUNNEL_MPLS_IP, false, 0, 0);
@@ -508,7 +503,7 @@ enum decode_status dec_ip_tunnel(struct dctx *c, uint8_t proto, const struct rd 
 		size_t size = ((size_t)rd_u8(l4, 1, &ok) + 2) * 4;
 		if (!ok || !rd_has(l4, 0, size))
 			return DECODE_TRUNCATED_IP;
-		p = tail(l4, size, &wire);
+		p = dec_tail(l4, size, &wire);
 		p = rd_clamp(p, wire);
 		if (next == IPPROTO_TCP_)
 			return dec_tcp(c, &p, wire);
