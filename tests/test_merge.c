@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "suites.h"
 #include "testutil.h"
@@ -16,12 +17,15 @@ static char *content(const char *db)
 {
 	static const char *const queries[] = {
 		"SELECT path, sha256, linktype, packets, tcp_packets, bad_packets,"
+		" not_ip_packets, not_tcp_packets, undecoded_packets, fragment_packets,"
 		" first_ts_ns, last_ts_ns, status, error FROM captures ORDER BY path",
+		"SELECT c.path, u.encapsulation, u.packets, u.first_frame FROM capture_undecoded u"
+		" JOIN captures c ON c.id = u.capture_id ORDER BY c.path, u.encapsulation",
 		"SELECT c.path, f.first_frame, f.ip_version, f.client, f.server,"
 		" f.first_ts_ns, f.last_ts_ns, f.last_frame, f.packets, f.client_bytes,"
 		" f.server_bytes, f.client_isn, f.server_isn, f.client_state,"
 		" f.server_state, f.conn_state, f.history, f.handshake_rtt_ns,"
-		" f.mid_stream, f.analysis FROM flows_view f JOIN captures c"
+		" f.mid_stream, f.analysis, f.tunnel, f.tunnel_changes FROM flows_view f JOIN captures c"
 		" ON c.id = f.capture_id ORDER BY c.path, f.first_frame",
 		"SELECT c.path, s.frame, s.ts_ns, s.from_client, s.flags, s.seq, s.ack,"
 		" s.rel_seq, s.rel_ack, s.len, s.win, s.client_state, s.server_state,"
@@ -146,6 +150,35 @@ START_TEST(jobs_equal_one_ingest)
 }
 END_TEST
 
+/* Tunnels, and the packets that were not TCP, survive the shards: a
+ * tunnelled connection (Geneve in GRE) and a capture with packets in an
+ * encapsulation not decoded (Van Jacobson compressed TCP over PPP), from
+ * ../shared/corpus-tunnels. */
+#define TUNNELS "../../shared/corpus-tunnels"
+#define FILES_T TUNNELS "/suricata-verify__bug-6402-01_input.pcap " \
+	TUNNELS "/packetlife__PPP_TCP_compression.cap " TUNNELS "/pcapplusplus__Ftp.pcap"
+
+START_TEST(jobs_keep_tunnels_and_what_was_not_tcp)
+{
+	char dir[64], one[128], all[128];
+	tu_scratch_dir(dir);
+	snprintf(one, sizeof one, "%s/one.db", dir);
+	snprintf(all, sizeof all, "%s/all.db", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s " FILES_T " ../examples/seed.pcap", one), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -j 2 -d %s " FILES_T " ../examples/seed.pcap", all),
+	                 0);
+	char *want = content(one), *got = content(all);
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+	/* The comparison can fail: these rows are there to compare. */
+	ck_assert_int_eq(tu_query_int(all, "SELECT count(*) FROM capture_undecoded"), 1);
+	ck_assert_int_eq(tu_query_int(all, "SELECT count(*) FROM flows WHERE tunnel IS NOT NULL"),
+	                 2);
+	ck_assert_int_eq(tu_query_int(all, "SELECT sum(tunnel_changes) FROM flows"), 1);
+}
+END_TEST
+
 Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
@@ -158,6 +191,10 @@ Suite *merge_suite(void)
 		tcase_add_test(tc, gnu_parallel_shards_equal_one_ingest);
 	else
 		fprintf(stderr, "merge: GNU parallel not installed; its scale-out test is not run\n");
+	if (access(TUNNELS "/MANIFEST.tsv", R_OK) == 0)
+		tcase_add_test(tc, jobs_keep_tunnels_and_what_was_not_tcp);
+	else
+		fprintf(stderr, "merge: %s not found; the tunnels' merge test is not run\n", TUNNELS);
 	suite_add_tcase(s, tc);
 	return s;
 }
