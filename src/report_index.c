@@ -25,40 +25,11 @@
 #include <unistd.h>
 
 #include "html.h"
-
-/* U+202F NARROW NO-BREAK SPACE groups digits: it never wraps and is thin
- * enough that 1 234 567 still reads as one number. */
-#define DIGIT_GROUP "\xe2\x80\xaf"
-#define EN_DASH "\xe2\x80\x93"
-#define ABSENT EN_DASH /* shown where a value is absent */
-#define ARROW "\xe2\x86\x92"
-#define MIDDOT " \xc2\xb7 "
-
-/* One run of report_index_pages: what it was asked, what it counted, and
- * the page being filled. */
-struct index_ctx {
-	struct db *db;
-	const struct db_selection *sel;
-	const char *dir;
-	int64_t flows, per_page, pages;
-	bool tunnels;              /* a selected flow has a tunnel: its column */
-	xmlDocPtr tmpl;            /* index.xhtml, parsed once; pages copy it */
-	xmlDocPtr doc;             /* the page being written */
-	xmlNodePtr tbody;          /* its flow rows */
-	int64_t page, rows;
-	/* The pages after the first are one document, made once, each page
-	 * rebuilt over the last in these slots: subheading, rows, pagers. */
-	xmlDocPtr later;
-	xmlNodePtr later_title;
-	struct html_slot later_slots[4];
-	struct html_out *out;      /* kept from page to page */
-	char *err;
-	size_t errlen;
-};
+#include "report_index.h"
 
 /* ---- formatting ---------------------------------------------------------- */
 
-static void fmt_count(char *buf, size_t len, int64_t v)
+void ri_fmt_count(char *buf, size_t len, int64_t v)
 {
 	char digits[HTML_INT_LEN];
 	const char *d = html_int(digits, v);
@@ -89,7 +60,7 @@ static void fmt_count(char *buf, size_t len, int64_t v)
 
 /* A duration in the unit that keeps three or four significant digits:
  * handshake RTTs are microseconds, flows can last hours. */
-static void fmt_duration(char *buf, size_t len, int64_t ns)
+void ri_fmt_duration(char *buf, size_t len, int64_t ns)
 {
 	if (ns < 0)
 		ns = 0;
@@ -114,7 +85,7 @@ static void fmt_duration(char *buf, size_t len, int64_t ns)
 
 /* ISO 8601 UTC as DESIGN.md writes times: microseconds, or nanoseconds when
  * the capture has them. */
-static void fmt_time(char *buf, size_t len, int64_t ns)
+void ri_fmt_time(char *buf, size_t len, int64_t ns)
 {
 	/* Floor division, so that times before 1970 do not come out as the
 	 * second after. */
@@ -148,17 +119,13 @@ static void index_file_name(char *buf, size_t len, int64_t page)
 /* ---- what a state or conn_state means ------------------------------------ */
 
 /* Where a connection ends when both sides finished it. */
-static bool state_is_final(const char *state)
+bool ri_state_is_final(const char *state)
 {
 	return state && (strcmp(state, "CLOSED") == 0 || strcmp(state, "TIME_WAIT") == 0);
 }
 
-/* Zeek's conn_state: SF is a normal open and close; REJ and RST* end with a
- * reset; S0..S3, SH, SHR and OTH did not finish. Anything else (a chart's
- * label for flows not yet analysed) is none of these. */
-enum conn_kind { CONN_NORMAL, CONN_RESET, CONN_OPEN, CONN_OTHER };
 
-static enum conn_kind conn_kind(const char *conn_state)
+enum conn_kind ri_conn_kind(const char *conn_state)
 {
 	static const char *const open[] = {"S0", "S1", "S2", "S3", "SH", "SHR", "OTH"};
 	if (!conn_state)
@@ -175,7 +142,7 @@ static enum conn_kind conn_kind(const char *conn_state)
 }
 
 /* A final state pair "CLIENT / SERVER" that leaves an endpoint mid-way. */
-static bool pair_is_open(const char *label)
+bool ri_pair_is_open(const char *label)
 {
 	const char *sep = strstr(label, " / ");
 	if (!sep)
@@ -186,28 +153,24 @@ static bool pair_is_open(const char *label)
 		return true;
 	memcpy(client, label, n);
 	client[n] = '\0';
-	return !state_is_final(client) || !state_is_final(sep + 3);
+	return !ri_state_is_final(client) || !ri_state_is_final(sep + 3);
 }
 
 /* ---- small building blocks ----------------------------------------------- */
 
-static xmlNodePtr add_num_cell(xmlNodePtr tr, int64_t v)
+xmlNodePtr ri_add_num_cell(xmlNodePtr tr, int64_t v)
 {
 	char text[64];
-	fmt_count(text, sizeof text, v);
+	ri_fmt_count(text, sizeof text, v);
 	xmlNodePtr td = html_add(tr, "td", "num", text);
 	char sort[HTML_INT_LEN];
 	html_set(td, "data-sort", html_int(sort, v));
 	return td;
 }
 
-/* A column header: right-aligned over numbers; data-type tells index.js
- * whether the column sorts by number (times sort so too, by data-sort). A
- * '\n' in text breaks the line, so that a two-word header over a narrow
- * column does not widen it. */
-enum column { COL_TEXT, COL_NUM, COL_TIME };
+/* A column header (report_index.h says how). */
 
-static xmlNodePtr add_th(xmlNodePtr tr, const char *text, enum column col)
+xmlNodePtr ri_add_th(xmlNodePtr tr, const char *text, enum column col)
 {
 	xmlNodePtr th = html_add(tr, "th", col == COL_NUM ? "num" : NULL, NULL);
 	html_set(th, "scope", "col");
@@ -227,392 +190,11 @@ static xmlNodePtr add_th(xmlNodePtr tr, const char *text, enum column col)
 	return th;
 }
 
-/* ---- summary: totals ----------------------------------------------------- */
-
-static void add_total(xmlNodePtr list, const char *cls, const char *label,
-                      int64_t v, const char *detail)
-{
-	char text[64];
-	fmt_count(text, sizeof text, v);
-	xmlNodePtr li = html_add(list, "li", cls, NULL);
-	html_add(li, "span", "label", label);
-	xmlNodePtr fig = html_add(li, "span", "figure", text);
-	html_setf(fig, "data-value", "%" PRId64, v);
-	if (detail)
-		html_add(li, "span", "detail", detail);
-}
-
-/* What the captures table counted, for the totals above it. */
-struct capture_counts {
-	struct db *db;
-	xmlNodePtr tbody;
-	int64_t read, partial, failed;
-	int64_t undecoded; /* captures with packets not decoded */
-};
-
-static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
-                        const struct capture_counts *cc)
-{
-	struct db_totals t;
-	if (db_get_totals(cx->db, cx->sel, &t) != 0) {
-		snprintf(cx->err, cx->errlen, "totals: %s", db_error(cx->db));
-		return -1;
-	}
-	/* First in the summary, though written after the captures table,
-	 * whose rows it counts. */
-	xmlNodePtr list = xmlNewDocNode(summary->doc, NULL, BAD_CAST "ul", NULL);
-	if (!list) {
-		snprintf(cx->err, cx->errlen, "totals: out of memory");
-		return -1;
-	}
-	if (summary->children)
-		xmlAddPrevSibling(summary->children, list);
-	else
-		xmlAddChild(summary, list);
-	html_set(list, "class", "totals");
-	html_set(list, "id", "totals");
-	char a[64], b[64], c[64], detail[200];
-	/* totals.captures counts those holding flows; a capture that failed
-	 * or held no TCP was read all the same. */
-	fmt_count(a, sizeof a, t.captures);
-	fmt_count(b, sizeof b, cc->partial);
-	fmt_count(c, sizeof c, cc->failed);
-	size_t o = (size_t)snprintf(detail, sizeof detail, "%s with flows", a);
-	if (cc->partial)
-		o += (size_t)snprintf(detail + o, sizeof detail - o, MIDDOT "%s partial", b);
-	if (cc->failed)
-		o += (size_t)snprintf(detail + o, sizeof detail - o, MIDDOT "%s failed", c);
-	if (cc->undecoded && o < sizeof detail) {
-		fmt_count(c, sizeof c, cc->undecoded);
-		snprintf(detail + o, sizeof detail - o, MIDDOT "%s with packets not decoded", c);
-	}
-	add_total(list, cc->partial || cc->failed ? "captures damaged" : "captures",
-	          "Captures", cc->read, detail);
-	add_total(list, "flows", "Flows", t.flows, NULL);
-	add_total(list, "segments", "Segments", t.segments, NULL);
-	fmt_count(a, sizeof a, t.client_bytes);
-	fmt_count(b, sizeof b, t.server_bytes);
-	snprintf(detail, sizeof detail, "%s c" ARROW "s" MIDDOT "%s s" ARROW "c", a, b);
-	add_total(list, "bytes", "Payload bytes", t.client_bytes + t.server_bytes, detail);
-	add_total(list, t.notable_flows ? "notable" : "notable-none", "Notable flows",
-	          t.notable_flows, "reset, unfinished or with anomalies");
-	return 0;
-}
-
-/* ---- summary: captures --------------------------------------------------- */
-
-/* One encapsulation a capture held and tcpladder did not decode, as an
- * item under the capture's path: its name, packets and first frame, also
- * as data attributes for scripts and tests. */
-static int undecoded_item(const struct db_undecoded_info *u, void *user)
-{
-	xmlNodePtr list = user;
-	char num[HTML_INT_LEN], a[64], b[64];
-	xmlNodePtr li = html_add(list, "li", NULL, NULL);
-	html_set(li, "data-encapsulation", u->encapsulation ? u->encapsulation : "");
-	html_set(li, "data-packets", html_int(num, u->packets));
-	html_set(li, "data-first-frame", html_int(num, u->first_frame));
-	html_text(li, "not decoded: ");
-	html_add(li, "b", NULL, u->encapsulation ? u->encapsulation : "?");
-	fmt_count(a, sizeof a, u->packets);
-	fmt_count(b, sizeof b, u->first_frame);
-	html_textf(li, MIDDOT "%s packet%s, the first at frame %s", a,
-	           u->packets == 1 ? "" : "s", b);
-	return 0;
-}
-
-static int capture_row(const struct db_capture_info *c, void *user)
-{
-	struct capture_counts *cc = user;
-	char text[64];
-	xmlNodePtr tr = html_add(cc->tbody, "tr", NULL, NULL);
-	cc->read++;
-	if (c->status && strcmp(c->status, "partial") == 0)
-		cc->partial++;
-	if (c->status && strcmp(c->status, "failed") == 0)
-		cc->failed++;
-	html_setf(tr, "data-capture", "%" PRId64, c->id);
-	add_num_cell(tr, c->id);
-	xmlNodePtr path = html_add(tr, "td", "path", c->path ? c->path : "");
-	if (c->undecoded_packets > 0) {
-		cc->undecoded++;
-		xmlNodePtr list = html_add(path, "ul", "undecoded", NULL);
-		if (db_each_undecoded(cc->db, c->id, undecoded_item, list) != 0)
-			return -1; /* db_each_capture returns it; db_error says why */
-	}
-	const char *status = c->status ? c->status : "unknown";
-	xmlNodePtr td = html_add(tr, "td", "status", NULL);
-	char cls[64];
-	snprintf(cls, sizeof cls, "status-%s", status);
-	html_add(td, "span", cls, status);
-	if (c->error && *c->error)
-		html_add(td, "span", "error", c->error);
-	html_add(tr, "td", "mono", c->linktype_name ? c->linktype_name : ABSENT);
-	add_num_cell(tr, c->packets);
-	add_num_cell(tr, c->tcp_packets);
-	add_num_cell(tr, c->not_ip_packets);
-	add_num_cell(tr, c->not_tcp_packets);
-	td = add_num_cell(tr, c->undecoded_packets);
-	if (c->undecoded_packets > 0)
-		html_set(td, "class", "num undecoded");
-	add_num_cell(tr, c->fragment_packets);
-	add_num_cell(tr, c->bad_packets);
-	add_num_cell(tr, c->flows);
-	if (c->has_ts) {
-		fmt_time(text, sizeof text, c->first_ts_ns);
-		td = html_add(tr, "td", "time", text);
-		html_setf(td, "data-sort", "%" PRId64, c->first_ts_ns);
-		fmt_duration(text, sizeof text, c->last_ts_ns - c->first_ts_ns);
-		td = html_add(tr, "td", "num", text);
-		html_setf(td, "data-sort", "%" PRId64, c->last_ts_ns - c->first_ts_ns);
-	} else {
-		html_add(tr, "td", "time muted", ABSENT);
-		html_add(tr, "td", "num muted", ABSENT);
-	}
-	return 0;
-}
-
-static int write_captures(struct index_ctx *cx, xmlNodePtr summary,
-                          struct capture_counts *cc)
-{
-	xmlNodePtr section = html_add(summary, "section", "captures", NULL);
-	html_set(section, "id", "captures");
-	xmlNodePtr h = html_add(section, "h2", NULL, "Captures read");
-	xmlNodePtr wrap = html_add(section, "div", "table-wrap", NULL);
-	xmlNodePtr table = html_add(wrap, "table", "data captures", NULL);
-	html_set(table, "id", "capture-table");
-	xmlNodePtr tr = html_add(html_add(table, "thead", NULL, NULL), "tr", NULL, NULL);
-	add_th(tr, "ID", COL_NUM);
-	add_th(tr, "Path", COL_TEXT);
-	add_th(tr, "Status", COL_TEXT);
-	add_th(tr, "Link type", COL_TEXT);
-	add_th(tr, "Packets", COL_NUM);
-	add_th(tr, "TCP", COL_NUM);
-	/* The packets that were no TCP segment, by why: with TCP and Bad,
-	 * they add up to Packets. */
-	html_set(add_th(tr, "Not\nIP", COL_NUM), "title", "not IP: ARP, LLDP, STP ...");
-	html_set(add_th(tr, "Not\nTCP", COL_NUM), "title", "IP but not TCP: UDP, ICMP ...");
-	html_set(add_th(tr, "Not\ndecoded", COL_NUM), "title",
-	         "in an encapsulation tcpladder does not decode (named under the path)");
-	html_set(add_th(tr, "Fragments", COL_NUM), "title",
-	         "IP fragments that completed no TCP segment");
-	html_set(add_th(tr, "Bad", COL_NUM), "title", "malformed, counted and skipped");
-	add_th(tr, "Flows", COL_NUM);
-	add_th(tr, "First packet (UTC)", COL_TIME);
-	add_th(tr, "Span", COL_NUM);
-	cc->tbody = html_add(table, "tbody", NULL, NULL);
-	cc->db = cx->db;
-	if (db_each_capture(cx->db, cx->sel, capture_row, cc) != 0) {
-		snprintf(cx->err, cx->errlen, "captures: %s", db_error(cx->db));
-		return -1;
-	}
-	char count[32];
-	fmt_count(count, sizeof count, cc->read);
-	html_add(h, "span", "count", count);
-	if (cc->read == 0) {
-		xmlUnlinkNode(wrap);
-		xmlFreeNode(wrap);
-		html_add(section, "p", "empty",
-		         "No captures have been read into this database.");
-	}
-	return 0;
-}
-
-/* ---- summary: bar charts ------------------------------------------------- */
-
-struct bar {
-	char *label;
-	int64_t count;
-};
-
-struct bars {
-	struct bar *v;
-	size_t n, cap;
-	bool failed;
-};
-
-static int collect_bar(const char *label, int64_t count, void *user)
-{
-	struct bars *b = user;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 16;
-		struct bar *v = realloc(b->v, cap * sizeof *v);
-		if (!v) {
-			b->failed = true;
-			return 1;
-		}
-		b->v = v;
-		b->cap = cap;
-	}
-	char *copy = strdup(label ? label : "");
-	if (!copy) {
-		b->failed = true;
-		return 1;
-	}
-	b->v[b->n].label = copy;
-	b->v[b->n].count = count;
-	b->n++;
-	return 0;
-}
-
-static void free_bars(struct bars *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		free(b->v[i].label);
-	free(b->v);
-}
-
-/* The colour a bar gets, as a class: the same meanings as the flow rows. */
-static const char *bar_class(enum db_group group, const char *label)
-{
-	switch (group) {
-	case DB_GROUP_FINAL_STATES:
-		return pair_is_open(label) ? "bar open" : "bar";
-	case DB_GROUP_CONN_STATE:
-		switch (conn_kind(label)) {
-		case CONN_NORMAL:
-			return "bar";
-		case CONN_RESET:
-			return "bar reset";
-		case CONN_OPEN:
-			return "bar open";
-		case CONN_OTHER:
-			return "bar other";
-		}
-		return "bar";
-	case DB_GROUP_ANALYSIS:
-		return "bar anomaly";
-	}
-	return "bar";
-}
-
-/* Chart geometry, in SVG user units (= CSS pixels at 1:1). Labels are set
- * in a monospace font so that their width can be known here. Past
- * MAX_BARS groups the smallest share one bar, so that a chart stays a
- * glance (its hover title lists them). */
-enum { ROW_H = 18, BAR_H = 12, BAR_W = 180, COUNT_W = 64, MAX_BARS = 12 };
-#define CHAR_W 7.3
-
-static void draw_bar(xmlNodePtr svg, const char *cls, const char *label, int64_t count,
-                     int64_t max, double label_w, size_t row)
-{
-	double y = 2 + (double)row * ROW_H;
-	double w = (double)BAR_W * (double)count / (double)max;
-	if (count > 0 && w < 2)
-		w = 2; /* one flow among millions still shows */
-	char text[64];
-	fmt_count(text, sizeof text, count);
-
-	xmlNodePtr g = html_add(svg, "g", cls, NULL);
-	html_set(g, "data-label", label);
-	html_setf(g, "data-count", "%" PRId64, count);
-	html_addf(g, "title", NULL, "%s: %s flow%s", label, text, count == 1 ? "" : "s");
-	xmlNodePtr t = html_add(g, "text", "label", label);
-	html_setf(t, "x", "%.1f", label_w - 8);
-	html_setf(t, "y", "%.1f", y + ROW_H / 2.0 + 4);
-	html_set(t, "text-anchor", "end");
-	xmlNodePtr rect = html_add(g, "rect", "track", NULL);
-	html_setf(rect, "x", "%.1f", label_w);
-	html_setf(rect, "y", "%.1f", y + (ROW_H - BAR_H) / 2.0);
-	html_setf(rect, "width", "%d", BAR_W);
-	html_setf(rect, "height", "%d", BAR_H);
-	html_set(rect, "rx", "2");
-	rect = html_add(g, "rect", "fill", NULL);
-	html_setf(rect, "x", "%.1f", label_w);
-	html_setf(rect, "y", "%.1f", y + (ROW_H - BAR_H) / 2.0);
-	html_setf(rect, "width", "%.1f", w);
-	html_setf(rect, "height", "%d", BAR_H);
-	html_set(rect, "rx", "2");
-	t = html_add(g, "text", "count", text);
-	html_setf(t, "x", "%.1f", label_w + BAR_W + 8);
-	html_setf(t, "y", "%.1f", y + ROW_H / 2.0 + 4);
-}
-
-static void draw_bars(xmlNodePtr box, enum db_group group, const char *title,
-                      const struct bars *b)
-{
-	size_t shown = b->n > MAX_BARS ? MAX_BARS - 1 : b->n;
-	int64_t rest = 0;
-	for (size_t i = shown; i < b->n; i++)
-		rest += b->v[i].count;
-	char more[64] = "";
-	if (shown < b->n)
-		snprintf(more, sizeof more, "%zu more", b->n - shown);
-
-	size_t longest = strlen(more);
-	int64_t max = rest > 1 ? rest : 1;
-	for (size_t i = 0; i < shown; i++) {
-		size_t l = strlen(b->v[i].label);
-		if (l > longest)
-			longest = l;
-		if (b->v[i].count > max)
-			max = b->v[i].count;
-	}
-	if (longest < 4)
-		longest = 4;
-	if (longest > 40)
-		longest = 40;
-	double label_w = (double)longest * CHAR_W + 10;
-	size_t rows = shown + (shown < b->n);
-	xmlNodePtr svg = html_svg(box, "chart", label_w + BAR_W + COUNT_W,
-	                          (double)rows * ROW_H + 4);
-	html_set(svg, "role", "img");
-	html_set(svg, "aria-label", title);
-	for (size_t i = 0; i < shown; i++)
-		draw_bar(svg, bar_class(group, b->v[i].label), b->v[i].label, b->v[i].count,
-		         max, label_w, i);
-	if (shown < b->n) {
-		draw_bar(svg, "bar more", more, rest, max, label_w, shown);
-		/* The hover title of the shared bar names each group in it. */
-		xmlNodePtr hover = xmlLastElementChild(svg)->children;
-		for (size_t i = shown; i < b->n; i++)
-			html_textf(hover, "\n%s: %" PRId64, b->v[i].label, b->v[i].count);
-	}
-}
-
-static int write_chart(struct index_ctx *cx, xmlNodePtr parent, enum db_group group,
-                       const char *id, const char *title, const char *none)
-{
-	struct bars b = {0};
-	int rc = db_each_group(cx->db, cx->sel, group, collect_bar, &b);
-	if (rc != 0) {
-		if (b.failed)
-			snprintf(cx->err, cx->errlen, "%s: out of memory", title);
-		else
-			snprintf(cx->err, cx->errlen, "%s: %s", title, db_error(cx->db));
-		free_bars(&b);
-		return -1;
-	}
-	xmlNodePtr box = html_add(parent, "figure", "chart-box", NULL);
-	html_set(box, "id", id);
-	html_add(box, "h3", NULL, title);
-	if (b.n == 0)
-		html_add(box, "p", "none", none);
-	else
-		draw_bars(box, group, title, &b);
-	free_bars(&b);
-	return 0;
-}
-
-static int write_charts(struct index_ctx *cx, xmlNodePtr summary)
-{
-	html_add(summary, "h2", NULL, "States at the end");
-	xmlNodePtr charts = html_add(summary, "div", "charts", NULL);
-	if (write_chart(cx, charts, DB_GROUP_FINAL_STATES, "chart-final-states",
-	                "Final states (client / server)", "No flows.") != 0 ||
-	    write_chart(cx, charts, DB_GROUP_CONN_STATE, "chart-conn-state",
-	                "conn_state (Zeek)", "No flows.") != 0 ||
-	    write_chart(cx, charts, DB_GROUP_ANALYSIS, "chart-anomalies",
-	                "Anomalies (flows per flag)", "No anomalies.") != 0)
-		return -1;
-	return 0;
-}
-
 /* ---- the flow table ------------------------------------------------------ */
 
 static void add_state_cell(xmlNodePtr tr, const char *state)
 {
-	html_add(tr, "td", state_is_final(state) ? "state" : "state open",
+	html_add(tr, "td", ri_state_is_final(state) ? "state" : "state open",
 	         state ? state : ABSENT);
 }
 
@@ -628,7 +210,7 @@ static void add_tunnel_cell(xmlNodePtr tr, const struct db_flow_info *f)
 	xmlNodePtr td = html_add(tr, "td", "tunnel", f->tunnel);
 	if (f->tunnel_changes > 0) {
 		char n[64];
-		fmt_count(n, sizeof n, f->tunnel_changes);
+		ri_fmt_count(n, sizeof n, f->tunnel_changes);
 		xmlNodePtr span = html_addf(td, "span", "changes", "%s segment%s another way", n,
 		                            f->tunnel_changes == 1 ? "" : "s");
 		html_set(span, "title", "segments that came through another tunnel or outer"
@@ -642,7 +224,7 @@ static void add_tunnel_cell(xmlNodePtr tr, const struct db_flow_info *f)
  * after the endpoints. */
 static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool tunnels)
 {
-	bool open = !state_is_final(f->client_state) || !state_is_final(f->server_state);
+	bool open = !ri_state_is_final(f->client_state) || !ri_state_is_final(f->server_state);
 	bool anomalous = f->analysis != 0;
 	bool notable = f->notable;
 	bool reset = f->reset;
@@ -672,18 +254,18 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 	if (tunnels)
 		add_tunnel_cell(tr, f);
 
-	fmt_time(text, sizeof text, f->first_ts_ns);
+	ri_fmt_time(text, sizeof text, f->first_ts_ns);
 	td = html_add(tr, "td", "time", text);
 	html_set(td, "data-sort", html_int(num, f->first_ts_ns));
 
 	int64_t dur = f->last_ts_ns - f->first_ts_ns;
-	fmt_duration(text, sizeof text, dur);
+	ri_fmt_duration(text, sizeof text, dur);
 	td = html_add(tr, "td", "num duration", text);
 	html_set(td, "data-sort", html_int(num, dur));
 
-	add_num_cell(tr, f->packets);
-	add_num_cell(tr, f->client_bytes);
-	add_num_cell(tr, f->server_bytes);
+	ri_add_num_cell(tr, f->packets);
+	ri_add_num_cell(tr, f->client_bytes);
+	ri_add_num_cell(tr, f->server_bytes);
 	add_state_cell(tr, f->client_state);
 	add_state_cell(tr, f->server_state);
 
@@ -692,7 +274,7 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 		static const char *const conn_cls[] = {
 			[CONN_NORMAL] = "conn-normal", [CONN_RESET] = "conn-reset",
 			[CONN_OPEN] = "conn-open", [CONN_OTHER] = NULL};
-		html_add(td, "span", conn_cls[conn_kind(f->conn_state)], f->conn_state);
+		html_add(td, "span", conn_cls[ri_conn_kind(f->conn_state)], f->conn_state);
 	} else if (!reset && !open) {
 		html_add(td, "span", "muted", ABSENT);
 	}
@@ -705,7 +287,7 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 	html_add(tr, "td", "history", f->history ? f->history : "");
 
 	if (f->has_rtt) {
-		fmt_duration(text, sizeof text, f->handshake_rtt_ns);
+		ri_fmt_duration(text, sizeof text, f->handshake_rtt_ns);
 		td = html_add(tr, "td", "num rtt", text);
 		html_set(td, "data-sort", html_int(num, f->handshake_rtt_ns));
 	} else {
@@ -747,8 +329,17 @@ static void write_legend(xmlNodePtr parent)
 	}
 }
 
-/* The table with its header row (a tunnel column with `tunnels`);
- * returns its (empty) body. */
+/* The filter box matches a row's whole text: with a tunnel column, say
+ * that tunnels are among what it finds. */
+static void note_tunnel_filter(xmlDocPtr doc)
+{
+	xmlNodePtr input = html_find(doc, "flow-filter");
+	if (input)
+		html_set(input, "placeholder", "Filter flows: address, tunnel, state, anomaly");
+}
+
+/* The table with its header row (a tunnel column with `tunnels`, and the
+ * filter box saying so); returns its (empty) body. */
 static xmlNodePtr write_flow_table(xmlNodePtr parent, bool tunnels)
 {
 	write_legend(parent);
@@ -757,33 +348,26 @@ static xmlNodePtr write_flow_table(xmlNodePtr parent, bool tunnels)
 	xmlNodePtr table = html_add(parent, "table", "data flows", NULL);
 	html_set(table, "id", "flow-table");
 	xmlNodePtr tr = html_add(html_add(table, "thead", NULL, NULL), "tr", NULL, NULL);
-	add_th(tr, "ID", COL_NUM);
-	add_th(tr, "Client", COL_TEXT);
-	add_th(tr, "Server", COL_TEXT);
-	if (tunnels)
-		html_set(add_th(tr, "Tunnel", COL_TEXT), "title",
+	ri_add_th(tr, "ID", COL_NUM);
+	ri_add_th(tr, "Client", COL_TEXT);
+	ri_add_th(tr, "Server", COL_TEXT);
+	if (tunnels) {
+		html_set(ri_add_th(tr, "Tunnel", COL_TEXT), "title",
 		         "the tunnels its first segment came through, outermost first");
-	add_th(tr, "Start (UTC)", COL_TIME);
-	add_th(tr, "Duration", COL_NUM);
-	add_th(tr, "Packets", COL_NUM);
-	add_th(tr, "Bytes\nc" ARROW "s", COL_NUM);
-	add_th(tr, "Bytes\ns" ARROW "c", COL_NUM);
-	add_th(tr, "Client\nstate", COL_TEXT);
-	add_th(tr, "Server\nstate", COL_TEXT);
-	html_set(add_th(tr, "conn\nstate", COL_TEXT), "title", "Zeek's conn_state");
-	add_th(tr, "History", COL_TEXT);
-	add_th(tr, "RTT", COL_NUM);
-	add_th(tr, "Anomalies", COL_TEXT);
+		note_tunnel_filter(parent->doc);
+	}
+	ri_add_th(tr, "Start (UTC)", COL_TIME);
+	ri_add_th(tr, "Duration", COL_NUM);
+	ri_add_th(tr, "Packets", COL_NUM);
+	ri_add_th(tr, "Bytes\nc" ARROW "s", COL_NUM);
+	ri_add_th(tr, "Bytes\ns" ARROW "c", COL_NUM);
+	ri_add_th(tr, "Client\nstate", COL_TEXT);
+	ri_add_th(tr, "Server\nstate", COL_TEXT);
+	html_set(ri_add_th(tr, "conn\nstate", COL_TEXT), "title", "Zeek's conn_state");
+	ri_add_th(tr, "History", COL_TEXT);
+	ri_add_th(tr, "RTT", COL_NUM);
+	ri_add_th(tr, "Anomalies", COL_TEXT);
 	return html_add(table, "tbody", NULL, NULL);
-}
-
-/* The filter box matches a row's whole text: with a tunnel column, say
- * that tunnels are among what it finds. */
-static void note_tunnel_filter(xmlDocPtr doc)
-{
-	xmlNodePtr input = html_find(doc, "flow-filter");
-	if (input)
-		html_set(input, "placeholder", "Filter flows: address, tunnel, state, anomaly");
 }
 
 /* ---- paging -------------------------------------------------------------- */
@@ -804,8 +388,8 @@ static void page_range(const struct index_ctx *cx, int64_t page, char *first, ch
                        size_t len)
 {
 	int64_t hi = page * cx->per_page < cx->flows ? page * cx->per_page : cx->flows;
-	fmt_count(first, len, (page - 1) * cx->per_page + 1);
-	fmt_count(last, len, hi);
+	ri_fmt_count(first, len, (page - 1) * cx->per_page + 1);
+	ri_fmt_count(last, len, hi);
 }
 
 /* prev, the page numbers (the first, the last and two either side of this
@@ -839,7 +423,7 @@ static void write_pager(const struct index_ctx *cx, xmlNodePtr nav, int64_t page
 		html_add(nav, "span", "next disabled", "next \xe2\x80\xba");
 	char first[32], last[32], total[32];
 	page_range(cx, page, first, last, sizeof first);
-	fmt_count(total, sizeof total, cx->flows);
+	ri_fmt_count(total, sizeof total, cx->flows);
 	html_addf(nav, "span", "range", "flows %s" EN_DASH "%s of %s", first, last, total);
 }
 
@@ -894,12 +478,10 @@ static int make_later(struct index_ctx *cx)
 		return -1;
 	drop(p.summary);
 	char total[32];
-	fmt_count(total, sizeof total, cx->flows);
+	ri_fmt_count(total, sizeof total, cx->flows);
 	html_add(p.h_flows, "span", "count", total);
 	/* A later page means flows (and more than one page). */
 	xmlNodePtr tbody = write_flow_table(p.flows, cx->tunnels);
-	if (cx->tunnels)
-		note_tunnel_filter(doc);
 	const char *js = html_template_text("index.js");
 	if (js)
 		html_text(p.script, js);
@@ -922,7 +504,7 @@ static int start_later_page(struct index_ctx *cx, int64_t page)
 	struct html_slot *sl = cx->later_slots;
 	html_rebuild_begin(cx->later, sl, sizeof cx->later_slots / sizeof *sl);
 	char first[32], last[32], total[32];
-	fmt_count(total, sizeof total, cx->flows);
+	ri_fmt_count(total, sizeof total, cx->flows);
 	page_range(cx, page, first, last, sizeof first);
 	xmlNodeSetContent(cx->later_title, NULL);
 	html_textf(cx->later_title, "tcpladder report: flows %s" EN_DASH "%s", first, last);
@@ -955,11 +537,9 @@ static int start_page(struct index_ctx *cx, int64_t page)
 	if (!doc)
 		return -1;
 	char total[32];
-	fmt_count(total, sizeof total, cx->flows);
+	ri_fmt_count(total, sizeof total, cx->flows);
 	html_textf(p.sub, "%s flow%s", total, cx->flows == 1 ? "" : "s");
-	struct capture_counts cc = {0};
-	if (write_charts(cx, p.summary) != 0 || write_captures(cx, p.summary, &cc) != 0 ||
-	    write_totals(cx, p.summary, &cc) != 0) {
+	if (ri_write_summary(cx, p.summary) != 0) {
 		xmlFreeDoc(doc);
 		return -1;
 	}
@@ -976,8 +556,6 @@ static int start_page(struct index_ctx *cx, int64_t page)
 		drop(html_find(doc, "flow-tools"));
 	} else {
 		cx->tbody = write_flow_table(p.flows, cx->tunnels);
-		if (cx->tunnels)
-			note_tunnel_filter(doc);
 	}
 
 	if (cx->pages > 1) {
