@@ -9,6 +9,7 @@
  * state between calls (only const tables). */
 #include "decode.h"
 
+#include <arpa/inet.h>
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -196,49 +197,15 @@ void decode_encap_text(uint8_t encap, uint32_t value, char *buf, size_t len)
 	}
 }
 
-/* inet_ntop's forms without <arpa/inet.h>'s locale-free promise being
- * needed: dotted quad, and RFC 5952's IPv6 text. */
-static void addr_text(int version, const uint8_t *a, char *buf, size_t len)
-{
-	if (version == 4) {
-		snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-		return;
-	}
-	/* The longest run of two or more zero groups becomes "::". */
-	int best = -1, best_len = 0;
-	for (int i = 0; i < 8;) {
-		if (a[2 * i] || a[2 * i + 1]) {
-			i++;
-			continue;
-		}
-		int j = i;
-		while (j < 8 && !a[2 * j] && !a[2 * j + 1])
-			j++;
-		if (j - i > best_len && j - i >= 2) {
-			best = i;
-			best_len = j - i;
-		}
-		i = j;
-	}
-	size_t n = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < 8 && n < len; i++) {
-		if (i == best) {
-			n += (size_t)snprintf(buf + n, len - n, "::");
-			i += best_len - 1;
-			continue;
-		}
-		n += (size_t)snprintf(buf + n, len - n, "%s%x",
-		                      i && i != best + best_len ? ":" : "",
-		                      (unsigned)(a[2 * i] << 8 | a[2 * i + 1]));
-	}
-}
-
 int decode_tunnel_text(const struct decode_tunnel *t, char *buf, size_t len)
 {
-	char src[48], dst[48], id[48] = "";
-	addr_text(t->ip_version, t->src_addr, src, sizeof src);
-	addr_text(t->ip_version, t->dst_addr, dst, sizeof dst);
+	/* As flows' own addresses are written (db.c). */
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], id[48] = "";
+	int af = t->ip_version == 4 ? AF_INET : AF_INET6;
+	if (!inet_ntop(af, t->src_addr, src, sizeof src))
+		src[0] = '\0';
+	if (!inet_ntop(af, t->dst_addr, dst, sizeof dst))
+		dst[0] = '\0';
 	if (t->has_id) {
 		switch (t->kind) {
 		case TUNNEL_GRE:
