@@ -3,7 +3,6 @@
  * stdin), ingests each capture and tells the user what happened: errors
  * always, a progress line when stderr is a terminal, a summary unless -q. */
 #include <errno.h>
-#include <fts.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "db.h"
 #include "db_merge.h"
 #include "ingest.h"
+#include "walk.h"
 
 const char cmd_ingest_usage[] =
 	"usage: tcpladder ingest [-d DB] [-f FILTER] [-j N] [-q|-v] [--idle-timeout S]\n"
@@ -210,40 +210,31 @@ static void ingest_one(struct ingest_cli *cli, const char *path)
 	}
 }
 
-static int by_name(const FTSENT **a, const FTSENT **b)
+/* One entry of a folder's walk (walk.c): read it, or say why not. */
+static bool ingest_walked(const struct walk_entry *e, void *user)
 {
-	return strcmp((*a)->fts_name, (*b)->fts_name);
+	struct ingest_cli *cli = user;
+	switch (e->kind) {
+	case WALK_CAPTURE:
+		ingest_one(cli, e->path);
+		break;
+	case WALK_ERROR:
+		fprintf(stderr, "tcpladder: %s: %s\n", e->path, strerror(e->err));
+		cli->totals.failed++;
+		break;
+	}
+	return !cli->totals.fatal;
 }
 
-/* A directory: every capture file under it, in name order. Other files
- * are passed over without a word (an archive holds notes and checksums
- * too); unreadable directories are errors. */
+/* A directory: every capture file under it, in name order (walk.c). */
 static void ingest_tree(struct ingest_cli *cli, const char *dir)
 {
-	char *roots[] = {(char *)dir, NULL};
-	/* FTS_COMFOLLOW: a folder named through a symlink (an archive mounted
-	 * elsewhere and linked in) is walked as find -H walks it; links met
-	 * inside the tree are not followed, so a loop cannot walk forever. */
-	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW | FTS_NOCHDIR, by_name);
-	if (!fts) {
+	long long found = walk_folder(dir, ingest_walked, cli);
+	if (found < 0) {
 		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
 		cli->totals.failed++;
 		return;
 	}
-	FTSENT *e;
-	unsigned long long found = 0;
-	while (!cli->totals.fatal && (e = fts_read(fts))) {
-		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
-			fprintf(stderr, "tcpladder: %s: %s\n", e->fts_path,
-			        strerror(e->fts_errno));
-			cli->totals.failed++;
-		} else if (e->fts_info == FTS_F &&
-		           capture_file_looks_like_capture(e->fts_path)) {
-			found++;
-			ingest_one(cli, e->fts_path);
-		}
-	}
-	fts_close(fts);
 	/* A folder the user named that yields nothing is an input that
 	 * failed, not a quiet success: a wrong folder would otherwise look
 	 * like an empty archive. One worker says so for all. */
