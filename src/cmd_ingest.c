@@ -222,6 +222,12 @@ static bool ingest_walked(const struct walk_entry *e, void *user)
 		fprintf(stderr, "tcpladder: %s: %s\n", e->path, strerror(e->err));
 		cli->totals.failed++;
 		break;
+	case WALK_SKIPPED:
+		/* Under -v every file passed over is named, once (every
+		 * worker of -j walks the same tree). */
+		if (cli->verbosity > 1 && cli->worker == 0)
+			fprintf(stderr, "tcpladder: %s: skipped: %s\n", e->path, e->why);
+		break;
 	}
 	return !cli->totals.fatal;
 }
