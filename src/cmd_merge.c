@@ -14,7 +14,9 @@ const char cmd_merge_usage[] =
 	"\n"
 	"Adds each shard database (written by `tcpladder ingest -d SHARD.db`) to\n"
 	"DB: ids are renumbered, captures DB already holds (same content) are\n"
-	"skipped with their flows, one transaction per shard.\n"
+	"skipped with their flows, one transaction per shard. Shards are only\n"
+	"read: a missing one is an error (never created), DB itself is refused,\n"
+	"and one of an older tcpladder is upgraded in a temporary copy.\n"
 	"\n"
 	"  -d, --db DB  the database to merge into (default tcpladder.db), created\n"
 	"               if needed\n"
@@ -63,6 +65,13 @@ int cmd_merge(int argc, char **argv)
 			status = EXIT_SOME_FAILED;
 			continue;
 		}
+		/* An upgrade is said even under -q: the user should know that
+		 * the shard is of an older tcpladder, and that it was left as
+		 * it was. */
+		if (r.upgraded_from)
+			fprintf(stderr, "tcpladder: %s: schema version %d, an older tcpladder's:"
+			                " merged from an upgraded temporary copy (the shard itself"
+			                " is unchanged)\n", argv[i], r.upgraded_from);
 		if (!quiet)
 			fprintf(stderr, "tcpladder: %s: %lld captures (%lld flows, %lld segments)"
 			                " merged, %lld already there\n",

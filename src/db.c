@@ -240,8 +240,13 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &db->conn,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	/* URIs on, for db_merge's ATTACH of a shard that must not be created
+	 * when missing (mode=rw); a path of the user's that happens to start
+	 * with "file:" is still that file, as "./file:...". */
+	char plain[4200];
+	snprintf(plain, sizeof plain, "%s%.4096s", strncmp(path, "file:", 5) ? "" : "./", path);
+	if (sqlite3_open_v2(plain, &db->conn,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
 	                            SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		snprintf(db->error, sizeof db->error, "%s",

@@ -5,10 +5,13 @@
  * without a change here. */
 #include "db_merge.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "db_internal.h"
 
@@ -95,24 +98,140 @@ static int64_t copy_table(struct db *db, const struct table_copy *c, bool all,
 	return sqlite3_changes64(db->conn);
 }
 
+/* Before anything is attached: a shard that does not exist is an error
+ * (SQLite would create an empty one), and so is the database itself named
+ * as a shard, found by its inode, not its name (./a.db, a link to it). */
+static int check_shard_file(struct db *db, const char *shard_path)
+{
+	struct stat shard, self;
+	if (stat(shard_path, &shard) != 0) {
+		snprintf(db->error, sizeof db->error, "%s%s", strerror(errno),
+		         errno == ENOENT ? ": no such shard (nothing was created)" : "");
+		return -1;
+	}
+	if (S_ISDIR(shard.st_mode)) {
+		snprintf(db->error, sizeof db->error, "a folder, not a shard database");
+		return -1;
+	}
+	const char *main_path = sqlite3_db_filename(db->conn, "main");
+	if (main_path && *main_path && stat(main_path, &self) == 0 &&
+	    self.st_dev == shard.st_dev && self.st_ino == shard.st_ino) {
+		snprintf(db->error, sizeof db->error,
+		         "this is the database being merged into (-d): a database cannot be"
+		         " merged into itself");
+		return -1;
+	}
+	return 0;
+}
+
+/* ATTACH path AS shard, never creating it: as a URI with mode=rw, which
+ * fails on a missing file (the main connection has URIs on, db_open).
+ * Read-write though nothing is written there (every INSERT names main),
+ * for the reason db_open_readonly gives: the last connection to close a
+ * WAL database removes its -wal and -shm files, a read-only one cannot and
+ * would leave them beside the user's shard. mode=ro on read-only files. */
+static int attach(struct db *db, const char *path)
+{
+	char uri[3 * 4096 + 32];
+	size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p && n + 4 < sizeof uri; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p))
+			uri[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(uri + n, sizeof uri - n, "%%%02X", *p);
+	}
+	uri[n] = '\0';
+	bool writable = access(path, W_OK) == 0;
+	char *sql = sqlite3_mprintf("ATTACH '%q?mode=%s' AS shard", uri, writable ? "rw" : "ro");
+	if (!sql)
+		return db_fail(db, "attaching shard");
+	int rc = db_exec(db, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
+static void remove_copy(const char *path)
+{
+	static const char *const sides[] = {"", "-wal", "-shm", "-journal"};
+	char side[4200];
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		snprintf(side, sizeof side, "%.4096s%s", path, sides[i]);
+		unlink(side);
+	}
+}
+
+/* A shard of an older schema is upgraded in a copy (SQLite's backup of
+ * it, then db_open's upgrade), beside the database merged into, which is
+ * on a filesystem with room for the rows anyway. The user's shard is
+ * never changed: it may be an archive's, or another tcpladder's. */
+static int upgraded_copy(struct db *db, const char *shard_path, char *copy, size_t len)
+{
+	const char *main_path = sqlite3_db_filename(db->conn, "main");
+	snprintf(copy, len, "%.4000s.upgrade-XXXXXX", main_path && *main_path ? main_path : "shard");
+	int fd = mkstemp(copy);
+	if (fd < 0) {
+		snprintf(db->error, sizeof db->error, "cannot make a copy to upgrade: %s: %s", copy,
+		         strerror(errno));
+		return -1;
+	}
+	close(fd);
+	sqlite3 *from = NULL, *to = NULL;
+	int rc = sqlite3_open_v2(shard_path, &from, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(copy, &to, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+		rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(to);
+		if (b)
+			sqlite3_backup_finish(b);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	if (rc != SQLITE_OK)
+		snprintf(db->error, sizeof db->error, "copying it to upgrade: %s",
+		         sqlite3_errmsg(to ? to : from));
+	sqlite3_close(from);
+	sqlite3_close(to);
+	char err[512];
+	struct db *up = rc == SQLITE_OK ? db_open(copy, err, sizeof err) : NULL;
+	if (rc == SQLITE_OK && !up)
+		snprintf(db->error, sizeof db->error, "upgrading a copy of it: %.400s", err);
+	db_close(up);
+	if (!up) {
+		remove_copy(copy);
+		return -1;
+	}
+	return 0;
+}
+
 int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 {
 	memset(r, 0, sizeof *r);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->conn, "ATTACH ?1 AS shard", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, "attaching shard");
-	sqlite3_bind_text(st, 1, shard_path, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, "attaching shard");
+	if (check_shard_file(db, shard_path) || attach(db, shard_path))
+		return -1;
 
 	int failed = 0;
 	int64_t version = scalar(db, "PRAGMA shard.user_version", &failed);
+	char copy[4200] = "";
+	if (!failed && version >= 1 && version < DB_SCHEMA_VERSION) {
+		sqlite3_exec(db->conn, "DETACH shard", NULL, NULL, NULL);
+		if (upgraded_copy(db, shard_path, copy, sizeof copy))
+			return -1;
+		if (attach(db, copy)) {
+			remove_copy(copy);
+			return -1;
+		}
+		r->upgraded_from = (int)version;
+		version = scalar(db, "PRAGMA shard.user_version", &failed);
+	}
 	if (!failed && version != DB_SCHEMA_VERSION) {
-		snprintf(db->error, sizeof db->error,
-		         "%s is not a tcpladder database of this version (schema %lld, expected %d)",
-		         shard_path, (long long)version, DB_SCHEMA_VERSION);
+		if (version == 0)
+			snprintf(db->error, sizeof db->error, "not a tcpladder database (schema version 0)");
+		else
+			snprintf(db->error, sizeof db->error,
+			         "a database of a newer tcpladder (schema version %lld, this one's is"
+			         " %d): merge it with that tcpladder", (long long)version,
+			         DB_SCHEMA_VERSION);
 		failed = -1;
 	}
 	/* A shard at least half as big as the database is loaded in bulk
@@ -140,10 +259,17 @@ int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 		int64_t copied[sizeof copies / sizeof copies[0]] = {0};
 		for (size_t i = 0; i < sizeof copies / sizeof copies[0] && !failed; i++)
 			copied[i] = copy_table(db, &copies[i], all, capture_off, flow_off, &failed);
-		r->captures = copied[0];
-		r->skipped = shard_captures - copied[0];
-		r->flows = copied[1];
-		r->segments = copied[3];
+		/* Found by name: counting by position once reported
+		 * capture_undecoded's rows as flows. */
+		for (size_t i = 0; i < sizeof copies / sizeof copies[0]; i++) {
+			if (strcmp(copies[i].table, "captures") == 0)
+				r->captures = copied[i];
+			else if (strcmp(copies[i].table, "flows") == 0)
+				r->flows = copied[i];
+			else if (strcmp(copies[i].table, "segment_rows") == 0)
+				r->segments = copied[i];
+		}
+		r->skipped = shard_captures - r->captures;
 	}
 	if (!failed)
 		failed = db_exec(db, "DROP TABLE temp.merge_captures") || db_commit(db);
@@ -155,5 +281,7 @@ int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r)
 		memcpy(db->error, keep, sizeof keep);
 	}
 	sqlite3_exec(db->conn, "DETACH shard", NULL, NULL, NULL);
+	if (*copy)
+		remove_copy(copy);
 	return failed ? -1 : 0;
 }

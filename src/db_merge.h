@@ -12,9 +12,14 @@
 
 struct db_merge_result {
 	int64_t captures, skipped, flows, segments;
+	int upgraded_from; /* the shard's older schema version, else 0 */
 };
 
-/* Merge the database at shard_path into db. 0, or -1 with db_error(). */
+/* Merge the database at shard_path into db. The shard is never created nor
+ * changed: one of an older schema version is upgraded in a temporary copy
+ * beside db (upgraded_from says so). A missing shard, db itself, and a
+ * shard that is not a tcpladder database of this or an older version are
+ * errors. 0, or -1 with db_error() (which does not repeat the path). */
 int db_merge(struct db *db, const char *shard_path, struct db_merge_result *r);
 
 #endif

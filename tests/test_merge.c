@@ -2,11 +2,13 @@
  * ingest of the same files (ids aside); captures already present are
  * skipped; GNU parallel's scale-out script does the same on local cores. */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -179,6 +181,133 @@ START_TEST(jobs_keep_tunnels_and_what_was_not_tcp)
 }
 END_TEST
 
+/* Runs `tcpladder ARGS` in dir; its exit status, and its stderr in *err
+ * (malloc'd). */
+static int run_in(const char *dir, char **err, const char *args)
+{
+	char cwd[4096], path[128];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	int status = tu_sh("cd %s && %s/" BIN " %s 2> err", dir, cwd, args);
+	snprintf(path, sizeof path, "%s/err", dir);
+	*err = tu_slurp(path);
+	return status;
+}
+
+/* A shard that is not there is named, fails the run (exit 1, DESIGN.md),
+ * is not created (SQLite's ATTACH would make an empty one), and the
+ * shards that are there still merge. */
+START_TEST(a_missing_shard_is_an_error_and_never_created)
+{
+	char dir[64], all[128], *err;
+	tu_scratch_dir(dir);
+	snprintf(all, sizeof all, "%s/all.db", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s/a.db ../examples/seed.pcap", dir), 0);
+	ck_assert_int_eq(run_in(dir, &err, "merge -q -d all.db no-such.db a.db"), 1);
+	ck_assert_str_eq(err, "tcpladder: no-such.db: No such file or directory: no such shard"
+	                      " (nothing was created)\n");
+	free(err);
+	ck_assert_int_eq(tu_sh("test ! -e %s/no-such.db && test ! -e %s/no-such.db-wal", dir, dir),
+	                 0);
+	ck_assert_int_eq(tu_query_int(all, "SELECT count(*) FROM transitions"), 10);
+}
+END_TEST
+
+/* -d DB named again as a shard, by any name that reaches the same file
+ * (as given, ./DB, through a folder and back, a symbolic link), is
+ * refused: it would double every row. */
+START_TEST(a_database_is_not_merged_into_itself)
+{
+	char dir[64], all[128], *err;
+	tu_scratch_dir(dir);
+	snprintf(all, sizeof all, "%s/all.db", dir);
+	ck_assert_int_eq(tu_sh("mkdir %s/sub && ln -s all.db %s/link.db", dir, dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s ../examples/seed.pcap", all), 0);
+	static const char *const names[] = {"all.db", "./all.db", "sub/../all.db", "link.db"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char args[128], want[256];
+		snprintf(args, sizeof args, "merge -d all.db %s", names[i]);
+		ck_assert_int_eq(run_in(dir, &err, args), 1);
+		snprintf(want, sizeof want, "tcpladder: %s: this is the database being merged into"
+		         " (-d): a database cannot be merged into itself\n", names[i]);
+		ck_assert_str_eq(err, want);
+		free(err);
+	}
+	ck_assert_int_eq(tu_query_int(all, "SELECT count(*) FROM captures"), 1);
+	ck_assert_int_eq(tu_query_int(all, "SELECT count(*) FROM segments"), 13);
+}
+END_TEST
+
+/* A shard written by an older tcpladder (schema version 2, as released:
+ * tests/data/schema-v2.sql) merges: it is upgraded in a temporary copy,
+ * the user is told so, and the shard's file is left byte for byte as it
+ * was, still version 2, with no copy left behind. A shard of a newer
+ * tcpladder is refused, saying which. */
+START_TEST(an_older_shard_is_merged_from_an_upgraded_copy)
+{
+	char dir[64], old[128], all[128], *err;
+	tu_scratch_dir(dir);
+	snprintf(old, sizeof old, "%s/old.db", dir);
+	snprintf(all, sizeof all, "%s/all.db", dir);
+	char *schema = tu_slurp("data/schema-v2.sql");
+	sqlite3 *conn;
+	ck_assert_int_eq(sqlite3_open(old, &conn), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(conn, schema, NULL, NULL, NULL), SQLITE_OK);
+	free(schema);
+	char *msg = NULL;
+	int rc = sqlite3_exec(conn,
+		"INSERT INTO captures (id, path, sha256, status) VALUES (1, 'a.pcap', 'x', 'ok');"
+		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
+		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame, last_frame,"
+		" packets, client_packets, server_packets, client_bytes, server_bytes,"
+		" client_isn, server_isn, client_state, server_state, mid_stream)"
+		" VALUES (1, 1, 4, '10.0.0.1', 1000, '10.0.0.2', 80, 1700000000000000000,"
+		" 1700000000002000000, 1, 3, 3, 2, 1, 0, 0, 4000000000, 123, 5, 5, 0);"
+		"INSERT INTO segments (flow_id, frame, ts_ns, from_client, flags, seq, ack,"
+		" rel_seq, rel_ack, len, win, client_state, server_state, analysis,"
+		" dupack_num, changes) VALUES"
+		" (1, 1, 1700000000000000000, 1, 2, 4000000000, 0, 0, NULL, 0, 100, 3, 2, 0, NULL, NULL),"
+		" (1, 2, 1700000000001000000, 0, 18, 123, 4000000001, 0, 1, 0, 100, 3, 4, 0, NULL, 8837),"
+		" (1, 3, 1700000000002000000, 1, 16, 4000000001, 124, 1, 1, 0, 100, 5, 5, 0, NULL, NULL);",
+		NULL, NULL, &msg);
+	ck_assert_msg(rc == SQLITE_OK, "%s", msg ? msg : "?");
+	sqlite3_close(conn);
+	ck_assert_int_eq(tu_sh("cp %s %s/old.before", old, dir), 0);
+
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s ../examples/seed.pcap", all), 0);
+	ck_assert_int_eq(run_in(dir, &err, "merge -d all.db old.db"), 0);
+	ck_assert_str_eq(err, "tcpladder: old.db: schema version 2, an older tcpladder's: merged"
+	                      " from an upgraded temporary copy (the shard itself is unchanged)\n"
+	                      "tcpladder: old.db: 1 captures (1 flows, 3 segments) merged,"
+	                      " 0 already there\n");
+	free(err);
+	char *rows = tu_query(all, "SELECT c.path, s.frame, s.ts_ns, s.seq, s.ack, s.rel_seq,"
+	                           " s.rel_ack, s.flags_text FROM segments_view s"
+	                           " JOIN flows f ON f.id = s.flow_id JOIN captures c"
+	                           " ON c.id = f.capture_id WHERE c.path = 'a.pcap' ORDER BY s.frame");
+	ck_assert_str_eq(rows, "a.pcap|1|1700000000000000000|4000000000|0|0||S\n"
+	                       "a.pcap|2|1700000000001000000|123|4000000001|0|1|S.\n"
+	                       "a.pcap|3|1700000000002000000|4000000001|124|1|1|.\n");
+	free(rows);
+	ck_assert_int_eq(tu_query_int(all, "SELECT count(*) FROM captures"), 2);
+	ck_assert_int_eq(tu_sh("cmp -s %s %s/old.before", old, dir), 0);
+	ck_assert_int_eq(tu_query_int(old, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(tu_sh("ls %s | grep -q upgrade", dir), 1);
+
+	ck_assert_int_eq(tu_sh("cp %s/all.db %s/new.db", dir, dir), 0);
+	char newer[128];
+	snprintf(newer, sizeof newer, "%s/new.db", dir);
+	ck_assert_int_eq(sqlite3_open(newer, &conn), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(conn, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(conn);
+	ck_assert_int_eq(run_in(dir, &err, "merge -d all.db new.db"), 1);
+	char want[256];
+	snprintf(want, sizeof want, "tcpladder: new.db: a database of a newer tcpladder (schema"
+	         " version 99, this one's is %d): merge it with that tcpladder\n", DB_SCHEMA_VERSION);
+	ck_assert_str_eq(err, want);
+	free(err);
+}
+END_TEST
+
 Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
@@ -186,6 +315,9 @@ Suite *merge_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, shards_merge_into_the_rows_of_one_ingest);
 	tcase_add_test(tc, a_bad_shard_fails_and_the_rest_merge);
+	tcase_add_test(tc, a_missing_shard_is_an_error_and_never_created);
+	tcase_add_test(tc, a_database_is_not_merged_into_itself);
+	tcase_add_test(tc, an_older_shard_is_merged_from_an_upgraded_copy);
 	tcase_add_test(tc, jobs_equal_one_ingest);
 	if (tu_have("parallel"))
 		tcase_add_test(tc, gnu_parallel_shards_equal_one_ingest);
