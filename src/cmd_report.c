@@ -117,10 +117,12 @@ int cmd_report(int argc, char **argv)
 	char err[1024];
 	struct db_selection view = cli_select_view(&sel);
 	int64_t flows = 0;
-	if (report_write(db_path, &view, &opt, dir, &flows, err, sizeof err) != 0) {
+	int rc = report_write(db_path, &view, &opt, dir, &flows, err, sizeof err);
+	if (rc != 0) {
 		fprintf(stderr, "tcpladder report: %s\n", err);
 		status = EXIT_SOME_FAILED;
-	} else if (!quiet) {
+	}
+	if (rc >= 0 && !quiet) {
 		fprintf(stderr, "tcpladder: report of %lld flow%s written; open %s/index.html\n",
 		        (long long)flows, flows == 1 ? "" : "s", dir);
 	}

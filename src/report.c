@@ -9,8 +9,10 @@
  * after which the pieces, in flow order, are joined into one file. */
 #include "report.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,69 @@ static int join_csv(const char *dir, int n, char *err, size_t errlen)
 	return rc;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Flow pages an earlier report left in DIR/flows for flows this one does
+ * not hold: their index no longer links them, and a reader opening the
+ * folder would take them for part of this report. Only names this report
+ * itself writes (REPORT_FLOW_HREF_FMT: digits, ".html") are touched; any
+ * other file of the user's stays. ids ascending. */
+static void prune_flow_pages(const char *dir, const int64_t *ids, size_t n)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/flows", dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		size_t digits = strspn(name, "0123456789");
+		if (digits == 0 || digits > 18 || name[0] == '0' || strcmp(name + digits, ".html") != 0)
+			continue;
+		int64_t id = strtoll(name, NULL, 10);
+		if (bsearch(&id, ids, n, sizeof *ids, cmp_id))
+			continue;
+		snprintf(path, sizeof path, "%s/flows/%s", dir, name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+static int count_found(const struct db_flow_info *f, void *user)
+{
+	(void)f;
+	(void)user;
+	return 0;
+}
+
+/* The flows asked for by id that the database does not hold, as "7" or
+ * "7, 9" in missing; how many. -1 on an SQLite error (err filled). */
+static long missing_flows(struct db *db, const struct db_selection *sel, char *missing,
+                          size_t len, char *err, size_t errlen)
+{
+	long count = 0;
+	size_t used = 0;
+	missing[0] = '\0';
+	for (size_t i = 0; sel && i < sel->n_flow_ids; i++) {
+		int found = db_get_flow(db, sel->flow_ids[i], count_found, NULL);
+		if (found < 0) {
+			snprintf(err, errlen, "flows: %s", db_error(db));
+			return -1;
+		}
+		if (found == 0 && used < len) {
+			used += (size_t)snprintf(missing + used, len - used, "%s%lld",
+			                         count ? ", " : "", (long long)sel->flow_ids[i]);
+			count++;
+		}
+	}
+	return count;
+}
+
 int report_write(const char *db_path, const struct db_selection *sel,
                  const struct report_options *opt, const char *dir, int64_t *flows,
                  char *err, size_t errlen)
@@ -182,14 +247,35 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	char path[4200];
 	err[0] = '\0';
 	*flows = 0;
-	snprintf(path, sizeof path, "%s/flows", dir);
-	if (make_dir(dir, err, errlen) || make_dir(path, err, errlen))
-		return -1;
 	struct db *db = db_open_readonly(db_path, err, errlen);
 	if (!db) {
 		char why[1024];
 		snprintf(why, sizeof why, "%s", err);
 		snprintf(err, errlen, "%s: %s", db_path, why);
+		return -1;
+	}
+	/* A --flow the database does not hold is an input that failed: named,
+	 * and when it was all that was asked, nothing is written (not even
+	 * DIR), rather than an empty report that looks like an answer. */
+	char missing[512];
+	long n_missing = missing_flows(db, sel, missing, sizeof missing, err, errlen);
+	if (n_missing < 0) {
+		db_close(db);
+		return -1;
+	}
+	char missing_err[1024] = "";
+	if (n_missing > 0)
+		snprintf(missing_err, sizeof missing_err, "no flow%s %s in %.400s",
+		         n_missing == 1 ? "" : "s", missing, db_path);
+	if (n_missing > 0 && (size_t)n_missing == sel->n_flow_ids) {
+		snprintf(err, errlen, "%s: nothing written (`tcpladder export flows -d %.400s` lists"
+		         " its flows)", missing_err, db_path);
+		db_close(db);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/flows", dir);
+	if (make_dir(dir, err, errlen) || make_dir(path, err, errlen)) {
+		db_close(db);
 		return -1;
 	}
 	struct plan p = {db_path, sel, opt, dir, NULL, 0, 0};
@@ -220,8 +306,14 @@ int report_write(const char *db_path, const struct db_selection *sel,
 			unlink(path);
 		}
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		report_index_prune(dir, p.pages);
+		prune_flow_pages(dir, p.ids, p.n);
+	}
 	free(p.ids);
+	if (rc == 0 && n_missing > 0) {
+		snprintf(err, errlen, "%s", missing_err);
+		return 1;
+	}
 	return rc;
 }

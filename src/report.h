@@ -98,7 +98,10 @@ int report_transitions_csv(struct db *db, const struct db_selection *sel,
 /* --- the whole report (report.c) --- */
 
 /* All of it into dir (created if needed) from the database at db_path,
- * in opt->jobs processes; *flows gets how many flows it holds. */
+ * in opt->jobs processes; *flows gets how many flows it holds. Flow pages
+ * an earlier report left in dir for other flows are removed. A selected
+ * flow id the database does not hold: 1 with err naming it after the rest
+ * is written, or -1 with nothing written when none of the ids is there. */
 int report_write(const char *db_path, const struct db_selection *sel,
                  const struct report_options *opt, const char *dir,
                  int64_t *flows, char *err, size_t errlen);

@@ -92,6 +92,67 @@ START_TEST(report_selects_flows)
 }
 END_TEST
 
+/* --flow ID of a flow the database does not hold is an input that failed
+ * (exit 1), named on stderr; alone, nothing is written, not even the
+ * folder; with flows that are there, those are written. */
+START_TEST(report_of_a_missing_flow_names_it)
+{
+	char dir[64], db[128], path[160];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	snprintf(path, sizeof path, "%s/err", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s ../examples", db), 0);
+	ck_assert_int_eq(tu_sh("../tcpladder report -d %s -o %s/none --flow 99 2> %s", db, dir, path),
+	                 1);
+	char *err = tu_slurp(path), want[512];
+	snprintf(want, sizeof want, "tcpladder report: no flow 99 in %s: nothing written"
+	         " (`tcpladder export flows -d %s` lists its flows)\n", db, db);
+	ck_assert_str_eq(err, want);
+	free(err);
+	char none[96];
+	snprintf(none, sizeof none, "%s/none", dir);
+	ck_assert(!exists(none, "."));
+	ck_assert_int_eq(tu_sh("../tcpladder report -q -d %s -o %s/some --flow 2,99 --flow 98"
+	                       " 2> %s", db, dir, path), 1);
+	err = tu_slurp(path);
+	snprintf(want, sizeof want, "tcpladder report: no flows 99, 98 in %s\n", db);
+	ck_assert_str_eq(err, want);
+	free(err);
+	char some[96];
+	snprintf(some, sizeof some, "%s/some", dir);
+	ck_assert(exists(some, "flows/2.html") && exists(some, "index.html"));
+	ck_assert(!exists(some, "flows/99.html"));
+}
+END_TEST
+
+/* A report into a folder that holds an older, bigger one: the flow pages
+ * it does not write go (they would be read as part of it), its own stay,
+ * and no file of another name is touched: the user's notes, a page of
+ * another pattern (0.html, 7.html.bak), a folder. */
+START_TEST(report_over_an_older_one_removes_its_stale_pages)
+{
+	char dir[64], db[128], r[96];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	snprintf(r, sizeof r, "%s/r", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s ../examples", db), 0);
+	ck_assert_int_eq(tu_sh("../tcpladder report -q -d %s -o %s --flows-per-page 5", db, r), 0);
+	ck_assert(exists(r, "flows/13.html") && exists(r, "index-3.html"));
+	ck_assert_int_eq(tu_sh("cd %s && echo mine > notes.txt && echo x > flows/notes.html"
+	                       " && echo x > flows/0.html && echo x > flows/7.html.bak"
+	                       " && mkdir flows/12345.html", r), 0);
+	ck_assert_int_eq(tu_sh("../tcpladder report -q -d %s -o %s --flow 2,3", db, r), 0);
+	char *names = NULL;
+	ck_assert_int_eq(tu_sh("cd %s && LC_ALL=C ls flows > ../ls.txt && LC_ALL=C ls >> ../ls.txt", r), 0);
+	char ls[128];
+	snprintf(ls, sizeof ls, "%s/ls.txt", dir);
+	names = tu_slurp(ls);
+	ck_assert_str_eq(names, "0.html\n12345.html\n2.html\n3.html\n7.html.bak\nnotes.html\n"
+	                        "flows\nindex.html\nnotes.txt\ntransitions.csv\n");
+	free(names);
+}
+END_TEST
+
 START_TEST(hostile_names_come_out_as_text)
 {
 	char dir[64];
@@ -357,6 +418,8 @@ Suite *report_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, run_writes_index_flow_pages_and_csv);
 	tcase_add_test(tc, report_selects_flows);
+	tcase_add_test(tc, report_of_a_missing_flow_names_it);
+	tcase_add_test(tc, report_over_an_older_one_removes_its_stale_pages);
 	tcase_add_test(tc, hostile_names_come_out_as_text);
 	tcase_add_test(tc, workers_write_what_one_process_writes);
 	tcase_add_test(tc, pages_built_over_others_are_pages_built_alone);
