@@ -50,9 +50,15 @@ WITH numbered AS (
 		s.packed >> 17 AS analysis, s.dupack_num, s.changes
 	FROM segment_rows s JOIN flows f ON f.id = s.flow_id
 )
+-- time: SQLite's / and % truncate toward zero; seconds and nanoseconds are
+-- taken with floor division, so a time before 1970 reads as the second it
+-- falls in and a fraction from 0 (1969-12-31T23:51:35.608578000Z, not the
+-- second after with a negative fraction). flows_view and transitions_view
+-- write it the same way.
 SELECT s.flow_id, s.frame, s.ts_ns,
-	strftime('%Y-%m-%dT%H:%M:%S', s.ts_ns / 1000000000, 'unixepoch')
-		|| printf('.%09dZ', s.ts_ns % 1000000000) AS time,
+	strftime('%Y-%m-%dT%H:%M:%S',
+		s.ts_ns / 1000000000 - (s.ts_ns % 1000000000 < 0), 'unixepoch')
+		|| printf('.%09dZ', (s.ts_ns % 1000000000 + 1000000000) % 1000000000) AS time,
 	s.from_client, s.flags,
 	-- tcpdump's order (print-tcp.c tcp_flag_values): F S R P . U E W
 	CASE WHEN s.flags & 255 = 0 THEN 'none' ELSE
@@ -85,8 +91,9 @@ SELECT f.id, f.capture_id, f.ip_version,
 	CASE f.ip_version WHEN 6 THEN '[' || f.server_ip || ']:' || f.server_port
 		ELSE f.server_ip || ':' || f.server_port END AS server,
 	f.first_ts_ns, f.last_ts_ns,
-	strftime('%Y-%m-%dT%H:%M:%S', f.first_ts_ns / 1000000000, 'unixepoch')
-		|| printf('.%09dZ', f.first_ts_ns % 1000000000) AS time,
+	strftime('%Y-%m-%dT%H:%M:%S',
+		f.first_ts_ns / 1000000000 - (f.first_ts_ns % 1000000000 < 0), 'unixepoch')
+		|| printf('.%09dZ', (f.first_ts_ns % 1000000000 + 1000000000) % 1000000000) AS time,
 	f.last_ts_ns - f.first_ts_ns AS duration_ns,
 	f.first_frame, f.last_frame,
 	f.packets, f.client_packets, f.server_packets,
@@ -160,8 +167,9 @@ LEFT JOIN segment_rows c ON c.flow_id = u.flow_id AND c.frame = u.frame;
 
 CREATE VIEW transitions_view AS
 SELECT t.flow_id, t.step, t.frame, t.seen_frame, t.ts_ns,
-	strftime('%Y-%m-%dT%H:%M:%S', t.ts_ns / 1000000000, 'unixepoch')
-		|| printf('.%09dZ', t.ts_ns % 1000000000) AS time,
+	strftime('%Y-%m-%dT%H:%M:%S',
+		t.ts_ns / 1000000000 - (t.ts_ns % 1000000000 < 0), 'unixepoch')
+		|| printf('.%09dZ', (t.ts_ns % 1000000000 + 1000000000) % 1000000000) AS time,
 	CASE t.endpoint WHEN 0 THEN 'client' ELSE 'server' END AS endpoint,
 	fs.name AS from_state, ts.name AS to_state, e.name AS event,
 	t.rel_seq, t.rel_ack

@@ -558,13 +558,17 @@ struct transition_ctx {
 };
 
 /* time as the views write it: strftime's seconds, then printf('.%09dZ')
- * of the remainder, both of SQLite's truncating division. */
+ * of the remainder, both of floor division, so that a time before 1970
+ * is the second it falls in with a fraction from 0 (C's / and %, as
+ * SQLite's, truncate toward zero). */
 static const char *iso_time(int64_t ts_ns, char buf[64])
 {
-	time_t sec = (time_t)(ts_ns / 1000000000);
+	int64_t frac = ts_ns % 1000000000;
+	time_t sec = (time_t)(ts_ns / 1000000000 - (frac < 0));
+	frac += frac < 0 ? 1000000000 : 0;
 	struct tm tm;
 	size_t n = gmtime_r(&sec, &tm) ? strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm) : 0;
-	snprintf(buf + n, 64 - n, ".%09" PRId64 "Z", ts_ns % 1000000000);
+	snprintf(buf + n, 64 - n, ".%09" PRId64 "Z", frac);
 	return buf;
 }
 

@@ -86,6 +86,16 @@ void cw_pcap_record_header(FILE *f, uint64_t ts_us, uint32_t caplen, uint32_t le
 	put_le32(f, len);
 }
 
+void cw_pcap_record_at(FILE *f, int32_t sec, uint32_t usec, const uint8_t *data,
+                       uint32_t caplen)
+{
+	put_le32(f, (uint32_t)sec);
+	put_le32(f, usec);
+	put_le32(f, caplen);
+	put_le32(f, caplen);
+	fwrite(data, 1, caplen, f);
+}
+
 void cw_pcap_record(FILE *f, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
                     uint32_t len)
 {

@@ -25,6 +25,10 @@ FILE *cw_pcap_create(const char *path, uint32_t linktype, uint32_t snaplen);
 void cw_pcap_record_header(FILE *f, uint64_t ts_us, uint32_t caplen, uint32_t len);
 void cw_pcap_record(FILE *f, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
                     uint32_t len);
+/* A whole record stamped at sec.usec since 1970, sec negative before it
+ * (the format's seconds field is signed, as libpcap reads it). */
+void cw_pcap_record_at(FILE *f, int32_t sec, uint32_t usec, const uint8_t *data,
+                       uint32_t caplen);
 
 /* pcapng: a section header block of shb_len bytes as its length field
  * says (28 is right) and one Ethernet interface; then enhanced packet
