@@ -35,6 +35,7 @@ int main(void)
 	srunner_add_suite(runner, crash_suite());
 	srunner_add_suite(runner, tunnels_suite());
 	srunner_add_suite(runner, tunnel_frames_suite());
+	srunner_add_suite(runner, archive_suite());
 
 	srunner_run_all(runner, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
 	int failed = srunner_ntests_failed(runner);
