@@ -17,7 +17,7 @@ const char cmd_forget_usage[] =
 	"Removes each capture named, with its connections, segments, state\n"
 	"changes and counts, all in one transaction. CAPTURE is a capture's id\n"
 	"(captures.id), its path as stored (captures.path, or one of the files of\n"
-	"a capture joined with ingest --join), or its sha256 (whole, or its first\n"
+	"a joined capture), or its sha256 (whole, or its first\n"
 	"12 or more hex digits). A path stored more than once names them all.\n"
 	"\n"
 	"  -d, --db DB  the database (default tcpladder.db)\n"
