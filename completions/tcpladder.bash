@@ -58,7 +58,7 @@ _tcpladder()
 		compopt -o nospace 2>/dev/null
 		return 0 ;;
 	-f | --filter | -j | --jobs | --idle-timeout | --max-flows | --flow | --capture | \
-	--max-segments | --flows-per-page)
+	--max-segments | --flows-per-page | --name)
 		return 0 ;; # a value only the user knows
 	esac
 

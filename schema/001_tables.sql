@@ -1,13 +1,18 @@
--- tcpladder's database, schema version 5 (PRAGMA user_version).
+-- tcpladder's database, schema version 6 (PRAGMA user_version).
 --
 -- The tables that grow with the archive (segment_rows, transitions_extra)
 -- hold small integers only; the names users read (states, flags, events, analysis
 -- flags) come from the lookup tables below through the *_view views in
 -- 002_views.sql. Times are integer nanoseconds since the Unix epoch.
 
--- One row per capture file read. sha256 is of the capture's bytes as
+-- One row per capture read. sha256 is of the capture's bytes as
 -- libpcap reads them (after gunzip), so the same content ingested twice,
--- under any name or compression, adds nothing.
+-- under any name or compression, adds nothing. A capture joined from a
+-- ring of files (ingest --join) is one row too: its sha256 is that of its
+-- files' digests, in order, one hex line each, and capture_files says
+-- where each file's frames are. filter is the tcpdump expression it was
+-- read with (ingest -f), NULL when none: the same content read with
+-- another filter is not a duplicate but an error (ingest --replace).
 CREATE TABLE captures (
 	id          INTEGER PRIMARY KEY,
 	path        TEXT NOT NULL,
@@ -36,8 +41,26 @@ CREATE TABLE captures (
 	last_ts_ns  INTEGER,
 	status      TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),
 	error       TEXT,               -- why partial or failed; first bad packet
-	ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+	ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+	filter      TEXT
 );
+
+-- The files of a capture joined from a ring of files (ingest --join), in
+-- the order read (by their first timestamp): frames count on from one
+-- file to the next, as mergecap -a numbers them, so file_number's frames
+-- are first_frame .. first_frame + packets - 1.
+CREATE TABLE capture_files (
+	capture_id  INTEGER NOT NULL REFERENCES captures(id),
+	file_number INTEGER NOT NULL,   -- 1, 2, ...
+	path        TEXT NOT NULL,
+	sha256      TEXT NOT NULL,      -- of the file alone, as captures.sha256
+	first_frame INTEGER NOT NULL,
+	packets     INTEGER NOT NULL,
+	first_ts_ns INTEGER,
+	last_ts_ns  INTEGER,
+	PRIMARY KEY (capture_id, file_number)
+) WITHOUT ROWID;
+CREATE INDEX capture_files_sha256 ON capture_files(sha256);
 
 -- The encapsulations a capture held and tcpladder did not decode, by name
 -- ('UDP port 8472', 'EtherType 0x88e7', 'link type 127'): how many packets

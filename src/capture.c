@@ -52,6 +52,18 @@ static void hex_digest(EVP_MD_CTX *sha, char hex[CAPTURE_SHA256_HEX])
 	hex[64] = '\0';
 }
 
+void capture_hash_bytes(const void *data, size_t len, char hex[CAPTURE_SHA256_HEX])
+{
+	EVP_MD_CTX *sha = EVP_MD_CTX_new();
+	if (sha && EVP_DigestInit_ex(sha, EVP_sha256(), NULL) &&
+	    EVP_DigestUpdate(sha, data, len)) {
+		hex_digest(sha, hex);
+	} else {
+		hex[0] = '\0';
+	}
+	EVP_MD_CTX_free(sha);
+}
+
 static gzFile open_gz(const char *path, char *err, size_t errlen)
 {
 	int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO)

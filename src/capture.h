@@ -27,6 +27,9 @@ struct capture;
 int capture_hash_file(const char *path, char hex[CAPTURE_SHA256_HEX],
                       char *err, size_t errlen);
 
+/* The SHA-256 of len bytes, as hex ("" only when libcrypto fails). */
+void capture_hash_bytes(const void *data, size_t len, char hex[CAPTURE_SHA256_HEX]);
+
 /* Opens path ("-" for stdin) for reading with libpcap, timestamps in
  * nanoseconds. With hash_while_reading, the content hash is computed as the
  * bytes go by (for stdin, which cannot be read twice). NULL on failure with

@@ -17,5 +17,7 @@ int cmd_run(int argc, char **argv);
 extern const char cmd_run_usage[];
 int cmd_merge(int argc, char **argv);
 extern const char cmd_merge_usage[];
+int cmd_forget(int argc, char **argv);
+extern const char cmd_forget_usage[];
 
 #endif

@@ -20,19 +20,35 @@
 #include "walk.h"
 
 const char cmd_ingest_usage[] =
-	"usage: tcpladder ingest [-d DB] [-f FILTER] [-j N] [-q|-v] [--idle-timeout S]\n"
-	"                        [--max-flows N] [--tunnel-port KIND=PORT] PATH...\n"
+	"usage: tcpladder ingest [-d DB] [-f FILTER] [-j N] [-q|-v] [--replace]\n"
+	"                        [--name LABEL] [--idle-timeout S] [--max-flows N]\n"
+	"                        [--tunnel-port KIND=PORT] PATH...\n"
+	"       tcpladder ingest --join [options] PATH...\n"
 	"\n"
 	"Reads captures (pcap, pcapng, gzip-compressed either; directories\n"
 	"recursively; - for stdin) into the database, one transaction each.\n"
-	"A capture whose content is already in the database is skipped.\n"
+	"A capture whose content is already in the database, read with the same\n"
+	"filter, is skipped; read with another filter (or none), it is an error.\n"
 	"\n"
 	"  -d, --db DB          database file (default tcpladder.db)\n"
 	"  -f, --filter FILTER  tcpdump filter expression, e.g. 'port 443'\n"
 	"  -j, --jobs N         N captures at once, each worker into a shard of\n"
 	"                       its own, merged into DB at the end (default 1)\n"
-	"  -q, --quiet          only errors\n"
-	"  -v, --verbose        a line per capture\n"
+	"  -q, --quiet          only errors: no summary line, no notes on what\n"
+	"                       was not TCP or was replaced\n"
+	"  -v, --verbose        a line per capture, and every file a folder\n"
+	"                       holds that was passed over, with why\n"
+	"  --join               the PATHs (files, or a folder's files) are one\n"
+	"                       capture written as a ring of files (tcpdump's\n"
+	"                       rotated files, editcap's splits): read in order\n"
+	"                       of their first timestamps, connections carried\n"
+	"                       across the files\n"
+	"  --name LABEL         the path stored for a capture read from stdin (-)\n"
+	"                       or joined (default stdin-<sha256 prefix>; the\n"
+	"                       first file's path)\n"
+	"  --replace            a stored capture of the same path, or of the same\n"
+	"                       content read with another filter, is replaced by\n"
+	"                       this reading\n"
 	"  --idle-timeout S     capture seconds before an idle connection is\n"
 	"                       closed out (default 300)\n"
 	"  --max-flows N        connections tracked at once (default 1000000)\n"
@@ -152,6 +168,23 @@ static void say_what_was_not_tcp(const char *shown, const struct ingest_result *
 	}
 }
 
+/* A capture that took others' place says so: their rows are gone. */
+static void say_what_was_replaced(const char *shown, const struct ingest_result *r)
+{
+	char ids[128] = "";
+	size_t at = 0;
+	unsigned listed = r->replaced < 8 ? r->replaced : 8;
+	for (unsigned i = 0; i < listed && at < sizeof ids; i++)
+		at += (size_t)snprintf(ids + at, sizeof ids - at, "%s%lld", i ? ", " : "",
+		                       (long long)r->replaced_id[i]);
+	fprintf(stderr, "tcpladder: %s: capture %lld replaces %s %s%s (%llu connections)%s\n",
+	        shown, (long long)r->capture_id, r->replaced == 1 ? "capture" : "captures", ids,
+	        r->replaced > listed ? " and more" : "", (unsigned long long)r->replaced_flows,
+	        r->replaced_partial ? ", stored partial, now read whole" : "");
+}
+
+static void tell(struct ingest_cli *cli, const char *path, const struct ingest_result *r);
+
 static void ingest_one(struct ingest_cli *cli, const char *path)
 {
 	if (cli->workers > 1 && cli->inputs_seen++ % (unsigned)cli->workers != (unsigned)cli->worker)
@@ -161,52 +194,64 @@ static void ingest_one(struct ingest_cli *cli, const char *path)
 		show_progress(&(struct ingest_progress){.path = path}, cli);
 	ingest_capture(cli->db, &cli->opt, path, &r);
 	clear_progress(cli);
+	tell(cli, path, &r);
+}
+
+/* What became of one capture, on stderr, and into the totals. */
+static void tell(struct ingest_cli *cli, const char *path, const struct ingest_result *r)
+{
 	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
 	struct totals *t = &cli->totals;
-	switch (r.outcome) {
+	switch (r->outcome) {
 	case INGEST_OK:
 		t->captures++;
-		if (r.bad_packets && cli->verbosity > 0)
-			fprintf(stderr, "tcpladder: %s: %s\n", shown, r.error);
+		if (r->bad_packets && cli->verbosity > 0)
+			fprintf(stderr, "tcpladder: %s: %s\n", shown, r->error);
 		break;
 	case INGEST_PARTIAL:
 		t->captures++;
 		t->partial++;
 		fprintf(stderr, "tcpladder: %s: partly read (%llu packets kept): %s\n",
-		        shown, (unsigned long long)r.packets, r.error);
+		        shown, (unsigned long long)r->packets, r->error);
 		break;
 	case INGEST_FAILED:
 		t->failed++;
-		fprintf(stderr, "tcpladder: %s: %s%s\n", shown, r.error,
-		        failure_hint(path, r.error));
+		fprintf(stderr, "tcpladder: %s: %s%s\n", shown, r->error,
+		        failure_hint(path, r->error));
 		break;
 	case INGEST_DUPLICATE:
 		t->duplicates++;
 		if (cli->verbosity > 1)
 			fprintf(stderr, "tcpladder: %s: already in the database as capture %lld\n",
-			        shown, (long long)r.capture_id);
+			        shown, (long long)r->capture_id);
+		return;
+	case INGEST_REFUSED:
+		t->failed++;
+		fprintf(stderr, "tcpladder: %s: %s\n", shown, r->error);
 		return;
 	case INGEST_FATAL:
 		t->fatal = true;
-		fprintf(stderr, "tcpladder: %s: %s\n", shown, r.error);
+		fprintf(stderr, "tcpladder: %s: %s\n", shown, r->error);
 		return;
 	}
+	if (r->replaced && cli->verbosity > 0)
+		say_what_was_replaced(shown, r);
 	if (cli->verbosity > 0)
-		say_what_was_not_tcp(shown, &r);
-	t->packets += r.packets;
-	t->tcp_packets += r.tcp_packets;
-	t->flows += r.flows;
-	if (cli->verbosity > 1 && r.outcome != INGEST_FAILED) {
+		say_what_was_not_tcp(shown, r);
+	t->packets += r->packets;
+	t->tcp_packets += r->tcp_packets;
+	t->flows += r->flows;
+	if (cli->verbosity > 1 && r->outcome != INGEST_FAILED) {
 		char frags[128] = "";
-		const struct defrag_counts *d = &r.frags;
+		const struct defrag_counts *d = &r->frags;
 		if (d->reassembled || d->incomplete)
 			snprintf(frags, sizeof frags, "; IP datagrams from fragments: %llu"
 			         " reassembled, %llu incomplete, %llu overlapping",
 			         (unsigned long long)d->reassembled, (unsigned long long)d->incomplete,
 			         (unsigned long long)d->overlapping);
 		fprintf(stderr, "tcpladder: %s: capture %lld, %llu packets, %llu TCP, %llu connections%s\n",
-		        shown, (long long)r.capture_id, (unsigned long long)r.packets,
-		        (unsigned long long)r.tcp_packets, (unsigned long long)r.flows, frags);
+		        shown, (long long)r->capture_id, (unsigned long long)r->packets,
+		        (unsigned long long)r->tcp_packets, (unsigned long long)r->flows, frags);
 	}
 }
 
@@ -263,6 +308,119 @@ static void ingest_inputs(struct ingest_cli *cli, int first, int argc, char **ar
 		else
 			ingest_one(cli, argv[i]);
 	}
+}
+
+/* The files of a joined capture, as named or found. */
+struct join_list {
+	char **paths;
+	size_t n, cap;
+};
+
+static int join_list_add(struct join_list *l, const char *path)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		char **more = realloc(l->paths, cap * sizeof *more);
+		if (!more)
+			return -1;
+		l->paths = more;
+		l->cap = cap;
+	}
+	if (!(l->paths[l->n] = strdup(path)))
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void join_list_free(struct join_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->paths[i]);
+	free(l->paths);
+}
+
+/* A folder's capture files, at any depth, as walk.c finds them (links to
+ * files read, the rest passed over and named under -v). */
+struct join_walk {
+	struct join_list *l;
+	int verbosity;
+	int rc;
+};
+
+static bool join_walked(const struct walk_entry *e, void *user)
+{
+	struct join_walk *j = user;
+	switch (e->kind) {
+	case WALK_CAPTURE:
+		j->rc = join_list_add(j->l, e->path);
+		break;
+	case WALK_ERROR:
+		fprintf(stderr, "tcpladder: %s: %s\n", e->path, strerror(e->err));
+		j->rc = -1;
+		break;
+	case WALK_SKIPPED:
+		if (j->verbosity > 1)
+			fprintf(stderr, "tcpladder: %s: skipped: %s\n", e->path, e->why);
+		break;
+	}
+	return j->rc == 0;
+}
+
+static int join_list_folder(struct join_list *l, const char *dir, int verbosity)
+{
+	struct join_walk j = {l, verbosity, 0};
+	if (walk_folder(dir, join_walked, &j) < 0) {
+		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return j.rc;
+}
+
+/* An older database is brought to this version on open: said once, as
+ * the file changed under its owner's eyes. */
+static void say_upgrade(const struct ingest_cli *cli, const char *db_path)
+{
+	int from = db_upgraded_from(cli->db);
+	if (from > 0 && from < DB_SCHEMA_VERSION && cli->verbosity > 0)
+		fprintf(stderr, "tcpladder: %s: database schema upgraded from version %d to %d\n",
+		        db_path, from, DB_SCHEMA_VERSION);
+}
+
+/* --join: the files named, and each folder's capture files, read as one
+ * capture. */
+static void ingest_joined(struct ingest_cli *cli, int first, int argc, char **argv)
+{
+	struct join_list files = {0};
+	for (int i = first; i < argc; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") == 0) {
+			fprintf(stderr, "tcpladder ingest: --join reads files, not stdin\n");
+			cli->totals.failed++;
+			goto out;
+		}
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (join_list_folder(&files, argv[i], cli->verbosity)) {
+				cli->totals.failed++;
+				goto out;
+			}
+			/* A ring in a folder of its own is known by the folder. */
+			if (!cli->opt.name && argc - first == 1)
+				cli->opt.name = argv[i];
+		} else if (join_list_add(&files, argv[i])) {
+			cli->totals.fatal = true;
+			goto out;
+		}
+	}
+	if (files.n == 0) {
+		fprintf(stderr, "tcpladder ingest: --join: no capture files in %s\n", argv[first]);
+		cli->totals.failed++;
+		goto out;
+	}
+	struct ingest_result r;
+	ingest_join(cli->db, &cli->opt, (const char *const *)files.paths, (unsigned)files.n, &r);
+	tell(cli, cli->opt.name ? cli->opt.name : files.paths[0], &r);
+out:
+	join_list_free(&files);
 }
 
 static int status_of(const struct totals *t)
@@ -386,8 +544,9 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 			return EXIT_SOME_FAILED;
 		}
 	}
+	db_leave_readable(db);
 	db_close(db);
-	if (cli->verbosity > 1 || (cli->verbosity > 0 && isatty(STDERR_FILENO)))
+	if (cli->verbosity > 0)
 		fprintf(stderr, "tcpladder: %lld captures (%lld connections) merged into %s from"
 		                " %d workers' shards; %lld already there\n", captures, flows, db_path,
 		        jobs - 1, skipped);
@@ -407,7 +566,8 @@ static bool parse_count(const char *s, unsigned long long *out)
 
 int cmd_ingest(int argc, char **argv)
 {
-	enum { OPT_IDLE = 256, OPT_MAX_FLOWS, OPT_TUNNEL_PORT };
+	enum { OPT_IDLE = 256, OPT_MAX_FLOWS, OPT_TUNNEL_PORT, OPT_JOIN, OPT_NAME,
+	       OPT_REPLACE };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"filter", required_argument, NULL, 'f'},
@@ -417,6 +577,9 @@ int cmd_ingest(int argc, char **argv)
 		{"idle-timeout", required_argument, NULL, OPT_IDLE},
 		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
 		{"tunnel-port", required_argument, NULL, OPT_TUNNEL_PORT},
+		{"join", no_argument, NULL, OPT_JOIN},
+		{"name", required_argument, NULL, OPT_NAME},
+		{"replace", no_argument, NULL, OPT_REPLACE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -427,6 +590,7 @@ int cmd_ingest(int argc, char **argv)
 	int c;
 	optind = 1;
 	int jobs = 1;
+	bool join = false;
 	while ((c = getopt_long(argc, argv, "d:f:j:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
@@ -463,10 +627,30 @@ int cmd_ingest(int argc, char **argv)
 			}
 			break;
 		}
+		case OPT_JOIN: join = true; break;
+		case OPT_NAME:
+			if (!optarg[0]) {
+				fprintf(stderr, "tcpladder ingest: --name wants a label\n");
+				return EXIT_USAGE;
+			}
+			cli.opt.name = optarg;
+			break;
+		case OPT_REPLACE: cli.opt.replace = true; break;
 		default:
 			fputs("Try 'tcpladder ingest --help' for its options.\n", stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (join && jobs > 1) {
+		fprintf(stderr, "tcpladder ingest: --join reads one capture, which -j cannot share"
+		                " among workers\n");
+		return EXIT_USAGE;
+	}
+	/* One label names one capture: stdin's, or the joined ring's. */
+	if (cli.opt.name && !join && (argc - optind != 1 || strcmp(argv[optind], "-") != 0)) {
+		fprintf(stderr, "tcpladder ingest: --name labels the capture read from stdin"
+		                " (ingest --name LABEL -) or a joined one (--join)\n");
+		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder ingest: no capture given\n");
@@ -493,11 +677,17 @@ int cmd_ingest(int argc, char **argv)
 		cli.opt.progress = show_progress;
 		cli.opt.progress_user = &cli;
 	}
-	ingest_inputs(&cli, optind, argc, argv);
+	say_upgrade(&cli, db_path);
+	if (join)
+		ingest_joined(&cli, optind, argc, argv);
+	else
+		ingest_inputs(&cli, optind, argc, argv);
+	db_leave_readable(cli.db);
 	db_close(cli.db);
 
+	/* The summary goes to cron's mail and CI's logs too: -q silences it. */
 	struct totals *t = &cli.totals;
-	if (cli.verbosity > 1 || (cli.verbosity > 0 && isatty(STDERR_FILENO)))
+	if (cli.verbosity > 0)
 		fprintf(stderr,
 		        "tcpladder: %u captures read into %s (%llu packets, %llu TCP, "
 		        "%llu connections); %u already there, %u partly read, %u failed\n",

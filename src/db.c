@@ -46,9 +46,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"INSERT INTO captures (id, path, sha256, linktype, linktype_name,"
 		" packets, tcp_packets, bad_packets, first_ts_ns, last_ts_ns, status,"
 		" error, frag_reassembled, frag_incomplete, frag_overlapping,"
-		" not_ip_packets, not_tcp_packets, undecoded_packets, fragment_packets)"
+		" not_ip_packets, not_tcp_packets, undecoded_packets, fragment_packets,"
+		" filter)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-		" ?16, ?17, ?18, ?19)",
+		" ?16, ?17, ?18, ?19, ?20)",
 	[ST_INSERT_FLOW] =
 		"INSERT INTO flows (id, capture_id, ip_version, client_ip, client_port,"
 		" server_ip, server_port, first_ts_ns, last_ts_ns, first_frame,"
@@ -157,6 +158,7 @@ static int migrate(struct db *db)
 		         version, DB_SCHEMA_VERSION);
 		return -1;
 	}
+	db->upgraded_from = version;
 	if (version == DB_SCHEMA_VERSION)
 		return 0;
 	char *sql = upgrade_sql(version);
@@ -177,6 +179,8 @@ static int migrate(struct db *db)
 	int rc = user_version(db, &now);
 	if (rc == 0 && now == version)
 		rc = db_exec(db, sql) || db_exec(db, set_version) ? -1 : 0;
+	else if (rc == 0)
+		db->upgraded_from = DB_SCHEMA_VERSION;
 	sqlite3_free(sql);
 	if (rc) {
 		/* Keep SQLite's reason across the rollback (which may set its own). */
@@ -285,6 +289,46 @@ failed:
 	return NULL;
 }
 
+/* Can this process create files in path's folder? */
+static bool folder_writable(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return access(dir, W_OK) == 0;
+}
+
+/* Opens path for reading only: nothing a reader does can change the file
+ * or need to write beside it. In a folder it cannot write (a read-only
+ * share, a read-only mount, a colleague's folder), SQLite could neither
+ * take its locks' files nor roll back a crashed writer's journal, so the
+ * database is opened immutable: read as it is, without locks. A database
+ * still in WAL needs its -shm, which only a writable folder gives. */
+static int open_for_reading(struct db *db, const char *path)
+{
+	int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+	if (folder_writable(path))
+		return sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READONLY, NULL);
+	/* The path becomes a URI's: '?', '#' and '%' are escaped. */
+	char *escaped = sqlite3_mprintf("%s", "");
+	for (const char *c = path; escaped && *c; c++) {
+		char *next = strchr("?#%", *c) ? sqlite3_mprintf("%s%%%02X", escaped, (unsigned char)*c)
+		                               : sqlite3_mprintf("%s%c", escaped, *c);
+		sqlite3_free(escaped);
+		escaped = next;
+	}
+	char *uri = escaped ? sqlite3_mprintf("file:%s?immutable=1", escaped) : NULL;
+	sqlite3_free(escaped);
+	if (!uri)
+		return SQLITE_NOMEM;
+	int rc = sqlite3_open_v2(uri, &db->conn, flags, NULL);
+	sqlite3_free(uri);
+	return rc;
+}
+
 struct db *db_open_readonly(const char *path, char *err, size_t errlen)
 {
 	struct db *db = calloc(1, sizeof *db);
@@ -292,16 +336,7 @@ struct db *db_open_readonly(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	/* Read-write when allowed, though nothing is written: the last
-	 * connection to close a WAL database removes its -wal and -shm files,
-	 * which a read-only one cannot, and a report folder holding the
-	 * database should not keep them. Read-only media still open. */
-	int rc = sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_close(db->conn);
-		db->conn = NULL;
-		rc = sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READONLY, NULL);
-	}
+	int rc = open_for_reading(db, path);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "no such database (%s)",
 		         db->conn ? sqlite3_errmsg(db->conn) : "cannot open");
@@ -322,7 +357,19 @@ struct db *db_open_readonly(const char *path, char *err, size_t errlen)
 		db_close(db);
 		return NULL;
 	}
+	if (version < DB_SCHEMA_VERSION) {
+		snprintf(err, errlen, "database schema version %d is older than this tcpladder's (%d):"
+		         " tcpladder ingest upgrades it (with no capture to add: tcpladder ingest"
+		         " -d DB /dev/null)", version, DB_SCHEMA_VERSION);
+		db_close(db);
+		return NULL;
+	}
 	return db;
+}
+
+int db_upgraded_from(const struct db *db)
+{
+	return db->upgraded_from;
 }
 
 void db_close(struct db *db)
@@ -433,6 +480,16 @@ static bool leave_wal(struct db *db)
 		left = mode && strcmp(mode, "delete") == 0;
 	}
 	sqlite3_reset(st);
+	return left;
+}
+
+bool db_leave_readable(struct db *db)
+{
+	/* Without waiting: a wait could only be for another ingest, which
+	 * will try this itself when it leaves. */
+	sqlite3_busy_timeout(db->conn, 0);
+	bool left = leave_wal(db);
+	sqlite3_busy_timeout(db->conn, 60000);
 	return left;
 }
 
@@ -581,6 +638,7 @@ int db_insert_capture(struct db *db, const struct db_capture_row *row)
 	sqlite3_bind_int64(st, 17, (int64_t)row->not_tcp_packets);
 	sqlite3_bind_int64(st, 18, (int64_t)row->undecoded_packets);
 	sqlite3_bind_int64(st, 19, (int64_t)row->fragment_packets);
+	bind_text_or_null(st, 20, row->filter);
 	if (run(db, ST_INSERT_CAPTURE, "writing capture"))
 		return -1;
 	for (unsigned i = 0; i < row->undecoded_kinds; i++) {

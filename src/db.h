@@ -15,7 +15,7 @@
 
 /* The schema version this program writes; older databases are upgraded on
  * open, newer ones refused. */
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 struct db;
 
@@ -23,6 +23,17 @@ struct db;
  * and writes the reason into err. */
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
+
+/* The schema version the database had before this open upgraded it (0: it
+ * was created now); equal to DB_SCHEMA_VERSION when nothing changed. */
+int db_upgraded_from(const struct db *db);
+
+/* Makes the database readable by anyone who can read its file: a rollback
+ * journal (no -wal and -shm beside it to create or write), which a reader
+ * in a folder it cannot write needs. Tried without waiting: while another
+ * connection has the database open it stays WAL, and the last writer to
+ * leave does it. Returns whether the journal is a rollback journal now. */
+bool db_leave_readable(struct db *db);
 const char *db_error(const struct db *db);
 
 int db_begin(struct db *db);
@@ -90,6 +101,7 @@ struct db_capture_row {
 	int64_t first_ts_ns, last_ts_ns;
 	const char *status;     /* "ok", "partial", "failed" */
 	const char *error;      /* NULL when none */
+	const char *filter;     /* its -f expression; NULL when none */
 };
 int db_insert_capture(struct db *db, const struct db_capture_row *row);
 

@@ -63,6 +63,7 @@ struct db {
 	char *deferred_indexes;
 	bool journal_switched;
 	bool scratch;          /* db_make_scratch: rollback journal, no indexes */
+	int upgraded_from;     /* the schema version found at open */
 	char error[512];
 };
 

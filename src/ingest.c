@@ -1,24 +1,17 @@
-/* ingest: see ingest.h. Per packet: decode, find or start its connection,
- * place its numbers relative to each direction's ISN, run the state
- * machine, write the segment and the state changes it proves, then let connections
- * whose time is up leave memory (their flow rows written). Per-packet work
- * is constant time and allocates nothing but a new connection. */
+/* ingest: see ingest.h. One capture file (or stdin): what is stored
+ * already decides first (a duplicate, a clash, a capture to replace),
+ * then the file is read through the run (ingest_run.c) and stored in one
+ * transaction; the same rules again once the content's hash is known,
+ * when it was computed while reading. */
 #include "ingest.h"
+#include "ingest_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#include "analysis.h"
-#include "dedup.h"
-#include "defrag.h"
-#include "seqnum.h"
-#include "tcpstate.h"
-#include "writer.h"
-#include "zeek.h"
-
-enum { PROGRESS_EVERY = 1 << 16 };
 /* Files at least this big are hashed on a thread of their own while being
  * read (dedup.h); starting it costs about half a millisecond. */
 enum { HASH_ALONGSIDE_BYTES = 4 << 20 };
@@ -32,281 +25,6 @@ void ingest_default_options(struct ingest_options *opt)
 	defrag_default_limits(&opt->defrag);
 }
 
-/* One capture being ingested. */
-struct run {
-	struct db *db;
-	const struct ingest_options *opt;
-	struct ingest_result *result;
-	struct flow_table *flows;
-	struct defrag *defrag; /* IP datagrams being reassembled */
-	struct writer *writer;  /* writes the rows on the second core */
-	int64_t capture_id;
-	int64_t next_flow_id;
-	bool saw_packet;
-	int64_t first_ts_ns;  /* earliest capture time seen */
-	int64_t now_ns;       /* latest capture time seen */
-	bool db_failed;
-	struct dedup *dedup;  /* the content's hash, being computed; or NULL */
-	bool looked_up;       /* the writer was asked for it (writer_look_up) */
-};
-
-static void db_failure(struct run *run)
-{
-	if (!run->db_failed)
-		snprintf(run->result->error, sizeof run->result->error, "database: %s",
-		         db_error(run->db));
-	run->db_failed = true;
-}
-
-/* A connection leaves memory: its final row (the writer frees it). */
-static void retire(struct run *run, struct flow *f)
-{
-	writer_flow(run->writer, run->capture_id, f);
-	run->result->flows++;
-}
-
-static void on_segment(struct run *run, const struct tcp_segment *seg,
-                       const struct decode_info *info, uint64_t frame, int64_t ts_ns)
-{
-	uint32_t analysis = 0;
-	bool from_client;
-	struct flow *f = flow_table_find(run->flows, seg, &from_client);
-	if (f && flow_is_reused_by(f, seg, from_client)) {
-		flow_table_remove(run->flows, f);
-		retire(run, f);
-		f = NULL;
-		analysis |= AN_REUSED_PORTS;
-	}
-	if (!f) {
-		f = flow_table_add(run->flows, seg, run->next_flow_id, &from_client);
-		if (!f) {
-			snprintf(run->result->error, sizeof run->result->error,
-			         "packet %llu: out of memory for a new connection",
-			         (unsigned long long)frame);
-			run->db_failed = true;
-			return;
-		}
-		run->next_flow_id++;
-	}
-	if (flow_note_tunnel(f, info->tunnel, info->tunnels)) {
-		snprintf(run->result->error, sizeof run->result->error,
-		         "packet %llu: out of memory for a tunnel's name",
-		         (unsigned long long)frame);
-		run->db_failed = true;
-		return;
-	}
-
-	/* Offsets from each direction's ISN; without its SYN, from one less
-	 * than its first number seen (tshark's rule, packet-tcp.c). */
-	int dir = from_client ? TCPST_CLIENT : TCPST_SERVER;
-	bool syn = seg->flags & TCP_SYN, ack = seg->flags & TCP_ACK;
-	struct seq_space *mine = &f->space[dir], *theirs = &f->space[!dir];
-	bool new_isn = false;
-	if (syn && ack)
-		new_isn = seq_synack(mine, seg->seq);
-	else
-		seq_set_base(mine, syn ? seg->seq : seg->seq - 1, syn);
-	if (ack) {
-		seq_set_base(theirs, seg->ack - 1, false);
-		seq_acked(theirs, seg->ack);
-	}
-
-	struct tcpst_segment ts = {
-		.frame = frame,
-		.from = dir,
-		.flags = seg->flags,
-		.rel_seq = seq_unwrap(mine, seg->seq),
-		.rel_ack = ack ? seq_unwrap(theirs, seg->ack) : 0,
-		.len = seg->payload_len,
-		.win = seg->win,
-		.new_isn = new_isn,
-	};
-	/* RFC 7323 2.2: the scale applies to segments after the SYNs, only
-	 * when both SYNs carried it; shifts above 14 are taken as 14. */
-	if (!syn && f->wscale[0] >= 0 && f->wscale[1] >= 0)
-		ts.win <<= f->wscale[dir] > 14 ? 14 : f->wscale[dir];
-
-	struct tcpst_result res;
-	tcpst_apply(&f->tcp, &ts, &res);
-	if (res.unexpected)
-		analysis |= AN_UNEXPECTED_IN_STATE;
-	flow_note_close(f, &res);
-
-	/* Wireshark's flags and Zeek's letters see the segment as sent. */
-	uint32_t dupack_num;
-	analysis |= an_segment(&f->an, dir, seg, ts_ns, &dupack_num);
-	zeek_segment(&f->zeek, from_client, seg);
-	flow_count_analysis(f, from_client, analysis, seg->payload_len);
-
-	if (res.refused_now)
-		writer_server_closed(run->writer, f->id, frame);
-
-	/* Before the row: it stores its time as an offset from the flow's
-	 * first, which the first segment sets. */
-	flow_record(run->flows, f, seg, from_client, frame, ts_ns, run->now_ns);
-	struct db_segment_row row = {
-		.flow_id = f->id,
-		.frame = frame,
-		.ts_ns = ts_ns,
-		.flow_first_ts_ns = f->first_ts_ns,
-		.seq_base = mine->first_base,
-		.ack_base = theirs->first_base,
-		.from_client = from_client,
-		.flags = seg->flags,
-		.seq = seg->seq,
-		.ack = seg->ack,
-		.rel_seq = ts.rel_seq,
-		.rel_ack = ts.rel_ack,
-		.has_ack = ack,
-		.len = seg->payload_len,
-		.win = seg->win,
-		.client_state = f->tcp.ep[TCPST_CLIENT].state,
-		.server_state = f->tcp.ep[TCPST_SERVER].state,
-		.analysis = analysis,
-		.dupack_num = dupack_num,
-		.changes = res.change,
-		.nchanges = res.count,
-	};
-	writer_segment(run->writer, &row);
-	if (decode_options_notable(&seg->opt)) {
-		char text[512];
-		decode_options_text(&seg->opt, text, sizeof text);
-		writer_options(run->writer, f->id, frame, text);
-	}
-}
-
-static void expire(struct run *run)
-{
-	struct flow *f;
-	while ((f = flow_table_take_expired(run->flows, run->now_ns)))
-		retire(run, f);
-	defrag_expire(run->defrag, run->now_ns);
-}
-
-/* A fragment of a datagram that may hold TCP: the segment, when it
- * completes one (at this frame, as tshark numbers it), decoded on from
- * the tunnels the fragment came through (an outer fragment of a tunnel is
- * reassembled before the tunnel is opened); DECODE_IP_FRAGMENT until
- * then. */
-static enum decode_status reassemble(struct run *run, struct decode_info *info,
-                                     struct tcp_segment *seg)
-{
-	const uint8_t *datagram;
-	uint32_t captured, len;
-	if (!defrag_add(run->defrag, info->frag, run->now_ns, &datagram, &captured, &len))
-		return DECODE_IP_FRAGMENT;
-	return decode_datagram(datagram, captured, len, seg, info);
-}
-
-/* Count a packet that is not a TCP segment by why. */
-static void note_not_tcp(struct ingest_result *r, uint64_t frame,
-                         enum decode_status status, const struct decode_info *info)
-{
-	switch (status) {
-	case DECODE_NOT_IP:
-		r->not_ip_packets++;
-		return;
-	case DECODE_NOT_TCP:
-		r->not_tcp_packets++;
-		return;
-	case DECODE_IP_FRAGMENT:
-		r->fragment_packets++;
-		return;
-	case DECODE_UNDECODED:
-	case DECODE_UNSUPPORTED_LINK:
-		break;
-	default:
-		return;
-	}
-	r->undecoded_packets++;
-	for (unsigned i = 0; i < r->undecoded_kinds; i++) {
-		struct db_undecoded *u = &r->undecoded[i];
-		if (u->encap == info->undecoded && u->value == info->undecoded_value) {
-			u->packets++;
-			return;
-		}
-	}
-	if (r->undecoded_kinds < INGEST_UNDECODED_KINDS)
-		r->undecoded[r->undecoded_kinds++] = (struct db_undecoded){
-			.encap = info->undecoded, .value = info->undecoded_value,
-			.packets = 1, .first_frame = frame};
-}
-
-static void note_bad_packet(struct ingest_result *r, uint64_t frame,
-                            enum decode_status status)
-{
-	if (r->bad_packets++ == 0) {
-		r->first_bad_frame = frame;
-		r->first_bad_status = status;
-	}
-}
-
-/* Reads every packet; returns false when the file was cut short or damaged
- * (result->error says where and why). */
-static bool read_packets(struct run *run, struct capture *cap, const char *path)
-{
-	struct ingest_result *r = run->result;
-	struct capture_packet pkt;
-	int rc;
-	/* Set up once: decode_packet starts each packet's path afresh. */
-	struct ip_fragment frag;
-	struct decode_info info;
-	info.config = &run->opt->decode;
-	info.frag = &frag;
-	while (!run->db_failed && !writer_failed(run->writer) &&
-	       (rc = capture_next(cap, &pkt)) == 1) {
-		if (!run->saw_packet || pkt.ts_ns < run->first_ts_ns)
-			run->first_ts_ns = pkt.ts_ns;
-		if (!run->saw_packet || pkt.ts_ns > run->now_ns)
-			run->now_ns = pkt.ts_ns;
-		run->saw_packet = true;
-		if (run->opt->progress && pkt.frame % PROGRESS_EVERY == 0) {
-			struct ingest_progress p = {.path = path, .packets = pkt.frame};
-			run->opt->progress(&p, run->opt->progress_user);
-		}
-		/* A capture found to be in already is abandoned early: once
-		 * the hash is ready, the writer looks it up. */
-		if (run->dedup && pkt.frame % 4096 == 0) {
-			char hex[CAPTURE_SHA256_HEX];
-			if (!run->looked_up && dedup_peek(run->dedup, hex)) {
-				writer_look_up(run->writer, hex);
-				run->looked_up = true;
-			}
-			if (writer_content_known(run->writer))
-				break;
-		}
-		/* Time is up before the packet that moves the clock is seen,
-		 * as Zeek's timers fire: whether a connection is split then
-		 * depends on its own idleness alone, not on whether other
-		 * traffic happened to come in between. The max_flows bound is
-		 * kept here too: a table one over it since the last packet
-		 * gives up its least recently active flow before this one. */
-		expire(run);
-		struct tcp_segment seg;
-		enum decode_status st = decode_packet(pkt.dlt, pkt.data, pkt.caplen,
-		                                      pkt.len, &seg, &info);
-		if (st == DECODE_IP_FRAGMENT && decode_proto_may_carry_tcp(frag.proto))
-			st = reassemble(run, &info, &seg);
-		if (st == DECODE_OK) {
-			r->tcp_packets++;
-			on_segment(run, &seg, &info, pkt.frame, pkt.ts_ns);
-		} else if (decode_status_is_error(st)) {
-			note_bad_packet(r, pkt.frame, st);
-		} else {
-			note_not_tcp(r, pkt.frame, st, &info);
-		}
-	}
-	if (run->db_failed || writer_failed(run->writer))
-		return true; /* the caller reports the database's error */
-	/* Packets a filter passed over count too: the file's own count. */
-	r->packets = capture_frames(cap);
-	if (rc < 0) {
-		snprintf(r->error, sizeof r->error, "%s", capture_error(cap));
-		return false;
-	}
-	return true;
-}
-
 static void bad_packets_summary(struct ingest_result *r)
 {
 	if (r->bad_packets == 0 || r->error[0])
@@ -318,10 +36,88 @@ static void bad_packets_summary(struct ingest_result *r)
 	         decode_status_name(r->first_bad_status));
 }
 
+static bool fatal(struct db *db, struct ingest_result *r)
+{
+	r->outcome = INGEST_FATAL;
+	snprintf(r->error, sizeof r->error, "database: %s", db_error(db));
+	return true;
+}
+
+static bool same_filter(const struct db_stored_capture *c, const char *bpf)
+{
+	return c->has_filter ? bpf && strcmp(c->filter, bpf) == 0 : bpf == NULL;
+}
+
+static void describe_filter(char *buf, size_t len, bool has, const char *filter)
+{
+	if (has)
+		snprintf(buf, len, "with the filter '%.120s'", filter);
+	else
+		snprintf(buf, len, "without a filter");
+}
+
+/* Stored with another filter: the stored rows hold other packets of the
+ * same content, and neither reading is what the user asked for twice. */
+static bool refuse_other_filter(const struct db_stored_capture *c, const char *bpf,
+                                struct ingest_result *r)
+{
+	char stored[190], asked[190];
+	describe_filter(stored, sizeof stored, c->has_filter, c->filter);
+	describe_filter(asked, sizeof asked, bpf != NULL, bpf);
+	r->outcome = INGEST_REFUSED;
+	r->capture_id = c->id;
+	snprintf(r->error, sizeof r->error,
+	         "this content is capture %lld already, read %s; this ingest reads it %s;"
+	         " ingest --replace reads it again this way in its place",
+	         (long long)c->id, stored, asked);
+	return true;
+}
+
+bool settled_by_store(struct db *db, const struct ingest_options *opt, const char *sha,
+                      struct ingest_result *r, struct run *run)
+{
+	enum db_capture_known known;
+	int64_t id;
+	if (db_capture_known(db, sha, &known, &id))
+		return fatal(db, r);
+	if (known == DB_CAPTURE_FAILED)
+		return db_capture_forget(db, id) ? fatal(db, r) : false;
+	if (known == DB_CAPTURE_PRESENT) {
+		struct db_stored_capture c;
+		bool found;
+		if (db_capture_get(db, id, &c, &found))
+			return fatal(db, r);
+		if (opt->replace)
+			return run && run_replaces(run, id) ? fatal(db, r) : false;
+		if (!same_filter(&c, opt->bpf))
+			return refuse_other_filter(&c, opt->bpf, r);
+		r->outcome = INGEST_DUPLICATE;
+		r->capture_id = id;
+		return true;
+	}
+	/* A file read before as part of a ring holds the same packets. */
+	int64_t owner, number;
+	bool found;
+	if (db_capture_file_owner(db, sha, &owner, &number, &found))
+		return fatal(db, r);
+	if (!found)
+		return false;
+	if (opt->replace)
+		return run && run_replaces(run, owner) ? fatal(db, r) : false;
+	r->outcome = INGEST_REFUSED;
+	r->capture_id = owner;
+	snprintf(r->error, sizeof r->error,
+	         "this content is file %lld of capture %lld, joined from a ring of files;"
+	         " ingest --replace reads it alone in that capture's place, or"
+	         " tcpladder forget %lld removes that capture", (long long)number,
+	         (long long)owner, (long long)owner);
+	return true;
+}
+
 /* Record a capture nothing could be read from, so that the database says
  * what was tried and why it failed. */
-static void record_failure(struct db *db, const char *path, const char *sha,
-                           struct ingest_result *r)
+static void record_failure(struct db *db, const struct ingest_options *opt,
+                           const char *path, const char *sha, struct ingest_result *r)
 {
 	r->outcome = INGEST_FAILED;
 	if (!sha)
@@ -329,7 +125,7 @@ static void record_failure(struct db *db, const char *path, const char *sha,
 	int64_t capture_id, flow_id;
 	struct db_capture_row row = {.path = path, .sha256_hex = sha,
 	                             .linktype = -1, .status = "failed",
-	                             .error = r->error};
+	                             .error = r->error, .filter = opt->bpf};
 	if (db_begin(db) || db_next_ids(db, &capture_id, &flow_id))
 		goto fatal;
 	row.id = capture_id;
@@ -339,33 +135,7 @@ static void record_failure(struct db *db, const char *path, const char *sha,
 	return;
 fatal:
 	db_rollback(db);
-	r->outcome = INGEST_FATAL;
-	snprintf(r->error, sizeof r->error, "database: %s", db_error(db));
-}
-
-/* Is this content already in? A failed earlier attempt is forgotten so
- * that this one can try again. */
-static bool already_ingested(struct db *db, const char *sha,
-                             struct ingest_result *r)
-{
-	enum db_capture_known known;
-	int64_t id;
-	if (db_capture_known(db, sha, &known, &id)) {
-		r->outcome = INGEST_FATAL;
-		snprintf(r->error, sizeof r->error, "database: %s", db_error(db));
-		return true;
-	}
-	if (known == DB_CAPTURE_PRESENT) {
-		r->outcome = INGEST_DUPLICATE;
-		r->capture_id = id;
-		return true;
-	}
-	if (known == DB_CAPTURE_FAILED && db_capture_forget(db, id)) {
-		r->outcome = INGEST_FATAL;
-		snprintf(r->error, sizeof r->error, "database: %s", db_error(db));
-		return true;
-	}
-	return false;
+	fatal(db, r);
 }
 
 /* The content's hash, from wherever it is being computed: the dedup
@@ -390,21 +160,61 @@ static int content_hash(struct content *c, struct capture *cap, char *err,
 	return c->sha[0] ? 0 : -1;
 }
 
+/* The path a capture is stored under: stdin's is its --name, else
+ * "stdin-" and the first 12 hex digits of its content's hash. */
+static const char *stored_path(const struct ingest_options *opt, const char *path,
+                               const struct content *c, char *buf, size_t len)
+{
+	if (!c->from_stdin)
+		return path;
+	if (opt->name)
+		return opt->name;
+	snprintf(buf, len, "stdin-%.12s", c->sha);
+	return buf;
+}
+
 /* A capture that could not be read: recorded under its hash unless its
  * content is in already (or it has no hash: unreadable, or stdin that
  * never opened). */
-static void give_up(struct db *db, const char *path, struct content *c,
-                    struct capture *cap, struct ingest_result *r)
+static void give_up(struct db *db, const struct ingest_options *opt, const char *path,
+                    struct content *c, struct capture *cap, struct ingest_result *r)
 {
-	char err[256];
+	char err[256], name[64];
 	if (content_hash(c, cap, err, sizeof err)) {
 		if (!c->from_stdin && cap == NULL)
 			snprintf(r->error, sizeof r->error, "%s", err);
 		r->outcome = INGEST_FAILED;
 		return;
 	}
-	if (!already_ingested(db, c->sha, r))
-		record_failure(db, path, c->sha, r);
+	struct ingest_result seen = {0};
+	if (settled_by_store(db, opt, c->sha, &seen, NULL)) {
+		*r = seen;
+		return;
+	}
+	record_failure(db, opt, stored_path(opt, path, c, name, sizeof name), c->sha, r);
+}
+
+/* The stored captures of this path that this reading replaces: all of
+ * them with --replace; else partial ones when this reading is whole (a
+ * capture copied in part, then whole). */
+static int replaces_at_path(struct run *run, const char *path, bool whole)
+{
+	int64_t ids[64];
+	size_t n;
+	if (!run->opt->replace && !whole)
+		return 0;
+	if (db_captures_at_path(run->db, path, ids, sizeof ids / sizeof ids[0], &n))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct db_stored_capture c;
+		bool found;
+		if (db_capture_get(run->db, ids[i], &c, &found))
+			return -1;
+		if (found && (run->opt->replace || strcmp(c.status, "partial") == 0) &&
+		    run_replaces(run, ids[i]))
+			return -1;
+	}
+	return 0;
 }
 
 void ingest_capture(struct db *db, const struct ingest_options *opt,
@@ -428,14 +238,14 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 				result->outcome = INGEST_FAILED;
 				return; /* unreadable: no content to record it by */
 			}
-			if (already_ingested(db, sha, result))
+			if (settled_by_store(db, opt, sha, result, NULL))
 				return;
 		}
 	}
 	struct capture *cap = capture_open(path, from_stdin, err, sizeof err);
 	if (!cap) {
 		snprintf(result->error, sizeof result->error, "%s", err);
-		give_up(db, path, &content, NULL, result);
+		give_up(db, opt, path, &content, NULL, result);
 		return;
 	}
 	/* Classic pcap has one link type; pcapng's are per interface, and a
@@ -445,7 +255,7 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 		const char *name = pcap_datalink_val_to_name(dlt);
 		snprintf(result->error, sizeof result->error,
 		         "unsupported link type %d (%s)", dlt, name ? name : "unknown");
-		give_up(db, path, &content, cap, result);
+		give_up(db, opt, path, &content, cap, result);
 		capture_close(cap);
 		return;
 	}
@@ -460,98 +270,53 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 	uint64_t seed = 0x5eed;
 	if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
 		seed ^= (uint64_t)(uintptr_t)result;
-	struct run run = {.db = db, .opt = opt, .result = result,
-	                  .dedup = content.dedup};
-	run.flows = flow_table_new(&opt->limits, seed);
-	run.defrag = defrag_new(&opt->defrag, seed);
-	if (!run.flows || !run.defrag) {
-		snprintf(result->error, sizeof result->error, "out of memory");
+	struct run run = {.dedup = content.dedup};
+	if (run_start(&run, db, opt, result, seed))
+		goto out;
+	bool whole = run_read(&run, cap, path, 0);
+	if (run_drain(&run)) {
+		run_abandon(&run);
 		result->outcome = INGEST_FATAL;
 		goto out;
 	}
-	if (db_begin_load(db) ||
-	    db_next_ids(db, &run.capture_id, &run.next_flow_id)) {
-		db_failure(&run);
-		goto fatal;
-	}
-	run.writer = writer_start(db);
-	if (!run.writer) {
-		snprintf(result->error, sizeof result->error, "cannot start the writer thread");
-		goto fatal;
-	}
-	bool whole = read_packets(&run, cap, path);
-	struct defrag_counts *frags = &result->frags;
-	defrag_counts(run.defrag, frags);
-	struct flow *f;
-	while ((f = flow_table_take_any(run.flows)))
-		retire(&run, f);
-	/* The writer is done with the connection: the rest is this thread's. */
-	char werr[512];
-	if (writer_finish(run.writer, werr, sizeof werr)) {
-		snprintf(result->error, sizeof result->error, "database: %.480s", werr);
-		run.db_failed = true;
-	}
-	if (run.db_failed)
-		goto fatal;
 
 	/* Only now is the content known for certain (hashed alongside, or as
-	 * stdin streamed by); the rows go if it is in already. */
+	 * stdin streamed by); the rows go if it is settled already. The
+	 * captures it replaces are found again, inside this transaction. */
 	if (content_hash(&content, cap, err, sizeof err)) {
 		snprintf(result->error, sizeof result->error, "%s", err);
-		db_rollback(db);
+		run_abandon(&run);
 		result->outcome = INGEST_FAILED;
 		goto out;
 	}
-	if (already_ingested(db, sha, result)) {
-		db_rollback(db);
-		if (result->outcome == INGEST_DUPLICATE) /* nothing of this reading stays */
-			*result = (struct ingest_result){.outcome = INGEST_DUPLICATE,
-			                                 .capture_id = result->capture_id};
+	if (settled_by_store(db, opt, sha, result, &run)) {
+		run_abandon(&run);
+		if (result->outcome == INGEST_DUPLICATE || result->outcome == INGEST_REFUSED) {
+			/* nothing of this reading stays but why */
+			struct ingest_result why = {.outcome = result->outcome,
+			                            .capture_id = result->capture_id};
+			memcpy(why.error, result->error, sizeof why.error);
+			*result = why;
+		}
 		goto out;
 	}
-
-	result->capture_id = run.capture_id;
+	char name[64];
+	const char *stored = stored_path(opt, path, &content, name, sizeof name);
+	if (replaces_at_path(&run, stored, whole)) {
+		run.db_failed = true;
+		snprintf(result->error, sizeof result->error, "database: %s", db_error(db));
+		run_abandon(&run);
+		result->outcome = INGEST_FATAL;
+		goto out;
+	}
 	result->outcome = whole ? INGEST_OK : INGEST_PARTIAL;
 	bad_packets_summary(result);
-	dlt = capture_linktype(cap);
-	const char *name = dlt >= 0 ? pcap_datalink_val_to_name(dlt) : NULL;
-	struct db_capture_row row = {
-		.id = run.capture_id,
-		.path = path,
-		.sha256_hex = sha,
-		.linktype = dlt,
-		.linktype_name = name,
-		.packets = result->packets,
-		.tcp_packets = result->tcp_packets,
-		.bad_packets = result->bad_packets,
-		.frag_reassembled = frags->reassembled,
-		.frag_incomplete = frags->incomplete,
-		.frag_overlapping = frags->overlapping,
-		.not_ip_packets = result->not_ip_packets,
-		.not_tcp_packets = result->not_tcp_packets,
-		.undecoded_packets = result->undecoded_packets,
-		.fragment_packets = result->fragment_packets,
-		.undecoded = result->undecoded,
-		.undecoded_kinds = result->undecoded_kinds,
-		.has_ts = run.saw_packet,
-		.status = whole ? "ok" : "partial",
-		.error = result->error[0] ? result->error : NULL,
-	};
-	/* The earliest and latest stamps, whatever their order in the file. */
-	row.first_ts_ns = run.first_ts_ns;
-	row.last_ts_ns = run.now_ns;
-	if (db_insert_capture(db, &row) || db_commit(db)) {
-		db_failure(&run);
-		goto fatal;
-	}
-	goto out;
-fatal:
-	db_rollback(db);
-	result->outcome = INGEST_FATAL;
+	struct run_store store = {.path = stored, .sha256_hex = sha,
+	                          .linktype = capture_linktype(cap), .whole = whole};
+	run_store(&run, &store);
 out:
 	if (content.dedup)
 		content_hash(&content, cap, err, sizeof err);
-	flow_table_free(run.flows);
-	defrag_free(run.defrag);
+	run_free(&run);
 	capture_close(cap);
 }

@@ -28,6 +28,13 @@ struct ingest_options {
 	struct flow_limits limits;
 	struct defrag_limits defrag; /* IP reassembly's bounds */
 	struct decode_config decode; /* UDP ports of tunnels, beyond the usual */
+	/* Stored as the path of a capture read from stdin, or of a joined
+	 * one (--name); NULL: stdin's is "stdin-" and the first 12 hex digits
+	 * of its sha256, a joined one's its first file's path. */
+	const char *name;
+	/* --replace: a stored capture of the same path (or the same content,
+	 * or sharing files with a joined one) is replaced by this reading. */
+	bool replace;
 	/* Called every few thousand packets, if set. */
 	void (*progress)(const struct ingest_progress *p, void *user);
 	void *progress_user;
@@ -40,6 +47,7 @@ enum ingest_outcome {
 	INGEST_PARTIAL,   /* damaged: what came before the damage is kept */
 	INGEST_FAILED,    /* nothing could be read */
 	INGEST_DUPLICATE, /* this content is already in the database */
+	INGEST_REFUSED,   /* it clashes with a stored capture: error says how */
 	INGEST_FATAL,     /* the database failed: stop the run */
 };
 
@@ -60,11 +68,27 @@ struct ingest_result {
 	uint64_t first_bad_frame;
 	enum decode_status first_bad_status;
 	struct defrag_counts frags; /* IP reassembly's */
+	/* Stored captures this one replaced (--replace, or a partial copy at
+	 * the same path now read whole): how many, the first few ids, their
+	 * connections, and whether only partial copies went. */
+	unsigned replaced;
+	int64_t replaced_id[8];
+	uint64_t replaced_flows;
+	bool replaced_partial;
+	char stored_path[4096]; /* the path its captures row holds */
 	char error[512];  /* why partial, failed or fatal */
 };
 
 /* Ingest path ("-" for stdin) into db. */
 void ingest_capture(struct db *db, const struct ingest_options *opt,
                     const char *path, struct ingest_result *result);
+
+/* Ingest n files as one capture (ingest --join): a ring of files written
+ * one after another (tcpdump -C/-G/-W, editcap -c), read in order of
+ * their first timestamps, connections carried across the files, frames
+ * counted on from one to the next. Files that overlap in time or differ
+ * in link type are refused (mergecap merges those). */
+void ingest_join(struct db *db, const struct ingest_options *opt,
+                 const char *const *paths, unsigned n, struct ingest_result *result);
 
 #endif

@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{"run", cmd_run, cmd_run_usage, "ingest, then report: the one-shot path"},
 	{"merge", cmd_merge, cmd_merge_usage,
 	 "combine shard databases ingested apart into one"},
+	{"forget", cmd_forget, cmd_forget_usage,
+	 "remove captures and everything read from them"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
@@ -87,7 +89,7 @@ static void no_such_command(const char *name)
 		                " lists the commands)\n", name, closest);
 	else
 		fprintf(stderr, "tcpladder: no command '%s'; the commands are ingest, report, export,"
-		                " run and merge (tcpladder --help says what each does)\n", name);
+		                " run, merge and forget (tcpladder --help says what each does)\n", name);
 }
 
 static const struct command *find(const char *name)

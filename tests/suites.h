@@ -34,6 +34,7 @@ Suite *hostile_suite(void);
 Suite *crash_suite(void);
 Suite *tunnels_suite(void);
 Suite *tunnel_frames_suite(void);
+Suite *archive_suite(void);
 Suite *walk_suite(void);
 Suite *time_suite(void);
 

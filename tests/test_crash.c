@@ -351,11 +351,16 @@ START_TEST(read_only_database_directory_is_a_clear_error)
 	int rc = tu_sh(BIN " ingest -q -d %s ../examples/refused.pcap 2> %s", db, err);
 	char *msg = tu_slurp(err);
 	ck_assert_msg(rc == 1, "exit %d: %s", rc, msg);
-	char want[512];
-	snprintf(want, sizeof want, "tcpladder ingest: cannot open the database %s: unable to open"
-	         " database file (directory %s: %s); check that it and its folder are writable\n",
-	         db, ro, mounted ? "Read-only file system" : "Permission denied");
-	ck_assert_str_eq(msg, want);
+	/* SQLite's words between them depend on the journal the file was
+	 * left with ("unable to open database file", "attempt to write a
+	 * readonly database"); the folder and the fix are tcpladder's. */
+	char head[256], tail[256];
+	snprintf(head, sizeof head, "tcpladder ingest: cannot open the database %s: ", db);
+	snprintf(tail, sizeof tail, " (directory %s: %s); check that it and its folder are"
+	         " writable\n", ro, mounted ? "Read-only file system" : "Permission denied");
+	ck_assert_msg(strncmp(msg, head, strlen(head)) == 0 && strlen(msg) > strlen(tail) &&
+	              strcmp(msg + strlen(msg) - strlen(tail), tail) == 0 &&
+	              strchr(msg, '\n') == msg + strlen(msg) - 1, "%s", msg);
 	free(msg);
 	ck_assert_int_eq(tu_sh("cmp -s %s %s", db, copy), 0);
 	ck_assert_int_eq(tu_query_int(copy, "SELECT count(*) FROM captures"), 1);

@@ -74,6 +74,9 @@ START_TEST(cut_at_every_byte_offset)
 	long long whole_id = r.capture_id;
 
 	for (size_t k = 0; k < n; k++) {
+		/* A path of its own: a whole copy at a partial one's path
+		 * would replace it (ingest's rule). */
+		snprintf(cut, sizeof cut, "%s/cut-%zu.pcap", dir, k);
 		cw_write_file(cut, seed, k);
 		tu_ingest(db, cut, NULL, &r);
 		int whole = 0; /* records wholly before the cut */

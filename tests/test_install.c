@@ -30,6 +30,7 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/schema/upgrade/3.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/4.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/5.sql\n"
+	"/usr/share/tcpladder/schema/upgrade/6.sql\n"
 	"/usr/share/tcpladder/templates/flow.xhtml\n"
 	"/usr/share/tcpladder/templates/index.js\n"
 	"/usr/share/tcpladder/templates/index.xhtml\n"
@@ -136,7 +137,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	char words[4400];
 	snprintf(words, sizeof words, "%s \"\"", bin);
 	char *got = complete(dir, words, 1);
-	ck_assert_str_eq(got, "export\nhelp\ningest\nmerge\nreport\nrun\n");
+	ck_assert_str_eq(got, "export\nforget\nhelp\ningest\nmerge\nreport\nrun\n");
 	free(got);
 	snprintf(words, sizeof words, "%s report --f", bin);
 	got = complete(dir, words, 2);
@@ -144,8 +145,9 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	free(got);
 	snprintf(words, sizeof words, "%s ingest -", bin);
 	got = complete(dir, words, 2);
-	ck_assert_str_eq(got, "--db\n--filter\n--idle-timeout\n--jobs\n--max-flows\n--quiet\n"
-	                      "--tunnel-port\n--verbose\n-d\n-f\n-j\n-q\n-v\n");
+	ck_assert_str_eq(got, "--db\n--filter\n--idle-timeout\n--jobs\n--join\n--max-flows\n"
+	                      "--name\n--quiet\n--replace\n--tunnel-port\n--verbose\n-d\n-f\n"
+	                      "-j\n-q\n-v\n");
 	free(got);
 	snprintf(words, sizeof words, "%s ingest --tunnel-port v", bin);
 	got = complete(dir, words, 3);
