@@ -78,6 +78,7 @@ int cmd_merge(int argc, char **argv)
 			        argv[i], (long long)r.captures, (long long)r.flows,
 			        (long long)r.segments, (long long)r.skipped);
 	}
+	db_leave_readable(db);
 	db_close(db);
 	return status;
 }

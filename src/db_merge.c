@@ -32,6 +32,8 @@ static const struct table_copy copies[] = {
 	{"captures", "id IN (SELECT id FROM temp.merge_captures)", "id", NULL},
 	{"capture_undecoded", "capture_id IN (SELECT id FROM temp.merge_captures)",
 	 "capture_id", NULL},
+	{"capture_files", "capture_id IN (SELECT id FROM temp.merge_captures)",
+	 "capture_id", NULL},
 	{"flows", "capture_id IN (SELECT id FROM temp.merge_captures)", "capture_id", "id"},
 	{"flow_analysis", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segment_rows", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},

@@ -152,6 +152,15 @@ START_TEST(ring_of_files_is_one_capture)
 	                       " 2>%s/err", joined, dir, dir, dir), 1);
 	ck_assert_int_eq(tu_sh("grep -q 'is file 2 of capture 1 already' %s/err", dir), 0);
 	ck_assert_int_eq(tu_query_int(joined, "SELECT count(*) FROM captures"), 1);
+
+	/* merge brings a joined capture's files with it, under its new id. */
+	char merged[128];
+	snprintf(merged, sizeof merged, "%s/merged.db", dir);
+	ingest_cli(merged, "../examples/stalled.pcap", 0);
+	ck_assert_int_eq(tu_sh(BIN " merge -q -d %s %s", merged, joined), 0);
+	files = tu_query(merged, "SELECT capture_id, file_number, first_frame FROM capture_files");
+	ck_assert_str_eq(files, "2|1|1\n2|2|6\n2|3|11\n");
+	free(files);
 }
 END_TEST
 
