@@ -66,8 +66,10 @@ START_TEST(stdin_plain_and_gzip)
 	ck_assert_int_eq(tu_sh("gzip -c ../examples/seed.pcap | " BIN " ingest -q -d %s -", db), 0);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM captures"), 1);
 	ck_assert_int_eq(tu_sh("gzip -c ../examples/ipv6.pcap | " BIN " ingest -q -d %s -", db), 0);
-	char *caps = tu_query(db, "SELECT path, packets FROM captures ORDER BY id");
-	ck_assert_str_eq(caps, "-|13\n-|10\n");
+	/* Each named stdin- and the start of its sha256 (--name sets it). */
+	char *caps = tu_query(db, "SELECT path = 'stdin-' || substr(sha256, 1, 12), packets"
+	                          " FROM captures ORDER BY id");
+	ck_assert_str_eq(caps, "1|13\n1|10\n");
 	free(caps);
 }
 END_TEST
@@ -236,8 +238,10 @@ START_TEST(kill_9_while_loading_an_empty_database)
 	                    " (SELECT count(*) FROM segments), (SELECT count(*) FROM transitions)");
 	ck_assert_str_eq(rows, "1|1|13|10\n");
 	free(rows);
+	/* Left as every ingest leaves it: a rollback journal, which a reader
+	 * in a folder it cannot write needs. */
 	rows = tu_query(db, "PRAGMA journal_mode");
-	ck_assert_str_eq(rows, "wal\n");
+	ck_assert_str_eq(rows, "delete\n");
 	free(rows);
 }
 END_TEST
