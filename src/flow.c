@@ -82,18 +82,18 @@ int flow_note_tunnel(struct flow *f, const struct decode_tunnel *path, unsigned 
 {
 	uint64_t hash = decode_tunnel_path_hash(path, n);
 	if (f->packets[0] + f->packets[1] > 0) {
-		if (hash != f->tunnel_hash) {
+		if (hash != (f->rare ? f->rare->tunnel_hash : 0)) {
 			if (!rare_of(f))
 				return -1;
 			f->rare->tunnel_changes++;
 		}
 		return 0;
 	}
-	f->tunnel_hash = hash;
 	if (n == 0)
-		return 0;
+		return 0; /* hash is 0 (decode.h): f->rare's, absent, says so */
 	if (!rare_of(f))
 		return -1;
+	f->rare->tunnel_hash = hash;
 	char probe[1];
 	int need = decode_tunnel_path_text(path, n, probe, sizeof probe);
 	f->rare->tunnel = malloc((size_t)need + 1);

@@ -50,7 +50,6 @@ struct flow {
 	uint64_t packets[2];   /* sent by client, by server */
 	uint64_t bytes[2];     /* payload sent */
 	int64_t syn_ts_ns;     /* the client's first SYN, -1 if none */
-	uint64_t tunnel_hash;  /* decode_tunnel_path_hash of its first path */
 	/* Owned, freed by flow_free. state is NULL while the connection is
 	 * one lone SYN (flow_state.h says how it comes back); rare is NULL
 	 * until it has an analysis bit, a tunnel or a tunnel change. */
@@ -85,6 +84,9 @@ struct flow_rare {
 	 * owned), and how many later segments came another way (Zeek's
 	 * tunnel_changed). */
 	char *tunnel;
+	/* decode_tunnel_path_hash of that path: 0 for none, so that a
+	 * connection outside tunnels needs no struct flow_rare for it. */
+	uint64_t tunnel_hash;
 	uint32_t tunnel_changes;
 };
 
