@@ -631,7 +631,7 @@ END_TEST
 
 /* The same flood through the binary, twice: memory follows --max-flows,
  * not the capture. 100,000 connections held at once take megabytes more
- * than 1,000 (a lone SYN's struct flow is 224 bytes since issue 17, about
+ * than 1,000 (a lone SYN's struct flow is 216 bytes since issue 17, about
  * 1.2 KiB before); the peak resident sizes show it. They are measured by /usr/bin/time, a
  * small process that starts tcpladder: Linux carries a process's peak RSS
  * across fork and exec, so a child forked from this test (and the test
