@@ -1,6 +1,7 @@
 /* flow_state: see flow_state.h. */
 #include "flow_state.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +85,7 @@ static void rebuild(const struct flow *f, struct flow_state *st)
 	flow_state_init(st);
 	if (f->packets[TCPST_CLIENT] + f->packets[TCPST_SERVER] == 0)
 		return;
+	assert(f->packets[TCPST_CLIENT] == 1 && f->packets[TCPST_SERVER] == 0);
 	struct tcp_segment seg;
 	lone_syn_segment(f, &seg);
 	struct flow_step step;

@@ -2,7 +2,8 @@
  * place its numbers relative to each direction's ISN, run the state
  * machine, write the segment and the state changes it proves, then let connections
  * whose time is up leave memory (their flow rows written). Per-packet work
- * is constant time and allocates nothing but a new connection. */
+ * is constant time and allocates nothing but a new connection and, at its
+ * second segment (or its first, unless a lone SYN), its state. */
 #include "ingest.h"
 
 #include <stdio.h>
@@ -12,8 +13,8 @@
 
 #include "analysis.h"
 #include "dedup.h"
-#include "flow_state.h"
 #include "defrag.h"
+#include "flow_state.h"
 #include "seqnum.h"
 #include "tcpstate.h"
 #include "writer.h"
