@@ -5,6 +5,7 @@
  * DESIGN.md asks for, without an fsync per capture. */
 #include "db.h"
 #include "db_report.h"
+#include "flow_state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -666,6 +667,9 @@ static void bind_addr(sqlite3_stmt *st, int i, uint8_t ip_version,
 
 int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 {
+	struct flow_state scratch; /* a lone SYN's, rebuilt (flow_state.h) */
+	const struct flow_state *fs = flow_state_view(f, &scratch);
+	const struct flow_rare *rare = f->rare;
 	sqlite3_stmt *st = db->stmt[ST_INSERT_FLOW];
 	sqlite3_bind_int64(st, 1, f->id);
 	sqlite3_bind_int64(st, 2, capture_id);
@@ -687,10 +691,10 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 		if (f->has_isn[side])
 			sqlite3_bind_int64(st, 17 + side, f->isn[side]);
 	}
-	sqlite3_bind_int(st, 19, f->tcp.ep[TCPST_CLIENT].state);
-	sqlite3_bind_int(st, 20, f->tcp.ep[TCPST_SERVER].state);
-	if (f->handshake_rtt_ns >= 0)
-		sqlite3_bind_int64(st, 21, f->handshake_rtt_ns);
+	sqlite3_bind_int(st, 19, fs->tcp.ep[TCPST_CLIENT].state);
+	sqlite3_bind_int(st, 20, fs->tcp.ep[TCPST_SERVER].state);
+	if (fs->handshake_rtt_ns >= 0)
+		sqlite3_bind_int64(st, 21, fs->handshake_rtt_ns);
 	sqlite3_bind_int(st, 22, f->mid_stream);
 	sqlite3_bind_int64(st, 23, f->analysis);
 	for (int side = 0; side < 2; side++) {
@@ -701,32 +705,34 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 		if (f->sack_ok[side] >= 0)
 			sqlite3_bind_int(st, 28 + side, f->sack_ok[side]);
 	}
-	sqlite3_bind_text(st, 30, zeek_conn_state(&f->zeek), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 31, f->zeek.history, -1, SQLITE_TRANSIENT);
-	if (f->syn_synack_ns >= 0)
-		sqlite3_bind_int64(st, 32, f->syn_synack_ns);
-	if (f->synack_ack_ns >= 0)
-		sqlite3_bind_int64(st, 33, f->synack_ack_ns);
+	sqlite3_bind_text(st, 30, zeek_conn_state(&fs->zeek), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 31, fs->zeek.history, -1, SQLITE_TRANSIENT);
+	if (fs->syn_synack_ns >= 0)
+		sqlite3_bind_int64(st, 32, fs->syn_synack_ns);
+	if (fs->synack_ack_ns >= 0)
+		sqlite3_bind_int64(st, 33, fs->synack_ack_ns);
 	sqlite3_bind_int(st, 34, f->wscale[0] >= 0 && f->wscale[1] >= 0);
 	sqlite3_bind_text(st, 35, flow_close_initiator(f), -1, SQLITE_STATIC);
 	for (int side = 0; side < 2; side++) {
 		uint32_t base;
-		if (flow_seq_base_stored(f, side, &base))
+		if (flow_seq_base_stored(f, fs, side, &base))
 			sqlite3_bind_int64(st, 36 + side, base);
 	}
-	bind_text_or_null(st, 38, f->tunnel);
-	sqlite3_bind_int64(st, 39, (int64_t)f->tunnel_changes);
+	bind_text_or_null(st, 38, rare ? rare->tunnel : NULL);
+	sqlite3_bind_int64(st, 39, rare ? (int64_t)rare->tunnel_changes : 0);
 	if (run(db, ST_INSERT_FLOW, "writing flow"))
 		return -1;
-	if (!f->analysis && !f->retrans_bytes[0] && !f->retrans_bytes[1])
-		return 0; /* nothing to count: no flow_analysis row */
+	/* Retransmitted bytes come with AN_RETRANSMISSION: no bit, nothing
+	 * to count, no flow_analysis row. */
+	if (!f->analysis || !rare)
+		return 0;
 	st = db->stmt[ST_INSERT_FLOW_ANALYSIS];
 	sqlite3_bind_int64(st, 1, f->id);
-	sqlite3_bind_int64(st, 2, (int64_t)f->retrans_bytes[TCPST_CLIENT]);
-	sqlite3_bind_int64(st, 3, (int64_t)f->retrans_bytes[TCPST_SERVER]);
+	sqlite3_bind_int64(st, 2, (int64_t)rare->retrans_bytes[TCPST_CLIENT]);
+	sqlite3_bind_int64(st, 3, (int64_t)rare->retrans_bytes[TCPST_SERVER]);
 	/* The counts, in bit order (analysis.h) as the columns above. */
 	for (int i = 0; i < AN_BITS; i++)
-		sqlite3_bind_int64(st, 4 + i, (int64_t)f->an_count[i]);
+		sqlite3_bind_int64(st, 4 + i, (int64_t)rare->an_count[i]);
 	return run(db, ST_INSERT_FLOW_ANALYSIS, "writing flow analysis");
 }
 

@@ -5,6 +5,7 @@
  * idle timeout. Capture time only moves forward here: a packet stamped
  * earlier than one before it expires nothing. */
 #include "flow.h"
+#include "flow_state.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,28 +60,46 @@ size_t flow_table_count(const struct flow_table *table)
 
 void flow_free(struct flow *f)
 {
-	if (f)
-		free(f->tunnel);
+	if (!f)
+		return;
+	if (f->rare)
+		free(f->rare->tunnel);
+	free(f->rare);
+	free(f->state);
 	free(f);
+}
+
+/* f's rare parts, allocated zeroed at their first need; NULL when out of
+ * memory. */
+static struct flow_rare *rare_of(struct flow *f)
+{
+	if (!f->rare)
+		f->rare = calloc(1, sizeof *f->rare);
+	return f->rare;
 }
 
 int flow_note_tunnel(struct flow *f, const struct decode_tunnel *path, unsigned n)
 {
 	uint64_t hash = decode_tunnel_path_hash(path, n);
 	if (f->packets[0] + f->packets[1] > 0) {
-		if (hash != f->tunnel_hash)
-			f->tunnel_changes++;
+		if (hash != (f->rare ? f->rare->tunnel_hash : 0)) {
+			if (!rare_of(f))
+				return -1;
+			f->rare->tunnel_changes++;
+		}
 		return 0;
 	}
-	f->tunnel_hash = hash;
 	if (n == 0)
-		return 0;
+		return 0; /* hash is 0 (decode.h): f->rare's, absent, says so */
+	if (!rare_of(f))
+		return -1;
+	f->rare->tunnel_hash = hash;
 	char probe[1];
 	int need = decode_tunnel_path_text(path, n, probe, sizeof probe);
-	f->tunnel = malloc((size_t)need + 1);
-	if (!f->tunnel)
+	f->rare->tunnel = malloc((size_t)need + 1);
+	if (!f->rare->tunnel)
 		return -1;
-	decode_tunnel_path_text(path, n, f->tunnel, (size_t)need + 1);
+	decode_tunnel_path_text(path, n, f->rare->tunnel, (size_t)need + 1);
 	return 0;
 }
 
@@ -221,7 +240,8 @@ bool flow_is_reused_by(const struct flow *f, const struct tcp_segment *seg,
 	int sender = from_client ? TCPST_CLIENT : TCPST_SERVER;
 	if (f->has_isn[sender] && f->isn[sender] == seg->seq)
 		return false; /* a retransmitted SYN */
-	if (tcpst_is_finished(&f->tcp))
+	struct flow_state scratch;
+	if (tcpst_is_finished(&flow_state_view(f, &scratch)->tcp))
 		return true;
 	return from_client && f->only_client_syns;
 }
@@ -258,14 +278,9 @@ struct flow *flow_table_add(struct flow_table *t, const struct tcp_segment *seg,
 	f->port[!src] = seg->dst_port;
 	f->mid_stream = !syn;
 	f->only_client_syns = true;
-	f->syn_ts_ns = f->synack_ts_ns = -1;
-	f->syn_synack_ns = f->synack_ack_ns = -1;
-	f->handshake_rtt_ns = -1;
+	f->syn_ts_ns = -1;
 	for (int side = 0; side < 2; side++)
 		f->wscale[side] = f->mss[side] = f->sack_ok[side] = -1;
-	tcpst_init(&f->tcp);
-	an_init(&f->an);
-	zeek_init(&f->zeek);
 
 	f->hash = hash_endpoints(t->seed, seg->ip_version, seg->src_addr,
 	                         seg->src_port, seg->dst_addr, seg->dst_port);
@@ -278,7 +293,7 @@ struct flow *flow_table_add(struct flow_table *t, const struct tcp_segment *seg,
 	return f;
 }
 
-void flow_record(struct flow_table *t, struct flow *f,
+void flow_record(struct flow_table *t, struct flow *f, struct flow_state *st,
                  const struct tcp_segment *seg, bool from_client,
                  uint64_t frame, int64_t ts_ns, int64_t now_ns)
 {
@@ -310,38 +325,43 @@ void flow_record(struct flow_table *t, struct flow *f,
 	 * SYN, the first SYN,ACK answering it, and the client's first ACK of
 	 * that SYN,ACK. Their sum is tshark's tcp.analysis.initial_rtt when
 	 * nothing is retransmitted. */
-	if (!from_client && syn && ack && f->synack_ts_ns < 0 && f->syn_ts_ns >= 0 &&
+	if (!from_client && syn && ack && st->synack_ts_ns < 0 && f->syn_ts_ns >= 0 &&
 	    f->has_isn[TCPST_CLIENT] && seg->ack == f->isn[TCPST_CLIENT] + 1) {
-		f->synack_ts_ns = ts_ns;
-		f->syn_synack_ns = ts_ns - f->syn_ts_ns;
+		st->synack_ts_ns = ts_ns;
+		st->syn_synack_ns = ts_ns - f->syn_ts_ns;
 	}
 	/* Of that SYN,ACK, or of a later one with its own ISN that the
 	 * client took instead (the server's numbers now count from it). */
-	const struct seq_space *server = &f->space[TCPST_SERVER];
-	if (from_client && !syn && ack && f->handshake_rtt_ns < 0 &&
+	const struct seq_space *server = &st->space[TCPST_SERVER];
+	if (from_client && !syn && ack && st->handshake_rtt_ns < 0 &&
 	    f->syn_ts_ns >= 0 && f->has_isn[TCPST_SERVER] &&
 	    (seg->ack == f->isn[TCPST_SERVER] + 1 ||
 	     (server->base_is_isn && seg->ack == server->base + 1))) {
-		f->handshake_rtt_ns = ts_ns - f->syn_ts_ns;
-		if (f->synack_ts_ns >= 0)
-			f->synack_ack_ns = ts_ns - f->synack_ts_ns;
+		st->handshake_rtt_ns = ts_ns - f->syn_ts_ns;
+		if (st->synack_ts_ns >= 0)
+			st->synack_ack_ns = ts_ns - st->synack_ts_ns;
 	}
 
 	/* Move to the back of its list, which may now be the finished one. */
 	list_unlink(list_of(t, f), f);
-	f->in_finished_list = tcpst_is_finished(&f->tcp);
+	f->in_finished_list = tcpst_is_finished(&st->tcp);
 	list_append(list_of(t, f), f);
 }
 
-void flow_count_analysis(struct flow *f, bool from_client, uint32_t bits,
-                         uint32_t payload_len)
+int flow_count_analysis(struct flow *f, bool from_client, uint32_t bits,
+                        uint32_t payload_len)
 {
+	if (!bits)
+		return 0;
+	if (!rare_of(f))
+		return -1;
 	f->analysis |= bits;
 	for (int i = 0; i < AN_BITS; i++)
 		if (bits & (1u << i))
-			f->an_count[i]++;
+			f->rare->an_count[i]++;
 	if (bits & AN_RETRANSMISSION)
-		f->retrans_bytes[from_client ? TCPST_CLIENT : TCPST_SERVER] += payload_len;
+		f->rare->retrans_bytes[from_client ? TCPST_CLIENT : TCPST_SERVER] += payload_len;
+	return 0;
 }
 
 void flow_note_close(struct flow *f, const struct tcpst_result *res)
@@ -403,9 +423,10 @@ struct flow *flow_table_take_any(struct flow_table *t)
 	return f;
 }
 
-bool flow_seq_base_stored(const struct flow *f, int side, uint32_t *base)
+bool flow_seq_base_stored(const struct flow *f, const struct flow_state *st,
+                          int side, uint32_t *base)
 {
-	const struct seq_space *space = &f->space[side];
+	const struct seq_space *space = &st->space[side];
 	if (!space->has_base || (f->has_isn[side] && f->isn[side] == space->first_base))
 		return false;
 	*base = space->first_base;

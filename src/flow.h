@@ -24,6 +24,15 @@
 #include "tcpstate.h"
 #include "zeek.h"
 
+struct flow_state;
+struct flow_rare;
+
+/* The core every tracked connection has, kept small because a flood of
+ * lone SYNs multiplies it by --max-flows (tests/test_flow.c holds it to
+ * FLOW_BYTES_MAX with its share of the table). What only a conversation
+ * needs (the state machines, flow_state.h) and counts that are usually
+ * zero (struct flow_rare) live out of line. Fields widest first: padding
+ * is memory a flood multiplies too. */
 struct flow {
 	/* Table links: hash chain and activity list. Private to flow.c. */
 	struct flow *hash_next;
@@ -31,11 +40,6 @@ struct flow {
 	uint64_t hash;
 
 	int64_t id;
-	uint8_t ip_version;
-	uint8_t addr[2][16];   /* [TCPST_CLIENT], [TCPST_SERVER] */
-	uint16_t port[2];
-	bool mid_stream;
-
 	int64_t first_ts_ns, last_ts_ns;
 	/* Capture time (the latest stamp of the capture so far) at its last
 	 * segment: what eviction measures, because it only moves forward even
@@ -45,34 +49,52 @@ struct flow {
 	uint64_t first_frame, last_frame;
 	uint64_t packets[2];   /* sent by client, by server */
 	uint64_t bytes[2];     /* payload sent */
-	bool has_isn[2];
-	uint32_t isn[2];
-	bool only_client_syns; /* nothing seen yet but the client's SYNs */
 	int64_t syn_ts_ns;     /* the client's first SYN, -1 if none */
-	int64_t synack_ts_ns;  /* the server's first SYN,ACK of it, -1 if none */
-	int64_t syn_synack_ns; /* SYN to SYN,ACK, -1 until seen */
-	int64_t synack_ack_ns; /* SYN,ACK to the client's ACK of it, -1 */
-	int64_t handshake_rtt_ns; /* SYN to that ACK, -1 until seen */
-	int wscale[2];         /* from each SYN, -1 without the option */
-	int mss[2];            /* from each SYN, -1 without the option */
-	int sack_ok[2];        /* SACK-permitted on each SYN: 0/1, -1 no SYN */
-
-	struct seq_space space[2]; /* each direction's sequence numbers */
-	struct tcpst_conn tcp;
-	struct an_conn an;     /* Wireshark's analysis state, by direction */
-	struct zeek_conn zeek; /* Zeek's endpoint states and history */
+	/* Owned, freed by flow_free. state is NULL while the connection is
+	 * one lone SYN (flow_state.h says how it comes back); rare is NULL
+	 * until it has an analysis bit, a tunnel or a tunnel change. */
+	struct flow_state *state;
+	struct flow_rare *rare;
+	uint32_t isn[2];
 	uint32_t analysis;     /* OR of its segments' analysis bits */
+	int32_t mss[2];        /* from each SYN, -1 without the option */
+	/* A lone SYN's header fields that the core does not hold otherwise:
+	 * with them, flow_state.c can run it through the state machines
+	 * again. Meaningless once state is set. */
+	uint32_t syn_ack;
+	uint16_t syn_win;
+	uint8_t syn_flags;
+	uint8_t ip_version;
+	uint16_t port[2];
+	int16_t wscale[2];     /* from each SYN, -1 without the option */
+	uint8_t addr[2][16];   /* [TCPST_CLIENT], [TCPST_SERVER] */
+	int8_t sack_ok[2];     /* SACK-permitted on each SYN: 0/1, -1 no SYN */
+	uint8_t closers;       /* who closed first: bit 0 client, 1 server */
+	bool has_isn[2];
+	bool mid_stream;
+	bool only_client_syns; /* nothing seen yet but the client's SYNs */
+	bool in_finished_list; /* which activity list it is on (flow.c's) */
+};
+
+/* Out of line, allocated at the first need, freed with the flow. */
+struct flow_rare {
 	uint64_t an_count[AN_BITS]; /* segments with each bit (analysis.h) */
 	uint64_t retrans_bytes[2];  /* payload of retransmissions, by sender */
 	/* The tunnels its first segment came through, as text (NULL: none;
-	 * owned, freed by flow_free), and how many later segments came
-	 * another way (Zeek's tunnel_changed). */
+	 * owned), and how many later segments came another way (Zeek's
+	 * tunnel_changed). */
 	char *tunnel;
-	uint64_t tunnel_hash;  /* decode_tunnel_path_hash of that path */
+	/* decode_tunnel_path_hash of that path: 0 for none, so that a
+	 * connection outside tunnels needs no struct flow_rare for it. */
+	uint64_t tunnel_hash;
 	uint32_t tunnel_changes;
-	uint8_t closers;       /* who closed first: bit 0 client, 1 server */
-	bool in_finished_list; /* which activity list it is on (flow.c's) */
 };
+
+/* The most a lone SYN may cost: its struct flow, malloc's chunk header and
+ * rounding (16 bytes on glibc, 64-bit) and its bucket in the table (one
+ * pointer, two just after the table doubles). */
+#define FLOW_BYTES_MAX 320
+#define FLOW_LONE_SYN_BYTES (sizeof(struct flow) + 16 + 2 * sizeof(struct flow *))
 
 struct flow_limits {
 	int64_t close_delay_ns;  /* after the last segment of a finished one */
@@ -115,8 +137,9 @@ struct flow *flow_table_add(struct flow_table *table,
 
 /* Account seg, stamped ts_ns, to f (counters, ISNs, RTT) and move f to the
  * back of its activity list as active at capture time now_ns (the latest
- * stamp seen so far). Call after the state machine has seen seg. */
-void flow_record(struct flow_table *table, struct flow *f,
+ * stamp seen so far). Call after the state machine has seen seg, with the
+ * state it applied seg to (flow_state.h: f's own, or a first segment's). */
+void flow_record(struct flow_table *table, struct flow *f, struct flow_state *st,
                  const struct tcp_segment *seg, bool from_client,
                  uint64_t frame, int64_t ts_ns, int64_t now_ns);
 
@@ -126,8 +149,9 @@ void flow_record(struct flow_table *table, struct flow *f,
 int flow_note_tunnel(struct flow *f, const struct decode_tunnel *path, unsigned n);
 
 /* Account a segment's analysis bits (analysis.h) to f: the per-flow
- * counts and the bytes retransmitted by its sender. */
-void flow_count_analysis(struct flow *f, bool from_client, uint32_t bits,
+ * counts and the bytes retransmitted by its sender. Returns -1 when out of
+ * memory for them. */
+int flow_count_analysis(struct flow *f, bool from_client, uint32_t bits,
                          uint32_t payload_len);
 
 /* Who closed first: a FIN sent from ESTABLISHED or SYN_RECEIVED (an active
@@ -142,8 +166,9 @@ const char *flow_close_initiator(const struct flow *f);
 /* Whether flows.client_seq_base (side TCPST_CLIENT) or server_seq_base
  * holds a number, and which: the first base of side's sequence space,
  * unless it is side's ISN (the column's NULL says that) or the space never
- * had one. */
-bool flow_seq_base_stored(const struct flow *f, int side, uint32_t *base);
+ * had one. st is f's state (flow_state_view). */
+bool flow_seq_base_stored(const struct flow *f, const struct flow_state *st,
+                          int side, uint32_t *base);
 
 /* Unlink f from the table; the caller now owns it. */
 void flow_table_remove(struct flow_table *table, struct flow *f);

@@ -4,7 +4,8 @@
  * state machine, write the segment and the state changes it proves, then
  * let connections whose time is up leave memory (their flow rows
  * written). Per-packet work is constant time and allocates nothing but a
- * new connection. At the end, the captures row and the commit. */
+ * new connection and, at its second segment (or its first, unless a lone
+ * SYN), its state. At the end, the captures row and the commit. */
 #include "ingest_internal.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "analysis.h"
 #include "defrag.h"
+#include "flow_state.h"
 #include "seqnum.h"
 #include "tcpstate.h"
 #include "zeek.h"
@@ -65,78 +67,67 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		return;
 	}
 
-	/* Offsets from each direction's ISN; without its SYN, from one less
-	 * than its first number seen (tshark's rule, packet-tcp.c). */
-	int dir = from_client ? TCPST_CLIENT : TCPST_SERVER;
-	bool syn = seg->flags & TCP_SYN, ack = seg->flags & TCP_ACK;
-	struct seq_space *mine = &f->space[dir], *theirs = &f->space[!dir];
-	bool new_isn = false;
-	if (syn && ack)
-		new_isn = seq_synack(mine, seg->seq);
-	else
-		seq_set_base(mine, syn ? seg->seq : seg->seq - 1, syn);
-	if (ack) {
-		seq_set_base(theirs, seg->ack - 1, false);
-		seq_acked(theirs, seg->ack);
+	/* The state machines' own state, out of line but for a lone SYN's
+	 * (flow_state.h): f's, or a first segment's on the stack. */
+	struct flow_state scratch;
+	struct flow_state *st = flow_state_begin(f, &scratch);
+	if (!st) {
+		snprintf(run->result->error, sizeof run->result->error,
+		         "packet %llu: out of memory for a connection's state",
+		         (unsigned long long)frame);
+		run->db_failed = true;
+		return;
+	}
+	struct flow_step step;
+	flow_step(f, st, seg, from_client, frame, ts_ns, &step);
+	analysis |= step.analysis;
+	flow_note_close(f, &step.res);
+	if (flow_count_analysis(f, from_client, analysis, seg->payload_len)) {
+		snprintf(run->result->error, sizeof run->result->error,
+		         "packet %llu: out of memory for a connection's counts",
+		         (unsigned long long)frame);
+		run->db_failed = true;
+		return;
 	}
 
-	struct tcpst_segment ts = {
-		.frame = frame,
-		.from = dir,
-		.flags = seg->flags,
-		.rel_seq = seq_unwrap(mine, seg->seq),
-		.rel_ack = ack ? seq_unwrap(theirs, seg->ack) : 0,
-		.len = seg->payload_len,
-		.win = seg->win,
-		.new_isn = new_isn,
-	};
-	/* RFC 7323 2.2: the scale applies to segments after the SYNs, only
-	 * when both SYNs carried it; shifts above 14 are taken as 14. */
-	if (!syn && f->wscale[0] >= 0 && f->wscale[1] >= 0)
-		ts.win <<= f->wscale[dir] > 14 ? 14 : f->wscale[dir];
-
-	struct tcpst_result res;
-	tcpst_apply(&f->tcp, &ts, &res);
-	if (res.unexpected)
-		analysis |= AN_UNEXPECTED_IN_STATE;
-	flow_note_close(f, &res);
-
-	/* Wireshark's flags and Zeek's letters see the segment as sent. */
-	uint32_t dupack_num;
-	analysis |= an_segment(&f->an, dir, seg, ts_ns, &dupack_num);
-	zeek_segment(&f->zeek, from_client, seg);
-	flow_count_analysis(f, from_client, analysis, seg->payload_len);
-
-	if (res.refused_now)
+	if (step.res.refused_now)
 		writer_server_closed(run->writer, f->id, frame);
 
 	/* Before the row: it stores its time as an offset from the flow's
 	 * first, which the first segment sets. */
-	flow_record(run->flows, f, seg, from_client, frame, ts_ns, run->now_ns);
+	flow_record(run->flows, f, st, seg, from_client, frame, ts_ns, run->now_ns);
+	int dir = from_client ? TCPST_CLIENT : TCPST_SERVER;
 	struct db_segment_row row = {
 		.flow_id = f->id,
 		.frame = frame,
 		.ts_ns = ts_ns,
 		.flow_first_ts_ns = f->first_ts_ns,
-		.seq_base = mine->first_base,
-		.ack_base = theirs->first_base,
+		.seq_base = st->space[dir].first_base,
+		.ack_base = st->space[!dir].first_base,
 		.from_client = from_client,
 		.flags = seg->flags,
 		.seq = seg->seq,
 		.ack = seg->ack,
-		.rel_seq = ts.rel_seq,
-		.rel_ack = ts.rel_ack,
-		.has_ack = ack,
+		.rel_seq = step.ts.rel_seq,
+		.rel_ack = step.ts.rel_ack,
+		.has_ack = seg->flags & TCP_ACK,
 		.len = seg->payload_len,
 		.win = seg->win,
-		.client_state = f->tcp.ep[TCPST_CLIENT].state,
-		.server_state = f->tcp.ep[TCPST_SERVER].state,
+		.client_state = st->tcp.ep[TCPST_CLIENT].state,
+		.server_state = st->tcp.ep[TCPST_SERVER].state,
 		.analysis = analysis,
-		.dupack_num = dupack_num,
-		.changes = res.change,
-		.nchanges = res.count,
+		.dupack_num = step.dupack_num,
+		.changes = step.res.change,
+		.nchanges = step.res.count,
 	};
 	writer_segment(run->writer, &row);
+	if (flow_state_end(f, st, seg)) {
+		snprintf(run->result->error, sizeof run->result->error,
+		         "packet %llu: out of memory for a connection's state",
+		         (unsigned long long)frame);
+		run->db_failed = true;
+		return;
+	}
 	if (decode_options_notable(&seg->opt)) {
 		char text[512];
 		decode_options_text(&seg->opt, text, sizeof text);
