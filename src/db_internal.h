@@ -49,6 +49,13 @@ enum report_query_id {
 	RQ_COUNT
 };
 
+/* Generated from schema/NNN_*.sql files by the Makefile. */
+extern const char db_schema_sql[];
+extern const char db_views_sql[];
+extern const char db_indexes_sql[];
+extern const char *const db_upgrade_sql[]; /* [N]: from version N-1 to N */
+extern const unsigned db_upgrade_count;
+
 /* Segments are inserted DB_SEGMENT_BATCH rows to a statement when there
  * are that many (db_insert_segments). */
 enum { DB_SEGMENT_BATCH = 32 };
