@@ -82,6 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case INGEST_DUPLICATE:
 		fail("duplicate in an empty database", &r);
 		break;
+	case INGEST_REFUSED:
+		fail("refused in an empty database", &r);
+		break;
 	case INGEST_FATAL:
 		fail("fatal: the database failed on a capture", &r);
 		break;
