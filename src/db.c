@@ -354,10 +354,19 @@ struct db *db_open_readonly(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if (version < DB_SCHEMA_VERSION) {
-		snprintf(err, errlen, "database schema version %d is older than this tcpladder's (%d):"
-		         " tcpladder ingest upgrades it (with no capture to add: tcpladder ingest"
-		         " -d DB /dev/null)", version, DB_SCHEMA_VERSION);
 		db_close(db);
+		/* Whoever may write the database brings it up to date, as ingest
+		 * would (upgrades only add); then it is read as any other. */
+		if (access(path, W_OK) == 0 && folder_writable(path)) {
+			struct db *writer = db_open(path, err, errlen);
+			if (!writer)
+				return NULL;
+			db_close(writer);
+			return db_open_readonly(path, err, errlen);
+		}
+		snprintf(err, errlen, "database schema version %d is older than this tcpladder's (%d),"
+		         " and only one who may write it and its folder can upgrade it: any"
+		         " tcpladder command they run on it does", version, DB_SCHEMA_VERSION);
 		return NULL;
 	}
 	return db;

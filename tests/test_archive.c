@@ -408,6 +408,23 @@ START_TEST(any_reader_can_read)
 }
 END_TEST
 
+/* Takes a database back to schema 5, as tcpladder 0.1 of issue 16 left
+ * it: no capture_files, no captures.filter, its views dropped (upgrades
+ * make them anew). */
+static void make_version_5(const char *db)
+{
+	sqlite3 *conn;
+	ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
+	char *msg = NULL;
+	int rc = sqlite3_exec(conn, "DROP VIEW flows_view; DROP VIEW segments_view;"
+	                            " DROP VIEW segments; DROP VIEW transitions_view;"
+	                            " DROP VIEW transitions; DROP TABLE capture_files;"
+	                            " ALTER TABLE captures DROP COLUMN filter;"
+	                            " PRAGMA user_version = 5", NULL, NULL, &msg);
+	ck_assert_msg(rc == SQLITE_OK, "%s", msg ? msg : "?");
+	sqlite3_close(conn);
+}
+
 /* The one-line summary goes to stderr when it is no terminal (cron, CI
  * logs); -q silences it; an upgrade of the schema is said. */
 START_TEST(summary_on_any_stderr)
@@ -421,16 +438,7 @@ START_TEST(summary_on_any_stderr)
 	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s ../examples/stalled.pcap 2>%s/err", db, dir), 0);
 	ck_assert_int_eq(tu_sh("test ! -s %s/err", dir), 0);
 	/* A database of schema 5 is upgraded, and the user told. */
-	sqlite3 *conn;
-	ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
-	char *msg = NULL;
-	int rc = sqlite3_exec(conn, "DROP VIEW flows_view; DROP VIEW segments_view;"
-	                            " DROP VIEW segments; DROP VIEW transitions_view;"
-	                            " DROP VIEW transitions; DROP TABLE capture_files;"
-	                            " ALTER TABLE captures DROP COLUMN filter;"
-	                            " PRAGMA user_version = 5", NULL, NULL, &msg);
-	ck_assert_msg(rc == SQLITE_OK, "%s", msg ? msg : "?");
-	sqlite3_close(conn);
+	make_version_5(db);
 	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), 5);
 	ck_assert_int_eq(tu_sh(BIN " ingest -d %s ../examples/refused.pcap 2>%s/err", db, dir), 0);
 	ck_assert_int_eq(tu_sh("grep -q 'database schema upgraded from version 5 to %d' %s/err",
@@ -440,6 +448,34 @@ START_TEST(summary_on_any_stderr)
 	/* Said once: the next ingest finds it at this version. */
 	ck_assert_int_eq(tu_sh(BIN " ingest -d %s ../examples/ipv6.pcap 2>%s/err", db, dir), 0);
 	ck_assert_int_eq(tu_sh("grep -q 'upgraded' %s/err", dir), 1);
+}
+END_TEST
+
+/* A reader of an older database: one who may write it upgrades it on the
+ * way (upgrades only add); one who may not is told why not and who can. */
+START_TEST(readers_of_an_older_database)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	ck_assert_int_eq(tu_sh("mkdir %s/share %s/out && chmod 777 %s/out", dir, dir, dir), 0);
+	snprintf(db, sizeof db, "%s/share/t.db", dir);
+	ingest_cli(db, SEED, 0);
+	make_version_5(db);
+	ck_assert_int_eq(tu_sh("chmod 555 %s/share && chmod 444 %s", dir, db), 0);
+	char as[128] = "";
+	if (geteuid() == 0) {
+		ck_assert_int_eq(tu_sh("chmod 755 %s", dir), 0);
+		snprintf(as, sizeof as, "setpriv --reuid=65534 --regid=65534 --clear-groups");
+	}
+	ck_assert_int_eq(tu_sh("%s " BIN " export flows -d %s -o %s/out/f.csv 2>%s/out/err", as, db,
+	                       dir, dir), 1);
+	ck_assert_int_eq(tu_sh("grep -q 'schema version 5 is older than this tcpladder.s (%d)'"
+	                       " %s/out/err", DB_SCHEMA_VERSION, dir), 0);
+	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(tu_sh("chmod 755 %s/share && chmod 644 %s", dir, db), 0);
+	ck_assert_int_eq(tu_sh(BIN " report -q -d %s -o %s/out/r", db, dir), 0);
+	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	ck_assert_int_eq(tu_sh("test -s %s/out/r/flows/1.html", dir), 0);
 }
 END_TEST
 
@@ -457,6 +493,7 @@ Suite *archive_suite(void)
 	tcase_add_test(tc, stdin_captures_are_named);
 	tcase_add_test(tc, any_reader_can_read);
 	tcase_add_test(tc, summary_on_any_stderr);
+	tcase_add_test(tc, readers_of_an_older_database);
 	suite_add_tcase(s, tc);
 	return s;
 }
