@@ -163,6 +163,34 @@ START_TEST(ingest_v_names_every_file_skipped)
 }
 END_TEST
 
+/* A capture its reader may not read is named, with why, and the rest is
+ * read. As root, who reads any file, the reader is the unprivileged user
+ * nobody (the folder and database are theirs to write); as anyone else,
+ * the file is unreadable to them already. */
+START_TEST(unreadable_capture_is_named_for_any_user)
+{
+	char dir[64], cwd[4096];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	tu_scratch_dir(dir);
+	ck_assert_int_eq(tu_sh("cd %s && mkdir tree out && chmod 755 . tree && chmod 777 out"
+	                       " && cp %s/../examples/seed.pcap tree/a.pcap && chmod 644 tree/a.pcap"
+	                       " && cp tree/a.pcap tree/h-locked.pcap && chmod 000 tree/h-locked.pcap",
+	                       dir, cwd), 0);
+	const char *as = geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups" : "";
+	ck_assert_int_eq(tu_sh("cd %s && %s %s/" BIN " ingest -v -d out/t.db tree 2> out/err", dir,
+	                       as, cwd), 0);
+	char path[128];
+	snprintf(path, sizeof path, "%s/out/err", dir);
+	char *err = tu_slurp(path);
+	ck_assert_msg(strstr(err, "tcpladder: tree/h-locked.pcap: skipped: unreadable:"
+	                          " Permission denied\n"), "%s", err);
+	ck_assert_msg(strstr(err, "tcpladder: tree/a.pcap: capture 1, 13 packets"), "%s", err);
+	free(err);
+	snprintf(path, sizeof path, "%s/out/t.db", dir);
+	ck_assert_int_eq(tu_query_int(path, "SELECT count(*) FROM captures"), 1);
+}
+END_TEST
+
 Suite *walk_suite(void)
 {
 	Suite *s = suite_create("walk");
@@ -170,6 +198,7 @@ Suite *walk_suite(void)
 	tcase_add_test(tc, links_to_files_are_read_and_the_rest_is_said_why);
 	tcase_add_test(tc, walk_stops_when_told);
 	tcase_add_test(tc, ingest_v_names_every_file_skipped);
+	tcase_add_test(tc, unreadable_capture_is_named_for_any_user);
 	suite_add_tcase(s, tc);
 	return s;
 }
