@@ -202,6 +202,16 @@ static int prepare_segment_batch(struct db *db)
 	return 0;
 }
 
+/* The folder path is in ("." for a bare name). */
+static void folder_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, len, ".");
+	else
+		snprintf(dir, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+}
+
 /* SQLite's "unable to open database file" does not say why. The usual
  * reasons are the database's directory: missing, not a directory, or
  * unwritable (a read-only filesystem, where SQLite's last errno is that of
@@ -212,11 +222,7 @@ static void explain_failed_open(const struct db *db, const char *path, char *err
                                 size_t errlen)
 {
 	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else
-		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	folder_of(path, dir, sizeof dir);
 	struct stat st;
 	const char *why = NULL;
 	if (stat(dir, &st) != 0)
@@ -289,11 +295,7 @@ failed:
 static bool folder_writable(const char *path)
 {
 	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else
-		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	folder_of(path, dir, sizeof dir);
 	return access(dir, W_OK) == 0;
 }
 
