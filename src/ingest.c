@@ -25,17 +25,6 @@ void ingest_default_options(struct ingest_options *opt)
 	defrag_default_limits(&opt->defrag);
 }
 
-static void bad_packets_summary(struct ingest_result *r)
-{
-	if (r->bad_packets == 0 || r->error[0])
-		return;
-	snprintf(r->error, sizeof r->error,
-	         "%llu malformed packet%s skipped, the first packet %llu: %s",
-	         (unsigned long long)r->bad_packets, r->bad_packets == 1 ? "" : "s",
-	         (unsigned long long)r->first_bad_frame,
-	         decode_status_name(r->first_bad_status));
-}
-
 static bool fatal(struct db *db, struct ingest_result *r)
 {
 	r->outcome = INGEST_FATAL;
@@ -194,29 +183,6 @@ static void give_up(struct db *db, const struct ingest_options *opt, const char 
 	record_failure(db, opt, stored_path(opt, path, c, name, sizeof name), c->sha, r);
 }
 
-/* The stored captures of this path that this reading replaces: all of
- * them with --replace; else partial ones when this reading is whole (a
- * capture copied in part, then whole). */
-static int replaces_at_path(struct run *run, const char *path, bool whole)
-{
-	int64_t ids[64];
-	size_t n;
-	if (!run->opt->replace && !whole)
-		return 0;
-	if (db_captures_at_path(run->db, path, ids, sizeof ids / sizeof ids[0], &n))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct db_stored_capture c;
-		bool found;
-		if (db_capture_get(run->db, ids[i], &c, &found))
-			return -1;
-		if (found && (run->opt->replace || strcmp(c.status, "partial") == 0) &&
-		    run_replaces(run, ids[i]))
-			return -1;
-	}
-	return 0;
-}
-
 void ingest_capture(struct db *db, const struct ingest_options *opt,
                     const char *path, struct ingest_result *result)
 {
@@ -302,15 +268,6 @@ void ingest_capture(struct db *db, const struct ingest_options *opt,
 	}
 	char name[64];
 	const char *stored = stored_path(opt, path, &content, name, sizeof name);
-	if (replaces_at_path(&run, stored, whole)) {
-		run.db_failed = true;
-		snprintf(result->error, sizeof result->error, "database: %s", db_error(db));
-		run_abandon(&run);
-		result->outcome = INGEST_FATAL;
-		goto out;
-	}
-	result->outcome = whole ? INGEST_OK : INGEST_PARTIAL;
-	bad_packets_summary(result);
 	struct run_store store = {.path = stored, .sha256_hex = sha,
 	                          .linktype = capture_linktype(cap), .whole = whole};
 	run_store(&run, &store);

@@ -61,8 +61,11 @@ struct run_store {
 	unsigned nfiles;
 };
 
-/* Forgets the captures replaced, writes the captures row (and files) and
- * commits. -1 when the database failed (result says so, rolled back). */
+/* Sets the outcome (ok or partial, with the malformed packets said),
+ * forgets the captures replaced (those found before, and those stored at
+ * this path that it replaces: all with --replace, partial ones when this
+ * reading is whole), writes the captures row (and files) and commits. -1
+ * when the database failed (result says so, rolled back). */
 int run_store(struct run *run, const struct run_store *store);
 
 /* Rolls the capture's transaction back, as when nothing was read. */

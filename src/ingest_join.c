@@ -278,29 +278,6 @@ void ingest_join(struct db *db, const struct ingest_options *opt,
 		run_abandon(&run);
 		goto out;
 	}
-	int64_t ids[64];
-	size_t nids;
-	if (db_captures_at_path(db, stored, ids, sizeof ids / sizeof ids[0], &nids)) {
-		result->outcome = INGEST_FATAL;
-		snprintf(result->error, sizeof result->error, "database: %s", db_error(db));
-		run_abandon(&run);
-		goto out;
-	}
-	for (size_t i = 0; i < nids; i++) {
-		struct db_stored_capture c;
-		bool found;
-		if (!db_capture_get(db, ids[i], &c, &found) && found &&
-		    (opt->replace || (whole && strcmp(c.status, "partial") == 0)))
-			run_replaces(&run, ids[i]);
-	}
-	result->outcome = whole ? INGEST_OK : INGEST_PARTIAL;
-	if (whole && result->bad_packets)
-		snprintf(result->error, sizeof result->error,
-		         "%llu malformed packet%s skipped, the first packet %llu: %s",
-		         (unsigned long long)result->bad_packets,
-		         result->bad_packets == 1 ? "" : "s",
-		         (unsigned long long)result->first_bad_frame,
-		         decode_status_name(result->first_bad_status));
 	struct run_store store = {.path = stored, .sha256_hex = sha,
 	                          .linktype = m[0].linktype, .whole = whole,
 	                          .files = files, .nfiles = n};

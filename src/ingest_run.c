@@ -362,9 +362,53 @@ static int forget_replaced(struct run *run)
 	return 0;
 }
 
+/* The stored captures of this path that this reading replaces: all of
+ * them with --replace; else partial ones when this reading is whole (a
+ * capture copied in part, then whole). */
+static int replaces_at_path(struct run *run, const char *path, bool whole)
+{
+	int64_t ids[64];
+	size_t n;
+	if (!run->opt->replace && !whole)
+		return 0;
+	if (db_captures_at_path(run->db, path, ids, sizeof ids / sizeof ids[0], &n))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct db_stored_capture c;
+		bool found;
+		if (db_capture_get(run->db, ids[i], &c, &found))
+			return -1;
+		if (found && (run->opt->replace || strcmp(c.status, "partial") == 0) &&
+		    run_replaces(run, ids[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* A capture read with malformed packets says how many and where the
+ * first was, unless a worse error (the file's damage) is said already. */
+static void bad_packets_summary(struct ingest_result *r)
+{
+	if (r->bad_packets == 0 || r->error[0])
+		return;
+	snprintf(r->error, sizeof r->error,
+	         "%llu malformed packet%s skipped, the first packet %llu: %s",
+	         (unsigned long long)r->bad_packets, r->bad_packets == 1 ? "" : "s",
+	         (unsigned long long)r->first_bad_frame,
+	         decode_status_name(r->first_bad_status));
+}
+
 int run_store(struct run *run, const struct run_store *store)
 {
 	struct ingest_result *result = run->result;
+	if (replaces_at_path(run, store->path, store->whole)) {
+		db_failure(run);
+		run_abandon(run);
+		result->outcome = INGEST_FATAL;
+		return -1;
+	}
+	result->outcome = store->whole ? INGEST_OK : INGEST_PARTIAL;
+	bad_packets_summary(result);
 	const struct defrag_counts *frags = &result->frags;
 	const char *name = store->linktype >= 0 ? pcap_datalink_val_to_name(store->linktype)
 	                                        : NULL;
