@@ -2,6 +2,7 @@
 #include "db_where.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@ int db_flows_where(struct db *db, const char *cond, int64_t **ids, size_t *n)
 	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
 	int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, &tail);
+	/* tail points into sql: read before sql is freed. */
+	bool one_statement = !tail || !tail[strspn(tail, " \t\r\n")];
 	sqlite3_free(sql);
 	if (rc != SQLITE_OK) {
 		snprintf(db->error, sizeof db->error, "--where '%.200s': %s", cond,
@@ -28,7 +31,7 @@ int db_flows_where(struct db *db, const char *cond, int64_t **ids, size_t *n)
 	}
 	/* One expression: a ';' that would start a statement of its own
 	 * leaves a tail; and reading only. */
-	if ((tail && tail[strspn(tail, " \t\r\n")]) || !sqlite3_stmt_readonly(st)) {
+	if (!one_statement || !sqlite3_stmt_readonly(st)) {
 		sqlite3_finalize(st);
 		snprintf(db->error, sizeof db->error,
 		         "--where '%.200s': not one condition on flows_view's columns", cond);
