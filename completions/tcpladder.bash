@@ -53,12 +53,15 @@ _tcpladder()
 			COMPREPLY=($(compgen -d -- "$cur"))
 		fi
 		return 0 ;;
+	--flow-file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return 0 ;;
 	--tunnel-port)
 		COMPREPLY=($(compgen -W 'vxlan= vxlan-gpe= geneve= gtp-u= teredo= l2tp= ayiya= gre= capwap=' -- "$cur"))
 		compopt -o nospace 2>/dev/null
 		return 0 ;;
 	-f | --filter | -j | --jobs | --idle-timeout | --max-flows | --flow | --capture | \
-	--max-segments | --flows-per-page | --name)
+	--max-segments | --flows-per-page | --name | --where)
 		return 0 ;; # a value only the user knows
 	esac
 

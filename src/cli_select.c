@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,60 @@ bool cli_select_add(int64_t **ids, size_t *n, const char *arg)
 		p = *end ? end + 1 : end;
 	} while (*p);
 	return true;
+}
+
+bool cli_select_add_file(int64_t **ids, size_t *n, const char *path, char *why,
+                         size_t whylen)
+{
+	bool from_stdin = strcmp(path, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(path, "r");
+	if (!f) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long number = 0;
+	bool ok = true;
+	while (ok && (len = getline(&line, &cap, f)) >= 0) {
+		number++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+		                   line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = '\0';
+		char *start = line + strspn(line, " \t");
+		if (!*start || *start == '#')
+			continue;
+		if (strchr(start, ',') || !cli_select_add(ids, n, start)) {
+			snprintf(why, whylen, "%s: line %lu: not a flow id: '%.60s'",
+			         from_stdin ? "(stdin)" : path, number, start);
+			ok = false;
+		}
+	}
+	if (ok && ferror(f)) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		ok = false;
+	}
+	free(line);
+	if (!from_stdin)
+		fclose(f);
+	return ok;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+void cli_select_intersect(int64_t *ids, size_t *n, int64_t *keep, size_t nkeep)
+{
+	qsort(keep, nkeep, sizeof *keep, by_value);
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (bsearch(&ids[i], keep, nkeep, sizeof *keep, by_value))
+			ids[kept++] = ids[i];
+	*n = kept;
 }
 
 struct db_selection cli_select_view(const struct cli_selection *s)

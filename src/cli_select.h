@@ -1,5 +1,5 @@
-/* cli_select: the --flow ID... and --capture ID... options that report
- * and export share, into a struct db_selection. */
+/* cli_select: the --flow ID..., --flow-file FILE and --capture ID...
+ * options that report and export share, into a struct db_selection. */
 #ifndef TCPLADDER_CLI_SELECT_H
 #define TCPLADDER_CLI_SELECT_H
 
@@ -17,6 +17,16 @@ struct cli_selection {
 /* Add the ids of one option argument ("7", "7,9,12"). false on a bad id
  * or out of memory. */
 bool cli_select_add(int64_t **ids, size_t *n, const char *arg);
+
+/* Add the ids of a file (path; "-" for stdin): one a line, blank lines
+ * and lines starting with '#' passed over. false with why filled (the
+ * line number of a bad id, or the file's error). */
+bool cli_select_add_file(int64_t **ids, size_t *n, const char *path, char *why,
+                         size_t whylen);
+
+/* Keep only the ids of *ids that are also in keep (both ascending or
+ * not: keep is sorted here). */
+void cli_select_intersect(int64_t *ids, size_t *n, int64_t *keep, size_t nkeep);
 
 /* The selection as db_report takes it (borrowing the arrays). */
 struct db_selection cli_select_view(const struct cli_selection *s);

@@ -9,12 +9,14 @@
 #include "cli_db.h"
 #include "cli_select.h"
 #include "cmd.h"
+#include "db_report.h"
+#include "db_where.h"
 #include "report.h"
 
 const char cmd_report_usage[] =
-	"usage: tcpladder report [-d DB] [-o DIR] [--flow ID...] [--capture ID...]\n"
-	"                        [--notable] [--max-segments N] [--flows-per-page N]\n"
-	"                        [-j N] [-q]\n"
+	"usage: tcpladder report [-d DB] [-o DIR] [--flow ID...] [--flow-file FILE]\n"
+	"                        [--where SQL] [--capture ID...] [--notable]\n"
+	"                        [--max-segments N] [--flows-per-page N] [-j N] [-q]\n"
 	"\n"
 	"Writes DIR/index.html (every flow, linked), DIR/flows/ID.html (a ladder\n"
 	"diagram per flow) and DIR/transitions.csv from the database. The pages\n"
@@ -23,6 +25,12 @@ const char cmd_report_usage[] =
 	"  -d, --db DB           database (default tcpladder.db)\n"
 	"  -o, --output DIR      report folder (default report), created if needed\n"
 	"  --flow ID[,ID...]     only these flows (repeatable)\n"
+	"  --flow-file FILE      only the flows whose ids FILE lists, one a line\n"
+	"                        (- for stdin; any number of them)\n"
+	"  --where SQL           only the flows of flows_view for which the SQL\n"
+	"                        condition holds, e.g. \"conn_state = 'REJ' OR\n"
+	"                        retransmission_count > 10\" (with --flow or\n"
+	"                        --flow-file: those of them it holds for)\n"
 	"  --capture ID[,ID...]  only the flows of these captures (repeatable)\n"
 	"  --notable             only flows with anomalies or abnormal endings\n"
 	"  --max-segments N      a long flow shows its first and last N segments\n"
@@ -50,13 +58,48 @@ static bool parse_positive(const char *s, int64_t *out)
 	return true;
 }
 
+/* --where: the flows selected become those the condition holds for (of
+ * the ids given, if any). None is an error: an empty selection would
+ * mean every flow. */
+static int narrow_by_where(const char *db_path, const char *where, struct cli_selection *sel,
+                           char *err, size_t errlen)
+{
+	struct db *db = db_open_readonly(db_path, err, errlen);
+	if (!db)
+		return -1;
+	int64_t *ids;
+	size_t n;
+	if (db_flows_where(db, where, &ids, &n)) {
+		snprintf(err, errlen, "%s", db_error(db));
+		db_close(db);
+		return -1;
+	}
+	db_close(db);
+	if (sel->n_flows) {
+		cli_select_intersect(sel->flow_ids, &sel->n_flows, ids, n);
+		free(ids);
+	} else {
+		free(sel->flow_ids);
+		sel->flow_ids = ids;
+		sel->n_flows = n;
+	}
+	if (sel->n_flows == 0) {
+		snprintf(err, errlen, "no flow of %s is selected by --where '%.200s'", db_path, where);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	enum { OPT_FLOW = 256, OPT_CAPTURE, OPT_NOTABLE, OPT_MAX_SEGMENTS, OPT_PER_PAGE };
+	enum { OPT_FLOW = 256, OPT_CAPTURE, OPT_NOTABLE, OPT_MAX_SEGMENTS, OPT_PER_PAGE,
+	       OPT_FLOW_FILE, OPT_WHERE };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
 		{"flow", required_argument, NULL, OPT_FLOW},
+		{"flow-file", required_argument, NULL, OPT_FLOW_FILE},
+		{"where", required_argument, NULL, OPT_WHERE},
 		{"capture", required_argument, NULL, OPT_CAPTURE},
 		{"notable", no_argument, NULL, OPT_NOTABLE},
 		{"max-segments", required_argument, NULL, OPT_MAX_SEGMENTS},
@@ -72,6 +115,7 @@ int cmd_report(int argc, char **argv)
 	                             REPORT_DEFAULT_FLOWS_PER_PAGE, default_jobs()};
 	int64_t jobs = 0;
 	bool quiet = false;
+	const char *where = NULL, *flow_file = NULL;
 	int c, status = EXIT_OK;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:o:j:qh", longopts, NULL)) != -1) {
@@ -82,6 +126,8 @@ int cmd_report(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'h': fputs(cmd_report_usage, stdout); cli_select_free(&sel); return EXIT_OK;
 		case OPT_FLOW: ok = cli_select_add(&sel.flow_ids, &sel.n_flows, optarg); break;
+		case OPT_FLOW_FILE: flow_file = optarg; break;
+		case OPT_WHERE: where = optarg; break;
 		case OPT_CAPTURE:
 			ok = cli_select_add(&sel.capture_ids, &sel.n_captures, optarg);
 			break;
@@ -108,6 +154,13 @@ int cmd_report(int argc, char **argv)
 		cli_select_free(&sel);
 		return EXIT_USAGE;
 	}
+	char why[512];
+	if (flow_file && !cli_select_add_file(&sel.flow_ids, &sel.n_flows, flow_file, why,
+	                                      sizeof why)) {
+		fprintf(stderr, "tcpladder report: --flow-file %s\n", why);
+		cli_select_free(&sel);
+		return EXIT_USAGE;
+	}
 	/* Before report_write, which makes DIR first: a wrong -d leaves no
 	 * empty report folder behind. */
 	if (!cli_db_readable("tcpladder report", db_path, stderr)) {
@@ -115,6 +168,11 @@ int cmd_report(int argc, char **argv)
 		return EXIT_SOME_FAILED;
 	}
 	char err[1024];
+	if (where && narrow_by_where(db_path, where, &sel, err, sizeof err)) {
+		fprintf(stderr, "tcpladder report: %s\n", err);
+		cli_select_free(&sel);
+		return EXIT_SOME_FAILED;
+	}
 	struct db_selection view = cli_select_view(&sel);
 	int64_t flows = 0;
 	int rc = report_write(db_path, &view, &opt, dir, &flows, err, sizeof err);

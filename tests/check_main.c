@@ -36,6 +36,7 @@ int main(void)
 	srunner_add_suite(runner, tunnels_suite());
 	srunner_add_suite(runner, tunnel_frames_suite());
 	srunner_add_suite(runner, archive_suite());
+	srunner_add_suite(runner, select_suite());
 	srunner_add_suite(runner, walk_suite());
 	srunner_add_suite(runner, time_suite());
 

@@ -35,6 +35,7 @@ Suite *crash_suite(void);
 Suite *tunnels_suite(void);
 Suite *tunnel_frames_suite(void);
 Suite *archive_suite(void);
+Suite *select_suite(void);
 Suite *walk_suite(void);
 Suite *time_suite(void);
 

@@ -141,7 +141,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	free(got);
 	snprintf(words, sizeof words, "%s report --f", bin);
 	got = complete(dir, words, 2);
-	ck_assert_str_eq(got, "--flow\n--flows-per-page\n");
+	ck_assert_str_eq(got, "--flow\n--flow-file\n--flows-per-page\n");
 	free(got);
 	snprintf(words, sizeof words, "%s ingest -", bin);
 	got = complete(dir, words, 2);
