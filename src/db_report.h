@@ -183,6 +183,23 @@ typedef int (*db_row_fn)(int ncols, const char *const *names,
 int db_each_view_row(struct db *db, enum db_view view,
                      const struct db_selection *sel, db_row_fn fn, void *user);
 
+/* The selected flows as compact JSON, for the index's script. Every
+ * text is made by SQLite's JSON functions; json is valid during the call
+ * only. The head, one object through fn: {"columns": [names], "base_s":
+ * the whole second before the first flow's start, "captures": [[id,
+ * path]...], "states": [[code, name]...], "flags": [[bit, name]...]};
+ * *base_ns gets base_s in nanoseconds, for the rows. */
+typedef int (*db_json_fn)(const char *json, size_t len, void *user);
+int db_flows_json_head(struct db *db, const struct db_selection *sel, db_json_fn fn,
+                       void *user, int64_t *base_ns);
+/* The selected flows first_id <= id <= last_id, through fn as one JSON
+ * string literal holding the JSON array of their rows, by id: each row an
+ * array of the values named by the head's "columns" (times in
+ * microseconds, start_us from base_ns; final states and analysis as codes
+ * of "states" and "flags"; reasons 0 when there are none). */
+int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t base_ns,
+                       int64_t first_id, int64_t last_id, db_json_fn fn, void *user);
+
 /* Full-scan steps the report's statements have taken since the last call
  * (sqlite3_stmt_status): 0 when every row was found through a key. */
 int64_t db_report_full_scan_steps(struct db *db);

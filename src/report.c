@@ -291,7 +291,14 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	int jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
 	if ((size_t)jobs > p.n)
 		jobs = p.n > 1 ? (int)p.n : 1;
-	int rc;
+	/* The index's data first, once, whatever the parts: each part's
+	 * index pages load it. */
+	int rc = report_index_data(db, sel, p.ids, p.n, dir, err, errlen);
+	if (rc != 0) {
+		free(p.ids);
+		db_close(db);
+		return -1;
+	}
 	if (jobs == 1) {
 		rc = write_part(db, &p, 0, 1, err, errlen);
 		db_close(db);

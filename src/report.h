@@ -3,6 +3,7 @@
  *   DIR/index.html            captures, totals, every flow (paged past
  *                             flows_per_page: index-2.html, index-3.html ...)
  *   DIR/flows/ID.html         one page per flow: ladder, plot, transitions
+ *   DIR/flows.js              every flow's summary, for the index's script
  *   DIR/transitions.csv       DESIGN.md's columns, RFC 4180
  *
  * Everything comes from the database through db_report.h; nothing here
@@ -34,6 +35,7 @@ struct report_options {
 /* Page file names, relative to DIR; used by pages that link to each other. */
 #define REPORT_FLOW_HREF_FMT "flows/%lld.html"   /* from index pages */
 #define REPORT_INDEX_HREF "../index.html"        /* from flow pages */
+#define REPORT_DATA_HREF "flows.js"              /* from index pages */
 
 /* --- flow pages (report_flow.c) --- */
 
@@ -72,8 +74,15 @@ int report_index_range(struct db *db, const struct db_selection *sel,
  * report left in dir (they would link to flows this one does not hold). */
 void report_index_prune(const char *dir, int64_t pages);
 
-/* DIR/index.html and its further pages for the selected flows: all of the
- * above at once. */
+/* DIR/flows.js (report_index_data.c): the selected flows' summary, which
+ * the index's script searches and sorts (all of them, whatever page it is
+ * on); ids[0..n) as db_selected_ids gives them. Written whole or not at
+ * all. */
+int report_index_data(struct db *db, const struct db_selection *sel, const int64_t *ids,
+                      size_t n, const char *dir, char *err, size_t errlen);
+
+/* DIR/index.html and its further pages for the selected flows, and
+ * DIR/flows.js: all of the above at once. */
 int report_index_pages(struct db *db, const struct db_selection *sel,
                        const struct report_options *opt, const char *dir,
                        char *err, size_t errlen);

@@ -108,6 +108,20 @@ void ri_fmt_time(char *buf, size_t len, int64_t ns)
 		snprintf(buf, len, "%s.%09" PRId64 "Z", day, frac);
 }
 
+/* The time of day to the millisecond, "22:13:20.037": a flow's start in
+ * a column that must stay narrow (the full time goes in its title). */
+void ri_fmt_time_of_day(char *buf, size_t len, int64_t ns)
+{
+	char full[64];
+	ri_fmt_time(full, sizeof full, ns);
+	const char *t = strchr(full, 'T');
+	/* "HH:MM:SS.mmm" is the 12 characters after the T. */
+	if (t && strlen(t + 1) >= 12)
+		snprintf(buf, len, "%.12s", t + 1);
+	else
+		snprintf(buf, len, "%s", full);
+}
+
 static void index_file_name(char *buf, size_t len, int64_t page)
 {
 	if (page <= 1)
@@ -254,9 +268,11 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 	if (tunnels)
 		add_tunnel_cell(tr, f);
 
-	ri_fmt_time(text, sizeof text, f->first_ts_ns);
+	ri_fmt_time_of_day(text, sizeof text, f->first_ts_ns);
 	td = html_add(tr, "td", "time", text);
 	html_set(td, "data-sort", html_int(num, f->first_ts_ns));
+	ri_fmt_time(text, sizeof text, f->first_ts_ns);
+	html_set(td, "title", text);
 
 	int64_t dur = f->last_ts_ns - f->first_ts_ns;
 	ri_fmt_duration(text, sizeof text, dur);
@@ -310,6 +326,12 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 		if (*names == ',')
 			names++;
 	}
+
+	/* Its capture by the file's name; the path in full on hover. */
+	const char *path = f->capture_path ? f->capture_path : "";
+	const char *slash = strrchr(path, '/');
+	td = html_add(tr, "td", "capture", slash && slash[1] ? slash + 1 : path);
+	html_set(td, "title", path);
 }
 
 static void write_legend(xmlNodePtr parent)
@@ -356,7 +378,8 @@ static xmlNodePtr write_flow_table(xmlNodePtr parent, bool tunnels)
 		         "the tunnels its first segment came through, outermost first");
 		note_tunnel_filter(parent->doc);
 	}
-	ri_add_th(tr, "Start (UTC)", COL_TIME);
+	html_set(ri_add_th(tr, "Start (UTC)", COL_TIME), "title",
+	         "time of day; the full time in each cell's title");
 	ri_add_th(tr, "Duration", COL_NUM);
 	ri_add_th(tr, "Packets", COL_NUM);
 	ri_add_th(tr, "Bytes\nc" ARROW "s", COL_NUM);
@@ -367,6 +390,7 @@ static xmlNodePtr write_flow_table(xmlNodePtr parent, bool tunnels)
 	ri_add_th(tr, "History", COL_TEXT);
 	ri_add_th(tr, "RTT", COL_NUM);
 	ri_add_th(tr, "Anomalies", COL_TEXT);
+	ri_add_th(tr, "Capture", COL_TEXT);
 	return html_add(table, "tbody", NULL, NULL);
 }
 
@@ -442,6 +466,20 @@ struct index_parts {
 	xmlNodePtr summary, flows, sub, title, h_flows, script, top, bottom;
 };
 
+/* index.js inlined, and the flows.js it reads (report_index_data.c)
+ * after it; neither when there are no flows to show. */
+static void write_scripts(xmlDocPtr doc, xmlNodePtr script, bool flows)
+{
+	const char *js = html_template_text("index.js");
+	if (js && flows) {
+		html_text(script, js);
+		return;
+	}
+	drop(script);
+	drop(html_find(doc, "flows-data"));
+	drop(html_find(doc, "flow-chips"));
+}
+
 /* A copy of the template with its parts found; NULL (with cx->err) when
  * the copy fails or a required element is missing. */
 static xmlDocPtr copy_template(struct index_ctx *cx, struct index_parts *p)
@@ -482,11 +520,7 @@ static int make_later(struct index_ctx *cx)
 	html_add(p.h_flows, "span", "count", total);
 	/* A later page means flows (and more than one page). */
 	xmlNodePtr tbody = write_flow_table(p.flows, cx->tunnels);
-	const char *js = html_template_text("index.js");
-	if (js)
-		html_text(p.script, js);
-	else
-		drop(p.script);
+	write_scripts(doc, p.script, true);
 	cx->later = doc;
 	cx->later_title = p.title;
 	cx->later_slots[0] = html_slot(doc, "subheading");
@@ -568,11 +602,7 @@ static int start_page(struct index_ctx *cx, int64_t page)
 		drop(p.bottom);
 	}
 
-	const char *js = html_template_text("index.js");
-	if (js && cx->flows > 0)
-		html_text(p.script, js);
-	else
-		drop(p.script);
+	write_scripts(doc, p.script, cx->flows > 0);
 
 	cx->doc = doc;
 	cx->page = page;
@@ -697,7 +727,9 @@ int report_index_pages(struct db *db, const struct db_selection *sel,
 		return -1;
 	}
 	int64_t pages = report_index_count(n, opt);
-	int rc = report_index_range(db, sel, opt, dir, ids, n, 1, pages, err, errlen);
+	int rc = report_index_data(db, sel, ids, n, dir, err, errlen);
+	if (rc == 0)
+		rc = report_index_range(db, sel, opt, dir, ids, n, 1, pages, err, errlen);
 	free(ids);
 	/* Pages an earlier, longer report left behind would link to flows
 	 * this one does not hold. */

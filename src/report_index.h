@@ -46,6 +46,7 @@ struct index_ctx {
 void ri_fmt_count(char *buf, size_t len, int64_t v);
 void ri_fmt_duration(char *buf, size_t len, int64_t ns);
 void ri_fmt_time(char *buf, size_t len, int64_t ns);
+void ri_fmt_time_of_day(char *buf, size_t len, int64_t ns);
 
 /* Where a connection ends when both sides finished it. */
 bool ri_state_is_final(const char *state);

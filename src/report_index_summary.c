@@ -33,6 +33,8 @@ static void add_total(xmlNodePtr list, const char *cls, const char *label,
 struct capture_counts {
 	struct db *db;
 	xmlNodePtr tbody;
+	xmlNodePtr table;          /* the first captures' table */
+	xmlNodePtr folded;         /* the <details> of the rest, once there are more */
 	int64_t read, partial, failed;
 	int64_t undecoded; /* captures with packets not decoded */
 };
@@ -108,10 +110,39 @@ static int undecoded_item(const struct db_undecoded_info *u, void *user)
 	return 0;
 }
 
+/* Captures shown before the rest are folded: with thousands of them, the
+ * table would push the flows tens of thousands of pixels down. */
+enum { CAPTURES_SHOWN = 10 };
+
+/* The folded part: a <details> after the first table, holding a table
+ * with the same header; its rows go there from now on. */
+static int fold_captures(struct capture_counts *cc)
+{
+	xmlNodePtr wrap = cc->table->parent;
+	xmlNodePtr details = xmlNewDocNode(wrap->doc, NULL, BAD_CAST "details", NULL);
+	xmlNodePtr head = xmlDocCopyNode(xmlFirstElementChild(cc->table), wrap->doc, 1);
+	if (!details || !head || !xmlAddNextSibling(wrap, details)) {
+		xmlFreeNode(details);
+		xmlFreeNode(head);
+		return -1;
+	}
+	html_set(details, "class", "more-captures");
+	html_add(details, "summary", NULL, NULL);
+	xmlNodePtr table = html_add(html_add(details, "div", "table-wrap", NULL), "table",
+	                            "data captures", NULL);
+	html_set(table, "id", "capture-table-more");
+	xmlAddChild(table, head);
+	cc->tbody = html_add(table, "tbody", NULL, NULL);
+	cc->folded = details;
+	return 0;
+}
+
 static int capture_row(const struct db_capture_info *c, void *user)
 {
 	struct capture_counts *cc = user;
 	char text[64];
+	if (cc->read == CAPTURES_SHOWN && fold_captures(cc) != 0)
+		return -1;
 	xmlNodePtr tr = html_add(cc->tbody, "tr", NULL, NULL);
 	cc->read++;
 	if (c->status && strcmp(c->status, "partial") == 0)
@@ -188,14 +219,22 @@ static int write_captures(struct index_ctx *cx, xmlNodePtr summary,
 	ri_add_th(tr, "First packet (UTC)", COL_TIME);
 	ri_add_th(tr, "Span", COL_NUM);
 	cc->tbody = html_add(table, "tbody", NULL, NULL);
+	cc->table = table;
 	cc->db = cx->db;
 	if (db_each_capture(cx->db, cx->sel, capture_row, cc) != 0) {
-		snprintf(cx->err, cx->errlen, "captures: %s", db_error(cx->db));
+		snprintf(cx->err, cx->errlen, "captures: %s",
+		         cc->read == CAPTURES_SHOWN && !cc->folded ? "out of memory"
+		                                                   : db_error(cx->db));
 		return -1;
 	}
 	char count[32];
 	ri_fmt_count(count, sizeof count, cc->read);
 	html_add(h, "span", "count", count);
+	if (cc->folded) {
+		ri_fmt_count(count, sizeof count, cc->read - CAPTURES_SHOWN);
+		html_textf(xmlFirstElementChild(cc->folded), "%s more capture%s", count,
+		           cc->read - CAPTURES_SHOWN == 1 ? "" : "s");
+	}
 	if (cc->read == 0) {
 		xmlUnlinkNode(wrap);
 		xmlFreeNode(wrap);

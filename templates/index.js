@@ -1,89 +1,785 @@
-/* tcpladder index: sortable flow columns and a filter box. Inlined into
- * index pages by report_index.c; the page reads fine without it (the
- * table comes sorted by flow id and the filter box stays hidden). A cell
- * with data-sort sorts by that number; others sort as text. Sorting and
- * filtering act on the flows of this page only. This text must never hold
- * a closing script tag: it goes into the page as it is. */
+/* tcpladder index: search and sort every flow of the report, not only the
+ * page's. Inlined into every index page by report_index.c; flows.js, the
+ * report's flows as compact data (report_index_data.c), loads after it and
+ * calls tcpladder_flows(head, chunks), each chunk the JSON text of an
+ * array of rows. Without scripts, or without flows.js,
+ * the page reads as written: its paged table in flow id order.
+ *
+ * With the data, the page's table is rebuilt from it: rows for the flows
+ * the query matches, in the chosen order, 200 at a time (the DOM never
+ * holds 200,000 rows). The query and the order live in the URL's # (as
+ * index.html#q=port:443&sort=-score), so a view can be linked, and are
+ * read back on load. Query: words match anywhere in a row; field:value
+ * narrows to a field (id port client server addr capture state conn
+ * client_state server_state anomaly reason); score, packets, bytes,
+ * duration (in ms, or with a unit: 2s) and id compare with > >= < <= =;
+ * a leading - negates a term.
+ *
+ * It writes its own timings (load_ms from navigation start to the first
+ * rows, filter_ms and sort_ms of the last query) into #tl-timings for
+ * `chromium --dump-dom` (bench/run.sh). This text must never hold a
+ * closing script tag: it goes into the page as it is. */
 (function () {
 	"use strict";
-	var table = document.getElementById("flow-table");
-	if (!table || !table.tBodies.length)
-		return;
-	var body = table.tBodies[0];
-	var rows = Array.prototype.slice.call(body.rows);
-	var heads = table.tHead ? table.tHead.rows[0].cells : [];
-	var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+	var PAGE = 200;
+	var NNBSP = "\u202f";
+	var timings = { load_ms: 0, page_ms: performance.now(), data_ms: 0, sort_ms: 0,
+	                filter_ms: 0, render_ms: 0, arrive_ms: 0 };
 
-	function key(row, col, numeric) {
-		var cell = row.cells[col];
-		if (!cell)
-			return numeric ? -Infinity : "";
-		var v = cell.getAttribute("data-sort");
-		if (numeric) {
-			var n = parseFloat(v);
-			return isNaN(n) ? -Infinity : n;
-		}
-		return v !== null ? v : cell.textContent.trim();
-	}
-
-	function sortBy(col) {
-		var th = heads[col];
-		var numeric = th.getAttribute("data-type") === "num";
-		var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-		for (var i = 0; i !== heads.length; i++)
-			heads[i].removeAttribute("aria-sort");
-		th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-		/* Ties keep flow id order: the sort is stable on the original rows. */
-		var order = rows.map(function (row, i) { return [row, key(row, col, numeric), i]; });
-		order.sort(function (a, b) {
-			var c = numeric ? (a[1] === b[1] ? 0 : (a[1] > b[1] ? 1 : -1))
-			                : collator.compare(a[1], b[1]);
-			return c !== 0 ? c * dir : a[2] - b[2];
+	window.tcpladder_flows = function (head, chunks) {
+		var t0 = timings.arrive_ms = performance.now();
+		var table = document.getElementById("flow-table");
+		if (!table || !Array.isArray(chunks))
+			return;
+		var rows = [];
+		chunks.forEach(function (c) {
+			var part = JSON.parse(c);
+			for (var i = 0; i !== part.length; i++)
+				rows.push(part[i]);
 		});
-		var frag = document.createDocumentFragment();
-		order.forEach(function (o) { frag.appendChild(o[0]); });
-		body.appendChild(frag);
+		var view = prepare(head, rows);
+		view.chunks = chunks;
+		timings.data_ms = performance.now() - t0;
+		start(view, table);
+		timings.load_ms = performance.now();
+		showTimings(view);
+	};
+
+	/* ---- the data ------------------------------------------------------ */
+
+	function prepare(head, rows) {
+		var C = {};
+		head.columns.forEach(function (name, i) { C[name] = i; });
+		var caps = {};
+		(head.captures || []).forEach(function (c) {
+			var path = String(c[1] || "");
+			caps[c[0]] = { path: path, base: path.replace(/^.*\//, "") || path };
+		});
+		var states = {};
+		(head.states || []).forEach(function (s) { states[s[0]] = s[1]; });
+		var n = rows.length;
+		var reasonCount = {}, flagCount = {};
+		var flags = head.flags || [];
+		for (var i = 0; i < n; i++) {
+			var r = rows[i];
+			if (!r[C.reasons])
+				r[C.reasons] = "";
+			var why = r[C.reasons];
+			if (why) {
+				why.split(",").forEach(function (w) {
+					reasonCount[w] = (reasonCount[w] || 0) + 1;
+				});
+			}
+			var a = r[C.analysis];
+			if (a) {
+				for (var f = 0; f !== flags.length; f++) {
+					if (a & flags[f][0])
+						flagCount[flags[f][1]] = (flagCount[flags[f][1]] || 0) + 1;
+				}
+			}
+		}
+		return {
+			C: C, rows: rows, n: n, base: head.base_s || 0, caps: caps,
+			states: states, flags: flags, cport: null, sport: null,
+			reasonCount: reasonCount, flagCount: flagCount,
+			texts: null, orders: {}, keys: {}, flagNames: {},
+		};
 	}
 
-	table.classList.add("sortable");
-	/* The rows come in flow id order: say so, and a click on ID reverses. */
-	if (heads.length)
-		heads[0].setAttribute("aria-sort", "ascending");
-	Array.prototype.forEach.call(heads, function (th, col) {
-		th.tabIndex = 0;
-		if (!th.title)
-			th.title = "sort by " + th.innerText.replace(/\s+/g, " ").trim();
-		th.addEventListener("click", function () { sortBy(col); });
-		th.addEventListener("keydown", function (e) {
-			if (e.key === "Enter" || e.key === " ") {
-				e.preventDefault();
-				sortBy(col);
+	function port(addr) {
+		var k = addr ? addr.lastIndexOf(":") : -1;
+		return k < 0 ? -1 : parseInt(addr.slice(k + 1), 10);
+	}
+
+	/* Each flow's ports, on the first port: query. */
+	function ports(v) {
+		if (!v.cport) {
+			var C = v.C, cp = new Int32Array(v.n), sp = new Int32Array(v.n);
+			for (var i = 0; i !== v.n; i++) {
+				cp[i] = port(v.rows[i][C.client]);
+				sp[i] = port(v.rows[i][C.server]);
+			}
+			v.cport = cp;
+			v.sport = sp;
+		}
+		return v;
+	}
+
+	function stateName(v, code) {
+		var s = v.states[code];
+		return s === undefined ? "" : s;
+	}
+
+	function capture(v, id) {
+		return v.caps[id] || { path: "capture " + id, base: "capture " + id };
+	}
+
+	/* A flow's anomaly flag names, "retransmission,duplicate_ack", kept
+	 * per distinct mask: few masks recur among many flows. */
+	function flagNames(v, mask) {
+		if (!mask)
+			return "";
+		var s = v.flagNames[mask];
+		if (s === undefined) {
+			var names = [];
+			v.flags.forEach(function (f) { if (mask & f[0]) names.push(f[1]); });
+			s = v.flagNames[mask] = names.join(",");
+		}
+		return s;
+	}
+
+	/* Plain words are looked for in the rows' JSON text as flows.js holds
+	 * it (ids, addresses, conn_state, numbers, reasons), lower-cased in one
+	 * string, with indexOf over it all rather than row by row; row i's
+	 * text starts at starts[i]. What the rows hold as codes (final
+	 * states, anomaly flags, the capture) is matched by name apart
+	 * (wordMask). Made on the first plain word, not at load. */
+	function texts(v) {
+		if (v.texts)
+			return v.texts;
+		var starts = new Int32Array(v.n + 1), off = 0, i = 0;
+		v.chunks.forEach(function (c) {
+			/* "[[row],[row]]": a row starts after "[[" or "],[" (no text
+			 * in a row holds brackets: addresses, states, reasons). */
+			for (var p = c.length > 2 ? 1 : -1; p !== -1 && i !== v.n; ) {
+				starts[i++] = off + p;
+				p = c.indexOf("],[", p);
+				if (p !== -1)
+					p += 2;
+			}
+			off += c.length + 1;
+		});
+		starts[v.n] = off;
+		var all = v.chunks.join("\n"), low = all.toLowerCase();
+		return (v.texts = { all: low.length === all.length ? low : all, starts: starts });
+	}
+
+	/* The rows whose text or named codes hold word, as a mask. */
+	function wordMask(v, word) {
+		var t = texts(v), mask = new Uint8Array(v.n), starts = t.starts;
+		var C = v.C, rows = v.rows, i;
+		var states = {}, caps = {}, flags = 0, any = false;
+		Object.keys(v.states).forEach(function (code) {
+			if (v.states[code].toLowerCase().indexOf(word) !== -1)
+				any = states[code] = true;
+		});
+		Object.keys(v.caps).forEach(function (id) {
+			if (v.caps[id].base.toLowerCase().indexOf(word) !== -1)
+				any = caps[id] = true;
+		});
+		v.flags.forEach(function (f) {
+			if (f[1].toLowerCase().indexOf(word) !== -1)
+				flags |= f[0];
+		});
+		if (any || flags) {
+			for (i = 0; i !== v.n; i++) {
+				var r = rows[i];
+				if (states[r[C.client_state]] || states[r[C.server_state]] || caps[r[C.capture]] ||
+				    (r[C.analysis] & flags))
+					mask[i] = 1;
+			}
+		}
+		var pos = t.all.indexOf(word);
+		while (pos !== -1) {
+			/* The row holding pos: the last start at or before it. */
+			var lo = 0, hi = v.n - 1;
+			while (lo < hi) {
+				var mid = (lo + hi + 1) >> 1;
+				if (starts[mid] <= pos)
+					lo = mid;
+				else
+					hi = mid - 1;
+			}
+			mask[lo] = 1;
+			pos = t.all.indexOf(word, starts[lo + 1]);
+		}
+		return mask;
+	}
+
+	/* ---- formatting (as report_index.c writes the static table) --------- */
+
+	function group(n) {
+		var s = String(n);
+		return s.replace(/\B(?=(\d{3})+(?!\d))/g, NNBSP);
+	}
+
+	function pad(n, w) {
+		var s = String(n);
+		while (s.length !== w && s.length < w)
+			s = "0" + s;
+		return s;
+	}
+
+	function duration(us) {
+		if (us < 1)
+			return "0 \u00b5s";
+		if (us < 1000)
+			return us.toFixed(1) + " \u00b5s";
+		if (us < 1e6)
+			return (us / 1e3).toFixed(2) + " ms";
+		if (us < 6e7)
+			return (us / 1e6).toFixed(3) + " s";
+		var s = Math.floor(us / 1e6);
+		if (s < 3600)
+			return Math.floor(s / 60) + " min " + pad(s % 60, 2) + " s";
+		if (s < 2 * 86400)
+			return Math.floor(s / 3600) + " h " + pad(Math.floor(s / 60) % 60, 2) + " min";
+		return Math.floor(s / 86400) + " d " + pad(Math.floor(s / 3600) % 24, 2) + " h";
+	}
+
+	/* The start as time of day to the millisecond, the full UTC time (to
+	 * the microsecond) for the title. */
+	function startTimes(v, us) {
+		var d = new Date(v.base * 1000 + Math.floor(us / 1000));
+		var iso = d.toISOString();
+		return [iso.slice(11, 23), iso.slice(0, 19) + "." + pad(us % 1e6, 6) + "Z"];
+	}
+
+	/* ---- columns ------------------------------------------------------- */
+
+	function popcount(x) {
+		var c = 0;
+		for (; x; x &= x - 1)
+			c++;
+		return c;
+	}
+
+	/* Each column: its header, how its cell is made, and its sort key
+	 * (numbers, or strings). */
+	function columns(v) {
+		var C = v.C;
+		function num(name) { return function (r) { return r[C[name]] || 0; }; }
+		return [
+			{ key: "id", label: "ID", num: true, sortKey: num("id") },
+			{ key: "client", label: "Client", addr: "client" },
+			{ key: "server", label: "Server", addr: "server" },
+			{ key: "start", label: "Start (UTC)", num: true, title: "time of day; the full time in each cell's title",
+			  sortKey: num("start_us") },
+			{ key: "duration", label: "Duration", num: true, sortKey: num("duration_us") },
+			{ key: "packets", label: "Packets", num: true, sortKey: num("packets") },
+			{ key: "bytes_cs", label: "Bytes\nc\u2192s", num: true, sortKey: num("bytes_cs") },
+			{ key: "bytes_sc", label: "Bytes\ns\u2192c", num: true, sortKey: num("bytes_sc") },
+			{ key: "client_state", label: "Client\nstate",
+			  sortKey: function (r) { return stateName(v, r[C.client_state]); } },
+			{ key: "server_state", label: "Server\nstate",
+			  sortKey: function (r) { return stateName(v, r[C.server_state]); } },
+			{ key: "conn", label: "conn\nstate", title: "Zeek's conn_state",
+			  sortKey: function (r) { return r[C.conn_state] || ""; } },
+			{ key: "score", label: "Score", num: true, title: "notability: higher is more worth a look",
+			  sortKey: num("score") },
+			{ key: "anomalies", label: "Anomalies", num: false, byNumber: true,
+			  sortKey: function (r) {
+			      var why = r[C.reasons];
+			      return (why ? why.split(",").length * 64 : 0) + popcount(r[C.analysis] || 0);
+			  } },
+			{ key: "capture", label: "Capture", byNumber: true, sortKey: num("capture") },
+		];
+	}
+
+	/* ---- sorting: every flow's order by a column, kept per column ------ */
+
+	/* A column's keys as numbers: its own, or for text the rank of each
+	 * distinct value (IPv4 addresses by number, before IPv6 ones). */
+	function sortKeys(v, col) {
+		var k = v.keys[col.key];
+		if (k)
+			return k;
+		var n = v.n, i;
+		k = new Float64Array(n);
+		if (col.addr) {
+			var other = {}, c = v.C[col.addr];
+			for (i = 0; i !== n; i++) {
+				var a = v.rows[i][c] || "";
+				var m = /^(\d+)\.(\d+)\.(\d+)\.(\d+):(\d+)$/.exec(a);
+				if (m)
+					k[i] = ((((+m[1] * 256 + +m[2]) * 256 + +m[3]) * 256 + +m[4]) * 65536) + +m[5];
+				else
+					other[a] = -1;
+			}
+			var names = Object.keys(other).sort();
+			if (names.length) {
+				names.forEach(function (name, r) { other[name] = r; });
+				for (i = 0; i !== n; i++) {
+					var r6 = other[v.rows[i][c] || ""];
+					if (r6 !== undefined)
+						k[i] = Math.pow(2, 49) + r6;
+				}
+			}
+		} else if (col.num || col.byNumber) {
+			for (i = 0; i !== n; i++)
+				k[i] = +col.sortKey(v.rows[i]) || 0;
+		} else {
+			var text = new Array(n), seen = {};
+			for (i = 0; i !== n; i++)
+				seen[text[i] = String(col.sortKey(v.rows[i]))] = 0;
+			var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+			Object.keys(seen).sort(collator.compare).forEach(function (t, r) { seen[t] = r; });
+			for (i = 0; i !== n; i++)
+				k[i] = seen[text[i]];
+		}
+		return (v.keys[col.key] = k);
+	}
+
+	/* Row indexes in order of col, descending when desc; ties in flow id
+	 * order (the rows come by id). Each key is made a rank, and rank and
+	 * index one number (rank * 2^b + index), sorted as numbers: no
+	 * comparison function called millions of times. */
+	function order(v, col, desc) {
+		var name = (desc ? "-" : "") + col.key;
+		if (v.orders[name])
+			return v.orders[name];
+		var n = v.n, k = sortKeys(v, col), i;
+		var distinct = Float64Array.from(k).sort(), u = 0;
+		for (i = 0; i !== n; i++) {
+			if (u === 0 || distinct[i] !== distinct[u - 1])
+				distinct[u++] = distinct[i];
+		}
+		var M = 1;
+		while (M < n)
+			M *= 2;
+		var both = new Float64Array(n);
+		for (i = 0; i !== n; i++) {
+			var lo = 0, hi = u - 1, x = k[i];
+			while (lo < hi) {
+				var mid = (lo + hi) >> 1;
+				if (distinct[mid] < x)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			both[i] = (desc ? u - 1 - lo : lo) * M + i;
+		}
+		both.sort();
+		var idx = new Uint32Array(n);
+		for (i = 0; i !== n; i++)
+			idx[i] = both[i] % M;
+		return (v.orders[name] = idx);
+	}
+
+	/* ---- the query ----------------------------------------------------- */
+
+	function parseNumber(field, text) {
+		var m = /^(-?\d+(?:\.\d+)?)([a-z\u00b5]*)$/i.exec(text);
+		if (!m)
+			return NaN;
+		var x = parseFloat(m[1]), unit = m[2].toLowerCase();
+		if (field !== "duration")
+			return unit === "" ? x : (unit === "k" ? x * 1e3 : unit === "m" ? x * 1e6 : NaN);
+		var scale = { "": 1e3, us: 1, "\u00b5s": 1, ms: 1e3, s: 1e6, min: 6e7, h: 3.6e9 }[unit];
+		return scale === undefined ? NaN : x * scale;
+	}
+
+	function compare(op, a, b) {
+		switch (op) {
+		case ">": return a > b;
+		case ">=": return a >= b;
+		case "<": return a < b;
+		case "<=": return a <= b;
+		default: return a === b;
+		}
+	}
+
+	/* One term's test of row i, or null when the term is not a field's
+	 * (then it is a plain word). */
+	function fieldTest(v, field, op, value) {
+		var C = v.C, rows = v.rows, low = value.toLowerCase();
+		var numeric = { id: "id", score: "score", packets: "packets", duration: "duration_us" };
+		if (field === "bytes") {
+			var nb = parseNumber(field, value);
+			return isNaN(nb) ? null : function (i) {
+				return compare(op, rows[i][C.bytes_cs] + rows[i][C.bytes_sc], nb);
+			};
+		}
+		if (numeric[field] && (op !== ":" || /^\d/.test(value))) {
+			var x = parseNumber(field, value), col = C[numeric[field]];
+			return isNaN(x) ? null : function (i) { return compare(op, rows[i][col], x); };
+		}
+		if (op !== ":" && op !== "=")
+			return null;
+		switch (field) {
+		case "port":
+			var p = parseInt(value, 10);
+			if (isNaN(p))
+				return null;
+			var cp = ports(v).cport, sp = v.sport;
+			return function (i) { return cp[i] === p || sp[i] === p; };
+		case "client":
+		case "server":
+			var ac = C[field];
+			return function (i) { return rows[i][ac].toLowerCase().indexOf(low) !== -1; };
+		case "addr":
+		case "ip":
+		case "host":
+			return function (i) {
+				return rows[i][C.client].toLowerCase().indexOf(low) !== -1 ||
+				       rows[i][C.server].toLowerCase().indexOf(low) !== -1;
+			};
+		case "capture":
+		case "cap":
+			if (/^\d+$/.test(value)) {
+				var id = parseInt(value, 10);
+				return function (i) { return rows[i][C.capture] === id; };
+			}
+			return function (i) {
+				return capture(v, rows[i][C.capture]).path.toLowerCase().indexOf(low) !== -1;
+			};
+		case "conn":
+		case "conn_state":
+			return function (i) { return (rows[i][C.conn_state] || "").toLowerCase() === low; };
+		case "client_state":
+		case "server_state":
+			var sc = C[field];
+			return function (i) { return stateName(v, rows[i][sc]).toLowerCase() === low; };
+		case "state":
+			return function (i) {
+				var r = rows[i];
+				return (r[C.conn_state] || "").toLowerCase() === low ||
+				       stateName(v, r[C.client_state]).toLowerCase() === low ||
+				       stateName(v, r[C.server_state]).toLowerCase() === low;
+			};
+		case "anomaly":
+		case "flag":
+		case "reason":
+			var mask = 0;
+			if (field !== "reason") {
+				v.flags.forEach(function (f) {
+					if (f[1].toLowerCase().indexOf(low) !== -1)
+						mask |= f[0];
+				});
+			}
+			return function (i) {
+				var r = rows[i];
+				return (r[C.analysis] & mask) !== 0 ||
+				       (r[C.reasons] !== "" && r[C.reasons].toLowerCase().indexOf(low) !== -1);
+			};
+		}
+		return null;
+	}
+
+	/* The query's terms as tests; all must hold. */
+	function compile(v, q) {
+		var tests = [];
+		q.trim().split(/\s+/).forEach(function (term) {
+			if (!term)
+				return;
+			var neg = term.length > 1 && term.charAt(0) === "-";
+			if (neg)
+				term = term.slice(1);
+			var m = /^([a-z_]+)(>=|<=|:|=|>|<)(.+)$/i.exec(term);
+			var test = m ? fieldTest(v, m[1].toLowerCase(), m[2], m[3]) : null;
+			if (!test) {
+				var mask = wordMask(v, term.toLowerCase());
+				test = function (i) { return mask[i] === 1; };
+			}
+			tests.push({ test: test, neg: neg });
+		});
+		return tests;
+	}
+
+	/* The rows matching tests, in ord's order. */
+	function filter(v, tests, ord) {
+		var out = new Uint32Array(v.n), m = 0, nt = tests.length;
+		for (var j = 0; j !== ord.length; j++) {
+			var i = ord[j], ok = true;
+			for (var k = 0; k !== nt; k++) {
+				if (tests[k].test(i) === tests[k].neg) {
+					ok = false;
+					break;
+				}
+			}
+			if (ok)
+				out[m++] = i;
+		}
+		return out.subarray(0, m);
+	}
+
+	/* ---- the URL's # ----------------------------------------------------- */
+
+	function readHash() {
+		var h = location.hash.replace(/^#/, ""), out = {};
+		h.split("&").forEach(function (part) {
+			var k = part.indexOf("=");
+			if (k > 0) {
+				try {
+					out[part.slice(0, k)] = decodeURIComponent(part.slice(k + 1).replace(/\+/g, " "));
+				} catch (e) {
+					/* a malformed escape: the part is ignored */
+				}
 			}
 		});
-	});
-
-	var tools = document.getElementById("flow-tools");
-	var input = document.getElementById("flow-filter");
-	var shown = document.getElementById("flow-shown");
-	if (!tools || !input)
-		return;
-	/* Each row's text once, lower-cased: filtering thousands of rows on
-	 * every keystroke must not walk the DOM again. */
-	var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
-	function filter() {
-		var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-		var n = 0;
-		rows.forEach(function (row, i) {
-			var ok = terms.every(function (t) { return texts[i].indexOf(t) !== -1; });
-			row.hidden = !ok;
-			if (ok)
-				n++;
-		});
-		if (shown)
-			shown.textContent = terms.length ? n + " of " + rows.length + " flows shown"
-			                                 : rows.length + " flows on this page";
+		return out;
 	}
-	input.addEventListener("input", filter);
-	tools.hidden = false;
-	filter();
+
+	function enc(s) {
+		return encodeURIComponent(s).replace(/%20/g, "+").replace(/%3A/gi, ":")
+		                            .replace(/%2C/gi, ",");
+	}
+
+	/* ---- the page ------------------------------------------------------ */
+
+	function el(tag, cls, text) {
+		var e = document.createElement(tag);
+		if (cls)
+			e.className = cls;
+		if (text !== undefined && text !== null)
+			e.textContent = text;
+		return e;
+	}
+
+	function cell(tr, cls, text, title) {
+		var td = el("td", cls, text);
+		if (title)
+			td.title = title;
+		tr.appendChild(td);
+		return td;
+	}
+
+	function isFinal(s) {
+		return s === "CLOSED" || s === "TIME_WAIT";
+	}
+
+	function connClass(c) {
+		if (c === "SF")
+			return "conn-normal";
+		if (c === "REJ" || c.slice(0, 3) === "RST")
+			return "conn-reset";
+		return /^(S[0-3]|SH|SHR|OTH)$/.test(c) ? "conn-open" : "";
+	}
+
+	function makeRow(v, i) {
+		var C = v.C, r = v.rows[i];
+		var cs = stateName(v, r[C.client_state]), ss = stateName(v, r[C.server_state]);
+		var conn = r[C.conn_state] || "";
+		var open = !isFinal(cs) || !isFinal(ss);
+		var reset = connClass(conn) === "conn-reset";
+		var tr = el("tr", "flow" + (reset ? " reset" : "") + (open ? " abnormal" : "") +
+		                  (r[C.analysis] ? " anomalous" : "") + (r[C.score] > 0 ? " notable" : ""));
+		tr.setAttribute("data-flow", r[C.id]);
+		var cap = capture(v, r[C.capture]);
+		var a = el("a", null, r[C.id]);
+		a.href = "flows/" + r[C.id] + ".html";
+		a.title = cap.path;
+		cell(tr, "num id").appendChild(a);
+		cell(tr, "addr client", r[C.client]);
+		cell(tr, "addr server", r[C.server]);
+		var t = startTimes(v, r[C.start_us]);
+		cell(tr, "time", t[0], t[1]);
+		cell(tr, "num duration", duration(r[C.duration_us]));
+		cell(tr, "num", group(r[C.packets]));
+		cell(tr, "num", group(r[C.bytes_cs]));
+		cell(tr, "num", group(r[C.bytes_sc]));
+		cell(tr, isFinal(cs) ? "state" : "state open", cs);
+		cell(tr, isFinal(ss) ? "state" : "state open", ss);
+		var td = cell(tr, "conn");
+		if (conn)
+			td.appendChild(el("span", connClass(conn), conn));
+		if (reset)
+			td.appendChild(el("span", "tag rst", "RST"));
+		if (open)
+			td.appendChild(el("span", "tag open", "OPEN"));
+		cell(tr, "num score", r[C.score] ? r[C.score] : "", r[C.reasons] || null);
+		td = cell(tr, "anomalies");
+		if (r[C.reasons]) {
+			r[C.reasons].split(",").forEach(function (w) {
+				td.appendChild(el("span", "badge reason", w));
+			});
+		}
+		var flags = flagNames(v, r[C.analysis]);
+		if (flags) {
+			flags.split(",").forEach(function (w) {
+				td.appendChild(el("span", "badge", w));
+			});
+		}
+		cell(tr, "capture", cap.base, cap.path);
+		return tr;
+	}
+
+	function start(v, table) {
+		var cols = columns(v), byKey = {};
+		cols.forEach(function (c) { byKey[c.key] = c; });
+		var state = { q: "", sort: "-score", result: null, shown: 0 };
+
+		/* The table's header and body anew; the static pagers go, since
+		 * the rows now come from every page. */
+		["pager-top", "pager-bottom"].forEach(function (id) {
+			var nav = document.getElementById(id);
+			if (nav)
+				nav.hidden = true;
+		});
+		table.classList.add("sortable", "scripted");
+		var thead = el("thead"), hr = el("tr");
+		thead.appendChild(hr);
+		var heads = cols.map(function (c) {
+			var th = el("th", c.num ? "num" : null);
+			th.scope = "col";
+			th.setAttribute("data-key", c.key);
+			c.label.split("\n").forEach(function (line, k) {
+				if (k)
+					th.appendChild(el("br"));
+				th.appendChild(document.createTextNode(line));
+			});
+			th.title = c.title || ("sort by " + c.label.replace(/\n/g, " "));
+			th.tabIndex = 0;
+			function click() {
+				var cur = state.sort.replace(/^-/, "");
+				/* A second click reverses; numbers start highest first. */
+				state.sort = cur === c.key ? (state.sort.charAt(0) === "-" ? c.key : "-" + c.key)
+				                           : (c.num && c.key !== "id" ? "-" : "") + c.key;
+				apply(true);
+			}
+			th.addEventListener("click", click);
+			th.addEventListener("keydown", function (e) {
+				if (e.key === "Enter" || e.key === " ") {
+					e.preventDefault();
+					click();
+				}
+			});
+			hr.appendChild(th);
+			return th;
+		});
+		var tbody = el("tbody");
+		table.textContent = "";
+		table.appendChild(thead);
+		table.appendChild(tbody);
+
+		var more = el("div", "more");
+		var moreButton = el("button", null, "");
+		moreButton.type = "button";
+		more.appendChild(moreButton);
+		table.parentNode.insertBefore(more, table.nextSibling);
+		moreButton.addEventListener("click", function () { render(false); });
+
+		var tools = document.getElementById("flow-tools");
+		var input = document.getElementById("flow-filter");
+		var shown = document.getElementById("flow-shown");
+		if (input) {
+			input.placeholder = "Search every flow: 10.0.0.1 port:443 state:REJ anomaly:reset score>0";
+			input.title = "words match anywhere; field:value for id port client server addr capture" +
+			              " state conn anomaly reason; score packets bytes duration id with > < =;" +
+			              " -term excludes";
+			input.addEventListener("input", function () {
+				state.q = input.value;
+				apply(true);
+			});
+		}
+		chips(v, function (q) {
+			state.q = q;
+			if (input)
+				input.value = q;
+			apply(true);
+		});
+		if (tools)
+			tools.hidden = false;
+
+		function render(fresh) {
+			var t0 = performance.now();
+			var res = state.result;
+			if (fresh) {
+				tbody.textContent = "";
+				state.shown = 0;
+			}
+			var frag = document.createDocumentFragment();
+			var end = Math.min(res.length, state.shown + PAGE);
+			for (var j = state.shown; j !== end && j < end; j++)
+				frag.appendChild(makeRow(v, res[j]));
+			tbody.appendChild(frag);
+			state.shown = end;
+			var left = res.length - end;
+			more.hidden = left <= 0;
+			moreButton.textContent = "Show " + group(Math.min(PAGE, left)) + " more (" +
+			                         group(left) + " not shown)";
+			if (shown) {
+				shown.textContent = (state.q.trim() ? group(res.length) + " of " + group(v.n)
+				                                    : group(v.n)) +
+				                    " flows" + (end < res.length ? ", the first " + group(end) + " shown" : "");
+			}
+			timings.render_ms = performance.now() - t0;
+		}
+
+		function apply(toUrl) {
+			var key = state.sort.replace(/^-/, "");
+			var col = byKey[key] || byKey.score;
+			var desc = state.sort.charAt(0) === "-";
+			var t0 = performance.now();
+			var ord = order(v, col, desc);
+			var t1 = performance.now();
+			state.result = filter(v, compile(v, state.q), ord);
+			render(true);
+			var t2 = performance.now();
+			timings.sort_ms = t1 - t0;
+			timings.filter_ms = t2 - t1;
+			heads.forEach(function (th, k) {
+				if (cols[k] === col)
+					th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+				else
+					th.removeAttribute("aria-sort");
+			});
+			if (toUrl) {
+				var h = "#" + (state.q.trim() ? "q=" + enc(state.q.trim()) + "&" : "") +
+				        "sort=" + enc(state.sort);
+				try {
+					history.replaceState(null, "", h);
+				} catch (e) {
+					/* a browser that will not: the view still works */
+				}
+			}
+			showTimings(v);
+		}
+
+		function fromHash() {
+			var h = readHash();
+			state.q = h.q || "";
+			state.sort = h.sort && byKey[h.sort.replace(/^-/, "")] ? h.sort : "-score";
+			if (input)
+				input.value = state.q;
+			apply(false);
+		}
+		window.addEventListener("hashchange", fromHash);
+		fromHash();
+	}
+
+	/* Counts per reason (the score's) and per anomaly flag, over every
+	 * flow; a click searches for it. */
+	function chips(v, search) {
+		var box = document.getElementById("flow-chips");
+		if (!box)
+			return;
+		function group_(label, counts, field) {
+			var names = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a]; });
+			if (!names.length)
+				return;
+			box.appendChild(el("span", "chips-label", label));
+			names.forEach(function (name) {
+				var b = el("button", "chip " + field);
+				b.type = "button";
+				b.setAttribute("data-" + field, name);
+				b.appendChild(el("span", "chip-name", name));
+				b.appendChild(el("span", "chip-count", group(counts[name])));
+				b.title = "show the " + counts[name] + " flows: " + field + ":" + name;
+				b.addEventListener("click", function () { search(field + ":" + name); });
+				box.appendChild(b);
+			});
+		}
+		group_("Worth a look:", v.reasonCount, "reason");
+		group_("Anomalies:", v.flagCount, "anomaly");
+		box.hidden = !box.firstChild;
+	}
+
+	function showTimings(v) {
+		var pre = document.getElementById("tl-timings");
+		if (!pre) {
+			pre = el("pre");
+			pre.id = "tl-timings";
+			pre.hidden = true;
+			document.body.appendChild(pre);
+		}
+		pre.textContent = "load_ms=" + timings.load_ms.toFixed(1) +
+		                  " page_ms=" + timings.page_ms.toFixed(1) +
+		                  " arrive_ms=" + timings.arrive_ms.toFixed(1) +
+		                  " data_ms=" + timings.data_ms.toFixed(1) +
+		                  " sort_ms=" + timings.sort_ms.toFixed(1) +
+		                  " filter_ms=" + timings.filter_ms.toFixed(1) +
+		                  " render_ms=" + timings.render_ms.toFixed(1) +
+		                  " flows=" + v.n;
+	}
 })();

@@ -1,0 +1,89 @@
+/* report_index_data: DIR/flows.js, every selected flow's summary in one
+ * file beside the index, so that the index's script searches and sorts
+ * the whole report rather than the page it is on. A .js file, not .json:
+ * a page opened from file:// may load a script but not fetch a file. It
+ * calls tcpladder_flows(HEAD, CHUNKS): HEAD an object, CHUNKS string
+ * literals each holding the JSON of some flows' rows (which the page
+ * parses with JSON.parse, much faster than a literal of the script), all
+ * made by SQLite's JSON functions (db_report.h says what they hold):
+ * nothing here escapes text. Chunks stream from the query to the file,
+ * one at a time (the ids cut into ranges, each found through the key); the file is
+ * written beside its name and renamed over it, so that a page never
+ * reads half of it. */
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Flows a chunk holds: one JSON.parse of ~0.5 MB each in the page, and a
+ * chunk's text all the writer holds at once. */
+enum { CHUNK_FLOWS = 5000 };
+
+struct data_out {
+	FILE *f;
+	size_t chunks;
+};
+
+static int put_head(const char *json, size_t len, void *user)
+{
+	struct data_out *o = user;
+	fputs("/* written by tcpladder report: the flows of this report, which"
+	      " index.html's script searches and sorts */\ntcpladder_flows(",
+	      o->f);
+	fwrite(json, 1, len, o->f);
+	fputs(", [\n", o->f);
+	return 0;
+}
+
+static int put_chunk(const char *json, size_t len, void *user)
+{
+	struct data_out *o = user;
+	if (o->chunks++)
+		fputs(",\n", o->f);
+	fwrite(json, 1, len, o->f);
+	return ferror(o->f) ? 1 : 0;
+}
+
+int report_index_data(struct db *db, const struct db_selection *sel, const int64_t *ids,
+                      size_t n, const char *dir, char *err, size_t errlen)
+{
+	char path[4200], tmp[4200];
+	snprintf(path, sizeof path, "%s/" REPORT_DATA_HREF, dir);
+	snprintf(tmp, sizeof tmp, "%s/." REPORT_DATA_HREF ".tmp", dir);
+	struct data_out o = {fopen(tmp, "w"), 0};
+	if (!o.f) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	/* Large writes: the file is megabytes. Without the buffer, stdio's own. */
+	char *buf = malloc(1 << 16);
+	if (buf)
+		setvbuf(o.f, buf, _IOFBF, 1 << 16);
+	int64_t base_ns;
+	int rc = db_flows_json_head(db, sel, put_head, &o, &base_ns);
+	for (size_t k = 0; k < n && rc == 0; k += CHUNK_FLOWS) {
+		size_t last = k + CHUNK_FLOWS < n ? k + CHUNK_FLOWS : n;
+		rc = db_flows_json_rows(db, sel, base_ns, ids[k], ids[last - 1], put_chunk, &o);
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "flows: %s", db_error(db));
+	else if (rc > 0)
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno ? errno : EIO));
+	if (rc == 0)
+		fputs("\n]);\n", o.f);
+	if (fclose(o.f) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		rc = -1;
+	}
+	free(buf);
+	if (rc == 0 && rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	return rc == 0 ? 0 : -1;
+}
