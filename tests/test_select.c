@@ -98,6 +98,44 @@ START_TEST(flow_file_lists_any_number_of_flows)
 }
 END_TEST
 
+/* run hands report's selection on: the pages are those report draws
+ * with the same options, and -j reaches both commands. */
+START_TEST(run_takes_the_selection_options)
+{
+	char dir[64], out[128], db[160];
+	tu_scratch_dir(dir);
+	snprintf(out, sizeof out, "%s/run", dir);
+	snprintf(db, sizeof db, "%s/tcpladder.db", out);
+	const char *cond = "conn_state IN ('REJ', 'RSTO')";
+	ck_assert_int_eq(tu_sh(BIN " run -q -j 2 --where \"%s\" ../examples -o %s", cond, out), 0);
+	char *want = ids_where(db, cond), *got = pages(out);
+	ck_assert_int_gt(strlen(want), 2);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	/* Run again with other options: the same database, other pages. */
+	ck_assert_int_eq(tu_sh(BIN " run -q --notable --capture 1,3,4 ../examples -o %s", out), 0);
+	want = ids_where(db, "capture_id IN (1, 3, 4) AND id IN (SELECT flow_id FROM flow_notability"
+	                     " WHERE score > 0)");
+	got = pages(out);
+	ck_assert_int_gt(strlen(want), 4); /* some, not all, of these captures' flows */
+	ck_assert_int_lt(tu_query_int(db, "SELECT count(*) FROM flow_notability n JOIN flows f ON"
+	                                  " f.id = n.flow_id WHERE f.capture_id IN (1, 3, 4)"
+	                                  " AND n.score > 0"),
+	                 tu_query_int(db, "SELECT count(*) FROM flows WHERE capture_id IN (1, 3, 4)"));
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	ck_assert_int_eq(tu_sh("printf '3\\n4\\n' > %s/ids && " BIN " run -q --flow-file %s/ids"
+	                       " ../examples -o %s", dir, dir, out), 0);
+	got = pages(out);
+	ck_assert_str_eq(got, "3 4 ");
+	free(got);
+	/* A report option run does not take is a usage error, before any work. */
+	ck_assert_int_eq(tu_sh(BIN " run --standalone-nope ../examples -o %s 2>/dev/null", out), 2);
+}
+END_TEST
+
 Suite *select_suite(void)
 {
 	Suite *s = suite_create("select");
@@ -105,6 +143,7 @@ Suite *select_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, where_draws_the_flows_its_condition_holds_for);
 	tcase_add_test(tc, flow_file_lists_any_number_of_flows);
+	tcase_add_test(tc, run_takes_the_selection_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
