@@ -90,14 +90,13 @@
 	"'id', 'capture', 'client', 'server', 'start_us', 'duration_us',"      \
 	" 'packets', 'bytes_cs', 'bytes_sc', 'conn_state', 'client_state',"    \
 	" 'server_state', 'analysis', 'score', 'reasons'"
-/* NOTABILITY: a score of 0 and no reasons until the flow_notability view
- * is on main; then its score and reasons (0 for none, shorter than ""),
- * joined by flow_id. */
+/* The score and reasons from temp.notability (SCORE above), which holds
+ * the notable flows only: 0 for the others, reasons too (shorter than ""). */
 #define FLOWS_JSON_VALUES                                                      \
 	"f.id, f.capture_id, v.client, v.server, (f.first_ts_ns - ?4) / 1000,"  \
 	" (f.last_ts_ns - f.first_ts_ns) / 1000, f.packets, f.client_bytes,"   \
 	" f.server_bytes, f.conn_state, f.client_state, f.server_state,"       \
-	" f.analysis, 0, 0"
+	" f.analysis, IFNULL(n.score, 0), IFNULL(n.reasons, 0)"
 
 static const char *const query_sql[RQ_COUNT] = {
 	[RQ_CAPTURES] =
@@ -183,7 +182,8 @@ static const char *const query_sql[RQ_COUNT] = {
 		" WHERE (?1 IS NULL AND ?2 IS NULL AND ?3 = 0)"
 		" OR c.id IN (SELECT capture_id FROM flows WHERE id IN " SEL ")),"
 		" 'states', (SELECT json_group_array(json_array(id, name)) FROM tcp_states),"
-		" 'flags', (SELECT json_group_array(json_array(bit, name)) FROM analysis_flags)),"
+		" 'flags', (SELECT json_group_array(json_array(bit, name)) FROM analysis_flags),"
+		" 'pages', CASE WHEN ?4 THEN 'notable' ELSE 'all' END),"
 		" s * 1000000000 FROM second",
 	/* The rows of flows ?5..?6 as one JSON string literal of their array,
 	 * which a page reads with JSON.parse (V8 parses that several times
@@ -191,6 +191,7 @@ static const char *const query_sql[RQ_COUNT] = {
 	[RQ_FLOWS_JSON] = "SELECT json_quote('[' || IFNULL(group_concat(j, ','), '') || ']')"
 	                  " FROM (SELECT json_array(" FLOWS_JSON_VALUES ") AS j FROM flows f"
 	                  " JOIN flows_view v ON v.id = f.id"
+	                  " LEFT JOIN temp.notability n ON n.flow_id = f.id"
 	                  " WHERE f.id BETWEEN ?5 AND ?6 AND " SEL_WHERE " ORDER BY f.id)",
 };
 
@@ -1020,12 +1021,13 @@ static int json_row(sqlite3_stmt *st, void *p)
 	               (size_t)sqlite3_column_bytes(st, 0), ctx->user);
 }
 
-int db_flows_json_head(struct db *db, const struct db_selection *sel, db_json_fn fn,
-                       void *user, int64_t *base_ns)
+int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notable_pages,
+                       db_json_fn fn, void *user, int64_t *base_ns)
 {
 	sqlite3_stmt *st = query(db, RQ_FLOWS_JSON_HEAD);
 	if (!st || bind_selection(db, st, sel))
 		return -1;
+	sqlite3_bind_int(st, 4, notable_pages);
 	struct json_ctx ctx = {fn, user, 0};
 	int rc = each(db, st, json_head_row, &ctx);
 	*base_ns = ctx.base_ns;

@@ -189,16 +189,19 @@ int db_each_view_row(struct db *db, enum db_view view,
  * text is made by SQLite's JSON functions; json is valid during the call
  * only. The head, one object through fn: {"columns": [names], "base_s":
  * the whole second before the first flow's start, "captures": [[id,
- * path]...], "states": [[code, name]...], "flags": [[bit, name]...]};
+ * path]...], "states": [[code, name]...], "flags": [[bit, name]...],
+ * "pages": "notable" when only the notable flows (score above 0) have a
+ * page (notable_pages), else "all"};
  * *base_ns gets base_s in nanoseconds, for the rows. */
 typedef int (*db_json_fn)(const char *json, size_t len, void *user);
-int db_flows_json_head(struct db *db, const struct db_selection *sel, db_json_fn fn,
-                       void *user, int64_t *base_ns);
+int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notable_pages,
+                       db_json_fn fn, void *user, int64_t *base_ns);
 /* The selected flows first_id <= id <= last_id, through fn as one JSON
  * string literal holding the JSON array of their rows, by id: each row an
  * array of the values named by the head's "columns" (times in
  * microseconds, start_us from base_ns; final states and analysis as codes
- * of "states" and "flags"; reasons 0 when there are none). */
+ * of "states" and "flags"; score and reasons as flow_notability has them, reasons 0 when there
+ * are none). */
 int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t base_ns,
                        int64_t first_id, int64_t last_id, db_json_fn fn, void *user);
 

@@ -320,8 +320,10 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		jobs = p.n > 1 ? (int)p.n : 1;
 	/* The index's data first, once, whatever the parts: each part's
 	 * index pages load it. */
-	int rc = report_index_data(db, sel, p.ids, p.n, dir, err, errlen);
+	int rc = report_index_data(db, sel, &o, p.ids, p.n, dir, err, errlen);
 	if (rc != 0) {
+		if (paged != p.ids)
+			free(paged);
 		free(p.ids);
 		db_close(db);
 		return -1;

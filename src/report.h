@@ -86,10 +86,12 @@ void report_index_prune(const char *dir, int64_t pages);
 
 /* DIR/flows.js (report_index_data.c): the selected flows' summary, which
  * the index's script searches and sorts (all of them, whatever page it is
- * on); ids[0..n) as db_selected_ids gives them. Written whole or not at
- * all. */
-int report_index_data(struct db *db, const struct db_selection *sel, const int64_t *ids,
-                      size_t n, const char *dir, char *err, size_t errlen);
+ * on); ids[0..n) as db_selected_ids gives them. With
+ * opt->notable_pages_only, it says that only the notable flows have a
+ * page to link. Written whole or not at all. */
+int report_index_data(struct db *db, const struct db_selection *sel,
+                      const struct report_options *opt, const int64_t *ids, size_t n,
+                      const char *dir, char *err, size_t errlen);
 
 /* DIR/index.html and its further pages for the selected flows, and
  * DIR/flows.js: all of the above at once. */

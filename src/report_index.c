@@ -731,7 +731,7 @@ int report_index_pages(struct db *db, const struct db_selection *sel,
 		return -1;
 	}
 	int64_t pages = report_index_count(n, opt);
-	int rc = report_index_data(db, sel, ids, n, dir, err, errlen);
+	int rc = report_index_data(db, sel, opt, ids, n, dir, err, errlen);
 	if (rc == 0)
 		rc = report_index_range(db, sel, opt, dir, ids, n, 1, pages, err, errlen);
 	free(ids);

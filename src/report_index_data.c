@@ -13,6 +13,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,9 @@ static int put_chunk(const char *json, size_t len, void *user)
 	return ferror(o->f) ? 1 : 0;
 }
 
-int report_index_data(struct db *db, const struct db_selection *sel, const int64_t *ids,
-                      size_t n, const char *dir, char *err, size_t errlen)
+int report_index_data(struct db *db, const struct db_selection *sel,
+                      const struct report_options *opt, const int64_t *ids, size_t n,
+                      const char *dir, char *err, size_t errlen)
 {
 	char path[4200], tmp[4200];
 	snprintf(path, sizeof path, "%s/" REPORT_DATA_HREF, dir);
@@ -63,7 +65,8 @@ int report_index_data(struct db *db, const struct db_selection *sel, const int64
 	if (buf)
 		setvbuf(o.f, buf, _IOFBF, 1 << 16);
 	int64_t base_ns;
-	int rc = db_flows_json_head(db, sel, put_head, &o, &base_ns);
+	bool notable_only = opt && opt->notable_pages_only;
+	int rc = db_flows_json_head(db, sel, notable_only, put_head, &o, &base_ns);
 	for (size_t k = 0; k < n && rc == 0; k += CHUNK_FLOWS) {
 		size_t last = k + CHUNK_FLOWS < n ? k + CHUNK_FLOWS : n;
 		rc = db_flows_json_rows(db, sel, base_ns, ids[k], ids[last - 1], put_chunk, &o);

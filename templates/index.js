@@ -81,7 +81,7 @@
 		return {
 			C: C, rows: rows, n: n, base: head.base_s || 0, caps: caps,
 			states: states, flags: flags, cport: null, sport: null,
-			reasonCount: reasonCount, flagCount: flagCount,
+			reasonCount: reasonCount, flagCount: flagCount, notablePages: head.pages === "notable",
 			texts: null, orders: {}, keys: {}, flagNames: {},
 		};
 	}
@@ -556,8 +556,11 @@
 		                  (r[C.analysis] ? " anomalous" : "") + (r[C.score] > 0 ? " notable" : ""));
 		tr.setAttribute("data-flow", r[C.id]);
 		var cap = capture(v, r[C.capture]);
-		var a = el("a", null, r[C.id]);
-		a.href = "flows/" + r[C.id] + ".html";
+		/* Past the notable-only limit, only the notable flows have a page. */
+		var linked = !v.notablePages || r[C.score] > 0;
+		var a = el(linked ? "a" : "span", null, r[C.id]);
+		if (linked)
+			a.href = "flows/" + r[C.id] + ".html";
 		a.title = cap.path;
 		cell(tr, "num id").appendChild(a);
 		cell(tr, "addr client", r[C.client]);
