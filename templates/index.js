@@ -82,13 +82,21 @@
 			C: C, rows: rows, n: n, base: head.base_s || 0, caps: caps,
 			states: states, flags: flags, cport: null, sport: null,
 			reasonCount: reasonCount, flagCount: flagCount, notablePages: head.pages === "notable",
-			texts: null, orders: {}, keys: {}, flagNames: {},
+			orders: {}, keys: {}, flagNames: {},
 		};
 	}
 
+	/* The digits after an address's last colon, read from the end. */
 	function port(addr) {
-		var k = addr ? addr.lastIndexOf(":") : -1;
-		return k < 0 ? -1 : parseInt(addr.slice(k + 1), 10);
+		var p = 0, scale = 1;
+		for (var k = addr ? addr.length - 1 : -1; k >= 0; k--) {
+			var d = addr.charCodeAt(k) - 48;
+			if (d < 0 || d > 9)
+				return addr.charCodeAt(k) === 58 && scale > 1 ? p : -1;
+			p += d * scale;
+			scale *= 10;
+		}
+		return -1;
 	}
 
 	/* Each flow's ports, on the first port: query. */
@@ -129,46 +137,42 @@
 	}
 
 	/* Plain words are looked for in the rows' JSON text as flows.js holds
-	 * it (ids, addresses, conn_state, numbers, reasons), lower-cased in one
-	 * string, with indexOf over it all rather than row by row; row i's
-	 * text starts at starts[i]. What the rows hold as codes (final
-	 * states, anomaly flags, the capture) is matched by name apart
-	 * (wordMask). Made on the first plain word, not at load. */
-	function texts(v) {
-		if (v.texts)
-			return v.texts;
-		var starts = new Int32Array(v.n + 1), off = 0, i = 0;
-		v.chunks.forEach(function (c) {
-			/* "[[row],[row]]": a row starts after "[[" or "],[" (no text
-			 * in a row holds brackets: addresses, states, reasons). */
-			for (var p = c.length > 2 ? 1 : -1; p !== -1 && i !== v.n; ) {
-				starts[i++] = off + p;
-				p = c.indexOf("],[", p);
-				if (p !== -1)
-					p += 2;
-			}
-			off += c.length + 1;
-		});
-		starts[v.n] = off;
-		var all = v.chunks.join("\n"), low = all.toLowerCase();
-		return (v.texts = { all: low.length === all.length ? low : all, starts: starts });
-	}
-
-	/* The rows whose text or named codes hold word, as a mask. */
+	 * it (ids, addresses, conn_state, numbers, reasons), chunk by chunk
+	 * with indexOf, not row by row: a match's row is the one whose "["
+	 * comes last before it, known by the id that follows. Its text is
+	 * lower case but for conn_state, so a word is looked for as typed
+	 * lower and upper. What the rows hold as codes (final states, anomaly
+	 * flags, the capture) is matched by name. */
 	function wordMask(v, word) {
-		var t = texts(v), mask = new Uint8Array(v.n), starts = t.starts;
-		var C = v.C, rows = v.rows, i;
-		var states = {}, caps = {}, flags = 0, any = false;
+		var mask = new Uint8Array(v.n), C = v.C, rows = v.rows, i;
+		var forms = [word.toLowerCase()];
+		if (word.toUpperCase() !== forms[0])
+			forms.push(word.toUpperCase());
+		v.chunks.forEach(function (c) {
+			forms.forEach(function (w) {
+				for (var pos = c.indexOf(w); pos !== -1; ) {
+					/* "[[row],[row]]": no text in a row holds "],[". */
+					var start = c.lastIndexOf("],[", pos);
+					start = start === -1 ? 2 : start + 3;
+					var k = rowOf(v, parseInt(c.slice(start, start + 20), 10));
+					if (k !== -1)
+						mask[k] = 1;
+					var end = c.indexOf("],[", pos);
+					pos = end === -1 ? -1 : c.indexOf(w, end + 2);
+				}
+			});
+		});
+		var states = {}, caps = {}, flags = 0, any = false, low = forms[0];
 		Object.keys(v.states).forEach(function (code) {
-			if (v.states[code].toLowerCase().indexOf(word) !== -1)
+			if (v.states[code].toLowerCase().indexOf(low) !== -1)
 				any = states[code] = true;
 		});
 		Object.keys(v.caps).forEach(function (id) {
-			if (v.caps[id].base.toLowerCase().indexOf(word) !== -1)
+			if (v.caps[id].base.toLowerCase().indexOf(low) !== -1)
 				any = caps[id] = true;
 		});
 		v.flags.forEach(function (f) {
-			if (f[1].toLowerCase().indexOf(word) !== -1)
+			if (f[1].toLowerCase().indexOf(low) !== -1)
 				flags |= f[0];
 		});
 		if (any || flags) {
@@ -179,21 +183,22 @@
 					mask[i] = 1;
 			}
 		}
-		var pos = t.all.indexOf(word);
-		while (pos !== -1) {
-			/* The row holding pos: the last start at or before it. */
-			var lo = 0, hi = v.n - 1;
-			while (lo < hi) {
-				var mid = (lo + hi + 1) >> 1;
-				if (starts[mid] <= pos)
-					lo = mid;
-				else
-					hi = mid - 1;
-			}
-			mask[lo] = 1;
-			pos = t.all.indexOf(word, starts[lo + 1]);
-		}
 		return mask;
+	}
+
+	/* The row of flow id (the rows come by id), or -1. */
+	function rowOf(v, id) {
+		var lo = 0, hi = v.n - 1, col = v.C.id;
+		while (lo <= hi) {
+			var mid = (lo + hi) >> 1, x = v.rows[mid][col];
+			if (x === id)
+				return mid;
+			if (x < id)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+		return -1;
 	}
 
 	/* ---- formatting (as report_index.c writes the static table) --------- */
@@ -711,6 +716,10 @@
 			var t2 = performance.now();
 			timings.sort_ms = t1 - t0;
 			timings.filter_ms = t2 - t1;
+			/* The view shown, for a reader of the DOM (tests, --dump-dom). */
+			table.setAttribute("data-query", state.q.trim());
+			table.setAttribute("data-order", (desc ? "-" : "") + col.key);
+			table.setAttribute("data-matches", state.result.length);
 			heads.forEach(function (th, k) {
 				if (cols[k] === col)
 					th.setAttribute("aria-sort", desc ? "descending" : "ascending");
