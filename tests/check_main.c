@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(runner, csv_suite());
 	srunner_add_suite(runner, report_flow_suite());
 	srunner_add_suite(runner, report_index_suite());
+	srunner_add_suite(runner, index_data_suite());
 	srunner_add_suite(runner, report_suite());
 	srunner_add_suite(runner, browser_suite());
 	srunner_add_suite(runner, merge_suite());

@@ -19,6 +19,7 @@ Suite *db_report_suite(void);
 Suite *csv_suite(void);
 Suite *report_flow_suite(void);
 Suite *report_index_suite(void);
+Suite *index_data_suite(void);
 Suite *report_suite(void);
 Suite *browser_suite(void);
 Suite *merge_suite(void);

@@ -230,19 +230,24 @@ START_TEST(seed_row_shows_endpoints_and_final_states)
 	htmlDocPtr doc = read_page(dir, "index.html");
 	char row[128];
 	snprintf(row, sizeof row, FLOW_ROWS "[@data-flow='%lld']", seed);
-	/* id, link, client, server, start, packets, bytes each way, final
-	 * states, RTT in ns. */
+	/* id, link, client, server, start (the time of day, the full time in
+	 * its title), packets, bytes each way, final states, RTT in ns, the
+	 * capture (its file's name, the path in its title). */
 	static const char *const cols[] = {
-		"td[1]", "td[1]/a/@href", "td[2]", "td[3]", "td[4]", "td[6]", "td[7]/@data-sort",
-		"td[8]/@data-sort", "td[9]", "td[10]", "td[13]/@data-sort",
+		"td[1]", "td[1]/a/@href", "td[2]", "td[3]", "td[4]", "td[4]/@title", "td[6]",
+		"td[7]/@data-sort", "td[8]/@data-sort", "td[9]", "td[10]", "td[13]/@data-sort",
+		"td[15]", "td[15]/@title",
 	};
 	char *got = xp_rows(doc, row, sizeof cols / sizeof cols[0], cols);
-	char want[256];
+	char *path = tu_query(db, "SELECT path FROM captures WHERE id = 1");
+	path[strcspn(path, "\n")] = '\0';
+	char want[512];
 	snprintf(want, sizeof want,
-	         "%lld|flows/%lld.html|192.168.1.103:59850|192.168.1.104:9999|"
-	         "2016-11-07T23:59:20.542060Z|13|13|5|CLOSED|TIME_WAIT|255000\n",
-	         seed, seed);
+	         "%lld|flows/%lld.html|192.168.1.103:59850|192.168.1.104:9999|23:59:20.542|"
+	         "2016-11-07T23:59:20.542060Z|13|13|5|CLOSED|TIME_WAIT|255000|seed.pcap|%s\n",
+	         seed, seed, path);
 	ck_assert_str_eq(got, want);
+	free(path);
 	free(got);
 	/* A normal close is not marked. */
 	char *cls = xp_str(doc, "%s/@class", row);
@@ -505,10 +510,10 @@ START_TEST(plain_capture_has_no_tunnel_column)
 	char *got = xp_rows(doc, "//table[@id='flow-table']/thead/tr/th", 1, th_col);
 	ck_assert_str_eq(got, "ID\nClient\nServer\nStart (UTC)\nDuration\nPackets\n"
 	                      "Bytesc\xe2\x86\x92s\nBytess\xe2\x86\x92" "c\nClientstate\n"
-	                      "Serverstate\nconnstate\nHistory\nRTT\nAnomalies\n");
+	                      "Serverstate\nconnstate\nHistory\nRTT\nAnomalies\nCapture\n");
 	free(got);
 	ck_assert_int_eq(xp_count(doc, FLOW_ROWS), 1);
-	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 14);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 15);
 	ck_assert_int_eq(xp_count(doc, "//td[contains(@class,'tunnel')]"), 0);
 	char *ph = xp_str(doc, "//input[@id='flow-filter']/@placeholder");
 	ck_assert_str_eq(ph, "Filter flows: address, state, anomaly");
@@ -544,9 +549,17 @@ START_TEST(hostile_capture_name_comes_out_as_text)
 	char *title = xp_str(doc, FLOW_ROWS "[1]/td[1]/a/@title");
 	ck_assert_str_eq(title, path);
 	free(title);
-	/* Only the page's own script element. */
-	ck_assert_int_eq(xp_count(doc, "//script"), 1);
+	/* The capture's cell: the file's name, the path in its title. */
+	text = xp_str(doc, FLOW_ROWS "[1]/td[15]");
+	ck_assert_str_eq(text, "script>&\"x\".pcap");
+	free(text);
+	title = xp_str(doc, FLOW_ROWS "[1]/td[15]/@title");
+	ck_assert_str_eq(title, path);
+	free(title);
+	/* Only the page's own script elements: its script and the data. */
+	ck_assert_int_eq(xp_count(doc, "//script"), 2);
 	ck_assert_int_eq(xp_count(doc, "//script[@id='index-script']"), 1);
+	ck_assert_int_eq(xp_count(doc, "//script[@id='flows-data' and @src='flows.js']"), 1);
 	xmlFreeDoc(doc);
 
 	char file[256];
@@ -631,14 +644,13 @@ START_TEST(tunnelled_flow_shows_its_tunnel)
 	char row[128];
 	snprintf(row, sizeof row, FLOW_ROWS "[@data-flow='%lld']", geneve);
 	got = xp_rows(doc, row, 4, geneve_cols);
-	ck_assert_str_eq(got, "10.2.0.1:39198|10.2.0.2:1234|" GENEVE_PATH
-	                      "|2023-10-06T14:20:52.914666Z\n");
+	ck_assert_str_eq(got, "10.2.0.1:39198|10.2.0.2:1234|" GENEVE_PATH "|14:20:52.914\n");
 	free(got);
 	snprintf(row, sizeof row, FLOW_ROWS "[@data-flow='%lld']/td[4]", ipip);
 	got = xp_str(doc, "%s", row);
 	ck_assert_str_eq(got, IPIP_PATH "1 segment another way");
 	free(got);
-	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 15);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 16);
 	char *ph = xp_str(doc, "//input[@id='flow-filter']/@placeholder");
 	ck_assert_str_eq(ph, "Filter flows: address, tunnel, state, anomaly");
 	free(ph);
@@ -703,7 +715,7 @@ START_TEST(tunnelled_flow_shows_its_tunnel)
 	doc = read_page(dir, "index.html");
 	ck_assert_int_eq(xp_count(doc, FLOW_ROWS), 1);
 	ck_assert_int_eq(xp_count(doc, "//th[.='Tunnel']"), 0);
-	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 14);
+	ck_assert_int_eq(xp_count(doc, FLOW_ROWS "[1]/td"), 15);
 	xmlFreeDoc(doc);
 }
 END_TEST
