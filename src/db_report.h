@@ -197,11 +197,11 @@ typedef int (*db_json_fn)(const char *json, size_t len, void *user);
 int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notable_pages,
                        db_json_fn fn, void *user, int64_t *base_ns);
 /* The selected flows first_id <= id <= last_id, through fn as one JSON
- * string literal holding the JSON array of their rows, by id: each row an
- * array of the values named by the head's "columns" (times in
- * microseconds, start_us from base_ns; final states and analysis as codes
- * of "states" and "flags"; score and reasons as flow_notability has them, reasons 0 when there
- * are none). */
+ * string literal holding the JSON array of their columns, each an array
+ * of one value per flow, by id, in the order of the head's "columns"
+ * (times in microseconds, start_us from base_ns; final states and
+ * analysis as codes of "states" and "flags"; score and reasons as
+ * flow_notability has them, reasons 0 when there are none). */
 int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t base_ns,
                        int64_t first_id, int64_t last_id, db_json_fn fn, void *user);
 

@@ -3,7 +3,7 @@
  * the whole report rather than the page it is on. A .js file, not .json:
  * a page opened from file:// may load a script but not fetch a file. It
  * calls tcpladder_flows(HEAD, CHUNKS): HEAD an object, CHUNKS string
- * literals each holding the JSON of some flows' rows (which the page
+ * literals each holding the JSON of some flows' columns (which the page
  * parses with JSON.parse, much faster than a literal of the script), all
  * made by SQLite's JSON functions (db_report.h says what they hold):
  * nothing here escapes text. Chunks stream from the query to the file,

@@ -2,7 +2,8 @@
  * page's. Inlined into every index page by report_index.c; flows.js, the
  * report's flows as compact data (report_index_data.c), loads after it and
  * calls tcpladder_flows(head, chunks), each chunk the JSON text of an
- * array of rows. Without scripts, or without flows.js,
+ * array of columns (those head.columns names) over some flows. Without
+ * scripts, or without flows.js,
  * the page reads as written: its paged table in flow id order.
  *
  * With the data, the page's table is rebuilt from it: rows for the flows
@@ -31,14 +32,18 @@
 		var table = document.getElementById("flow-table");
 		if (!table || !Array.isArray(chunks))
 			return;
-		var rows = [];
+		/* Each chunk: one array per column, in the order of head.columns. */
+		var parts = head.columns.map(function () { return []; });
 		chunks.forEach(function (c) {
 			var part = JSON.parse(c);
-			for (var i = 0; i !== part.length; i++)
-				rows.push(part[i]);
+			for (var k = 0; k !== parts.length; k++)
+				parts[k].push(part[k] || []);
 		});
-		var view = prepare(head, rows);
-		view.chunks = chunks;
+		var f = {};
+		head.columns.forEach(function (name, k) {
+			f[name] = Array.prototype.concat.apply([], parts[k]);
+		});
+		var view = prepare(head, f);
 		timings.data_ms = performance.now() - t0;
 		start(view, table);
 		timings.load_ms = performance.now();
@@ -47,9 +52,7 @@
 
 	/* ---- the data ------------------------------------------------------ */
 
-	function prepare(head, rows) {
-		var C = {};
-		head.columns.forEach(function (name, i) { C[name] = i; });
+	function prepare(head, f) {
 		var caps = {};
 		(head.captures || []).forEach(function (c) {
 			var path = String(c[1] || "");
@@ -57,29 +60,28 @@
 		});
 		var states = {};
 		(head.states || []).forEach(function (s) { states[s[0]] = s[1]; });
-		var n = rows.length;
+		var n = f.id.length;
 		var reasonCount = {}, flagCount = {};
 		var flags = head.flags || [];
 		for (var i = 0; i < n; i++) {
-			var r = rows[i];
-			if (!r[C.reasons])
-				r[C.reasons] = "";
-			var why = r[C.reasons];
+			if (!f.reasons[i])
+				f.reasons[i] = "";
+			var why = f.reasons[i];
 			if (why) {
 				why.split(",").forEach(function (w) {
 					reasonCount[w] = (reasonCount[w] || 0) + 1;
 				});
 			}
-			var a = r[C.analysis];
+			var a = f.analysis[i];
 			if (a) {
-				for (var f = 0; f !== flags.length; f++) {
-					if (a & flags[f][0])
-						flagCount[flags[f][1]] = (flagCount[flags[f][1]] || 0) + 1;
+				for (var b = 0; b !== flags.length; b++) {
+					if (a & flags[b][0])
+						flagCount[flags[b][1]] = (flagCount[flags[b][1]] || 0) + 1;
 				}
 			}
 		}
 		return {
-			C: C, rows: rows, n: n, base: head.base_s || 0, caps: caps,
+			f: f, n: n, base: head.base_s || 0, caps: caps,
 			states: states, flags: flags, cport: null, sport: null,
 			reasonCount: reasonCount, flagCount: flagCount, notablePages: head.pages === "notable",
 			orders: {}, keys: {}, flagNames: {},
@@ -102,10 +104,10 @@
 	/* Each flow's ports, on the first port: query. */
 	function ports(v) {
 		if (!v.cport) {
-			var C = v.C, cp = new Int32Array(v.n), sp = new Int32Array(v.n);
+			var cp = new Int32Array(v.n), sp = new Int32Array(v.n);
 			for (var i = 0; i !== v.n; i++) {
-				cp[i] = port(v.rows[i][C.client]);
-				sp[i] = port(v.rows[i][C.server]);
+				cp[i] = port(v.f.client[i]);
+				sp[i] = port(v.f.server[i]);
 			}
 			v.cport = cp;
 			v.sport = sp;
@@ -136,33 +138,48 @@
 		return s;
 	}
 
-	/* Plain words are looked for in the rows' JSON text as flows.js holds
-	 * it (ids, addresses, conn_state, numbers, reasons), chunk by chunk
-	 * with indexOf, not row by row: a match's row is the one whose "["
-	 * comes last before it, known by the id that follows. Its text is
-	 * lower case but for conn_state, so a word is looked for as typed
-	 * lower and upper. What the rows hold as codes (final states, anomaly
-	 * flags, the capture) is matched by name. */
+	/* Plain words are looked for in the text columns (addresses,
+	 * conn_state, reasons), each joined into one lower-cased string made
+	 * on the first word, with indexOf over it all rather than row by row;
+	 * and by name in what the rows hold as codes (final states, anomaly
+	 * flags, the capture) and in the ids. */
+	function joined(v, name) {
+		v.joined = v.joined || {};
+		var j = v.joined[name];
+		if (j)
+			return j;
+		var col = v.f[name], starts = new Float64Array(v.n + 1), at = 0, i;
+		var parts = new Array(v.n);
+		for (i = 0; i !== v.n; i++) {
+			var t = String(col[i] === null || col[i] === undefined ? "" : col[i]).toLowerCase();
+			parts[i] = t;
+			starts[i] = at;
+			at += t.length + 1;
+		}
+		starts[v.n] = at;
+		return (v.joined[name] = { all: parts.join("\n"), starts: starts });
+	}
+
 	function wordMask(v, word) {
-		var mask = new Uint8Array(v.n), C = v.C, rows = v.rows, i;
-		var forms = [word.toLowerCase()];
-		if (word.toUpperCase() !== forms[0])
-			forms.push(word.toUpperCase());
-		v.chunks.forEach(function (c) {
-			forms.forEach(function (w) {
-				for (var pos = c.indexOf(w); pos !== -1; ) {
-					/* "[[row],[row]]": no text in a row holds "],[". */
-					var start = c.lastIndexOf("],[", pos);
-					start = start === -1 ? 2 : start + 3;
-					var k = rowOf(v, parseInt(c.slice(start, start + 20), 10));
-					if (k !== -1)
-						mask[k] = 1;
-					var end = c.indexOf("],[", pos);
-					pos = end === -1 ? -1 : c.indexOf(w, end + 2);
+		var mask = new Uint8Array(v.n), f = v.f, i;
+		var low = word.toLowerCase();
+		["client", "server", "conn_state", "reasons"].forEach(function (name) {
+			var t = joined(v, name), starts = t.starts;
+			for (var pos = t.all.indexOf(low); pos !== -1; ) {
+				/* The row holding pos: the last start at or before it. */
+				var lo = 0, hi = v.n - 1;
+				while (lo < hi) {
+					var mid = (lo + hi + 1) >> 1;
+					if (starts[mid] <= pos)
+						lo = mid;
+					else
+						hi = mid - 1;
 				}
-			});
+				mask[lo] = 1;
+				pos = t.all.indexOf(low, starts[lo + 1]);
+			}
 		});
-		var states = {}, caps = {}, flags = 0, any = false, low = forms[0];
+		var states = {}, caps = {}, flags = 0, any = false;
 		Object.keys(v.states).forEach(function (code) {
 			if (v.states[code].toLowerCase().indexOf(low) !== -1)
 				any = states[code] = true;
@@ -171,34 +188,19 @@
 			if (v.caps[id].base.toLowerCase().indexOf(low) !== -1)
 				any = caps[id] = true;
 		});
-		v.flags.forEach(function (f) {
-			if (f[1].toLowerCase().indexOf(low) !== -1)
-				flags |= f[0];
+		v.flags.forEach(function (fl) {
+			if (fl[1].toLowerCase().indexOf(low) !== -1)
+				flags |= fl[0];
 		});
-		if (any || flags) {
+		var id = /^#?\d+$/.test(low) ? parseInt(low.replace("#", ""), 10) : -1;
+		if (any || flags || id >= 0) {
 			for (i = 0; i !== v.n; i++) {
-				var r = rows[i];
-				if (states[r[C.client_state]] || states[r[C.server_state]] || caps[r[C.capture]] ||
-				    (r[C.analysis] & flags))
+				if (states[f.client_state[i]] || states[f.server_state[i]] || caps[f.capture[i]] ||
+				    (f.analysis[i] & flags) || f.id[i] === id)
 					mask[i] = 1;
 			}
 		}
 		return mask;
-	}
-
-	/* The row of flow id (the rows come by id), or -1. */
-	function rowOf(v, id) {
-		var lo = 0, hi = v.n - 1, col = v.C.id;
-		while (lo <= hi) {
-			var mid = (lo + hi) >> 1, x = v.rows[mid][col];
-			if (x === id)
-				return mid;
-			if (x < id)
-				lo = mid + 1;
-			else
-				hi = mid - 1;
-		}
-		return -1;
 	}
 
 	/* ---- formatting (as report_index.c writes the static table) --------- */
@@ -252,8 +254,8 @@
 	/* Each column: its header, how its cell is made, and its sort key
 	 * (numbers, or strings). */
 	function columns(v) {
-		var C = v.C;
-		function num(name) { return function (r) { return r[C[name]] || 0; }; }
+		var f = v.f;
+		function num(name) { return function (i) { return f[name][i] || 0; }; }
 		return [
 			{ key: "id", label: "ID", num: true, sortKey: num("id") },
 			{ key: "client", label: "Client", addr: "client" },
@@ -265,17 +267,17 @@
 			{ key: "bytes_cs", label: "Bytes\nc\u2192s", num: true, sortKey: num("bytes_cs") },
 			{ key: "bytes_sc", label: "Bytes\ns\u2192c", num: true, sortKey: num("bytes_sc") },
 			{ key: "client_state", label: "Client\nstate",
-			  sortKey: function (r) { return stateName(v, r[C.client_state]); } },
+			  sortKey: function (i) { return stateName(v, f.client_state[i]); } },
 			{ key: "server_state", label: "Server\nstate",
-			  sortKey: function (r) { return stateName(v, r[C.server_state]); } },
+			  sortKey: function (i) { return stateName(v, f.server_state[i]); } },
 			{ key: "conn", label: "conn\nstate", title: "Zeek's conn_state",
-			  sortKey: function (r) { return r[C.conn_state] || ""; } },
+			  sortKey: function (i) { return f.conn_state[i] || ""; } },
 			{ key: "score", label: "Score", num: true, title: "notability: higher is more worth a look",
 			  sortKey: num("score") },
 			{ key: "anomalies", label: "Anomalies", num: false, byNumber: true,
-			  sortKey: function (r) {
-			      var why = r[C.reasons];
-			      return (why ? why.split(",").length * 64 : 0) + popcount(r[C.analysis] || 0);
+			  sortKey: function (i) {
+			      var why = f.reasons[i];
+			      return (why ? why.split(",").length * 64 : 0) + popcount(f.analysis[i] || 0);
 			  } },
 			{ key: "capture", label: "Capture", byNumber: true, sortKey: num("capture") },
 		];
@@ -292,9 +294,9 @@
 		var n = v.n, i;
 		k = new Float64Array(n);
 		if (col.addr) {
-			var other = {}, c = v.C[col.addr];
+			var other = {}, c = v.f[col.addr];
 			for (i = 0; i !== n; i++) {
-				var a = v.rows[i][c] || "";
+				var a = c[i] || "";
 				var m = /^(\d+)\.(\d+)\.(\d+)\.(\d+):(\d+)$/.exec(a);
 				if (m)
 					k[i] = ((((+m[1] * 256 + +m[2]) * 256 + +m[3]) * 256 + +m[4]) * 65536) + +m[5];
@@ -305,18 +307,18 @@
 			if (names.length) {
 				names.forEach(function (name, r) { other[name] = r; });
 				for (i = 0; i !== n; i++) {
-					var r6 = other[v.rows[i][c] || ""];
+					var r6 = other[c[i] || ""];
 					if (r6 !== undefined)
 						k[i] = Math.pow(2, 49) + r6;
 				}
 			}
 		} else if (col.num || col.byNumber) {
 			for (i = 0; i !== n; i++)
-				k[i] = +col.sortKey(v.rows[i]) || 0;
+				k[i] = +col.sortKey(i) || 0;
 		} else {
 			var text = new Array(n), seen = {};
 			for (i = 0; i !== n; i++)
-				seen[text[i] = String(col.sortKey(v.rows[i]))] = 0;
+				seen[text[i] = String(col.sortKey(i))] = 0;
 			var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 			Object.keys(seen).sort(collator.compare).forEach(function (t, r) { seen[t] = r; });
 			for (i = 0; i !== n; i++)
@@ -387,17 +389,17 @@
 	/* One term's test of row i, or null when the term is not a field's
 	 * (then it is a plain word). */
 	function fieldTest(v, field, op, value) {
-		var C = v.C, rows = v.rows, low = value.toLowerCase();
+		var f = v.f, low = value.toLowerCase();
 		var numeric = { id: "id", score: "score", packets: "packets", duration: "duration_us" };
 		if (field === "bytes") {
 			var nb = parseNumber(field, value);
 			return isNaN(nb) ? null : function (i) {
-				return compare(op, rows[i][C.bytes_cs] + rows[i][C.bytes_sc], nb);
+				return compare(op, f.bytes_cs[i] + f.bytes_sc[i], nb);
 			};
 		}
 		if (numeric[field] && (op !== ":" || /^\d/.test(value))) {
-			var x = parseNumber(field, value), col = C[numeric[field]];
-			return isNaN(x) ? null : function (i) { return compare(op, rows[i][col], x); };
+			var x = parseNumber(field, value), col = f[numeric[field]];
+			return isNaN(x) ? null : function (i) { return compare(op, col[i], x); };
 		}
 		if (op !== ":" && op !== "=")
 			return null;
@@ -410,37 +412,36 @@
 			return function (i) { return cp[i] === p || sp[i] === p; };
 		case "client":
 		case "server":
-			var ac = C[field];
-			return function (i) { return rows[i][ac].toLowerCase().indexOf(low) !== -1; };
+			var ac = f[field];
+			return function (i) { return ac[i].toLowerCase().indexOf(low) !== -1; };
 		case "addr":
 		case "ip":
 		case "host":
 			return function (i) {
-				return rows[i][C.client].toLowerCase().indexOf(low) !== -1 ||
-				       rows[i][C.server].toLowerCase().indexOf(low) !== -1;
+				return f.client[i].toLowerCase().indexOf(low) !== -1 ||
+				       f.server[i].toLowerCase().indexOf(low) !== -1;
 			};
 		case "capture":
 		case "cap":
 			if (/^\d+$/.test(value)) {
 				var id = parseInt(value, 10);
-				return function (i) { return rows[i][C.capture] === id; };
+				return function (i) { return f.capture[i] === id; };
 			}
 			return function (i) {
-				return capture(v, rows[i][C.capture]).path.toLowerCase().indexOf(low) !== -1;
+				return capture(v, f.capture[i]).path.toLowerCase().indexOf(low) !== -1;
 			};
 		case "conn":
 		case "conn_state":
-			return function (i) { return (rows[i][C.conn_state] || "").toLowerCase() === low; };
+			return function (i) { return (f.conn_state[i] || "").toLowerCase() === low; };
 		case "client_state":
 		case "server_state":
-			var sc = C[field];
-			return function (i) { return stateName(v, rows[i][sc]).toLowerCase() === low; };
+			var sc = f[field];
+			return function (i) { return stateName(v, sc[i]).toLowerCase() === low; };
 		case "state":
 			return function (i) {
-				var r = rows[i];
-				return (r[C.conn_state] || "").toLowerCase() === low ||
-				       stateName(v, r[C.client_state]).toLowerCase() === low ||
-				       stateName(v, r[C.server_state]).toLowerCase() === low;
+				return (f.conn_state[i] || "").toLowerCase() === low ||
+				       stateName(v, f.client_state[i]).toLowerCase() === low ||
+				       stateName(v, f.server_state[i]).toLowerCase() === low;
 			};
 		case "anomaly":
 		case "flag":
@@ -453,9 +454,8 @@
 				});
 			}
 			return function (i) {
-				var r = rows[i];
-				return (r[C.analysis] & mask) !== 0 ||
-				       (r[C.reasons] !== "" && r[C.reasons].toLowerCase().indexOf(low) !== -1);
+				return (f.analysis[i] & mask) !== 0 ||
+				       (f.reasons[i] !== "" && f.reasons[i].toLowerCase().indexOf(low) !== -1);
 			};
 		}
 		return null;
@@ -552,30 +552,30 @@
 	}
 
 	function makeRow(v, i) {
-		var C = v.C, r = v.rows[i];
-		var cs = stateName(v, r[C.client_state]), ss = stateName(v, r[C.server_state]);
-		var conn = r[C.conn_state] || "";
+		var f = v.f;
+		var cs = stateName(v, f.client_state[i]), ss = stateName(v, f.server_state[i]);
+		var conn = f.conn_state[i] || "";
 		var open = !isFinal(cs) || !isFinal(ss);
 		var reset = connClass(conn) === "conn-reset";
 		var tr = el("tr", "flow" + (reset ? " reset" : "") + (open ? " abnormal" : "") +
-		                  (r[C.analysis] ? " anomalous" : "") + (r[C.score] > 0 ? " notable" : ""));
-		tr.setAttribute("data-flow", r[C.id]);
-		var cap = capture(v, r[C.capture]);
+		                  (f.analysis[i] ? " anomalous" : "") + (f.score[i] > 0 ? " notable" : ""));
+		tr.setAttribute("data-flow", f.id[i]);
+		var cap = capture(v, f.capture[i]);
 		/* Past the notable-only limit, only the notable flows have a page. */
-		var linked = !v.notablePages || r[C.score] > 0;
-		var a = el(linked ? "a" : "span", null, r[C.id]);
+		var linked = !v.notablePages || f.score[i] > 0;
+		var a = el(linked ? "a" : "span", null, f.id[i]);
 		if (linked)
-			a.href = "flows/" + r[C.id] + ".html";
+			a.href = "flows/" + f.id[i] + ".html";
 		a.title = cap.path;
 		cell(tr, "num id").appendChild(a);
-		cell(tr, "addr client", r[C.client]);
-		cell(tr, "addr server", r[C.server]);
-		var t = startTimes(v, r[C.start_us]);
+		cell(tr, "addr client", f.client[i]);
+		cell(tr, "addr server", f.server[i]);
+		var t = startTimes(v, f.start_us[i]);
 		cell(tr, "time", t[0], t[1]);
-		cell(tr, "num duration", duration(r[C.duration_us]));
-		cell(tr, "num", group(r[C.packets]));
-		cell(tr, "num", group(r[C.bytes_cs]));
-		cell(tr, "num", group(r[C.bytes_sc]));
+		cell(tr, "num duration", duration(f.duration_us[i]));
+		cell(tr, "num", group(f.packets[i]));
+		cell(tr, "num", group(f.bytes_cs[i]));
+		cell(tr, "num", group(f.bytes_sc[i]));
 		cell(tr, isFinal(cs) ? "state" : "state open", cs);
 		cell(tr, isFinal(ss) ? "state" : "state open", ss);
 		var td = cell(tr, "conn");
@@ -585,14 +585,14 @@
 			td.appendChild(el("span", "tag rst", "RST"));
 		if (open)
 			td.appendChild(el("span", "tag open", "OPEN"));
-		cell(tr, "num score", r[C.score] ? r[C.score] : "", r[C.reasons] || null);
+		cell(tr, "num score", f.score[i] ? f.score[i] : "", f.reasons[i] || null);
 		td = cell(tr, "anomalies");
-		if (r[C.reasons]) {
-			r[C.reasons].split(",").forEach(function (w) {
+		if (f.reasons[i]) {
+			f.reasons[i].split(",").forEach(function (w) {
 				td.appendChild(el("span", "badge reason", w));
 			});
 		}
-		var flags = flagNames(v, r[C.analysis]);
+		var flags = flagNames(v, f.analysis[i]);
 		if (flags) {
 			flags.split(",").forEach(function (w) {
 				td.appendChild(el("span", "badge", w));
