@@ -48,6 +48,14 @@
 		start(view, table);
 		timings.load_ms = performance.now();
 		showTimings(view);
+		/* What the first word or port: would build, built once the page
+		 * is up, so that typing finds it ready. */
+		setTimeout(function () {
+			["client", "server", "conn_state", "reasons"].forEach(function (name) {
+				joined(view, name);
+			});
+			ports(view);
+		}, 100);
 	};
 
 	/* ---- the data ------------------------------------------------------ */
@@ -148,16 +156,17 @@
 		var j = v.joined[name];
 		if (j)
 			return j;
+		/* join() writes null as nothing; the text is lower-cased whole,
+		 * and element by element only if that changed its length. */
 		var col = v.f[name], starts = new Float64Array(v.n + 1), at = 0, i;
-		var parts = new Array(v.n);
+		var all = col.join("\n"), low = all.toLowerCase(), lower = low.length !== all.length;
 		for (i = 0; i !== v.n; i++) {
-			var t = String(col[i] === null || col[i] === undefined ? "" : col[i]).toLowerCase();
-			parts[i] = t;
+			var t = col[i];
 			starts[i] = at;
-			at += t.length + 1;
+			at += (t === null || t === undefined ? 0 : (lower ? String(t).toLowerCase() : String(t)).length) + 1;
 		}
 		starts[v.n] = at;
-		return (v.joined[name] = { all: parts.join("\n"), starts: starts });
+		return (v.joined[name] = { all: low, starts: starts });
 	}
 
 	function wordMask(v, word) {
