@@ -118,6 +118,21 @@ static const char *const query_sql[RQ_COUNT] = {
 		" FROM segments WHERE flow_id = ?1)"
 		" SELECT count(*), IFNULL(sum(len), 0), min(frame), max(frame),"
 		" min(ts_ns), max(ts_ns) FROM numbered WHERE n > ?2 AND n <= total - ?3",
+	/* Every segment of one flow, for its time/sequence graph: only the
+	 * columns it draws, from segment_rows itself (segments_view would
+	 * also join the state names for every row). The absolute ack, which
+	 * SACK edges are read against, is computed as segments_view computes
+	 * it, and only for the few segments whose options were kept. */
+	[RQ_PLOT_SEGMENTS] =
+		"SELECT s.ts_offset_ns, s.packed & 511, s.rel_seq, s.rel_ack, s.len,"
+		" s.win, s.packed >> 17, o.options,"
+		" CASE WHEN o.options IS NULL OR s.rel_ack IS NULL THEN NULL"
+		" ELSE IFNULL(s.ack_stored, (s.rel_ack + CASE WHEN (s.packed >> 8) & 1"
+		" THEN IFNULL(f.server_seq_base, f.server_isn)"
+		" ELSE IFNULL(f.client_seq_base, f.client_isn) END) & 4294967295) END"
+		" FROM segment_rows s JOIN flows f ON f.id = s.flow_id"
+		" LEFT JOIN segment_options o ON o.flow_id = s.flow_id AND o.frame = s.frame"
+		" WHERE s.flow_id = ?1 ORDER BY s.frame",
 	[RQ_TRANSITIONS] =
 		"SELECT " TRANSITION_COLUMNS
 		" WHERE t.flow_id IN " SEL " ORDER BY t.flow_id, t.step",
@@ -548,6 +563,43 @@ int db_segment_gap(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
 	sqlite3_bind_int64(st, 2, head < 0 ? 0 : head);
 	sqlite3_bind_int64(st, 3, tail < 0 ? 0 : tail);
 	return each(db, st, gap_row, gap);
+}
+
+struct plot_segment_ctx {
+	db_plot_segment_fn fn;
+	void *user;
+	int64_t first_ts_ns;
+};
+
+static int plot_segment_row(sqlite3_stmt *st, void *p)
+{
+	struct plot_segment_ctx *ctx = p;
+	int packed = sqlite3_column_int(st, 1);
+	struct db_plot_segment s = {
+		.ts_ns = ctx->first_ts_ns + sqlite3_column_int64(st, 0),
+		.from_client = (packed >> 8) & 1,
+		.flags = packed & 255,
+		.rel_seq = sqlite3_column_int64(st, 2),
+		.has_ack = !is_null(st, 3),
+		.rel_ack = sqlite3_column_int64(st, 3),
+		.len = sqlite3_column_int64(st, 4),
+		.win = sqlite3_column_int64(st, 5),
+		.analysis = sqlite3_column_int64(st, 6),
+		.options = text(st, 7),
+		.ack = sqlite3_column_int64(st, 8),
+	};
+	return ctx->fn(&s, ctx->user);
+}
+
+int db_each_plot_segment(struct db *db, const struct db_flow_info *f,
+                         db_plot_segment_fn fn, void *user)
+{
+	sqlite3_stmt *st = query(db, RQ_PLOT_SEGMENTS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, f->id);
+	struct plot_segment_ctx ctx = {fn, user, f->first_ts_ns};
+	return each(db, st, plot_segment_row, &ctx);
 }
 
 /* --- transitions ------------------------------------------------------- */
