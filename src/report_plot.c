@@ -185,6 +185,11 @@ static double col_x(int x)
 	return MARGIN_L + PAD_X + x;
 }
 
+double report_plot_column_x(int col)
+{
+	return col_x(col);
+}
+
 /* y of value v, clamped into the frame, in tenths as the path writes it
  * (so that a step line sees the changes it can draw). */
 static double val_y(const struct panel *pn, int64_t v)
@@ -306,10 +311,11 @@ static bool draw_marks(xmlNodePtr g, const struct panel *pn, int last_x)
 		}
 		if (c->syn)
 			PATH(&m[SYN], "M# #l4 4-4 4-4-4z", x, val_y(pn, c->syn_at) - 4);
+		/* Each mark's path starts at its column's x. */
 		if (c->fin)
-			PATH(&m[FIN], "M# #h7v7h-7z", x - 3.5, val_y(pn, c->fin_at) - 3.5);
+			PATH(&m[FIN], "M# #h3.5v7h-7v-7z", x, val_y(pn, c->fin_at) - 3.5);
 		if (c->rst)
-			PATH(&m[RST], "M# #l8 8m0-8l-8 8", x - 4, val_y(pn, c->rst_at) - 4);
+			PATH(&m[RST], "M# #m-4-4l8 8m0-8l-8 8", x, val_y(pn, c->rst_at));
 	}
 	bool oom = false;
 	for (int k = 0; k < KINDS; k++) {

@@ -37,6 +37,9 @@ xmlNodePtr report_plot_frame(xmlNodePtr parent);
 int report_plot_flow(xmlNodePtr svg, struct db *db, const struct db_flow_info *f,
                      char *err, size_t errlen);
 
+/* The x (SVG user units) of pixel column col's marks. */
+double report_plot_column_x(int col);
+
 /* Draws bins (filled by plot_bins_add) into svg, sizing it: what
  * report_plot_flow does once the segments are read. 0, or -1 out of
  * memory. */
