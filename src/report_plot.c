@@ -199,12 +199,17 @@ static double val_y(const struct panel *pn, int64_t v)
 	return round(y * 10) / 10;
 }
 
-/* A vertical bar over [lo, hi] at column x, at least a pixel tall. */
-static void bar(struct sbuf *b, const struct panel *pn, int x, int64_t lo, int64_t hi)
+/* A vertical bar over [lo, hi] at column x, at least min_h pixels tall
+ * (centred on its range when it must grow). */
+static void bar(struct sbuf *b, const struct panel *pn, int x, int64_t lo, int64_t hi,
+                double min_h)
 {
 	double y0 = val_y(pn, lo), y1 = val_y(pn, hi);
-	if (y0 - y1 < 1)
-		y1 = y0 - 1;
+	if (y0 - y1 < min_h) {
+		double mid = (y0 + y1) / 2;
+		y0 = round((mid + min_h / 2) * 10) / 10;
+		y1 = y0 - min_h;
+	}
 	PATH(b, "M# #V#", col_x(x), y0, y1);
 }
 
@@ -298,13 +303,15 @@ static bool draw_marks(xmlNodePtr g, const struct panel *pn, int last_x)
 	for (size_t i = 0; i < pn->p->n; i++) {
 		const struct plot_col *c = &pn->p->col[i];
 		double x = col_x(c->x);
+		/* Retransmissions and SACK blocks stay in sight however far the
+		 * flow is zoomed out: a few pixels at least. */
 		for (int k = 0; k < c->n_sack; k++)
-			bar(&m[SACK], pn, c->x, c->sack[k].lo, c->sack[k].hi);
+			bar(&m[SACK], pn, c->x, c->sack[k].lo, c->sack[k].hi, 4);
 		const struct plot_range *r[2] = {&c->data, &c->retx};
 		for (int k = 0; k < 2; k++) {
 			if (r[k]->lo > r[k]->hi)
 				continue;
-			bar(&m[DATA + k], pn, c->x, r[k]->lo, r[k]->hi);
+			bar(&m[DATA + k], pn, c->x, r[k]->lo, r[k]->hi, k ? 4 : 1);
 			if (caps)
 				PATH(&m[DATA + k], "M# #h5M# #h5", x - 2.5, val_y(pn, r[k]->lo),
 				     x - 2.5, val_y(pn, r[k]->hi));
@@ -336,8 +343,11 @@ static bool draw_panel(xmlNodePtr svg, struct panel *pn, double title_y,
 	bool win_off;
 	fit_y(pn, &win_off);
 	char title[160], hi[32];
+	/* Three digits: 65.5k, 8.39M. */
 	double w = (double)pn->p->win_hi;
-	seq_label(hi, sizeof hi, w, w / 100, seq_unit(w, w / 100));
+	double unit = w >= 1e9 ? 1e9 : w >= 1e6 ? 1e6 : w >= 1e3 ? 1e3 : 1;
+	snprintf(hi, sizeof hi, "%.3g%s", w / unit,
+	         unit == 1e9 ? "G" : unit == 1e6 ? "M" : unit == 1e3 ? "k" : "");
 	snprintf(title, sizeof title, "%s%s%s%s",
 	         pn->client ? "client \xe2\x86\x92 server" : "server \xe2\x86\x92 client",
 	         win_off ? " \xc2\xb7 window edge above the top (up to " : "",
