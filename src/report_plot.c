@@ -177,7 +177,6 @@ struct panel {
 	bool client;
 	double top, bottom;   /* of the plot area */
 	struct axis y;
-	double y_max;         /* the top's value: window edges above it clamp */
 };
 
 static double col_x(int x)
@@ -230,7 +229,6 @@ static void fit_y(struct panel *pn, bool *win_off)
 		hi = lo + 10;
 	double pad = (hi - lo) * 0.05;
 	pn->y = (struct axis){lo - pad, hi + pad, pn->bottom, pn->top};
-	pn->y_max = hi + pad;
 }
 
 /* Horizontal grid lines (reaching out as the axis's ticks) and their
@@ -381,9 +379,9 @@ static void draw_left_out(xmlNodePtr svg, const struct plot_panel_bins *p, bool 
 	const char *dir = client ? "client \xe2\x86\x92 server" : "server \xe2\x86\x92 client";
 	if (p->segments)
 		snprintf(line, sizeof line,
-		         "%s: no panel: its %zu segment%s carry no data, SYN, FIN or "
-		         "RST, and nothing it sent was acknowledged",
-		         dir, p->segments, p->segments == 1 ? "" : "s");
+		         "%s: no panel: its %zu segment%s no data, SYN, FIN or RST, "
+		         "and nothing it sent was acknowledged",
+		         dir, p->segments, p->segments == 1 ? " carries" : "s carry");
 	else
 		snprintf(line, sizeof line,
 		         "%s: no panel: nothing was sent this way, and nothing acknowledged",
@@ -415,21 +413,16 @@ int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 		x_ticks[n_x++] = round(axis_px(&ax, k * step));
 
 	double y = 0;
-	bool ok = true;
-	for (int d = 0; d < 2 && ok; d++) {
-		if (!shown[d]) {
-			y += NOTE_H;
-			draw_left_out(svg, &b->dir[d], d == 0, y - 5);
+	for (int d = 0; d < 2; d++) {
+		if (!shown[d])
 			continue;
-		}
 		struct panel pn = {&b->dir[d], d == 0, y + TITLE_H, y + TITLE_H + PANEL_H,
-		                   {0, 0, 0, 0}, 0};
+		                   {0, 0, 0, 0}};
 		bool lowest = d == 1 || !shown[1];
-		ok = draw_panel(svg, &pn, y + 15, x_ticks, lowest ? n_x : 0, b->cols - 1);
+		if (!draw_panel(svg, &pn, y + 15, x_ticks, lowest ? n_x : 0, b->cols - 1))
+			return -1;
 		y += TITLE_H + PANEL_H;
 	}
-	if (!ok)
-		return -1;
 
 	xmlNodePtr labels = html_add(svg, "g", "p-xl", NULL);
 	int dec = step_decimals(step);
@@ -441,6 +434,14 @@ int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 	add_text(labels, NULL, MARGIN_L + PLOT_W / 2, y + 31,
 	         ms ? "time since the first segment (ms)"
 	            : "time since the first segment (s)");
+	/* Below the axis, a line for each direction left out. */
+	double note_y = y + AXIS_H;
+	for (int d = 0; d < 2; d++) {
+		if (!shown[d]) {
+			note_y += NOTE_H;
+			draw_left_out(svg, &b->dir[d], d == 0, note_y - 5);
+		}
+	}
 	if (panels) {
 		xmlNodePtr t = add_text(svg, "p-yt", 0, 0, "relative sequence (bytes)");
 		char tr[64], mid[32];
