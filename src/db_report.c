@@ -2,7 +2,9 @@
  * queries behind reports and exports, over the views of schema/, prepared
  * once per connection and reused (a report of many flows runs the
  * per-flow ones once per flow, so those bind the flow's id with = and
- * read only its rows: nothing here scans segments).
+ * read only its rows: nothing here scans segments). The per-flow readers
+ * (segments, the plot's, transitions) are in db_report_flow.c; the SQL of
+ * both is query_sql below.
  *
  * A selection is three parameters of every query: ?1 a JSON array of flow
  * ids or NULL, ?2 a JSON array of capture ids or NULL, ?3 only-notable;
@@ -20,6 +22,7 @@
 #include <time.h>
 
 #include "db_internal.h"
+#include "db_report_internal.h"
 
 #define SEL_FLOW_IDS "f.id IN (SELECT value FROM json_each(?1))"
 #define SEL_CAPTURES "f.capture_id IN (SELECT value FROM json_each(?2))"
@@ -253,7 +256,7 @@ static int read_notability(struct db *db)
 }
 
 /* The statement, prepared on first use, reset and unbound for this one. */
-static sqlite3_stmt *query(struct db *db, enum report_query_id id)
+sqlite3_stmt *rq_query(struct db *db, enum report_query_id id)
 {
 	if (strstr(query_sql[id], "temp.notability") && read_notability(db))
 		return NULL;
@@ -286,7 +289,7 @@ static char *json_ids(const int64_t *ids, size_t n)
 	return s;
 }
 
-static int bind_selection(struct db *db, sqlite3_stmt *st,
+int rq_bind_selection(struct db *db, sqlite3_stmt *st,
                           const struct db_selection *sel)
 {
 	static const struct db_selection all = {0};
@@ -308,24 +311,24 @@ static int bind_selection(struct db *db, sqlite3_stmt *st,
 	return 0;
 }
 
-static const char *text(sqlite3_stmt *st, int col)
+const char *rq_text(sqlite3_stmt *st, int col)
 {
 	return (const char *)sqlite3_column_text(st, col);
 }
 
-static bool is_null(sqlite3_stmt *st, int col)
+bool rq_is_null(sqlite3_stmt *st, int col)
 {
 	return sqlite3_column_type(st, col) == SQLITE_NULL;
 }
 
-static int int_or(sqlite3_stmt *st, int col, int none)
+int rq_int_or(sqlite3_stmt *st, int col, int none)
 {
-	return is_null(st, col) ? none : sqlite3_column_int(st, col);
+	return rq_is_null(st, col) ? none : sqlite3_column_int(st, col);
 }
 
 /* Step through st, calling row(st) until it returns nonzero or the rows
  * end: returns that value, 0, or -1 on an SQLite error. */
-static int each(struct db *db, sqlite3_stmt *st,
+int rq_each(struct db *db, sqlite3_stmt *st,
                 int (*row)(sqlite3_stmt *st, void *ctx), void *ctx)
 {
 	int rc;
@@ -353,16 +356,16 @@ static int capture_row(sqlite3_stmt *st, void *p)
 	struct capture_ctx *ctx = p;
 	struct db_capture_info c = {
 		.id = sqlite3_column_int64(st, 0),
-		.path = text(st, 1),
-		.sha256 = text(st, 2),
-		.status = text(st, 3),
-		.error = text(st, 4),
-		.linktype_name = text(st, 5),
+		.path = rq_text(st, 1),
+		.sha256 = rq_text(st, 2),
+		.status = rq_text(st, 3),
+		.error = rq_text(st, 4),
+		.linktype_name = rq_text(st, 5),
 		.packets = sqlite3_column_int64(st, 6),
 		.tcp_packets = sqlite3_column_int64(st, 7),
 		.bad_packets = sqlite3_column_int64(st, 8),
 		.flows = sqlite3_column_int64(st, 9),
-		.has_ts = !is_null(st, 10),
+		.has_ts = !rq_is_null(st, 10),
 		.first_ts_ns = sqlite3_column_int64(st, 10),
 		.last_ts_ns = sqlite3_column_int64(st, 11),
 		.not_ip_packets = sqlite3_column_int64(st, 12),
@@ -376,11 +379,11 @@ static int capture_row(sqlite3_stmt *st, void *p)
 int db_each_capture(struct db *db, const struct db_selection *sel,
                     db_capture_fn fn, void *user)
 {
-	sqlite3_stmt *st = query(db, RQ_CAPTURES);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_CAPTURES);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	struct capture_ctx ctx = {fn, user};
-	return each(db, st, capture_row, &ctx);
+	return rq_each(db, st, capture_row, &ctx);
 }
 
 struct undecoded_ctx {
@@ -393,7 +396,7 @@ static int undecoded_row(sqlite3_stmt *st, void *p)
 	struct undecoded_ctx *ctx = p;
 	struct db_undecoded_info u = {
 		.capture_id = sqlite3_column_int64(st, 0),
-		.encapsulation = text(st, 1),
+		.encapsulation = rq_text(st, 1),
 		.packets = sqlite3_column_int64(st, 2),
 		.first_frame = sqlite3_column_int64(st, 3),
 	};
@@ -403,12 +406,12 @@ static int undecoded_row(sqlite3_stmt *st, void *p)
 int db_each_undecoded(struct db *db, int64_t capture_id, db_undecoded_fn fn,
                       void *user)
 {
-	sqlite3_stmt *st = query(db, RQ_UNDECODED);
+	sqlite3_stmt *st = rq_query(db, RQ_UNDECODED);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, capture_id);
 	struct undecoded_ctx ctx = {fn, user};
-	return each(db, st, undecoded_row, &ctx);
+	return rq_each(db, st, undecoded_row, &ctx);
 }
 
 /* --- flows ------------------------------------------------------------- */
@@ -424,12 +427,12 @@ static int flow_row(sqlite3_stmt *st, void *p)
 	struct db_flow_info f = {
 		.id = sqlite3_column_int64(st, 0),
 		.capture_id = sqlite3_column_int64(st, 1),
-		.capture_path = text(st, 2),
+		.capture_path = rq_text(st, 2),
 		.ip_version = sqlite3_column_int(st, 3),
-		.client = text(st, 4),
-		.server = text(st, 5),
-		.client_ip = text(st, 6),
-		.server_ip = text(st, 7),
+		.client = rq_text(st, 4),
+		.server = rq_text(st, 5),
+		.client_ip = rq_text(st, 6),
+		.server_ip = rq_text(st, 7),
 		.client_port = sqlite3_column_int(st, 8),
 		.server_port = sqlite3_column_int(st, 9),
 		.first_ts_ns = sqlite3_column_int64(st, 10),
@@ -441,31 +444,31 @@ static int flow_row(sqlite3_stmt *st, void *p)
 		.server_packets = sqlite3_column_int64(st, 16),
 		.client_bytes = sqlite3_column_int64(st, 17),
 		.server_bytes = sqlite3_column_int64(st, 18),
-		.has_client_isn = !is_null(st, 19),
+		.has_client_isn = !rq_is_null(st, 19),
 		.client_isn = sqlite3_column_int64(st, 19),
-		.has_server_isn = !is_null(st, 20),
+		.has_server_isn = !rq_is_null(st, 20),
 		.server_isn = sqlite3_column_int64(st, 20),
-		.client_state = text(st, 21),
-		.server_state = text(st, 22),
-		.conn_state = text(st, 23),
-		.history = text(st, 24),
-		.has_rtt = !is_null(st, 25),
+		.client_state = rq_text(st, 21),
+		.server_state = rq_text(st, 22),
+		.conn_state = rq_text(st, 23),
+		.history = rq_text(st, 24),
+		.has_rtt = !rq_is_null(st, 25),
 		.handshake_rtt_ns = sqlite3_column_int64(st, 25),
 		.mid_stream = sqlite3_column_int(st, 26) != 0,
-		.client_mss = int_or(st, 27, -1),
-		.server_mss = int_or(st, 28, -1),
-		.client_wscale = int_or(st, 29, -1),
-		.server_wscale = int_or(st, 30, -1),
-		.client_sack_ok = int_or(st, 31, -1),
-		.server_sack_ok = int_or(st, 32, -1),
+		.client_mss = rq_int_or(st, 27, -1),
+		.server_mss = rq_int_or(st, 28, -1),
+		.client_wscale = rq_int_or(st, 29, -1),
+		.server_wscale = rq_int_or(st, 30, -1),
+		.client_sack_ok = rq_int_or(st, 31, -1),
+		.server_sack_ok = rq_int_or(st, 32, -1),
 		.analysis = sqlite3_column_int64(st, 33),
-		.analysis_names = text(st, 34),
+		.analysis_names = rq_text(st, 34),
 		.reset = sqlite3_column_int(st, 35) != 0,
 		.notable = sqlite3_column_int(st, 36) != 0,
-		.tunnel = text(st, 37),
+		.tunnel = rq_text(st, 37),
 		.tunnel_changes = sqlite3_column_int64(st, 38),
 		.score = sqlite3_column_int64(st, 39),
-		.reasons = text(st, 40),
+		.reasons = rq_text(st, 40),
 	};
 	return ctx->fn(&f, ctx->user);
 }
@@ -473,29 +476,29 @@ static int flow_row(sqlite3_stmt *st, void *p)
 int db_each_flow_between(struct db *db, const struct db_selection *sel,
                          int64_t first_id, int64_t last_id, db_flow_fn fn, void *user)
 {
-	sqlite3_stmt *st = query(db, RQ_FLOWS);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_FLOWS);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	sqlite3_bind_int64(st, 4, -1);
 	sqlite3_bind_int64(st, 5, 0);
 	sqlite3_bind_int64(st, 6, first_id);
 	sqlite3_bind_int64(st, 7, last_id);
 	struct flow_ctx ctx = {fn, user};
-	return each(db, st, flow_row, &ctx);
+	return rq_each(db, st, flow_row, &ctx);
 }
 
 int db_each_flow(struct db *db, const struct db_selection *sel, int64_t limit,
                  int64_t offset, db_flow_fn fn, void *user)
 {
-	sqlite3_stmt *st = query(db, RQ_FLOWS);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_FLOWS);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	sqlite3_bind_int64(st, 4, limit);
 	sqlite3_bind_int64(st, 5, offset);
 	sqlite3_bind_int64(st, 6, INT64_MIN);
 	sqlite3_bind_int64(st, 7, INT64_MAX);
 	struct flow_ctx ctx = {fn, user};
-	return each(db, st, flow_row, &ctx);
+	return rq_each(db, st, flow_row, &ctx);
 }
 
 static int count_row(sqlite3_stmt *st, void *p)
@@ -506,11 +509,11 @@ static int count_row(sqlite3_stmt *st, void *p)
 
 int db_count_flows(struct db *db, const struct db_selection *sel, int64_t *count)
 {
-	sqlite3_stmt *st = query(db, RQ_COUNT_FLOWS);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_COUNT_FLOWS);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	*count = 0;
-	return each(db, st, count_row, count);
+	return rq_each(db, st, count_row, count);
 }
 
 static int any_row(sqlite3_stmt *st, void *p)
@@ -521,11 +524,11 @@ static int any_row(sqlite3_stmt *st, void *p)
 
 int db_any_tunnel(struct db *db, const struct db_selection *sel, bool *any)
 {
-	sqlite3_stmt *st = query(db, RQ_ANY_TUNNEL);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_ANY_TUNNEL);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	*any = false;
-	return each(db, st, any_row, any);
+	return rq_each(db, st, any_row, any);
 }
 
 struct found_ctx {
@@ -543,368 +546,14 @@ static int found_flow_row(sqlite3_stmt *st, void *p)
 
 int db_get_flow(struct db *db, int64_t flow_id, db_flow_fn fn, void *user)
 {
-	sqlite3_stmt *st = query(db, RQ_FLOW);
+	sqlite3_stmt *st = rq_query(db, RQ_FLOW);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, flow_id);
 	struct found_ctx ctx = {{fn, user}, false};
-	if (each(db, st, found_flow_row, &ctx) < 0)
+	if (rq_each(db, st, found_flow_row, &ctx) < 0)
 		return -1;
 	return ctx.found;
-}
-
-/* flags_text as segments_view writes it: tcpdump's order (print-tcp.c
- * tcp_flag_values) F S R P . U E W, "none" without any. */
-static const char *flags_text(int flags, char buf[16])
-{
-	static const char letters[] = "FSRP.UEW";
-	size_t n = 0;
-	for (int bit = 0; bit < 8; bit++) {
-		if (flags & (1 << bit))
-			buf[n++] = letters[bit];
-	}
-	buf[n] = '\0';
-	return n ? buf : "none";
-}
-
-/* --- segments ---------------------------------------------------------- */
-
-struct segment_ctx {
-	db_segment_fn fn;
-	void *user;
-	int64_t last_frame, rows;
-};
-
-static int segment_row(sqlite3_stmt *st, void *p)
-{
-	struct segment_ctx *ctx = p;
-	char flags[16];
-	struct db_segment_info s = {
-		.frame = sqlite3_column_int64(st, 0),
-		.ts_ns = sqlite3_column_int64(st, 1),
-		.from_client = sqlite3_column_int(st, 2) != 0,
-		.flags = sqlite3_column_int(st, 3),
-		.flags_text = flags_text(sqlite3_column_int(st, 3), flags),
-		.seq = sqlite3_column_int64(st, 4),
-		.ack = sqlite3_column_int64(st, 5),
-		.rel_seq = sqlite3_column_int64(st, 6),
-		.has_ack = !is_null(st, 7),
-		.rel_ack = sqlite3_column_int64(st, 7),
-		.len = sqlite3_column_int64(st, 8),
-		.win = sqlite3_column_int64(st, 9),
-		.client_state = text(st, 10),
-		.server_state = text(st, 11),
-		.analysis = sqlite3_column_int64(st, 12),
-		.analysis_names = text(st, 13),
-		.options = text(st, 14),
-	};
-	ctx->last_frame = s.frame;
-	ctx->rows++;
-	return ctx->fn(&s, ctx->user);
-}
-
-int db_each_segment(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
-                    db_segment_fn fn, void *user)
-{
-	struct segment_ctx ctx = {fn, user, 0, 0};
-	sqlite3_stmt *st = query(db, head < 0 ? RQ_SEGMENTS_ALL : RQ_SEGMENTS_HEAD);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, flow_id);
-	if (head >= 0)
-		sqlite3_bind_int64(st, 2, head);
-	int rc = each(db, st, segment_row, &ctx);
-	/* A head that ran short was the whole flow: no tail to look for. */
-	if (rc || head < 0 || tail <= 0 || ctx.rows < head)
-		return rc;
-	st = query(db, RQ_SEGMENTS_TAIL);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, flow_id);
-	sqlite3_bind_int64(st, 2, tail);
-	sqlite3_bind_int64(st, 3, ctx.last_frame);
-	return each(db, st, segment_row, &ctx);
-}
-
-static int gap_row(sqlite3_stmt *st, void *p)
-{
-	struct db_segment_gap *gap = p;
-	gap->segments = sqlite3_column_int64(st, 0);
-	gap->bytes = sqlite3_column_int64(st, 1);
-	gap->first_frame = sqlite3_column_int64(st, 2);
-	gap->last_frame = sqlite3_column_int64(st, 3);
-	gap->first_ts_ns = sqlite3_column_int64(st, 4);
-	gap->last_ts_ns = sqlite3_column_int64(st, 5);
-	return 0;
-}
-
-int db_segment_gap(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
-                   struct db_segment_gap *gap)
-{
-	memset(gap, 0, sizeof *gap);
-	sqlite3_stmt *st = query(db, RQ_SEGMENT_GAP);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, flow_id);
-	sqlite3_bind_int64(st, 2, head < 0 ? 0 : head);
-	sqlite3_bind_int64(st, 3, tail < 0 ? 0 : tail);
-	return each(db, st, gap_row, gap);
-}
-
-/* A flow's segments with their options merged in by frame: both
- * statements step in frame order, the options one only past the frames
- * it holds. */
-int db_each_plot_segment(struct db *db, const struct db_flow_info *f,
-                         db_plot_segment_fn fn, void *user)
-{
-	sqlite3_stmt *opt = query(db, RQ_PLOT_OPTIONS);
-	if (!opt)
-		return -1;
-	sqlite3_bind_int64(opt, 1, f->id);
-	int orc = sqlite3_step(opt);
-	sqlite3_stmt *st = query(db, RQ_PLOT_SEGMENTS);
-	if (!st) {
-		sqlite3_reset(opt);
-		return -1;
-	}
-	sqlite3_bind_int64(st, 1, f->id);
-	int rc, stop = 0;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t frame = sqlite3_column_int64(st, 0);
-		while (orc == SQLITE_ROW && sqlite3_column_int64(opt, 0) < frame)
-			orc = sqlite3_step(opt);
-		bool has_opt = orc == SQLITE_ROW && sqlite3_column_int64(opt, 0) == frame;
-		int packed = sqlite3_column_int(st, 2);
-		struct db_plot_segment s = {
-			.ts_ns = f->first_ts_ns + sqlite3_column_int64(st, 1),
-			.from_client = (packed >> 8) & 1,
-			.flags = packed & 255,
-			.rel_seq = sqlite3_column_int64(st, 3),
-			.has_ack = !is_null(st, 4),
-			.rel_ack = sqlite3_column_int64(st, 4),
-			.len = sqlite3_column_int64(st, 5),
-			.win = sqlite3_column_int64(st, 6),
-			.analysis = sqlite3_column_int64(st, 7),
-			.options = has_opt ? text(opt, 1) : NULL,
-			.ack = has_opt ? sqlite3_column_int64(opt, 2) : 0,
-		};
-		stop = fn(&s, user);
-	}
-	int result = stop                                      ? stop
-	             : rc != SQLITE_DONE                       ? db_fail(db, "reading the database")
-	             : orc != SQLITE_ROW && orc != SQLITE_DONE ? db_fail(db, "reading the database")
-	                                                       : 0;
-	sqlite3_reset(st);
-	sqlite3_reset(opt);
-	return result;
-}
-
-/* --- transitions ------------------------------------------------------- */
-
-struct transition_ctx {
-	db_transition_fn fn;
-	void *user;
-};
-
-/* time as the views write it: strftime's seconds, then printf('.%09dZ')
- * of the remainder, both of floor division, so that a time before 1970
- * is the second it falls in with a fraction from 0 (C's / and %, as
- * SQLite's, truncate toward zero). */
-static const char *iso_time(int64_t ts_ns, char buf[64])
-{
-	int64_t frac = ts_ns % 1000000000;
-	time_t sec = (time_t)(ts_ns / 1000000000 - (frac < 0));
-	frac += frac < 0 ? 1000000000 : 0;
-	struct tm tm;
-	size_t n = gmtime_r(&sec, &tm) ? strftime(buf, 40, "%Y-%m-%dT%H:%M:%S", &tm) : 0;
-	snprintf(buf + n, 64 - n, ".%09" PRId64 "Z", frac);
-	return buf;
-}
-
-static int transition_row(sqlite3_stmt *st, void *p)
-{
-	struct transition_ctx *ctx = p;
-	char flags[16], time[64];
-	int64_t ts_ns = sqlite3_column_int64(st, 4);
-	struct db_transition_info t = {
-		.flow_id = sqlite3_column_int64(st, 0),
-		.step = sqlite3_column_int64(st, 1),
-		.frame = sqlite3_column_int64(st, 2),
-		.seen_frame = sqlite3_column_int64(st, 3),
-		.ts_ns = ts_ns,
-		.time = iso_time(ts_ns, time),
-		.endpoint = text(st, 5),
-		.address = text(st, 6),
-		.from_state = text(st, 7),
-		.to_state = text(st, 8),
-		.event = text(st, 9),
-		.flags = is_null(st, 10) ? NULL : flags_text(sqlite3_column_int(st, 10), flags),
-		.has_rel_seq = !is_null(st, 11),
-		.rel_seq = sqlite3_column_int64(st, 11),
-		.has_rel_ack = !is_null(st, 12),
-		.rel_ack = sqlite3_column_int64(st, 12),
-		.len = sqlite3_column_int64(st, 13),
-	};
-	return ctx->fn(&t, ctx->user);
-}
-
-/* One flow's transitions held to be put in step order: the view yields
- * them as they are stored (a segment's first changes, then its second
- * ones, then the rare extra ones), and an ORDER BY would open a sorter,
- * and allocate its page, for every flow of a report. A flow has a few;
- * they are kept on the stack up to HELD_ROWS, on the heap past that. */
-#define HELD_ROWS 64
-#define HELD_TEXT 6144
-enum { H_ENDPOINT, H_FROM, H_TO, H_EVENT, H_TEXTS };
-
-struct held_row {
-	int64_t flow_id, step, frame, seen_frame, ts_ns, rel_seq, rel_ack, len;
-	int flags;
-	bool has_flags, has_rel_seq, has_rel_ack;
-	size_t text[H_TEXTS]; /* offsets into held.text; SIZE_MAX for NULL */
-};
-
-struct held {
-	struct held_row *rows;
-	size_t n, cap;
-	char *text;
-	size_t len, cap_text;
-	struct held_row stack_rows[HELD_ROWS];
-	char stack_text[HELD_TEXT];
-	bool oom;
-};
-
-static bool held_grow(struct held *h, size_t rows, size_t text)
-{
-	if (h->n + rows > h->cap) {
-		size_t cap = h->cap * 2;
-		struct held_row *r = h->rows == h->stack_rows ? malloc(cap * sizeof *r)
-		                                              : realloc(h->rows, cap * sizeof *r);
-		if (!r)
-			return false;
-		if (h->rows == h->stack_rows)
-			memcpy(r, h->stack_rows, h->n * sizeof *r);
-		h->rows = r;
-		h->cap = cap;
-	}
-	if (h->len + text > h->cap_text) {
-		size_t cap = h->cap_text * 2;
-		while (cap < h->len + text)
-			cap *= 2;
-		char *t = h->text == h->stack_text ? malloc(cap) : realloc(h->text, cap);
-		if (!t)
-			return false;
-		if (h->text == h->stack_text)
-			memcpy(t, h->stack_text, h->len);
-		h->text = t;
-		h->cap_text = cap;
-	}
-	return true;
-}
-
-static int hold_row(sqlite3_stmt *st, void *p)
-{
-	struct held *h = p;
-	static const int text_col[H_TEXTS] = {5, 7, 8, 9}; /* 6: the address */
-	size_t need = 0;
-	for (int i = 0; i < H_TEXTS; i++)
-		need += (size_t)sqlite3_column_bytes(st, text_col[i]) + 1;
-	if (!held_grow(h, 1, need)) {
-		h->oom = true;
-		return 1;
-	}
-	struct held_row *r = &h->rows[h->n++];
-	*r = (struct held_row){
-		.flow_id = sqlite3_column_int64(st, 0),
-		.step = sqlite3_column_int64(st, 1),
-		.frame = sqlite3_column_int64(st, 2),
-		.seen_frame = sqlite3_column_int64(st, 3),
-		.ts_ns = sqlite3_column_int64(st, 4),
-		.has_flags = !is_null(st, 10),
-		.flags = sqlite3_column_int(st, 10),
-		.has_rel_seq = !is_null(st, 11),
-		.rel_seq = sqlite3_column_int64(st, 11),
-		.has_rel_ack = !is_null(st, 12),
-		.rel_ack = sqlite3_column_int64(st, 12),
-		.len = sqlite3_column_int64(st, 13),
-	};
-	for (int i = 0; i < H_TEXTS; i++) {
-		const char *t = text(st, text_col[i]);
-		if (!t) {
-			r->text[i] = SIZE_MAX;
-			continue;
-		}
-		size_t n = strlen(t) + 1;
-		memcpy(h->text + h->len, t, n);
-		r->text[i] = h->len;
-		h->len += n;
-	}
-	return 0;
-}
-
-static int by_step(const void *a, const void *b)
-{
-	const struct held_row *x = a, *y = b;
-	return x->step < y->step ? -1 : x->step > y->step;
-}
-
-int db_each_flow_transition(struct db *db, const struct db_flow_info *f,
-                            db_transition_fn fn, void *user)
-{
-	sqlite3_stmt *st = query(db, RQ_TRANSITIONS_FLOW);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, f->id);
-	/* About 13 KB, on the stack: a malloc this large would make glibc
-	 * merge its free lists, for every flow. */
-	struct held held, *h = &held;
-	h->rows = h->stack_rows;
-	h->cap = HELD_ROWS;
-	h->text = h->stack_text;
-	h->cap_text = HELD_TEXT;
-	h->n = h->len = 0;
-	h->oom = false;
-	int rc = each(db, st, hold_row, h);
-	if (h->oom) {
-		snprintf(db->error, sizeof db->error, "out of memory");
-		rc = -1;
-	}
-	if (rc == 0)
-		qsort(h->rows, h->n, sizeof *h->rows, by_step);
-	for (size_t i = 0; i < h->n && rc == 0; i++) {
-		const struct held_row *r = &h->rows[i];
-		const char *s[H_TEXTS];
-		for (int k = 0; k < H_TEXTS; k++)
-			s[k] = r->text[k] == SIZE_MAX ? NULL : h->text + r->text[k];
-		char flags[16], time[64];
-		struct db_transition_info t = {
-			.flow_id = r->flow_id,
-			.step = r->step,
-			.frame = r->frame,
-			.seen_frame = r->seen_frame,
-			.ts_ns = r->ts_ns,
-			.time = iso_time(r->ts_ns, time),
-			.endpoint = s[H_ENDPOINT],
-			.address = s[H_ENDPOINT] && strcmp(s[H_ENDPOINT], "client") == 0
-			                   ? f->client
-			                   : f->server,
-			.from_state = s[H_FROM],
-			.to_state = s[H_TO],
-			.event = s[H_EVENT],
-			.flags = r->has_flags ? flags_text(r->flags, flags) : NULL,
-			.has_rel_seq = r->has_rel_seq,
-			.rel_seq = r->rel_seq,
-			.has_rel_ack = r->has_rel_ack,
-			.rel_ack = r->rel_ack,
-			.len = r->len,
-		};
-		rc = fn(&t, user);
-	}
-	if (h->rows != h->stack_rows)
-		free(h->rows);
-	if (h->text != h->stack_text)
-		free(h->text);
-	return rc;
 }
 
 struct id_list {
@@ -933,10 +582,10 @@ int db_selected_ids(struct db *db, const struct db_selection *sel, int64_t **ids
 	struct id_list list = {0};
 	*ids = NULL;
 	*n = 0;
-	sqlite3_stmt *st = query(db, RQ_SELECTED_IDS);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_SELECTED_IDS);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
-	int rc = each(db, st, collect_id, &list);
+	int rc = rq_each(db, st, collect_id, &list);
 	if (rc == -2)
 		snprintf(db->error, sizeof db->error, "out of memory");
 	if (rc) {
@@ -946,47 +595,6 @@ int db_selected_ids(struct db *db, const struct db_selection *sel, int64_t **ids
 	*ids = list.v;
 	*n = list.n;
 	return 0;
-}
-
-/* A selected flow's transitions, once its row is read. */
-struct flow_transitions {
-	struct db *db;
-	db_transition_fn fn;
-	void *user;
-	int rc;
-};
-
-static int flow_transitions(const struct db_flow_info *f, void *p)
-{
-	struct flow_transitions *ft = p;
-	ft->rc = db_each_flow_transition(ft->db, f, ft->fn, ft->user);
-	return ft->rc;
-}
-
-int db_each_transition(struct db *db, const struct db_selection *sel,
-                       db_transition_fn fn, void *user)
-{
-	struct transition_ctx ctx = {fn, user};
-	bool everything = !sel || (!sel->n_flow_ids && !sel->n_capture_ids && !sel->only_notable);
-	if (everything) {
-		/* One pass over every flow's changes. */
-		sqlite3_stmt *st = query(db, RQ_TRANSITIONS);
-		if (!st || bind_selection(db, st, sel))
-			return -1;
-		return each(db, st, transition_row, &ctx);
-	}
-	/* Some flows: one by one, each read through its own segments (an IN
-	 * over the selection would unpack every flow's changes first). */
-	int64_t *ids;
-	size_t n;
-	if (db_selected_ids(db, sel, &ids, &n))
-		return -1;
-	struct flow_transitions ft = {db, fn, user, 0};
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0 && ft.rc == 0; i++)
-		rc = db_get_flow(db, ids[i], flow_transitions, &ft) < 0 ? -1 : 0;
-	free(ids);
-	return rc ? rc : ft.rc;
 }
 
 /* --- summaries --------------------------------------------------------- */
@@ -1007,10 +615,10 @@ int db_get_totals(struct db *db, const struct db_selection *sel,
                   struct db_totals *totals)
 {
 	memset(totals, 0, sizeof *totals);
-	sqlite3_stmt *st = query(db, RQ_TOTALS);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_TOTALS);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
-	return each(db, st, totals_row, totals);
+	return rq_each(db, st, totals_row, totals);
 }
 
 struct group_ctx {
@@ -1021,7 +629,7 @@ struct group_ctx {
 static int group_row(sqlite3_stmt *st, void *p)
 {
 	struct group_ctx *ctx = p;
-	return ctx->fn(text(st, 0), sqlite3_column_int64(st, 1), ctx->user);
+	return ctx->fn(rq_text(st, 0), sqlite3_column_int64(st, 1), ctx->user);
 }
 
 int db_each_group(struct db *db, const struct db_selection *sel,
@@ -1030,11 +638,11 @@ int db_each_group(struct db *db, const struct db_selection *sel,
 	enum report_query_id id = group == DB_GROUP_FINAL_STATES ? RQ_GROUP_FINAL
 	                          : group == DB_GROUP_CONN_STATE ? RQ_GROUP_CONN_STATE
 	                                                         : RQ_GROUP_ANALYSIS;
-	sqlite3_stmt *st = query(db, id);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, id);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	struct group_ctx ctx = {fn, user};
-	return each(db, st, group_row, &ctx);
+	return rq_each(db, st, group_row, &ctx);
 }
 
 /* --- exports ----------------------------------------------------------- */
@@ -1051,7 +659,7 @@ static int view_row(sqlite3_stmt *st, void *p)
 {
 	struct view_ctx *ctx = p;
 	for (int i = 0; i < ctx->ncols; i++)
-		ctx->values[i] = text(st, i);
+		ctx->values[i] = rq_text(st, i);
 	return ctx->fn(ctx->ncols, ctx->names, ctx->values, ctx->user);
 }
 
@@ -1061,8 +669,8 @@ int db_each_view_row(struct db *db, enum db_view view,
 	enum report_query_id id = view == DB_VIEW_FLOWS      ? RQ_VIEW_FLOWS
 	                          : view == DB_VIEW_SEGMENTS ? RQ_VIEW_SEGMENTS
 	                                                     : RQ_VIEW_TRANSITIONS;
-	sqlite3_stmt *st = query(db, id);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, id);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	struct view_ctx ctx = {fn, user, sqlite3_column_count(st), NULL, NULL};
 	ctx.names = calloc((size_t)ctx.ncols, sizeof *ctx.names);
@@ -1077,7 +685,7 @@ int db_each_view_row(struct db *db, enum db_view view,
 		ctx.names[i] = sqlite3_column_name(st, i);
 	int rc = fn(ctx.ncols, ctx.names, NULL, user);
 	if (rc == 0)
-		rc = each(db, st, view_row, &ctx);
+		rc = rq_each(db, st, view_row, &ctx);
 	free(ctx.names);
 	free(ctx.values);
 	return rc;
@@ -1109,12 +717,12 @@ static int json_row(sqlite3_stmt *st, void *p)
 int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notable_pages,
                        db_json_fn fn, void *user, int64_t *base_ns)
 {
-	sqlite3_stmt *st = query(db, RQ_FLOWS_JSON_HEAD);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_FLOWS_JSON_HEAD);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	sqlite3_bind_int(st, 4, notable_pages);
 	struct json_ctx ctx = {fn, user, 0};
-	int rc = each(db, st, json_head_row, &ctx);
+	int rc = rq_each(db, st, json_head_row, &ctx);
 	*base_ns = ctx.base_ns;
 	return rc;
 }
@@ -1122,14 +730,14 @@ int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notab
 int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t base_ns,
                        int64_t first_id, int64_t last_id, db_json_fn fn, void *user)
 {
-	sqlite3_stmt *st = query(db, RQ_FLOWS_JSON);
-	if (!st || bind_selection(db, st, sel))
+	sqlite3_stmt *st = rq_query(db, RQ_FLOWS_JSON);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
 	sqlite3_bind_int64(st, 4, base_ns);
 	sqlite3_bind_int64(st, 5, first_id);
 	sqlite3_bind_int64(st, 6, last_id);
 	struct json_ctx ctx = {fn, user, 0};
-	return each(db, st, json_row, &ctx);
+	return rq_each(db, st, json_row, &ctx);
 }
 
 /* --- plans ---------------------------------------------------- */
