@@ -60,7 +60,6 @@ struct flow_pages {
 	char *err;
 	size_t errlen;
 	struct report_progress *progress;
-	bool show; /* in the process that shows the line */
 };
 
 static int write_flow_page(const struct db_flow_info *f, void *user)
@@ -72,9 +71,7 @@ static int write_flow_page(const struct db_flow_info *f, void *user)
 	snprintf(path, sizeof path, "%s/" REPORT_FLOW_HREF_FMT, fp->dir, (long long)f->id);
 	if (report_flow_write(fp->writer, fp->db, f, path, fp->csv, fp->err, fp->errlen) != 0)
 		return 1;
-	report_progress_add(fp->progress, 1);
-	if (fp->show)
-		report_progress_tick(fp->progress);
+	report_progress_page(fp->progress);
 	return 0;
 }
 
@@ -86,15 +83,13 @@ static int write_part(struct db *db, const struct plan *p, int k, int n, char *e
 	if (report_index_range(db, p->sel, p->opt, p->dir, p->ids, p->n, first_page,
 	                       last_page, err, errlen) != 0)
 		return -1;
-	report_progress_add(p->progress, (uint64_t)(last_page - first_page + 1));
 	size_t lo = p->n * (size_t)k / (size_t)n, hi = p->n * (size_t)(k + 1) / (size_t)n;
 	char path[4200];
 	csv_path(path, sizeof path, p->dir, k, n);
 	/* The first part's piece starts the file, so it has the header. */
 	struct flow_pages fp = {.db = db, .dir = p->dir, .err = err, .errlen = errlen,
 	                        .notable_only = p->opt->notable_pages_only,
-	                        /* One part runs here; several, in workers. */
-	                        .progress = p->progress, .show = n == 1};
+	                        .progress = p->progress};
 	fp.csv = report_csv_open(path, k == 0, err, errlen);
 	if (!fp.csv)
 		return -1;
@@ -297,7 +292,8 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		return -1;
 	}
 	struct report_options o = opt ? *opt : (struct report_options){
-		REPORT_DEFAULT_MAX_SEGMENTS, REPORT_DEFAULT_FLOWS_PER_PAGE, 1, 0, false, false};
+		.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
+		.flows_per_page = REPORT_DEFAULT_FLOWS_PER_PAGE, .jobs = 1};
 	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL};
 	if (db_selected_ids(db, sel, &p.ids, &p.n) != 0) {
 		snprintf(err, errlen, "flows: %s", db_error(db));
@@ -328,8 +324,10 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	int jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
 	if ((size_t)jobs > p.n)
 		jobs = p.n > 1 ? (int)p.n : 1;
-	if (o.progress)
-		p.progress = report_progress_new((uint64_t)(p.pages + *pages), stderr);
+	if (o.progress && (p.progress = report_progress_new((uint64_t)(p.pages + *pages), stderr))) {
+		o.page_written = report_progress_page; /* index pages count too */
+		o.page_user = p.progress;
+	}
 	int rc;
 	if (jobs == 1) {
 		rc = write_part(db, &p, 0, 1, err, errlen);

@@ -33,6 +33,10 @@ struct report_options {
 	/* A line on stderr saying the pages written (a terminal's, and the
 	 * user did not ask for quiet): cmd_report decides. */
 	bool progress;
+	/* Called after each page written, index or flow, in the process that
+	 * wrote it (NULL: not); report_write sets it to count pages. */
+	void (*page_written)(void *user);
+	void *page_user;
 };
 
 #define REPORT_DEFAULT_MAX_SEGMENTS 200

@@ -168,6 +168,7 @@ int report_workers_run(int n, report_worker_fn fn, void *arg, void (*tick)(void 
 struct report_progress {
 	uint64_t pages;               /* written: atomic adds, from any process */
 	uint64_t total;
+	pid_t maker;                  /* the one process that shows the line */
 	struct progress_meter meter;  /* the maker's alone */
 };
 
@@ -182,20 +183,24 @@ struct report_progress *report_progress_new(uint64_t total, FILE *out)
 	struct report_progress *rp = mem;
 	rp->pages = 0;
 	rp->total = total;
+	rp->maker = getpid();
 	progress_start(&rp->meter, out);
 	return rp;
 }
 
-void report_progress_add(struct report_progress *rp, uint64_t pages)
+void report_progress_page(void *arg)
 {
-	if (rp)
-		__atomic_add_fetch(&rp->pages, pages, __ATOMIC_RELAXED);
+	struct report_progress *rp = arg;
+	if (!rp)
+		return;
+	__atomic_add_fetch(&rp->pages, 1, __ATOMIC_RELAXED);
+	report_progress_tick(rp);
 }
 
 void report_progress_tick(void *arg)
 {
 	struct report_progress *rp = arg;
-	if (!rp || !progress_due(&rp->meter))
+	if (!rp || getpid() != rp->maker || !progress_due(&rp->meter))
 		return;
 	progress_show(&rp->meter, (struct progress_view){
 		.what = "report", .unit = PROGRESS_COUNT, .noun = "pages",

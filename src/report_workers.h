@@ -34,8 +34,9 @@ struct report_progress;
  * the shared memory cannot be had: the report goes on without a line. */
 struct report_progress *report_progress_new(uint64_t total, FILE *out);
 
-/* pages more are written (any process; rp may be NULL). */
-void report_progress_add(struct report_progress *rp, uint64_t pages);
+/* A page more is written (any process; rp may be NULL); in the process
+ * that made rp, the line too if it is time. */
+void report_progress_page(void *rp);
 
 /* In the process that made it: the line, if ~200 ms passed since the last
  * (a report_workers_run tick). */
