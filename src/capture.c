@@ -358,6 +358,15 @@ uint64_t capture_frames(const struct capture *cap)
 	return cap->frames;
 }
 
+uint64_t capture_bytes_read(const struct capture *cap)
+{
+	/* gzoffset is the descriptor's position less what zlib holds unread,
+	 * for plain files read through zlib too; -1 where the descriptor does
+	 * not seek (a pipe). */
+	z_off_t at = cap->gz ? gzoffset(cap->gz) : -1;
+	return at > 0 ? (uint64_t)at : 0;
+}
+
 int capture_linktype(const struct capture *cap)
 {
 	return cap->linktype;

@@ -64,6 +64,12 @@ const char *capture_error(const struct capture *cap);
 /* Frames read so far, those a filter passed over included. */
 uint64_t capture_frames(const struct capture *cap);
 
+/* How far into the file reading has come, in the file's own bytes (a
+ * gzip file's compressed ones, a little ahead of the packets returned:
+ * zlib and stdio read ahead), to set against its size; 0 when not known
+ * (stdin from a pipe). */
+uint64_t capture_bytes_read(const struct capture *cap);
+
 /* The file's link type: pcap's header, or pcapng's first packet's
  * interface (-1 before it). */
 int capture_linktype(const struct capture *cap);

@@ -3,6 +3,7 @@
  * stdin), ingests each capture and tells the user what happened: errors
  * always, a progress line when stderr is a terminal, a summary unless -q. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli_db.h"
+#include "cli_ingest_progress.h"
 #include "cmd.h"
 #include "db.h"
 #include "db_merge.h"
@@ -69,32 +71,20 @@ struct ingest_cli {
 	struct db *db;
 	struct ingest_options opt;
 	int verbosity;        /* 0 quiet, 1 normal, 2 verbose */
-	bool progress_line;   /* stderr is a terminal */
 	int worker, workers;  /* with -j: this worker takes every workers-th */
 	unsigned long long inputs_seen;
-	struct timespec last_progress;
+	/* The progress line (stderr a terminal, not -q): watch.tally NULL
+	 * when there is none. */
+	struct ingest_watch watch;
+	struct progress_meter meter;
 	struct totals totals;
 };
 
-static void clear_progress(struct ingest_cli *cli)
+/* stderr, for a message: the progress line makes way first. */
+static FILE *say(struct ingest_cli *cli)
 {
-	if (cli->progress_line)
-		fputs("\r\033[K", stderr);
-}
-
-static void show_progress(const struct ingest_progress *p, void *user)
-{
-	struct ingest_cli *cli = user;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long long ms = (now.tv_sec - cli->last_progress.tv_sec) * 1000LL +
-	               (now.tv_nsec - cli->last_progress.tv_nsec) / 1000000;
-	if (ms < 200)
-		return;
-	cli->last_progress = now;
-	fprintf(stderr, "\r\033[K%u captures, %llu packets; %s: %llu packets",
-	        cli->totals.captures, cli->totals.packets, p->path,
-	        (unsigned long long)p->packets);
+	ingest_watch_clear(&cli->watch);
+	return stderr;
 }
 
 /* What to do about a capture that could not be read at all, after its
@@ -121,25 +111,10 @@ static const char *failure_hint(const char *path, const char *error)
 	return "";
 }
 
-/* 1234567 as "1,234,567", as the summary lines write counts. */
-static const char *grouped(unsigned long long n, char *buf, size_t len)
-{
-	char digits[32];
-	int k = snprintf(digits, sizeof digits, "%llu", n);
-	size_t o = 0;
-	for (int i = 0; i < k && o + 2 < len; i++) {
-		if (i > 0 && (k - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* Never silent: what a capture held that did not become TCP segments, said
  * without -v when it is an encapsulation tcpladder does not decode, or
  * when nothing at all was TCP. */
-static void say_what_was_not_tcp(const char *shown, const struct ingest_result *r)
+static void say_what_was_not_tcp(struct ingest_cli *cli, const char *shown, const struct ingest_result *r)
 {
 	char a[32], b[32], c[32], d[32], e[32];
 	if (r->undecoded_packets) {
@@ -151,25 +126,25 @@ static void say_what_was_not_tcp(const char *shown, const struct ingest_result *
 			snprintf(more, sizeof more, " (and %u other kind%s: captures and"
 			         " capture_undecoded say which)", r->undecoded_kinds - 1,
 			         r->undecoded_kinds == 2 ? "" : "s");
-		fprintf(stderr, "tcpladder: %s: %s packet%s in an encapsulation tcpladder"
+		fprintf(say(cli), "tcpladder: %s: %s packet%s in an encapsulation tcpladder"
 		        " does not decode, first frame %llu: %s%s\n", shown,
-		        grouped(r->undecoded_packets, a, sizeof a),
+		        progress_grouped(r->undecoded_packets, a, sizeof a),
 		        r->undecoded_packets == 1 ? "" : "s",
 		        (unsigned long long)u->first_frame, name, more);
 	}
 	if (r->tcp_packets == 0 && r->packets > 0) {
-		fprintf(stderr, "tcpladder: %s: no TCP in %s packet%s (%s not IP, %s IP but"
+		fprintf(say(cli), "tcpladder: %s: no TCP in %s packet%s (%s not IP, %s IP but"
 		        " not TCP, %s undecoded, %s malformed)\n", shown,
-		        grouped(r->packets, a, sizeof a), r->packets == 1 ? "" : "s",
-		        grouped(r->not_ip_packets, b, sizeof b),
-		        grouped(r->not_tcp_packets + r->fragment_packets, c, sizeof c),
-		        grouped(r->undecoded_packets, d, sizeof d),
-		        grouped(r->bad_packets, e, sizeof e));
+		        progress_grouped(r->packets, a, sizeof a), r->packets == 1 ? "" : "s",
+		        progress_grouped(r->not_ip_packets, b, sizeof b),
+		        progress_grouped(r->not_tcp_packets + r->fragment_packets, c, sizeof c),
+		        progress_grouped(r->undecoded_packets, d, sizeof d),
+		        progress_grouped(r->bad_packets, e, sizeof e));
 	}
 }
 
 /* A capture that took others' place says so: their rows are gone. */
-static void say_what_was_replaced(const char *shown, const struct ingest_result *r)
+static void say_what_was_replaced(struct ingest_cli *cli, const char *shown, const struct ingest_result *r)
 {
 	char ids[128] = "";
 	size_t at = 0;
@@ -177,7 +152,7 @@ static void say_what_was_replaced(const char *shown, const struct ingest_result 
 	for (unsigned i = 0; i < listed && at < sizeof ids; i++)
 		at += (size_t)snprintf(ids + at, sizeof ids - at, "%s%lld", i ? ", " : "",
 		                       (long long)r->replaced_id[i]);
-	fprintf(stderr, "tcpladder: %s: capture %lld replaces %s %s%s (%llu connections)%s\n",
+	fprintf(say(cli), "tcpladder: %s: capture %lld replaces %s %s%s (%llu connections)%s\n",
 	        shown, (long long)r->capture_id, r->replaced == 1 ? "capture" : "captures", ids,
 	        r->replaced > listed ? " and more" : "", (unsigned long long)r->replaced_flows,
 	        r->replaced_partial ? ", stored partial, now read whole" : "");
@@ -190,10 +165,9 @@ static void ingest_one(struct ingest_cli *cli, const char *path)
 	if (cli->workers > 1 && cli->inputs_seen++ % (unsigned)cli->workers != (unsigned)cli->worker)
 		return; /* another worker's */
 	struct ingest_result r;
-	if (cli->progress_line)
-		show_progress(&(struct ingest_progress){.path = path}, cli);
+	ingest_watch_begin(&cli->watch, path);
 	ingest_capture(cli->db, &cli->opt, path, &r);
-	clear_progress(cli);
+	ingest_watch_end(&cli->watch, &r);
 	tell(cli, path, &r);
 }
 
@@ -206,38 +180,38 @@ static void tell(struct ingest_cli *cli, const char *path, const struct ingest_r
 	case INGEST_OK:
 		t->captures++;
 		if (r->bad_packets && cli->verbosity > 0)
-			fprintf(stderr, "tcpladder: %s: %s\n", shown, r->error);
+			fprintf(say(cli), "tcpladder: %s: %s\n", shown, r->error);
 		break;
 	case INGEST_PARTIAL:
 		t->captures++;
 		t->partial++;
-		fprintf(stderr, "tcpladder: %s: partly read (%llu packets kept): %s\n",
+		fprintf(say(cli), "tcpladder: %s: partly read (%llu packets kept): %s\n",
 		        shown, (unsigned long long)r->packets, r->error);
 		break;
 	case INGEST_FAILED:
 		t->failed++;
-		fprintf(stderr, "tcpladder: %s: %s%s\n", shown, r->error,
+		fprintf(say(cli), "tcpladder: %s: %s%s\n", shown, r->error,
 		        failure_hint(path, r->error));
 		break;
 	case INGEST_DUPLICATE:
 		t->duplicates++;
 		if (cli->verbosity > 1)
-			fprintf(stderr, "tcpladder: %s: already in the database as capture %lld\n",
+			fprintf(say(cli), "tcpladder: %s: already in the database as capture %lld\n",
 			        shown, (long long)r->capture_id);
 		return;
 	case INGEST_REFUSED:
 		t->failed++;
-		fprintf(stderr, "tcpladder: %s: %s\n", shown, r->error);
+		fprintf(say(cli), "tcpladder: %s: %s\n", shown, r->error);
 		return;
 	case INGEST_FATAL:
 		t->fatal = true;
-		fprintf(stderr, "tcpladder: %s: %s\n", shown, r->error);
+		fprintf(say(cli), "tcpladder: %s: %s\n", shown, r->error);
 		return;
 	}
 	if (r->replaced && cli->verbosity > 0)
-		say_what_was_replaced(shown, r);
+		say_what_was_replaced(cli, shown, r);
 	if (cli->verbosity > 0)
-		say_what_was_not_tcp(shown, r);
+		say_what_was_not_tcp(cli, shown, r);
 	t->packets += r->packets;
 	t->tcp_packets += r->tcp_packets;
 	t->flows += r->flows;
@@ -249,7 +223,7 @@ static void tell(struct ingest_cli *cli, const char *path, const struct ingest_r
 			         " reassembled, %llu incomplete, %llu overlapping",
 			         (unsigned long long)d->reassembled, (unsigned long long)d->incomplete,
 			         (unsigned long long)d->overlapping);
-		fprintf(stderr, "tcpladder: %s: capture %lld, %llu packets, %llu TCP, %llu connections%s\n",
+		fprintf(say(cli), "tcpladder: %s: capture %lld, %llu packets, %llu TCP, %llu connections%s\n",
 		        shown, (long long)r->capture_id, (unsigned long long)r->packets,
 		        (unsigned long long)r->tcp_packets, (unsigned long long)r->flows, frags);
 	}
@@ -264,14 +238,14 @@ static bool ingest_walked(const struct walk_entry *e, void *user)
 		ingest_one(cli, e->path);
 		break;
 	case WALK_ERROR:
-		fprintf(stderr, "tcpladder: %s: %s\n", e->path, strerror(e->err));
+		fprintf(say(cli), "tcpladder: %s: %s\n", e->path, strerror(e->err));
 		cli->totals.failed++;
 		break;
 	case WALK_SKIPPED:
 		/* Under -v every file passed over is named, once (every
 		 * worker of -j walks the same tree). */
 		if (cli->verbosity > 1 && cli->worker == 0)
-			fprintf(stderr, "tcpladder: %s: skipped: %s\n", e->path, e->why);
+			fprintf(say(cli), "tcpladder: %s: skipped: %s\n", e->path, e->why);
 		break;
 	}
 	return !cli->totals.fatal;
@@ -282,7 +256,7 @@ static void ingest_tree(struct ingest_cli *cli, const char *dir)
 {
 	long long found = walk_folder(dir, ingest_walked, cli);
 	if (found < 0) {
-		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
+		fprintf(say(cli), "tcpladder: %s: %s\n", dir, strerror(errno));
 		cli->totals.failed++;
 		return;
 	}
@@ -292,7 +266,7 @@ static void ingest_tree(struct ingest_cli *cli, const char *dir)
 	if (found == 0 && !cli->totals.fatal) {
 		cli->totals.failed++;
 		if (cli->worker == 0)
-			fprintf(stderr, "tcpladder: %s: no capture files in this folder (pcap or"
+			fprintf(say(cli), "tcpladder: %s: no capture files in this folder (pcap or"
 			                " pcapng, plain or gzip-compressed, are found by their"
 			                " content, not their names)\n", dir);
 	}
@@ -417,10 +391,30 @@ static void ingest_joined(struct ingest_cli *cli, int first, int argc, char **ar
 		goto out;
 	}
 	struct ingest_result r;
+	/* Its files are read in their time order: each counted as it comes. */
+	ingest_watch_begin(&cli->watch, "");
 	ingest_join(cli->db, &cli->opt, (const char *const *)files.paths, (unsigned)files.n, &r);
+	ingest_watch_end(&cli->watch, &r);
 	tell(cli, cli->opt.name ? cli->opt.name : files.paths[0], &r);
 out:
 	join_list_free(&files);
+}
+
+/* The progress line, when stderr is a terminal and not -q; the inputs'
+ * sizes are taken first, for its share. */
+static void watch_start(struct ingest_cli *cli, int jobs, char *const *paths, int n)
+{
+	if (cli->verbosity == 0 || !isatty(STDERR_FILENO))
+		return;
+	cli->watch.tally = ingest_tally_new(ingest_input_bytes(paths, n));
+	if (!cli->watch.tally)
+		return;
+	cli->watch.tally->line = true;
+	cli->watch.workers = jobs;
+	progress_start(&cli->meter, stderr);
+	cli->watch.meter = &cli->meter;
+	cli->opt.progress = ingest_watch_progress;
+	cli->opt.progress_user = &cli->watch;
 }
 
 static int status_of(const struct totals *t)
@@ -460,6 +454,11 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 	pid_t pid[64];
 	int status = EXIT_OK;
 	bool fresh = access(db_path, F_OK) != 0 && errno == ENOENT;
+	/* The workers hold its writing end: it closes when the last ends,
+	 * while this process shows their progress. */
+	int ended[2] = {-1, -1};
+	if (cli->watch.tally && pipe2(ended, O_CLOEXEC) != 0)
+		ended[0] = ended[1] = -1;
 	for (int k = 0; k < jobs; k++) {
 		if (k == 0 && !fresh)
 			snprintf(shard[k], sizeof shard[k], "%.4096s", db_path);
@@ -481,8 +480,9 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 			char err[512];
 			cli->worker = k;
 			cli->workers = jobs;
-			cli->progress_line = false;
-			cli->opt.progress = NULL;
+			cli->watch.meter = NULL; /* it counts; the parent shows */
+			if (ended[0] >= 0)
+				close(ended[0]);
 			cli->db = db_open(shard[k], err, sizeof err);
 			if (cli->db && (k > 0 || fresh) && db_make_scratch(cli->db)) {
 				snprintf(err, sizeof err, "%s", db_error(cli->db));
@@ -499,6 +499,12 @@ static int ingest_parallel(struct ingest_cli *cli, const char *db_path, int jobs
 			_exit(status_of(&cli->totals));
 		}
 	}
+	if (ended[0] >= 0) {
+		close(ended[1]);
+		ingest_watch_until_closed(&cli->watch, ended[0]);
+		close(ended[0]);
+	}
+	ingest_watch_clear(&cli->watch);
 	for (int k = 0; k < jobs; k++) {
 		int ws;
 		if (waitpid(pid[k], &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
@@ -665,18 +671,18 @@ int cmd_ingest(int argc, char **argv)
 	}
 	if (!cli_db_writable("tcpladder ingest", db_path, stderr))
 		return EXIT_SOME_FAILED;
-	if (jobs > 1)
-		return ingest_parallel(&cli, db_path, jobs, optind, argc, argv);
+	if (jobs > 1) {
+		watch_start(&cli, jobs, argv + optind, argc - optind);
+		int status = ingest_parallel(&cli, db_path, jobs, optind, argc, argv);
+		ingest_tally_free(cli.watch.tally);
+		return status;
+	}
 	cli.db = db_open(db_path, err, sizeof err);
 	if (!cli.db) {
 		cli_db_open_failed("tcpladder ingest", db_path, err, stderr);
 		return EXIT_SOME_FAILED;
 	}
-	cli.progress_line = cli.verbosity > 0 && isatty(STDERR_FILENO);
-	if (cli.progress_line) {
-		cli.opt.progress = show_progress;
-		cli.opt.progress_user = &cli;
-	}
+	watch_start(&cli, 1, argv + optind, argc - optind);
 	say_upgrade(&cli, db_path);
 	if (join)
 		ingest_joined(&cli, optind, argc, argv);
@@ -684,6 +690,8 @@ int cmd_ingest(int argc, char **argv)
 		ingest_inputs(&cli, optind, argc, argv);
 	db_leave_readable(cli.db);
 	db_close(cli.db);
+	ingest_watch_clear(&cli.watch);
+	ingest_tally_free(cli.watch.tally);
 
 	/* The summary goes to cron's mail and CI's logs too: -q silences it. */
 	struct totals *t = &cli.totals;

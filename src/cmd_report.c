@@ -117,8 +117,9 @@ int cmd_report(int argc, char **argv)
 	};
 	const char *db_path = "tcpladder.db", *dir = "report";
 	struct cli_selection sel = {0};
-	struct report_options opt = {REPORT_DEFAULT_MAX_SEGMENTS,
-	                             REPORT_DEFAULT_FLOWS_PER_PAGE, default_jobs(), 0, false};
+	struct report_options opt = {.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
+	                             .flows_per_page = REPORT_DEFAULT_FLOWS_PER_PAGE,
+	                             .jobs = default_jobs()};
 	int64_t jobs = 0;
 	bool quiet = false, all = false;
 	const char *where = NULL, *flow_file = NULL;
@@ -184,6 +185,7 @@ int cmd_report(int argc, char **argv)
 	bool selected = sel.n_flows || sel.n_captures || sel.only_notable || where || flow_file;
 	if (!all && !selected)
 		opt.notable_pages_past = REPORT_NOTABLE_PAGES_PAST;
+	opt.progress = !quiet && isatty(STDERR_FILENO);
 	int64_t flows = 0, pages = 0;
 	int rc = report_write(db_path, &view, &opt, dir, &flows, &pages, err, sizeof err);
 	if (rc != 0) {

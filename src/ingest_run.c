@@ -19,7 +19,7 @@
 #include "tcpstate.h"
 #include "zeek.h"
 
-enum { PROGRESS_EVERY = 1 << 16 };
+enum { PROGRESS_EVERY = 1 << 14 };
 
 static void db_failure(struct run *run)
 {
@@ -221,7 +221,8 @@ bool run_read(struct run *run, struct capture *cap, const char *path,
 			run->now_ns = pkt.ts_ns;
 		run->saw_packet = true;
 		if (run->opt->progress && pkt.frame % PROGRESS_EVERY == 0) {
-			struct ingest_progress p = {.path = path, .packets = pkt.frame};
+			struct ingest_progress p = {.path = path, .packets = pkt.frame,
+			                            .bytes_read = capture_bytes_read(cap)};
 			run->opt->progress(&p, run->opt->progress_user);
 		}
 		/* A capture found to be in already is abandoned early: once

@@ -38,6 +38,7 @@ struct plan {
 	int64_t *ids; /* the selected flows, ascending */
 	size_t n;
 	int64_t pages;
+	struct report_progress *progress; /* NULL: no line */
 };
 
 /* Where part k of n writes its transitions: the file itself when it is
@@ -58,6 +59,7 @@ struct flow_pages {
 	struct report_csv *csv;
 	char *err;
 	size_t errlen;
+	struct report_progress *progress;
 };
 
 static int write_flow_page(const struct db_flow_info *f, void *user)
@@ -67,8 +69,10 @@ static int write_flow_page(const struct db_flow_info *f, void *user)
 		return 0;
 	char path[4200];
 	snprintf(path, sizeof path, "%s/" REPORT_FLOW_HREF_FMT, fp->dir, (long long)f->id);
-	return report_flow_write(fp->writer, fp->db, f, path, fp->csv, fp->err,
-	                         fp->errlen) != 0;
+	if (report_flow_write(fp->writer, fp->db, f, path, fp->csv, fp->err, fp->errlen) != 0)
+		return 1;
+	report_progress_page(fp->progress);
+	return 0;
 }
 
 /* Part k of n: its index pages, then its flows' pages and transitions. */
@@ -84,7 +88,8 @@ static int write_part(struct db *db, const struct plan *p, int k, int n, char *e
 	csv_path(path, sizeof path, p->dir, k, n);
 	/* The first part's piece starts the file, so it has the header. */
 	struct flow_pages fp = {.db = db, .dir = p->dir, .err = err, .errlen = errlen,
-	                        .notable_only = p->opt->notable_pages_only};
+	                        .notable_only = p->opt->notable_pages_only,
+	                        .progress = p->progress};
 	fp.csv = report_csv_open(path, k == 0, err, errlen);
 	if (!fp.csv)
 		return -1;
@@ -287,8 +292,9 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		return -1;
 	}
 	struct report_options o = opt ? *opt : (struct report_options){
-		REPORT_DEFAULT_MAX_SEGMENTS, REPORT_DEFAULT_FLOWS_PER_PAGE, 1, 0, false};
-	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0};
+		.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
+		.flows_per_page = REPORT_DEFAULT_FLOWS_PER_PAGE, .jobs = 1};
+	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL};
 	if (db_selected_ids(db, sel, &p.ids, &p.n) != 0) {
 		snprintf(err, errlen, "flows: %s", db_error(db));
 		db_close(db);
@@ -328,13 +334,18 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		db_close(db);
 		return -1;
 	}
+	if (o.progress && (p.progress = report_progress_new((uint64_t)(p.pages + *pages), stderr))) {
+		o.page_written = report_progress_page; /* index pages count too */
+		o.page_user = p.progress;
+	}
 	if (jobs == 1) {
 		rc = write_part(db, &p, 0, 1, err, errlen);
 		db_close(db);
 	} else {
 		/* SQLite: no connection may be open across a fork. */
 		db_close(db);
-		rc = report_workers_run(jobs, worker, &p, err, errlen);
+		rc = report_workers_run(jobs, worker, &p, p.progress ? report_progress_tick : NULL,
+		                        p.progress, err, errlen);
 		if (rc == 0)
 			rc = join_csv(dir, jobs, err, errlen);
 		for (int k = 0; k < jobs && rc != 0; k++) {
@@ -342,6 +353,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 			unlink(path);
 		}
 	}
+	report_progress_free(p.progress);
 	if (rc == 0) {
 		report_index_prune(dir, p.pages);
 		prune_flow_pages(dir, paged, n_paged);

@@ -31,6 +31,13 @@ struct report_options {
 	int64_t notable_pages_past;
 	/* Set by report_write when that happened: read by the index. */
 	bool notable_pages_only;
+	/* A line on stderr saying the pages written (a terminal's, and the
+	 * user did not ask for quiet): cmd_report decides. */
+	bool progress;
+	/* Called after each page written, index or flow, in the process that
+	 * wrote it (NULL: not); report_write sets it to count pages. */
+	void (*page_written)(void *user);
+	void *page_user;
 };
 
 #define REPORT_DEFAULT_MAX_SEGMENTS 200

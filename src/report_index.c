@@ -699,6 +699,8 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		}
 		if (rc == 0)
 			rc = finish_page(&cx);
+		if (rc == 0 && opt && opt->page_written)
+			opt->page_written(opt->page_user);
 	}
 	if (cx.doc && cx.doc != cx.later)
 		xmlFreeDoc(cx.doc);

@@ -41,6 +41,7 @@ Suite *select_suite(void);
 Suite *notability_suite(void);
 Suite *walk_suite(void);
 Suite *time_suite(void);
+Suite *progress_suite(void);
 
 
 #endif
