@@ -4,6 +4,7 @@
  *                             flows_per_page: index-2.html, index-3.html ...)
  *   DIR/flows/ID.html         one page per flow: ladder, plot, transitions
  *   DIR/transitions.csv       DESIGN.md's columns, RFC 4180
+ *   DIR/style.css             the one stylesheet every page links
  *
  * Everything comes from the database through db_report.h; nothing here
  * reads a capture. Each function returns 0, or -1 with err filled. */
@@ -24,6 +25,9 @@ struct report_options {
 	int64_t flows_per_page;
 	/* Processes writing pages (report_write); 1 or less: this one. */
 	int jobs;
+	/* Flow pages with their stylesheet inside and no link out of the
+	 * page (report_flow_page), rather than linking the folder's. */
+	bool standalone;
 };
 
 #define REPORT_DEFAULT_MAX_SEGMENTS 200
@@ -34,6 +38,9 @@ struct report_options {
 /* Page file names, relative to DIR; used by pages that link to each other. */
 #define REPORT_FLOW_HREF_FMT "flows/%lld.html"   /* from index pages */
 #define REPORT_INDEX_HREF "../index.html"        /* from flow pages */
+#define REPORT_STYLE_FILE "style.css"
+#define REPORT_INDEX_STYLE_HREF "style.css"      /* from index pages */
+#define REPORT_FLOW_STYLE_HREF "../style.css"    /* from flow pages */
 
 /* --- flow pages (report_flow.c) --- */
 
@@ -51,7 +58,8 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
                       const struct db_flow_info *f, const char *path,
                       struct report_csv *csv, char *err, size_t errlen);
 
-/* DIR/flows/ID.html for one flow, by id. */
+/* The page of one flow, by id, at path (DIR/flows/ID.html, or with
+ * opt->standalone a page that needs no other file). */
 int report_flow_page(struct db *db, int64_t flow_id,
                      const struct report_options *opt, const char *path,
                      char *err, size_t errlen);
