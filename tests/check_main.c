@@ -22,6 +22,7 @@ int main(void)
 	srunner_add_suite(runner, report_flow_suite());
 	srunner_add_suite(runner, report_index_suite());
 	srunner_add_suite(runner, report_suite());
+	srunner_add_suite(runner, report_lean_suite());
 	srunner_add_suite(runner, browser_suite());
 	srunner_add_suite(runner, merge_suite());
 	srunner_add_suite(runner, query_plan_suite());

@@ -20,6 +20,7 @@ Suite *csv_suite(void);
 Suite *report_flow_suite(void);
 Suite *report_index_suite(void);
 Suite *report_suite(void);
+Suite *report_lean_suite(void);
 Suite *browser_suite(void);
 Suite *merge_suite(void);
 Suite *query_plan_suite(void);
