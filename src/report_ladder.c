@@ -591,9 +591,13 @@ static void draw_states(struct ladder *ld, xmlNodePtr svg, const struct state_ma
 
 xmlNodePtr ladder_frame(xmlNodePtr parent)
 {
-	xmlNodePtr svg = html_svg(parent, "ladder", 0, 0);
+	/* Inline in HTML, it needs no xmlns, and no viewBox: drawn at its
+	 * own size, its user units are pixels. */
+	xmlNodePtr svg = html_add(parent, "svg", "ladder", NULL);
 	if (!svg)
 		return NULL;
+	html_set(svg, "width", "0");
+	html_set(svg, "height", "0");
 	html_set(svg, "role", "img");
 	html_set(svg, "aria-label", "ladder diagram");
 	draw_defs(svg);
@@ -642,7 +646,8 @@ int ladder_draw(struct flow_rows *pg, xmlNodePtr svg, size_t split,
 		return -1;
 	ld.height = ceil(bottom + 12);
 
-	html_svg_size(svg, ld.width, ld.height);
+	set_num(svg, "width", ld.width);
+	set_num(svg, "height", ld.height);
 	draw_rail_head(&ld, svg, true, pg->f.client ? pg->f.client : "?");
 	draw_rail_head(&ld, svg, false, pg->f.server ? pg->f.server : "?");
 	for (int c = 1; c >= 0; c--) { /* client first */
