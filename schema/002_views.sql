@@ -177,3 +177,80 @@ FROM transitions t
 JOIN tcp_states fs ON fs.id = t.from_state
 JOIN tcp_states ts ON ts.id = t.to_state
 JOIN tcp_events e ON e.id = t.event;
+
+-- Why a flow is worth a look, and how much (docs/analysis.md, "Notability"
+-- has each reason and its weight): one row per flow, score 0 for a flow
+-- with nothing to see, reasons comma-separated, heaviest first. Keep-alives,
+-- window updates and a normal close are not reasons. The handshake is
+-- compared with the median of its server's (address and port) flows in the
+-- whole database, so a flow's score can change as captures are added; the
+-- segments are read only for the flows whose counts say they hold a
+-- zero window or a retransmitted SYN. A report reads this view once into a
+-- temporary table (src/db_report.c): it sorts every flow.
+CREATE VIEW flow_notability AS
+WITH server_rtt AS (
+	SELECT server_ip, server_port, handshake_rtt_ns AS median_ns, total
+	FROM (SELECT server_ip, server_port, handshake_rtt_ns,
+		row_number() OVER w AS n, count(*) OVER w AS total
+		FROM flows WHERE handshake_rtt_ns IS NOT NULL
+		WINDOW w AS (PARTITION BY server_ip, server_port ORDER BY handshake_rtt_ns))
+	WHERE n = (total + 1) / 2
+), zero_window AS (
+	SELECT flow_id, sum(CASE WHEN win = 0 THEN next_ns - ts_offset_ns END) AS ns
+	FROM (SELECT s.flow_id, s.win, s.ts_offset_ns,
+		IFNULL(lead(s.ts_offset_ns) OVER (PARTITION BY s.flow_id, (s.packed >> 8) & 1 ORDER BY s.frame),
+			f.last_ts_ns - f.first_ts_ns) AS next_ns
+		FROM flow_analysis fa JOIN segment_rows s ON s.flow_id = fa.flow_id
+		JOIN flows f ON f.id = fa.flow_id
+		WHERE fa.zero_window_count > 0 AND s.packed & 6 = 0)
+	GROUP BY flow_id
+), lost_syn AS (
+	SELECT fa.flow_id,
+		max((s.packed & 18 = 2) AND (s.packed >> 8) & 1) AS syn,
+		max((s.packed & 18 = 18) AND NOT (s.packed >> 8) & 1) AS synack
+	FROM flow_analysis fa JOIN segment_rows s ON s.flow_id = fa.flow_id
+	WHERE fa.retransmission_count > 0 AND s.packed & 2 AND (s.packed >> 17) & 1
+	GROUP BY fa.flow_id
+), parts AS (
+	SELECT f.id AS flow_id,
+		IFNULL(f.conn_state = 'REJ', 0) AS refused,
+		IFNULL(f.conn_state IN ('RSTO', 'RSTR', 'RSTOS0', 'RSTRH'), 0) AS reset,
+		IFNULL(f.conn_state = 'S0', 0) AS unanswered,
+		IFNULL(f.conn_state IN ('S1', 'S2', 'S3', 'SH', 'SHR'), 0) AS unclosed,
+		CAST(IFNULL(fa.client_retrans_bytes + fa.server_retrans_bytes, 0) AS REAL)
+			/ max(f.client_bytes + f.server_bytes, 1) AS retrans_share,
+		IFNULL(z.ns, 0) AS zero_window_ns,
+		r.median_ns AS server_median_rtt_ns,
+		IFNULL(r.total >= 5 AND f.handshake_rtt_ns > 4 * r.median_ns
+			AND f.handshake_rtt_ns > r.median_ns + 50000000, 0) AS slow_handshake,
+		IFNULL(l.syn, 0) AS lost_syn, IFNULL(l.synack, 0) AS lost_synack,
+		IFNULL(fa.lost_segment_count + fa.ack_lost_segment_count, 0) > 0 AS capture_gap,
+		IFNULL(fa.unexpected_in_state_count, 0) > 0 AS unexpected
+	FROM flows f
+	LEFT JOIN flow_analysis fa ON fa.flow_id = f.id
+	LEFT JOIN server_rtt r ON r.server_ip = f.server_ip AND r.server_port = f.server_port
+	LEFT JOIN zero_window z ON z.flow_id = f.id
+	LEFT JOIN lost_syn l ON l.flow_id = f.id
+), scored AS (
+	SELECT *,
+		CAST(round(30 * min(1.0, retrans_share / 0.1)) AS INTEGER) AS retrans_points,
+		CAST(round(30 * min(1.0, zero_window_ns / 1e9)) AS INTEGER) AS zero_window_points
+	FROM parts
+)
+SELECT flow_id,
+	50 * refused + 40 * reset + 40 * unanswered + 10 * unclosed
+	+ retrans_points + zero_window_points + 25 * slow_handshake
+	+ 25 * lost_syn + 25 * lost_synack + 5 * capture_gap + 10 * unexpected AS score,
+	substr((CASE WHEN refused THEN ',refused' ELSE '' END) ||
+		(CASE WHEN reset THEN ',reset' ELSE '' END) ||
+		(CASE WHEN unanswered THEN ',unanswered' ELSE '' END) ||
+		(CASE WHEN lost_syn THEN ',lost_syn' ELSE '' END) ||
+		(CASE WHEN lost_synack THEN ',lost_synack' ELSE '' END) ||
+		(CASE WHEN retrans_points > 0 THEN ',retransmitted' ELSE '' END) ||
+		(CASE WHEN zero_window_points > 0 THEN ',zero_window' ELSE '' END) ||
+		(CASE WHEN slow_handshake THEN ',slow_handshake' ELSE '' END) ||
+		(CASE WHEN unexpected THEN ',unexpected' ELSE '' END) ||
+		(CASE WHEN unclosed THEN ',unclosed' ELSE '' END) ||
+		(CASE WHEN capture_gap THEN ',capture_gap' ELSE '' END), 2) AS reasons,
+	retrans_share, zero_window_ns, server_median_rtt_ns
+FROM scored;

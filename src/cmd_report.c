@@ -16,7 +16,7 @@
 
 const char cmd_report_usage[] =
 	"usage: tcpladder report [-d DB] [-o DIR] [--flow ID...] [--flow-file FILE]\n"
-	"                        [--where SQL] [--capture ID...] [--notable]\n"
+	"                        [--where SQL] [--capture ID...] [--notable] [--all]\n"
 	"                        [--max-segments N] [--flows-per-page N] [-j N] [-q]\n"
 	"       tcpladder report --standalone --flow ID -o FILE.html [-d DB]\n"
 	"\n"
@@ -34,7 +34,12 @@ const char cmd_report_usage[] =
 	"                        retransmission_count > 10\" (with --flow or\n"
 	"                        --flow-file: those of them it holds for)\n"
 	"  --capture ID[,ID...]  only the flows of these captures (repeatable)\n"
-	"  --notable             only flows with anomalies or abnormal endings\n"
+	"  --notable             only the flows worth a look (a notability score\n"
+	"                        above 0: refused, reset, losses, stalls; see\n"
+	"                        docs/analysis.md)\n"
+	"  --all                 a page for every flow: past 20,000 flows and no\n"
+	"                        selection, pages are written for the notable\n"
+	"                        ones only (the index lists them all)\n"
 	"  --max-segments N      a long flow shows its first and last N segments\n"
 	"                        and the count between (default 200)\n"
 	"  --flows-per-page N    flows per index page (default 500)\n"
@@ -155,7 +160,7 @@ static int write_standalone(const char *db_path, const struct cli_selection *sel
 int cmd_report(int argc, char **argv)
 {
 	enum { OPT_FLOW = 256, OPT_CAPTURE, OPT_NOTABLE, OPT_MAX_SEGMENTS, OPT_PER_PAGE,
-	       OPT_FLOW_FILE, OPT_WHERE, OPT_STANDALONE };
+	       OPT_FLOW_FILE, OPT_WHERE, OPT_ALL, OPT_STANDALONE };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
@@ -164,6 +169,7 @@ int cmd_report(int argc, char **argv)
 		{"where", required_argument, NULL, OPT_WHERE},
 		{"capture", required_argument, NULL, OPT_CAPTURE},
 		{"notable", no_argument, NULL, OPT_NOTABLE},
+		{"all", no_argument, NULL, OPT_ALL},
 		{"max-segments", required_argument, NULL, OPT_MAX_SEGMENTS},
 		{"flows-per-page", required_argument, NULL, OPT_PER_PAGE},
 		{"jobs", required_argument, NULL, 'j'},
@@ -175,10 +181,11 @@ int cmd_report(int argc, char **argv)
 	const char *db_path = "tcpladder.db", *dir = "report";
 	struct cli_selection sel = {0};
 	struct report_options opt = {REPORT_DEFAULT_MAX_SEGMENTS,
-	                             REPORT_DEFAULT_FLOWS_PER_PAGE, default_jobs(), false};
+	                             REPORT_DEFAULT_FLOWS_PER_PAGE, default_jobs(), 0, false,
+	                             false};
 	bool dir_given = false;
 	int64_t jobs = 0;
-	bool quiet = false;
+	bool quiet = false, all = false;
 	const char *where = NULL, *flow_file = NULL;
 	int c, status = EXIT_OK;
 	optind = 1;
@@ -196,6 +203,7 @@ int cmd_report(int argc, char **argv)
 			ok = cli_select_add(&sel.capture_ids, &sel.n_captures, optarg);
 			break;
 		case OPT_NOTABLE: sel.only_notable = true; break;
+		case OPT_ALL: all = true; break;
 		case OPT_STANDALONE: opt.standalone = true; break;
 		case OPT_MAX_SEGMENTS: ok = parse_positive(optarg, &opt.max_segments); break;
 		case OPT_PER_PAGE: ok = parse_positive(optarg, &opt.flows_per_page); break;
@@ -244,13 +252,20 @@ int cmd_report(int argc, char **argv)
 		return status;
 	}
 	struct db_selection view = cli_select_view(&sel);
-	int64_t flows = 0;
-	int rc = report_write(db_path, &view, &opt, dir, &flows, err, sizeof err);
+	bool selected = sel.n_flows || sel.n_captures || sel.only_notable || where || flow_file;
+	if (!all && !selected)
+		opt.notable_pages_past = REPORT_NOTABLE_PAGES_PAST;
+	int64_t flows = 0, pages = 0;
+	int rc = report_write(db_path, &view, &opt, dir, &flows, &pages, err, sizeof err);
 	if (rc != 0) {
 		fprintf(stderr, "tcpladder report: %s\n", err);
 		status = EXIT_SOME_FAILED;
 	}
-	if (rc >= 0 && !quiet) {
+	if (rc >= 0 && !quiet && pages < flows) {
+		fprintf(stderr, "tcpladder: report of %lld flows written, with pages for the %lld"
+		        " notable; --all writes a page for every flow; open %s/index.html\n",
+		        (long long)flows, (long long)pages, dir);
+	} else if (rc >= 0 && !quiet) {
 		fprintf(stderr, "tcpladder: report of %lld flow%s written; open %s/index.html\n",
 		        (long long)flows, flows == 1 ? "" : "s", dir);
 	}

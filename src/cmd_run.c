@@ -11,7 +11,9 @@
 #include "cmd.h"
 
 const char cmd_run_usage[] =
-	"usage: tcpladder run [-f FILTER] [-q|-v] [--tunnel-port KIND=PORT] PATH... -o DIR\n"
+	"usage: tcpladder run [-f FILTER] [-j N] [-q|-v] [--tunnel-port KIND=PORT]\n"
+	"                     [--flow ID...] [--flow-file FILE] [--where SQL]\n"
+	"                     [--capture ID...] [--notable] [--all] PATH... -o DIR\n"
 	"\n"
 	"Ingests the captures into DIR/tcpladder.db, then writes the report into\n"
 	"DIR (DIR/index.html). Running it again adds new captures and rewrites\n"
@@ -19,95 +21,136 @@ const char cmd_run_usage[] =
 	"\n"
 	"  -o, --output DIR     the folder (required), created if needed\n"
 	"  -f, --filter FILTER  tcpdump filter expression\n"
+	"  -j, --jobs N         N processes ingesting, then writing pages\n"
 	"  -q, --quiet          only errors\n"
 	"  -v, --verbose        a line per capture\n"
 	"  --tunnel-port KIND=PORT  a UDP port that carries a tunnel, as ingest's\n"
 	"\n"
+	"What the report draws, as report's options say:\n"
+	"  --flow ID[,ID...]    only these flows (repeatable)\n"
+	"  --flow-file FILE     only the flows whose ids FILE lists, one a line\n"
+	"  --where SQL          only the flows of flows_view the condition holds for\n"
+	"  --capture ID[,ID...] only the flows of these captures (repeatable)\n"
+	"  --notable            only the flows worth a look\n"
+	"  --all                a page for every flow, however many\n"
+	"\n"
 	"Exit status: 0 all read and written, 1 some inputs failed or were only\n"
 	"partly read (the report shows the rest), 2 usage.\n";
 
+/* Options handed on as given: to ingest (I), to report (R), or both. */
+enum { TO_INGEST = 1, TO_REPORT = 2 };
+
 int cmd_run(int argc, char **argv)
 {
+	enum { OPT_TUNNEL_PORT = 256, OPT_FLOW, OPT_FLOW_FILE, OPT_WHERE, OPT_CAPTURE,
+	       OPT_NOTABLE, OPT_ALL };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"filter", required_argument, NULL, 'f'},
+		{"jobs", required_argument, NULL, 'j'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
-		{"tunnel-port", required_argument, NULL, 'T'},
+		{"tunnel-port", required_argument, NULL, OPT_TUNNEL_PORT},
+		{"flow", required_argument, NULL, OPT_FLOW},
+		{"flow-file", required_argument, NULL, OPT_FLOW_FILE},
+		{"where", required_argument, NULL, OPT_WHERE},
+		{"capture", required_argument, NULL, OPT_CAPTURE},
+		{"notable", no_argument, NULL, OPT_NOTABLE},
+		{"all", no_argument, NULL, OPT_ALL},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *dir = NULL, *filter = NULL, *loudness = NULL;
-	/* Each --tunnel-port is handed on to ingest as given. */
-	const char **ports = calloc((size_t)argc + 1, sizeof *ports);
-	int nports = 0;
-	if (!ports) {
+	/* The handed-on options, as "--name" and value pairs (value NULL for
+	 * a flag), each marked for ingest, report or both. */
+	const char **name = calloc((size_t)argc + 1, sizeof *name);
+	const char **value = calloc((size_t)argc + 1, sizeof *value);
+	int *to = calloc((size_t)argc + 1, sizeof *to);
+	char **ingest_args = calloc(2 * (size_t)argc + 8, sizeof *ingest_args);
+	char **report_args = calloc(2 * (size_t)argc + 8, sizeof *report_args);
+	int nopts = 0, status = EXIT_SOME_FAILED;
+	const char *dir = NULL;
+	if (!name || !value || !to || !ingest_args || !report_args) {
 		fprintf(stderr, "tcpladder: out of memory\n");
-		return EXIT_SOME_FAILED;
+		goto done;
 	}
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:f:j:qvh", longopts, NULL)) != -1) {
+		const char *opt = NULL;
+		int dest = 0;
 		switch (c) {
-		case 'o': dir = optarg; break;
-		case 'f': filter = optarg; break;
-		case 'q': loudness = "-q"; break;
-		case 'v': loudness = "-v"; break;
-		case 'T': ports[nports++] = optarg; break;
-		case 'h': free(ports); fputs(cmd_run_usage, stdout); return EXIT_OK;
+		case 'o': dir = optarg; continue;
+		case 'f': opt = "-f", dest = TO_INGEST; break;
+		case 'j': opt = "-j", dest = TO_INGEST | TO_REPORT; break;
+		case 'q': opt = "-q", dest = TO_INGEST | TO_REPORT; break;
+		case 'v': opt = "-v", dest = TO_INGEST; break;
+		case OPT_TUNNEL_PORT: opt = "--tunnel-port", dest = TO_INGEST; break;
+		case OPT_FLOW: opt = "--flow", dest = TO_REPORT; break;
+		case OPT_FLOW_FILE: opt = "--flow-file", dest = TO_REPORT; break;
+		case OPT_WHERE: opt = "--where", dest = TO_REPORT; break;
+		case OPT_CAPTURE: opt = "--capture", dest = TO_REPORT; break;
+		case OPT_NOTABLE: opt = "--notable", dest = TO_REPORT; break;
+		case OPT_ALL: opt = "--all", dest = TO_REPORT; break;
+		case 'h': fputs(cmd_run_usage, stdout); status = EXIT_OK; goto done;
 		default:
-			free(ports);
 			fputs("Try 'tcpladder run --help' for its options.\n", stderr);
-			return EXIT_USAGE;
+			status = EXIT_USAGE;
+			goto done;
 		}
+		name[nopts] = opt;
+		value[nopts] = optarg;
+		to[nopts++] = dest;
 	}
 	if (!dir || optind >= argc) {
-		free(ports);
 		fprintf(stderr, "tcpladder run: %s\n", dir ? "no capture given" : "-o DIR is required");
 		fputs("Try 'tcpladder run --help' for its options.\n", stderr);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto done;
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		free(ports);
 		fprintf(stderr, "tcpladder: %s: %s\n", dir, strerror(errno));
-		return EXIT_SOME_FAILED;
+		goto done;
 	}
 	char db[4096];
 	snprintf(db, sizeof db, "%s/tcpladder.db", dir);
 
-	/* ingest -d DB [-f FILTER] [-q|-v] [--tunnel-port K=P]... PATH... */
-	int npaths = argc - optind;
-	char **args = calloc((size_t)npaths + 2 * (size_t)nports + 8, sizeof *args);
-	if (!args) {
-		free(ports);
-		fprintf(stderr, "tcpladder: out of memory\n");
-		return EXIT_SOME_FAILED;
+	/* ingest -d DB [options] -- PATH...; report -d DB -o DIR [options] */
+	int ni = 0, nr = 0;
+	ingest_args[ni++] = "tcpladder ingest";
+	ingest_args[ni++] = "-d";
+	ingest_args[ni++] = db;
+	report_args[nr++] = "tcpladder report";
+	report_args[nr++] = "-d";
+	report_args[nr++] = db;
+	report_args[nr++] = "-o";
+	report_args[nr++] = (char *)dir;
+	for (int i = 0; i < nopts; i++) {
+		if (to[i] & TO_INGEST) {
+			ingest_args[ni++] = (char *)name[i];
+			if (value[i])
+				ingest_args[ni++] = (char *)value[i];
+		}
+		if (to[i] & TO_REPORT) {
+			report_args[nr++] = (char *)name[i];
+			if (value[i])
+				report_args[nr++] = (char *)value[i];
+		}
 	}
-	int n = 0;
-	args[n++] = "tcpladder ingest";
-	args[n++] = "-d";
-	args[n++] = db;
-	if (filter) {
-		args[n++] = "-f";
-		args[n++] = (char *)filter;
-	}
-	if (loudness)
-		args[n++] = (char *)loudness;
-	for (int i = 0; i < nports; i++) {
-		args[n++] = "--tunnel-port";
-		args[n++] = (char *)ports[i];
-	}
-	args[n++] = "--";
+	ingest_args[ni++] = "--";
 	for (int i = optind; i < argc; i++)
-		args[n++] = argv[i];
-	int ingested = cmd_ingest(n, args);
-	free(args);
-	free(ports);
-	if (ingested == EXIT_USAGE)
-		return EXIT_USAGE;
-
-	char *report_args[] = {"tcpladder report", "-d", db, "-o", (char *)dir,
-	                       loudness && strcmp(loudness, "-q") == 0 ? "-q" : NULL, NULL};
-	int reported = cmd_report(report_args[5] ? 6 : 5, report_args);
-	return reported != EXIT_OK ? reported : ingested;
+		ingest_args[ni++] = argv[i];
+	int ingested = cmd_ingest(ni, ingest_args);
+	if (ingested == EXIT_USAGE) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	int reported = cmd_report(nr, report_args);
+	status = reported != EXIT_OK ? reported : ingested;
+done:
+	free(name);
+	free(value);
+	free(to);
+	free(ingest_args);
+	free(report_args);
+	return status;
 }

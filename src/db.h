@@ -15,7 +15,7 @@
 
 /* The schema version this program writes; older databases are upgraded on
  * open, newer ones refused. */
-#define DB_SCHEMA_VERSION 6
+#define DB_SCHEMA_VERSION 7
 
 struct db;
 

@@ -71,6 +71,7 @@ struct db {
 	bool journal_switched;
 	bool scratch;          /* db_make_scratch: rollback journal, no indexes */
 	int upgraded_from;     /* the schema version found at open */
+	bool notability_read;  /* temp.notability holds the flows' scores */
 	char error[512];
 };
 

@@ -27,12 +27,13 @@
 /* A reset (flag 4) sent in the flow. */
 #define RESET "EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)"
 
-/* Notable: anomalies, an endpoint not CLOSED (1) or TIME_WAIT (11) at the
- * end, or a reset; the reset looked for (in the flow's own segments) only
- * when the rest does not already say so. */
-#define NOTABLE                                                                \
-	"(CASE WHEN f.analysis != 0 OR f.client_state NOT IN (1, 11)"          \
-	" OR f.server_state NOT IN (1, 11) THEN 1 ELSE " RESET " END)"
+/* Notable: worth a look, a score above 0 in the view flow_notability
+ * (schema/002_views.sql), which ranks every flow of the database at once;
+ * a connection reads it into temp.notability, the notable flows only, the
+ * first time a query names that table (query below). */
+#define SCORE "IFNULL((SELECT n.score FROM temp.notability n WHERE n.flow_id = f.id), 0)"
+#define REASONS "IFNULL((SELECT n.reasons FROM temp.notability n WHERE n.flow_id = f.id), '')"
+#define NOTABLE "f.id IN (SELECT flow_id FROM temp.notability)"
 
 #define SEL_WHERE                                                              \
 	"(?1 IS NULL OR " SEL_FLOW_IDS ") AND (?2 IS NULL OR " SEL_CAPTURES ")" \
@@ -58,7 +59,7 @@
 	" f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,"       \
 	" f.client_sack_ok, f.server_sack_ok, f.analysis,"                     \
 	" CASE WHEN f.analysis = 0 THEN '' ELSE IFNULL(v.analysis_names, '') END," \
-	" " RESET ", " NOTABLE ", f.tunnel, f.tunnel_changes"                   \
+	" " RESET ", " NOTABLE ", f.tunnel, f.tunnel_changes, " SCORE ", " REASONS \
 	" FROM flows f JOIN flows_view v ON v.id = f.id"                       \
 	" JOIN captures c ON c.id = f.capture_id"
 
@@ -155,9 +156,31 @@ static const char *const query_sql[RQ_COUNT] = {
 	                        " ORDER BY flow_id, step",
 };
 
+/* temp.notability: flow_notability's notable rows, read once per
+ * connection (the view sorts every flow of the database to find its
+ * servers' median handshakes). Temporary tables are this connection's own,
+ * so a read-only or immutable database takes them too. */
+static int read_notability(struct db *db)
+{
+	if (db->notability_read)
+		return 0;
+	if (sqlite3_exec(db->conn,
+	                 "CREATE TEMP TABLE IF NOT EXISTS notability (flow_id INTEGER PRIMARY KEY,"
+	                 " score INTEGER NOT NULL, reasons TEXT NOT NULL);"
+	                 " DELETE FROM temp.notability;"
+	                 " INSERT INTO temp.notability SELECT flow_id, score, reasons"
+	                 " FROM main.flow_notability WHERE score > 0;",
+	                 NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, "ranking the flows (flow_notability)");
+	db->notability_read = true;
+	return 0;
+}
+
 /* The statement, prepared on first use, reset and unbound for this one. */
 static sqlite3_stmt *query(struct db *db, enum report_query_id id)
 {
+	if (strstr(query_sql[id], "temp.notability") && read_notability(db))
+		return NULL;
 	if (!db->report[id] &&
 	    sqlite3_prepare_v3(db->conn, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
 	                       &db->report[id], NULL) != SQLITE_OK) {
@@ -365,6 +388,8 @@ static int flow_row(sqlite3_stmt *st, void *p)
 		.notable = sqlite3_column_int(st, 36) != 0,
 		.tunnel = text(st, 37),
 		.tunnel_changes = sqlite3_column_int64(st, 38),
+		.score = sqlite3_column_int64(st, 39),
+		.reasons = text(st, 40),
 	};
 	return ctx->fn(&f, ctx->user);
 }

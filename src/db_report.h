@@ -80,6 +80,8 @@ struct db_flow_info {
 	const char *analysis_names;        /* "" when none */
 	bool reset;                        /* a RST was sent in it */
 	bool notable;                      /* as db_selection.only_notable */
+	int64_t score;                     /* flow_notability.score, 0: none */
+	const char *reasons;               /* flow_notability.reasons, "" */
 	/* The tunnel path of its first segment, outermost first ("GRE
 	 * 10.0.1.72>10.0.2.31"); NULL when none. tunnel_changes: its
 	 * segments that came another way. */

@@ -72,6 +72,7 @@ static void csv_path(char *buf, size_t len, const char *dir, int k, int n)
 }
 
 struct flow_pages {
+	bool notable_only; /* pages for the notable flows only */
 	struct report_flow_writer *writer;
 	struct db *db;
 	const char *dir;
@@ -83,6 +84,8 @@ struct flow_pages {
 static int write_flow_page(const struct db_flow_info *f, void *user)
 {
 	struct flow_pages *fp = user;
+	if (fp->notable_only && !f->notable)
+		return 0;
 	char path[4200];
 	snprintf(path, sizeof path, "%s/" REPORT_FLOW_HREF_FMT, fp->dir, (long long)f->id);
 	return report_flow_write(fp->writer, fp->db, f, path, fp->csv, fp->err,
@@ -101,7 +104,8 @@ static int write_part(struct db *db, const struct plan *p, int k, int n, char *e
 	char path[4200];
 	csv_path(path, sizeof path, p->dir, k, n);
 	/* The first part's piece starts the file, so it has the header. */
-	struct flow_pages fp = {.db = db, .dir = p->dir, .err = err, .errlen = errlen};
+	struct flow_pages fp = {.db = db, .dir = p->dir, .err = err, .errlen = errlen,
+	                        .notable_only = p->opt->notable_pages_only};
 	fp.csv = report_csv_open(path, k == 0, err, errlen);
 	if (!fp.csv)
 		return -1;
@@ -263,11 +267,15 @@ static long missing_flows(struct db *db, const struct db_selection *sel, char *m
 
 int report_write(const char *db_path, const struct db_selection *sel,
                  const struct report_options *opt, const char *dir, int64_t *flows,
-                 char *err, size_t errlen)
+                 int64_t *pages, char *err, size_t errlen)
 {
+	static const struct db_selection all;
+	if (!sel)
+		sel = &all;
 	char path[4200];
 	err[0] = '\0';
 	*flows = 0;
+	*pages = 0;
 	struct db *db = db_open_readonly(db_path, err, errlen);
 	if (!db) {
 		char why[1024];
@@ -300,14 +308,33 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		db_close(db);
 		return -1;
 	}
-	struct plan p = {db_path, sel, opt, dir, NULL, 0, 0};
+	struct report_options o = opt ? *opt : (struct report_options){
+		REPORT_DEFAULT_MAX_SEGMENTS, REPORT_DEFAULT_FLOWS_PER_PAGE, 1, 0, false, false};
+	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0};
 	if (db_selected_ids(db, sel, &p.ids, &p.n) != 0) {
 		snprintf(err, errlen, "flows: %s", db_error(db));
 		db_close(db);
 		return -1;
 	}
+	/* The pages kept, when only the notable flows get one: what the
+	 * pruning below leaves. */
+	int64_t *paged = p.ids;
+	size_t n_paged = p.n;
+	struct db_selection notable = {0};
+	if (o.notable_pages_past > 0 && (int64_t)p.n > o.notable_pages_past) {
+		o.notable_pages_only = true;
+		notable = *sel;
+		notable.only_notable = true;
+		if (db_selected_ids(db, &notable, &paged, &n_paged) != 0) {
+			snprintf(err, errlen, "flows: %s", db_error(db));
+			free(p.ids);
+			db_close(db);
+			return -1;
+		}
+	}
 	p.pages = report_index_count(p.n, opt);
 	*flows = (int64_t)p.n;
+	*pages = (int64_t)n_paged;
 	/* No more parts than flows: a part of none would be a process for
 	 * nothing. */
 	int jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
@@ -330,8 +357,10 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	}
 	if (rc == 0) {
 		report_index_prune(dir, p.pages);
-		prune_flow_pages(dir, p.ids, p.n);
+		prune_flow_pages(dir, paged, n_paged);
 	}
+	if (paged != p.ids)
+		free(paged);
 	free(p.ids);
 	if (rc == 0 && n_missing > 0) {
 		snprintf(err, errlen, "%s", missing_err);

@@ -25,6 +25,12 @@ struct report_options {
 	int64_t flows_per_page;
 	/* Processes writing pages (report_write); 1 or less: this one. */
 	int jobs;
+	/* Past this many flows, pages are written for the notable ones only
+	 * (the index still lists every flow and says so); 0: every page.
+	 * cmd_report sets it when no selection is given and not --all. */
+	int64_t notable_pages_past;
+	/* Set by report_write when that happened: read by the index. */
+	bool notable_pages_only;
 	/* Flow pages with their stylesheet inside and no link out of the
 	 * page (report_flow_page), rather than linking the folder's. */
 	bool standalone;
@@ -34,6 +40,10 @@ struct report_options {
 /* An index page of 500 flows opens in about half a second in Chromium;
  * one of 2000 took 1.2-2 s on the benchmark machine. */
 #define REPORT_DEFAULT_FLOWS_PER_PAGE 500
+/* A report of more flows than this, with no selection, draws the notable
+ * ones: 20,000 pages are about a gigabyte's worth of a reader's disk and
+ * more than anyone opens one by one. */
+#define REPORT_NOTABLE_PAGES_PAST 20000
 
 /* Page file names, relative to DIR; used by pages that link to each other. */
 #define REPORT_FLOW_HREF_FMT "flows/%lld.html"   /* from index pages */
@@ -106,12 +116,13 @@ int report_transitions_csv(struct db *db, const struct db_selection *sel,
 /* --- the whole report (report.c) --- */
 
 /* All of it into dir (created if needed) from the database at db_path,
- * in opt->jobs processes; *flows gets how many flows it holds. Flow pages
+ * in opt->jobs processes; *flows gets how many flows it holds, *pages how
+ * many of them have a page (fewer past opt->notable_pages_past). Flow pages
  * an earlier report left in dir for other flows are removed. A selected
  * flow id the database does not hold: 1 with err naming it after the rest
  * is written, or -1 with nothing written when none of the ids is there. */
 int report_write(const char *db_path, const struct db_selection *sel,
                  const struct report_options *opt, const char *dir,
-                 int64_t *flows, char *err, size_t errlen);
+                 int64_t *flows, int64_t *pages, char *err, size_t errlen);
 
 #endif

@@ -222,7 +222,8 @@ static void add_tunnel_cell(xmlNodePtr tr, const struct db_flow_info *f)
  * database's rule (db_report.h), anomalies, an endpoint left neither
  * CLOSED nor TIME_WAIT, or a reset. With `tunnels`, the tunnel column
  * after the endpoints. */
-static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool tunnels)
+static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool tunnels,
+                           bool linked)
 {
 	bool open = !ri_state_is_final(f->client_state) || !ri_state_is_final(f->server_state);
 	bool anomalous = f->analysis != 0;
@@ -243,9 +244,11 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 
 	xmlNodePtr td = html_add(tr, "td", "num id", NULL);
 	html_set(td, "data-sort", id);
-	xmlNodePtr a = html_add(td, "a", NULL, id);
+	/* Without a page (past the notable-only limit), the id is text. */
+	xmlNodePtr a = html_add(td, linked ? "a" : "span", NULL, id);
 	snprintf(text, sizeof text, REPORT_FLOW_HREF_FMT, (long long)f->id);
-	html_set(a, "href", text);
+	if (linked)
+		html_set(a, "href", text);
 	if (f->capture_path)
 		html_set(a, "title", f->capture_path);
 
@@ -604,7 +607,7 @@ static int finish_page(struct index_ctx *cx)
 static int add_row(const struct db_flow_info *f, void *user)
 {
 	struct index_ctx *cx = user;
-	write_flow_row(cx->tbody, f, cx->tunnels);
+	write_flow_row(cx->tbody, f, cx->tunnels, !cx->notable_pages_only || f->notable);
 	cx->rows++;
 	return 0;
 }
@@ -632,6 +635,7 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		.per_page = opt && opt->flows_per_page > 0 ? opt->flows_per_page
 		                                           : REPORT_DEFAULT_FLOWS_PER_PAGE,
 		.pages = report_index_count(n, opt),
+		.notable_pages_only = opt && opt->notable_pages_only,
 		.err = err,
 		.errlen = errlen,
 	};

@@ -27,6 +27,7 @@ struct index_ctx {
 	const char *dir;
 	int64_t flows, per_page, pages;
 	bool tunnels;              /* a selected flow has a tunnel: its column */
+	bool notable_pages_only;   /* only notable flows have a page to link */
 	xmlDocPtr tmpl;            /* index.xhtml, parsed once; pages copy it */
 	xmlDocPtr doc;             /* the page being written */
 	xmlNodePtr tbody;          /* its flow rows */

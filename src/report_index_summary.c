@@ -82,7 +82,21 @@ static int write_totals(struct index_ctx *cx, xmlNodePtr summary,
 	snprintf(detail, sizeof detail, "%s c" ARROW "s" MIDDOT "%s s" ARROW "c", a, b);
 	add_total(list, "bytes", "Payload bytes", t.client_bytes + t.server_bytes, detail);
 	add_total(list, t.notable_flows ? "notable" : "notable-none", "Notable flows",
-	          t.notable_flows, "reset, unfinished or with anomalies");
+	          t.notable_flows, "worth a look: refused, reset, losses, stalls");
+	if (cx->notable_pages_only) {
+		ri_fmt_count(a, sizeof a, t.notable_flows);
+		ri_fmt_count(b, sizeof b, t.flows);
+		char notice[400];
+		snprintf(notice, sizeof notice,
+		         "Pages are written for the %s notable flows of these %s, the others"
+		         " listed without a link (and without transitions in transitions.csv)."
+		         " The same report command with --all writes a page for every flow.",
+		         a, b);
+		xmlNodePtr note = html_add(summary, "p", "notice pages-notable-only", notice);
+		html_set(note, "id", "pages-notable-only");
+		xmlUnlinkNode(note);
+		xmlAddNextSibling(list, note);
+	}
 	return 0;
 }
 

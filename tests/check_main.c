@@ -38,6 +38,7 @@ int main(void)
 	srunner_add_suite(runner, tunnel_frames_suite());
 	srunner_add_suite(runner, archive_suite());
 	srunner_add_suite(runner, select_suite());
+	srunner_add_suite(runner, notability_suite());
 	srunner_add_suite(runner, walk_suite());
 	srunner_add_suite(runner, time_suite());
 

@@ -37,6 +37,7 @@ Suite *tunnels_suite(void);
 Suite *tunnel_frames_suite(void);
 Suite *archive_suite(void);
 Suite *select_suite(void);
+Suite *notability_suite(void);
 Suite *walk_suite(void);
 Suite *time_suite(void);
 

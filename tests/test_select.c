@@ -28,7 +28,7 @@ static char *pages(const char *dir)
 /* The same ids from SQL over the database. */
 static char *ids_where(const char *db, const char *cond)
 {
-	char sql[512];
+	char sql[1024];
 	snprintf(sql, sizeof sql, "SELECT group_concat(id, ' ') || ' ' FROM (SELECT id FROM"
 	                          " flows_view WHERE %s ORDER BY id)", cond);
 	char *rows = tu_query(db, sql);
@@ -98,6 +98,55 @@ START_TEST(flow_file_lists_any_number_of_flows)
 }
 END_TEST
 
+/* run hands report's selection on: the pages are those report draws
+ * with the same options, and -j reaches both commands. */
+START_TEST(run_takes_the_selection_options)
+{
+	char dir[64], out[128], db[160];
+	tu_scratch_dir(dir);
+	snprintf(out, sizeof out, "%s/run", dir);
+	snprintf(db, sizeof db, "%s/tcpladder.db", out);
+	const char *cond = "conn_state IN ('REJ', 'RSTO')";
+	ck_assert_int_eq(tu_sh(BIN " run -q -j 2 --where \"%s\" ../examples -o %s", cond, out), 0);
+	char *want = ids_where(db, cond), *got = pages(out);
+	ck_assert_int_gt(strlen(want), 2);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	/* Run again with other options: the same database, other pages. The
+	 * captures by name: -j 2 numbered them in the order they finished. */
+	const char *named = "SELECT id FROM captures WHERE path LIKE '%/ipv6.pcap'"
+	                    " OR path LIKE '%/port-reuse.pcap' OR path LIKE '%/refused.pcap'";
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT group_concat(id, ',') FROM (%s)", named);
+	char *caps = tu_query(db, sql);
+	caps[strcspn(caps, "\n")] = '\0';
+	ck_assert_int_eq(tu_sh(BIN " run -q --notable --capture %s ../examples -o %s", caps, out), 0);
+	snprintf(sql, sizeof sql, "capture_id IN (%s) AND id IN (SELECT flow_id FROM"
+	                          " flow_notability WHERE score > 0)", named);
+	want = ids_where(db, sql);
+	got = pages(out);
+	ck_assert_str_eq(got, want);
+	/* Some, not all, of these captures' flows: ipv6.pcap's is not notable. */
+	ck_assert_int_gt(strlen(want), 4);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM flows WHERE capture_id IN (%s)", named);
+	long long drawn = 0;
+	for (const char *c = want; *c; c++)
+		drawn += *c == ' ';
+	ck_assert_int_lt(drawn, tu_query_int(db, sql));
+	free(caps);
+	free(want);
+	free(got);
+	ck_assert_int_eq(tu_sh("printf '3\\n4\\n' > %s/ids && " BIN " run -q --flow-file %s/ids"
+	                       " ../examples -o %s", dir, dir, out), 0);
+	got = pages(out);
+	ck_assert_str_eq(got, "3 4 ");
+	free(got);
+	/* A report option run does not take is a usage error, before any work. */
+	ck_assert_int_eq(tu_sh(BIN " run --standalone-nope ../examples -o %s 2>/dev/null", out), 2);
+}
+END_TEST
+
 Suite *select_suite(void)
 {
 	Suite *s = suite_create("select");
@@ -105,6 +154,7 @@ Suite *select_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, where_draws_the_flows_its_condition_holds_for);
 	tcase_add_test(tc, flow_file_lists_any_number_of_flows);
+	tcase_add_test(tc, run_takes_the_selection_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
