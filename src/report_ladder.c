@@ -383,6 +383,14 @@ static void draw_initial(struct ladder *ld, xmlNodePtr svg, bool client)
 	html_set(t, "data-frame", "0");
 }
 
+/* The UTC day of a time, counted from 1970-01-01: floored, so that the
+ * day before it (a capture's clock before 1970) is -1, not 0. */
+static int64_t utc_day(int64_t ns)
+{
+	int64_t s = ns / 1000000000 - (ns % 1000000000 < 0);
+	return s / 86400 - (s % 86400 < 0);
+}
+
 /* What hovering a row tells beyond what the ladder draws: the absolute
  * time (its date when not the flow's first day, which the facts give),
  * the absolute sequence numbers, the window in bytes once scaled, and
@@ -392,8 +400,7 @@ static void seg_title(char *buf, size_t len, const struct seg *s, const struct f
                       struct utc_second *utc)
 {
 	char when[64];
-	bool other_day = (s->ts_ns / 1000000000 - f->first_ts_ns / 1000000000) / 86400 != 0 ||
-	                 (s->ts_ns / 1000000000) / 86400 != (f->first_ts_ns / 1000000000) / 86400;
+	bool other_day = utc_day(s->ts_ns) != utc_day(f->first_ts_ns);
 	text_utc(when, sizeof when, s->ts_ns, other_day, utc);
 	struct text_line l = text_line(buf, len);
 	text_str(&l, when);
