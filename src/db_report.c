@@ -119,6 +119,24 @@ static const char *const query_sql[RQ_COUNT] = {
 		" FROM segments WHERE flow_id = ?1)"
 		" SELECT count(*), IFNULL(sum(len), 0), min(frame), max(frame),"
 		" min(ts_ns), max(ts_ns) FROM numbered WHERE n > ?2 AND n <= total - ?3",
+	/* Every segment of one flow, for its time/sequence graph: only the
+	 * columns it draws, from segment_rows itself (segments_view would
+	 * also join the state names for every row). */
+	[RQ_PLOT_SEGMENTS] =
+		"SELECT frame, ts_offset_ns, packed & 511, rel_seq, rel_ack, len, win,"
+		" packed >> 17 FROM segment_rows WHERE flow_id = ?1 ORDER BY frame",
+	/* The same flow's kept options, read beside it in frame order (a
+	 * LEFT JOIN would search segment_options once per segment, most of
+	 * which have none), with the absolute ack their SACK edges are read
+	 * against, computed as segments_view computes it. */
+	[RQ_PLOT_OPTIONS] =
+		"SELECT o.frame, o.options, CASE WHEN s.rel_ack IS NULL THEN NULL"
+		" ELSE IFNULL(s.ack_stored, (s.rel_ack + CASE WHEN (s.packed >> 8) & 1"
+		" THEN IFNULL(f.server_seq_base, f.server_isn)"
+		" ELSE IFNULL(f.client_seq_base, f.client_isn) END) & 4294967295) END"
+		" FROM segment_options o JOIN segment_rows s"
+		" ON s.flow_id = o.flow_id AND s.frame = o.frame"
+		" JOIN flows f ON f.id = o.flow_id WHERE o.flow_id = ?1 ORDER BY o.frame",
 	[RQ_TRANSITIONS] =
 		"SELECT " TRANSITION_COLUMNS
 		" WHERE t.flow_id IN " SEL " ORDER BY t.flow_id, t.step",
@@ -573,6 +591,54 @@ int db_segment_gap(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
 	sqlite3_bind_int64(st, 2, head < 0 ? 0 : head);
 	sqlite3_bind_int64(st, 3, tail < 0 ? 0 : tail);
 	return each(db, st, gap_row, gap);
+}
+
+/* A flow's segments with their options merged in by frame: both
+ * statements step in frame order, the options one only past the frames
+ * it holds. */
+int db_each_plot_segment(struct db *db, const struct db_flow_info *f,
+                         db_plot_segment_fn fn, void *user)
+{
+	sqlite3_stmt *opt = query(db, RQ_PLOT_OPTIONS);
+	if (!opt)
+		return -1;
+	sqlite3_bind_int64(opt, 1, f->id);
+	int orc = sqlite3_step(opt);
+	sqlite3_stmt *st = query(db, RQ_PLOT_SEGMENTS);
+	if (!st) {
+		sqlite3_reset(opt);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, f->id);
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t frame = sqlite3_column_int64(st, 0);
+		while (orc == SQLITE_ROW && sqlite3_column_int64(opt, 0) < frame)
+			orc = sqlite3_step(opt);
+		bool has_opt = orc == SQLITE_ROW && sqlite3_column_int64(opt, 0) == frame;
+		int packed = sqlite3_column_int(st, 2);
+		struct db_plot_segment s = {
+			.ts_ns = f->first_ts_ns + sqlite3_column_int64(st, 1),
+			.from_client = (packed >> 8) & 1,
+			.flags = packed & 255,
+			.rel_seq = sqlite3_column_int64(st, 3),
+			.has_ack = !is_null(st, 4),
+			.rel_ack = sqlite3_column_int64(st, 4),
+			.len = sqlite3_column_int64(st, 5),
+			.win = sqlite3_column_int64(st, 6),
+			.analysis = sqlite3_column_int64(st, 7),
+			.options = has_opt ? text(opt, 1) : NULL,
+			.ack = has_opt ? sqlite3_column_int64(opt, 2) : 0,
+		};
+		stop = fn(&s, user);
+	}
+	int result = stop                                      ? stop
+	             : rc != SQLITE_DONE                       ? db_fail(db, "reading the database")
+	             : orc != SQLITE_ROW && orc != SQLITE_DONE ? db_fail(db, "reading the database")
+	                                                       : 0;
+	sqlite3_reset(st);
+	sqlite3_reset(opt);
+	return result;
 }
 
 /* --- transitions ------------------------------------------------------- */

@@ -129,6 +129,26 @@ typedef int (*db_segment_fn)(const struct db_segment_info *s, void *user);
 int db_each_segment(struct db *db, int64_t flow_id, int64_t head, int64_t tail,
                     db_segment_fn fn, void *user);
 
+/* A segment as the time/sequence graph draws it: what db_segment_info
+ * holds less what only the ladder shows. ack (absolute) is set only with
+ * options, which SACK edges in them are read against. */
+struct db_plot_segment {
+	int64_t ts_ns;
+	bool from_client;
+	int flags;
+	int64_t rel_seq;
+	bool has_ack;
+	int64_t rel_ack, ack;
+	int64_t len, win;                  /* win raw, unscaled */
+	int64_t analysis;
+	const char *options;               /* NULL when none kept */
+};
+typedef int (*db_plot_segment_fn)(const struct db_plot_segment *s, void *user);
+/* Every segment of flow f (a row of db_each_flow* or db_get_flow), in
+ * frame order: its id bound with =, so only its own rows are read. */
+int db_each_plot_segment(struct db *db, const struct db_flow_info *f,
+                         db_plot_segment_fn fn, void *user);
+
 /* What lies between a flow's first `head` and last `tail` segments. */
 struct db_segment_gap {
 	int64_t segments, bytes;           /* payload bytes */

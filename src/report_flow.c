@@ -336,33 +336,6 @@ static void draw_table(const struct page *pg, xmlNodePtr parent)
 		         "so the ladder does not draw them.");
 }
 
-static int draw_plot(const struct page *pg, xmlNodePtr svg, size_t split, char *err,
-                     size_t errlen)
-{
-	struct plot_seg *ps = calloc(pg->r.n_segs + 1, sizeof *ps);
-	if (!ps) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < pg->r.n_segs; i++) {
-		const struct seg *s = &pg->r.segs[i];
-		ps[i] = (struct plot_seg){
-		        .ts_ns = s->ts_ns,
-		        .from_client = s->from_client,
-		        .flags = s->flags,
-		        .rel_seq = s->rel_seq,
-		        .len = s->len,
-		        .has_ack = s->has_ack,
-		        .rel_ack = s->rel_ack,
-		        .retrans = (s->analysis & AN_RETRANSMISSION) != 0,
-		};
-	}
-	int rc = report_plot_draw(svg, ps, pg->r.n_segs, split, pg->r.f.first_ts_ns, err,
-	                          errlen);
-	free(ps);
-	return rc;
-}
-
 /* ---- the page ------------------------------------------------------------ */
 
 /* Ready for the next flow: the rows' strings freed, the arrays kept (a
@@ -531,8 +504,8 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 		snprintf(err, errlen, "ladder: out of memory");
 		goto out;
 	}
-	if ((node = w->sl.plot.node) &&
-	    draw_plot(pg, node, split, err, errlen) < 0)
+	/* The graph reads every segment of the flow itself, not the kept ones. */
+	if ((node = w->sl.plot.node) && report_plot_flow(node, db, f, err, errlen) < 0)
 		goto out;
 	if ((node = w->sl.transitions.node))
 		draw_table(pg, node);

@@ -1,20 +1,15 @@
-/* report_plot: the time/sequence graph of a flow page (see report_plot.h).
+/* report_plot: the time/sequence graph of a flow page (see report_plot.h):
+ * reading the flow's segments into bins (report_plot_bins.c) and drawing
+ * the bins as SVG.
  *
- * The graph is a grid of panels: one column per direction (client's data
- * on the left, server's on the right), one row for a whole flow or two for
- * a collapsed one (its first and its last segments). The panels of a row
- * share their time axis, so a segment and the ACK that answers it line up
- * across the two columns. Each panel draws few elements: all ticks of one
- * kind are one <path>, so a panel costs about as much as its segments'
- * numbers, and the graph stays small whatever the flow.
- *
- * Colours are presentation attributes rather than classes of the page's
- * stylesheet, so that the <svg> reads the same saved on its own. */
+ * Each kind of mark of a panel is one <path> whose class says what it is;
+ * coordinates are integers or one decimal, written by num1, which drops a
+ * ".0" (a graph is mostly its numbers). x is a pixel column exactly, so
+ * a mark per column is a mark per pixel at the page's scale. */
 #include "report_plot.h"
 
+#include <inttypes.h>
 #include <math.h>
-
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,63 +17,41 @@
 #include "html.h"
 
 /* Geometry, in SVG user units (CSS pixels at 100%). */
-#define PANEL_W  360.0 /* plot area */
-#define PANEL_H  210.0
-#define MARGIN_L 62.0 /* y tick labels */
-#define MARGIN_R 18.0
-#define MARGIN_T 30.0 /* panel title */
-#define MARGIN_B 40.0 /* x tick labels and axis title */
-#define LEGEND_H 30.0
-#define CELL_W   (MARGIN_L + PANEL_W + MARGIN_R)
-#define CELL_H   (MARGIN_T + PANEL_H + MARGIN_B)
+#define PAD_X    8.0  /* inside the frame, left and right of the columns */
+#define PLOT_W   (PLOT_COLUMNS - 1 + 2 * PAD_X)
+#define MARGIN_L 58.0 /* y tick labels and the y axis title */
+#define MARGIN_R 10.0
+#define TITLE_H  22.0 /* above each panel */
+#define PANEL_H  200.0
+#define AXIS_H   36.0 /* x tick labels and the axis title, at the bottom */
+#define NOTE_H   18.0 /* a line saying why a direction is left out */
+#define SVG_W    (MARGIN_L + PLOT_W + MARGIN_R)
 
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
+/* A panel's y range keeps the window edge when that at most doubles it;
+ * past that the edge runs along the top and the title says so. */
+#define WIN_ROOM 1.0
 
-#define C_DATA    "#1565c0"
-#define C_RETRANS "#e65100"
-#define C_ACK     "#78909c"
-#define C_SYN     "#2e7d32"
-#define C_FIN     "#c62828"
-#define C_RST     "#6a1b9a"
-#define C_AXIS    "#78909c"
-#define C_GRID    "#eceff1"
-#define C_TEXT    "#455a64"
+/* The analysis flags that make a segment a retransmission (DESIGN.md,
+ * "Analysis flags"): retransmission, fast and spurious. */
+#define AN_ANY_RETRANSMISSION 7
 
-/* A growing string for path data, which can be longer than html_setf's
- * buffer. An allocation failure sticks, so callers check once at the end. */
+/* ---- text ---------------------------------------------------------------- */
+
+/* A growing string for path data; an allocation failure sticks, checked
+ * once at the end. */
 struct sbuf {
 	char *p;
 	size_t len, cap;
 	bool oom;
 };
 
-/* Path data: fmt with each '#' replaced by the next double (varargs) as
- * "%.1f" writes it, through html_num: a graph's paths are mostly such
- * numbers, and printf's float formatting was a tenth of a page's cost. */
-static void sb_path(struct sbuf *b, const char *fmt, ...)
+static void sb_put(struct sbuf *b, const char *s, size_t n)
 {
-	char out[2048], num[HTML_NUM_LEN];
-	size_t o = 0;
-	va_list ap;
-	va_start(ap, fmt);
-	for (const char *f = fmt; *f && o < sizeof out - HTML_NUM_LEN; f++) {
-		if (*f != '#') {
-			out[o++] = *f;
-			continue;
-		}
-		const char *n = html_num(num, va_arg(ap, double));
-		size_t len = strlen(n);
-		memcpy(out + o, n, len);
-		o += len;
-	}
-	va_end(ap);
 	if (b->oom)
 		return;
-	if (b->len + o + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + o + 1)
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
 			cap *= 2;
 		char *p = realloc(b->p, cap);
 		if (!p) {
@@ -88,23 +61,67 @@ static void sb_path(struct sbuf *b, const char *fmt, ...)
 		b->p = p;
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, out, o);
-	b->len += o;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
 	b->p[b->len] = '\0';
 }
 
-/* An attribute holding one "%.1f" number. */
-static void set_num(xmlNodePtr node, const char *attr, double v)
+/* v rounded to a tenth, without a trailing ".0": "12", "12.5", "-3". */
+static const char *num1(char buf[32], double v)
 {
-	char buf[HTML_NUM_LEN];
-	html_set(node, attr, html_num(buf, v));
+	long long t = llround(v * 10);
+	bool neg = t < 0;
+	unsigned long long a = neg ? 0ULL - (unsigned long long)t : (unsigned long long)t;
+	char *p = buf + 31;
+	*p = '\0';
+	if (a % 10) {
+		*--p = (char)('0' + a % 10);
+		*--p = '.';
+	}
+	a /= 10;
+	do
+		*--p = (char)('0' + a % 10);
+	while (a /= 10);
+	if (neg)
+		*--p = '-';
+	return p;
 }
 
-/* One axis: a value range mapped onto a pixel range, with round ticks. */
+/* Path data: fmt with each '#' replaced by the next double of v, as num1
+ * writes it. */
+static void sb_path(struct sbuf *b, const char *fmt, const double *v)
+{
+	char buf[32];
+	for (const char *f = fmt; *f; f++) {
+		const char *run = f;
+		while (*f && *f != '#')
+			f++;
+		sb_put(b, run, (size_t)(f - run));
+		if (!*f)
+			break;
+		const char *n = num1(buf, *v++);
+		sb_put(b, n, strlen(n));
+	}
+}
+
+#define PATH(b, fmt, ...) sb_path((b), (fmt), (const double[]){__VA_ARGS__})
+
+static xmlNodePtr add_text(xmlNodePtr parent, const char *cls, double x, double y,
+                           const char *text)
+{
+	char buf[32];
+	xmlNodePtr t = html_add(parent, "text", cls, text);
+	html_set(t, "x", num1(buf, x));
+	html_set(t, "y", num1(buf, y));
+	return t;
+}
+
+/* ---- axes ---------------------------------------------------------------- */
+
+/* A value range mapped onto a pixel range. */
 struct axis {
 	double lo, hi; /* values at the ends */
 	double p0, p1; /* pixels at lo and hi */
-	double step;   /* between ticks */
 };
 
 static double axis_px(const struct axis *a, double v)
@@ -121,26 +138,6 @@ static double nice_step(double range, int want)
 	return (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
 }
 
-/* An axis over [lo, hi] padded a little, so that marks at the extremes do
- * not sit on the frame; `integral` axes (sequence numbers) never tick
- * between two integers. */
-static void axis_fit(struct axis *a, double lo, double hi, double min_span, bool integral,
-                     double p0, double p1)
-{
-	/* A range too small to tick grows upward: time and sequence numbers
-	 * start at 0, and a negative tick would only puzzle. */
-	if (hi - lo < min_span)
-		hi = lo + min_span;
-	double pad = (hi - lo) * 0.04;
-	a->lo = lo - pad;
-	a->hi = hi + pad;
-	a->p0 = p0;
-	a->p1 = p1;
-	a->step = nice_step(a->hi - a->lo, 5);
-	if (integral && a->step < 1)
-		a->step = 1;
-}
-
 /* Decimals that show a step exactly enough to tell ticks apart. */
 static int step_decimals(double step)
 {
@@ -150,294 +147,392 @@ static int step_decimals(double step)
 	return d;
 }
 
-/* A sequence number tick label: 1500, 12k, 1.5M. */
-static void seq_label(char *buf, size_t len, double v, double step)
+/* The unit of a sequence axis reaching `top` with ticks `step` apart:
+ * the largest of k, M and G the top reaches ten of (or a step one of), if
+ * a step shows in it with two decimals at most (else plain digits: a mid-stream flow's 10-byte
+ * steps at 4 GB read best whole). */
+static double seq_unit(double top, double step)
 {
-	static const struct {
-		double unit;
-		const char *suffix;
-	} units[] = {{1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
-	if (fabs(v) < step / 2) {
+	static const double units[] = {1e9, 1e6, 1e3};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if ((top >= 10 * units[i] || step >= units[i]) && step >= units[i] / 100)
+			return units[i];
+	return 1;
+}
+
+/* A sequence number tick label in unit (seq_unit): 1500, 12k, 1.5M. */
+static void seq_label(char *buf, size_t len, double v, double step, double unit)
+{
+	const char *suffix = unit == 1e9 ? "G" : unit == 1e6 ? "M" : unit == 1e3 ? "k" : "";
+	if (fabs(v) < step / 2)
 		snprintf(buf, len, "0");
-		return;
-	}
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		/* Switch to a unit once plain digits get long. */
-		if (fabs(v) >= units[i].unit * 10 || step >= units[i].unit) {
-			snprintf(buf, len, "%.*f%s", step_decimals(step / units[i].unit),
-			         v / units[i].unit, units[i].suffix);
-			return;
-		}
-	}
-	snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.*f%s", step_decimals(step / unit), v / unit, suffix);
 }
 
-static xmlNodePtr add_text(xmlNodePtr parent, double x, double y, const char *anchor,
-                           const char *fill, const char *text)
-{
-	xmlNodePtr t = html_add(parent, "text", NULL, text);
-	set_num(t, "x", x);
-	set_num(t, "y", y);
-	if (anchor)
-		html_set(t, "text-anchor", anchor);
-	if (fill)
-		html_set(t, "fill", fill);
-	return t;
-}
+/* ---- a panel ------------------------------------------------------------- */
 
-static xmlNodePtr add_path(xmlNodePtr parent, const char *d, const char *stroke,
-                           const char *width, const char *fill)
-{
-	xmlNodePtr p = html_add(parent, "path", NULL, NULL);
-	html_set(p, "d", d);
-	html_set(p, "stroke", stroke ? stroke : "none");
-	if (width)
-		html_set(p, "stroke-width", width);
-	html_set(p, "fill", fill ? fill : "none");
-	return p;
-}
-
-/* One panel: direction `client` of segs[a, b), in a cell whose top left
- * corner is (x0, y0). The time axis is shared by the row: [t_lo, t_hi]. */
 struct panel {
-	const struct plot_seg *segs;
-	size_t a, b;
+	const struct plot_panel_bins *p;
 	bool client;
-	double t_lo, t_hi; /* seconds since t0 */
-	int64_t t0_ns;
-	const char *title;
+	double top, bottom;   /* of the plot area */
+	struct axis y;
 };
 
-static double seconds(int64_t ts_ns, int64_t t0_ns)
+static double col_x(int x)
 {
-	return (double)(ts_ns - t0_ns) / 1e9;
+	return MARGIN_L + PAD_X + x;
 }
 
-static int draw_panel(xmlNodePtr svg, const struct panel *pn, double x0, double y0)
+double report_plot_column_x(int col)
 {
-	double left = x0 + MARGIN_L, top = y0 + MARGIN_T;
-	double right = left + PANEL_W, bottom = top + PANEL_H;
+	return col_x(col);
+}
 
-	xmlNodePtr g = html_add(svg, "g", "plot-panel", NULL);
-	html_set(g, "data-direction", pn->client ? "client" : "server");
-	xmlNodePtr title = add_text(g, left, y0 + 18, NULL, "#222", pn->title);
-	html_set(title, "font-weight", "bold");
-	xmlNodePtr frame = html_add(g, "rect", NULL, NULL);
-	set_num(frame, "x", left);
-	set_num(frame, "y", top);
-	set_num(frame, "width", PANEL_W);
-	set_num(frame, "height", PANEL_H);
-	html_set(frame, "fill", "#fcfdfe");
-	html_set(frame, "stroke", C_AXIS);
+/* y of value v, clamped into the frame, in tenths as the path writes it
+ * (so that a step line sees the changes it can draw). */
+static double val_y(const struct panel *pn, int64_t v)
+{
+	double y = axis_px(&pn->y, (double)v);
+	y = y < pn->top ? pn->top : y > pn->bottom ? pn->bottom : y;
+	return round(y * 10) / 10;
+}
 
-	/* The sequence range: the sender's data and the receiver's ACKs of it. */
-	bool any = false;
-	double lo = 0, hi = 0;
-	for (size_t i = pn->a; i < pn->b; i++) {
-		const struct plot_seg *s = &pn->segs[i];
-		double v0, v1;
-		if (s->from_client == pn->client) {
-			int64_t used = s->len + ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
-			v0 = (double)s->rel_seq;
-			v1 = (double)(s->rel_seq + used);
-		} else if (s->has_ack) {
-			v0 = v1 = (double)s->rel_ack;
-		} else {
-			continue;
-		}
-		if (!any || v0 < lo)
-			lo = v0;
-		if (!any || v1 > hi)
-			hi = v1;
-		any = true;
+/* A vertical bar over [lo, hi] at column x, at least min_h pixels tall
+ * (centred on its range when it must grow). */
+static void bar(struct sbuf *b, const struct panel *pn, int x, int64_t lo, int64_t hi,
+                double min_h)
+{
+	double y0 = val_y(pn, lo), y1 = val_y(pn, hi);
+	if (y0 - y1 < min_h) {
+		double mid = (y0 + y1) / 2;
+		y0 = round((mid + min_h / 2) * 10) / 10;
+		y1 = y0 - min_h;
 	}
+	PATH(b, "M# #V#", col_x(x), y0, y1);
+}
 
-	struct axis ax, ay;
-	axis_fit(&ax, pn->t_lo, pn->t_hi, 1e-3, false, left, right);
-	axis_fit(&ay, lo, hi, 10, true, bottom, top);
+/* The panel's y axis: its marks' extent, padded; the window edge kept in
+ * view when it does not squash the rest. Sets *win_off when it does not. */
+static void fit_y(struct panel *pn, bool *win_off)
+{
+	const struct plot_panel_bins *p = pn->p;
+	double lo = (double)p->extent.lo, hi = (double)p->extent.hi;
+	*win_off = false;
+	if (p->acks && (double)p->win_hi > hi) {
+		if ((double)p->win_hi - lo <= (1 + WIN_ROOM) * (hi - lo) || hi - lo < 1)
+			hi = (double)p->win_hi;
+		else
+			*win_off = true;
+	}
+	if (hi - lo < 10)
+		hi = lo + 10;
+	double pad = (hi - lo) * 0.05;
+	pn->y = (struct axis){lo - pad, hi + pad, pn->bottom, pn->top};
+}
 
-	/* Grid, ticks and their labels. */
-	struct sbuf grid = {0}, ticks = {0};
-	double first = ceil(ax.lo / ax.step) * ax.step;
-	int xd = step_decimals(ax.step);
+/* Horizontal grid lines (reaching out as the axis's ticks) and their
+ * labels. */
+static void draw_y_ticks(xmlNodePtr g, const struct panel *pn, struct sbuf *grid)
+{
+	double step = nice_step(pn->y.hi - pn->y.lo, 4);
+	if (step < 1)
+		step = 1;
+	double unit = seq_unit(fmax(fabs(pn->y.hi), fabs(pn->y.lo)), step);
+	xmlNodePtr labels = html_add(g, "g", "p-yl", NULL);
+	double first = ceil(pn->y.lo / step) * step;
 	/* Counted, not stepped: far from zero a step can be below a double's
 	 * resolution, and v += step would never end. */
-	for (int k = 0; k < 50 && first + k * ax.step <= ax.hi; k++) {
-		double v = first + k * ax.step;
-		double x = axis_px(&ax, v);
-		sb_path(&grid, "M# #V#", x, top, bottom);
-		sb_path(&ticks, "M# #v4", x, bottom);
-		char label[HTML_NUM_LEN];
-		/* -0.000 reads oddly: a tick within half a step of zero is 0. */
-		html_fixed(label, fabs(v) < ax.step / 2 ? 0.0 : v, xd);
-		add_text(g, x, bottom + 16, "middle", C_TEXT, label);
+	for (int k = 0; k < 20 && first + k * step <= pn->y.hi; k++) {
+		double v = first + k * step, y = round(axis_px(&pn->y, v));
+		PATH(grid, "M# #H#", MARGIN_L - 4, y, MARGIN_L + PLOT_W);
+		char label[48];
+		seq_label(label, sizeof label, v, step, unit);
+		add_text(labels, NULL, MARGIN_L - 6, y + 4, label);
 	}
-	first = ceil(ay.lo / ay.step) * ay.step;
-	for (int k = 0; k < 50 && first + k * ay.step <= ay.hi; k++) {
-		double v = first + k * ay.step;
-		double y = axis_px(&ay, v);
-		sb_path(&grid, "M# #H#", left, y, right);
-		sb_path(&ticks, "M# #h-4", left, y);
-		char label[32];
-		seq_label(label, sizeof label, v, ay.step);
-		add_text(g, left - 7, y + 4, "end", C_TEXT, label);
-	}
-	add_text(g, (left + right) / 2, bottom + 34, "middle", C_TEXT, "time (s)");
-	xmlNodePtr yt = add_text(g, 0, 0, "middle", C_TEXT, "relative seq");
-	html_setf(yt, "transform", "translate(%.1f %.1f) rotate(-90)", x0 + 12,
-	          (top + bottom) / 2);
-
-	/* Marks: data ticks (I-beams), retransmitted ones, SYN/FIN/RST dots,
-	 * and the ACK step line that holds until the panel's end. */
-	struct sbuf data = {0}, retrans = {0}, syn = {0}, fin = {0}, rst = {0}, ack = {0};
-	bool have_ack = false;
-	double ack_y = 0;
-	for (size_t i = pn->a; i < pn->b; i++) {
-		const struct plot_seg *s = &pn->segs[i];
-		double x = axis_px(&ax, seconds(s->ts_ns, pn->t0_ns));
-		if (s->from_client != pn->client) {
-			if (!s->has_ack)
-				continue;
-			double y = axis_px(&ay, (double)s->rel_ack);
-			if (!have_ack)
-				sb_path(&ack, "M# #", x, y);
-			else if (y != ack_y)
-				sb_path(&ack, "H#V#", x, y);
-			have_ack = true;
-			ack_y = y;
-			continue;
-		}
-		double y0s = axis_px(&ay, (double)s->rel_seq);
-		if (s->len > 0) {
-			double y1s = axis_px(&ay, (double)(s->rel_seq + s->len));
-			sb_path(s->retrans ? &retrans : &data,
-			          "M# #V#M# #h5M# #h5", x, y0s, y1s,
-			          x - 2.5, y0s, x - 2.5, y1s);
-		}
-		/* A SYN or FIN takes the number after the data it carries. */
-		double yf = axis_px(&ay, (double)(s->rel_seq + s->len));
-		if (s->flags & TH_SYN)
-			sb_path(
-			        &syn,
-			        "M# #m-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0",
-			        x, y0s);
-		if (s->flags & TH_FIN)
-			sb_path(
-			        &fin,
-			        "M# #m-3.5 0a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0",
-			        x, yf);
-		if (s->flags & TH_RST)
-			sb_path(&rst, "M# #m-4 -4l8 8m0 -8l-8 8", x, yf);
-	}
-	if (have_ack)
-		sb_path(&ack, "H#", right);
-
-	struct sbuf *all[] = {&grid, &ticks, &data, &retrans, &syn, &fin, &rst, &ack};
-	bool oom = false;
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		oom |= all[i]->oom;
-	if (!oom) {
-		if (grid.len)
-			add_path(g, grid.p, C_GRID, "1", NULL);
-		if (ticks.len)
-			add_path(g, ticks.p, C_AXIS, "1", NULL);
-		if (ack.len)
-			html_set(add_path(g, ack.p, C_ACK, "1.6", NULL), "class",
-			         "plot-ack");
-		if (data.len)
-			html_set(add_path(g, data.p, C_DATA, "1.4", NULL), "class",
-			         "plot-data");
-		if (retrans.len)
-			html_set(add_path(g, retrans.p, C_RETRANS, "2", NULL), "class",
-			         "plot-retrans");
-		if (syn.len)
-			html_set(add_path(g, syn.p, C_SYN, "1.6", "#fff"), "class",
-			         "plot-syn");
-		if (fin.len)
-			html_set(add_path(g, fin.p, C_FIN, "1.6", "#fff"), "class",
-			         "plot-fin");
-		if (rst.len)
-			html_set(add_path(g, rst.p, C_RST, "2", NULL), "class",
-			         "plot-rst");
-		if (!any)
-			add_text(g, (left + right) / 2, (top + bottom) / 2, "middle",
-			         C_AXIS, "nothing sent");
-	}
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		free(all[i]->p);
-	return oom ? -1 : 0;
 }
 
-/* The key above the panels: what each mark means. */
-static void draw_legend(xmlNodePtr svg)
+/* The step line through each column's last value, held to the flow's
+ * last column. */
+static void step_line(struct sbuf *b, const struct panel *pn, bool window, int last_x)
 {
-	static const struct {
-		const char *d, *stroke, *fill, *label;
-	} keys[] = {
-	        {"M6 4V16M3.5 4h5M3.5 16h5", C_DATA, NULL, "data (seq .. seq+len)"},
-	        {"M6 4V16M3.5 4h5M3.5 16h5", C_RETRANS, NULL, "retransmission"},
-	        {"M0 14H6V6H12", C_ACK, NULL, "ACK from the other side"},
-	        {"M2.5 10a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0", C_SYN, "#fff", "SYN"},
-	        {"M2.5 10a3.5 3.5 0 1 0 7 0a3.5 3.5 0 1 0 -7 0", C_FIN, "#fff", "FIN"},
-	        {"M2 6l8 8m0 -8l-8 8", C_RST, NULL, "RST"},
-	};
-	static const double width[] = {190, 140, 200, 60, 60, 60};
-	double x = MARGIN_L;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		xmlNodePtr g = html_add(svg, "g", NULL, NULL);
-		html_setf(g, "transform", "translate(%.1f 4)", x);
-		add_path(g, keys[i].d, keys[i].stroke, "1.8", keys[i].fill);
-		add_text(g, 18, 14, NULL, C_TEXT, keys[i].label);
-		x += width[i];
+	bool started = false;
+	double prev = 0;
+	int x_drawn = 0; /* where the path's last segment ends */
+	for (size_t i = 0; i < pn->p->n; i++) {
+		const struct plot_col *c = &pn->p->col[i];
+		if (!c->ack)
+			continue;
+		double y = val_y(pn, window ? c->win_at : c->ack_at);
+		if (!started)
+			PATH(b, "M# #", col_x(c->x), y);
+		else if (y != prev)
+			PATH(b, "H#V#", col_x(c->x), y);
+		else
+			continue;
+		started = true;
+		prev = y;
+		x_drawn = c->x;
 	}
+	if (started && x_drawn != last_x)
+		PATH(b, "H#", col_x(last_x));
 }
+
+static void add_path(xmlNodePtr g, const char *cls, const struct sbuf *b)
+{
+	if (b->len)
+		html_set(html_add(g, "path", cls, NULL), "d", b->p);
+}
+
+/* The marks: one path per kind. Few data ticks get I-beam caps, as
+ * tcptrace draws them; many would only blur into each other. */
+static bool draw_marks(xmlNodePtr g, const struct panel *pn, int last_x)
+{
+	enum { WIN, ACK, SACK, DATA, RETX, SYN, FIN, RST, KINDS };
+	static const char *const cls[KINDS] = {"p-win", "p-ack",  "p-sack", "p-data",
+	                                       "p-retx", "p-syn", "p-fin",  "p-rst"};
+	struct sbuf m[KINDS] = {0};
+	step_line(&m[WIN], pn, true, last_x);
+	step_line(&m[ACK], pn, false, last_x);
+	size_t ticks = 0;
+	for (size_t i = 0; i < pn->p->n; i++)
+		ticks += pn->p->col[i].data.lo <= pn->p->col[i].data.hi;
+	bool caps = ticks * 8 <= PLOT_COLUMNS;
+	for (size_t i = 0; i < pn->p->n; i++) {
+		const struct plot_col *c = &pn->p->col[i];
+		double x = col_x(c->x);
+		/* Retransmissions and SACK blocks stay in sight however far the
+		 * flow is zoomed out: a few pixels at least. */
+		for (int k = 0; k < c->n_sack; k++)
+			bar(&m[SACK], pn, c->x, c->sack[k].lo, c->sack[k].hi, 4);
+		const struct plot_range *r[2] = {&c->data, &c->retx};
+		for (int k = 0; k < 2; k++) {
+			if (r[k]->lo > r[k]->hi)
+				continue;
+			bar(&m[DATA + k], pn, c->x, r[k]->lo, r[k]->hi, k ? 4 : 1);
+			if (caps)
+				PATH(&m[DATA + k], "M# #h5M# #h5", x - 2.5, val_y(pn, r[k]->lo),
+				     x - 2.5, val_y(pn, r[k]->hi));
+		}
+		if (c->syn)
+			PATH(&m[SYN], "M# #l4 4-4 4-4-4z", x, val_y(pn, c->syn_at) - 4);
+		/* Each mark's path starts at its column's x. */
+		if (c->fin)
+			PATH(&m[FIN], "M# #h3.5v7h-7v-7z", x, val_y(pn, c->fin_at) - 3.5);
+		if (c->rst)
+			PATH(&m[RST], "M# #m-4-4l8 8m0-8l-8 8", x, val_y(pn, c->rst_at));
+	}
+	bool oom = false;
+	for (int k = 0; k < KINDS; k++) {
+		oom |= m[k].oom;
+		if (!oom)
+			add_path(g, cls[k], &m[k]);
+		free(m[k].p);
+	}
+	return !oom;
+}
+
+/* Panel pn, its title at title_y; false out of memory. */
+static bool draw_panel(xmlNodePtr svg, struct panel *pn, double title_y,
+                       const double *x_ticks, size_t n_x_ticks, int last_x)
+{
+	xmlNodePtr g = html_add(svg, "g", "p-panel", NULL);
+	html_set(g, "data-direction", pn->client ? "client" : "server");
+	bool win_off;
+	fit_y(pn, &win_off);
+	char title[160], hi[32];
+	/* Three digits: 65.5k, 8.39M. */
+	double w = (double)pn->p->win_hi;
+	double unit = w >= 1e9 ? 1e9 : w >= 1e6 ? 1e6 : w >= 1e3 ? 1e3 : 1;
+	snprintf(hi, sizeof hi, "%.3g%s", w / unit,
+	         unit == 1e9 ? "G" : unit == 1e6 ? "M" : unit == 1e3 ? "k" : "");
+	snprintf(title, sizeof title, "%s%s%s%s",
+	         pn->client ? "client \xe2\x86\x92 server" : "server \xe2\x86\x92 client",
+	         win_off ? " \xc2\xb7 window edge above the top (up to " : "",
+	         win_off ? hi : "", win_off ? ")" : "");
+	add_text(g, "p-title", MARGIN_L, title_y, title);
+
+	double left = MARGIN_L, right = MARGIN_L + PLOT_W;
+	/* The grid first, under the labels, frame and marks. */
+	xmlNodePtr grid_path = html_add(g, "path", "p-grid", NULL);
+	struct sbuf grid = {0}, axis = {0};
+	draw_y_ticks(g, pn, &grid);
+	PATH(&axis, "M# #H#V#H#z", left, pn->top, right, pn->bottom, left);
+	/* The time axis's ticks, under the lowest panel (which has its labels). */
+	for (size_t i = 0; i < n_x_ticks; i++)
+		PATH(&axis, "M# #v4", x_ticks[i], pn->bottom);
+	bool ok = !grid.oom && !axis.oom;
+	if (ok) {
+		html_set(grid_path, "d", grid.p);
+		add_path(g, "p-axis", &axis);
+	}
+	free(grid.p);
+	free(axis.p);
+	return ok && draw_marks(g, pn, last_x);
+}
+
+/* Why a direction has no panel. */
+static void draw_left_out(xmlNodePtr svg, const struct plot_panel_bins *p, bool client,
+                          double y)
+{
+	char line[200];
+	const char *dir = client ? "client \xe2\x86\x92 server" : "server \xe2\x86\x92 client";
+	if (p->segments)
+		snprintf(line, sizeof line,
+		         "%s: no panel: its %zu segment%s no data, SYN, FIN or RST, "
+		         "and nothing it sent was acknowledged",
+		         dir, p->segments, p->segments == 1 ? " carries" : "s carry");
+	else
+		snprintf(line, sizeof line,
+		         "%s: no panel: nothing was sent this way, and nothing acknowledged",
+		         dir);
+	add_text(svg, "p-note", MARGIN_L, y, line);
+}
+
+int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
+{
+	bool shown[2];
+	int panels = 0;
+	for (int d = 0; d < 2; d++) {
+		shown[d] = b->dir[d].extent.lo <= b->dir[d].extent.hi;
+		panels += shown[d];
+	}
+	double height = panels * (TITLE_H + PANEL_H) + (2 - panels) * NOTE_H + AXIS_H;
+	html_svg_size(svg, SVG_W, height);
+
+	/* The time axis, shared: seconds since the flow's first segment, or
+	 * milliseconds for a flow shorter than a second. */
+	double span_s = (double)(b->t1_ns - b->t0_ns) / 1e9;
+	bool ms = span_s < 1;
+	double scale = ms ? 1e3 : 1;
+	struct axis ax = {0, span_s * scale, col_x(0), col_x(b->cols - 1)};
+	double step = nice_step(ax.hi, 6);
+	double x_ticks[32];
+	size_t n_x = 0;
+	for (int k = 0; k < 32 && k * step <= ax.hi * (1 + 1e-9); k++)
+		x_ticks[n_x++] = round(axis_px(&ax, k * step));
+
+	double y = 0;
+	for (int d = 0; d < 2; d++) {
+		if (!shown[d])
+			continue;
+		struct panel pn = {&b->dir[d], d == 0, y + TITLE_H, y + TITLE_H + PANEL_H,
+		                   {0, 0, 0, 0}};
+		bool lowest = d == 1 || !shown[1];
+		if (!draw_panel(svg, &pn, y + 15, x_ticks, lowest ? n_x : 0, b->cols - 1))
+			return -1;
+		y += TITLE_H + PANEL_H;
+	}
+
+	xmlNodePtr labels = html_add(svg, "g", "p-xl", NULL);
+	int dec = step_decimals(step);
+	for (size_t i = 0; i < n_x; i++) {
+		char label[HTML_NUM_LEN];
+		html_fixed(label, (double)i * step, dec);
+		add_text(labels, NULL, x_ticks[i], y + 15, label);
+	}
+	add_text(labels, NULL, MARGIN_L + PLOT_W / 2, y + 31,
+	         ms ? "time since the first segment (ms)"
+	            : "time since the first segment (s)");
+	/* Below the axis, a line for each direction left out. */
+	double note_y = y + AXIS_H;
+	for (int d = 0; d < 2; d++) {
+		if (!shown[d]) {
+			note_y += NOTE_H;
+			draw_left_out(svg, &b->dir[d], d == 0, note_y - 5);
+		}
+	}
+	if (panels) {
+		xmlNodePtr t = add_text(svg, "p-yt", 0, 0, "relative sequence (bytes)");
+		char tr[64], mid[32];
+		snprintf(tr, sizeof tr, "translate(14 %s) rotate(-90)", num1(mid, y / 2));
+		html_set(t, "transform", tr);
+	}
+	return 0;
+}
+
+/* ---- reading --------------------------------------------------------------- */
+
+struct reading {
+	struct plot_bins *b;
+	int client_shift, server_shift; /* window scale, once both sides agreed */
+	bool oom;
+};
+
+static int plot_row(const struct db_plot_segment *r, void *user)
+{
+	struct reading *rd = user;
+	struct plot_seg s = {
+	        .ts_ns = r->ts_ns,
+	        .from_client = r->from_client,
+	        .flags = r->flags,
+	        .rel_seq = r->rel_seq,
+	        .len = r->len,
+	        .has_ack = r->has_ack,
+	        .rel_ack = r->rel_ack,
+	        .retrans = (r->analysis & AN_ANY_RETRANSMISSION) != 0,
+	};
+	/* A SYN's window is never scaled (RFC 7323 section 2.2). */
+	int shift = (r->flags & PLOT_TH_SYN) ? 0
+	            : r->from_client       ? rd->client_shift
+	                                   : rd->server_shift;
+	s.win = r->win << shift;
+	if (r->options && r->has_ack)
+		s.n_sack = plot_parse_sack(r->options, r->ack, r->rel_ack, s.sack);
+	if (plot_bins_add(rd->b, &s) < 0) {
+		rd->oom = true;
+		return 1;
+	}
+	return 0;
+}
+
+int report_plot_flow(xmlNodePtr svg, struct db *db, const struct db_flow_info *f,
+                     char *err, size_t errlen)
+{
+	struct plot_bins b;
+	plot_bins_init(&b, PLOT_COLUMNS, f->first_ts_ns, f->last_ts_ns);
+	/* Scaling holds when both SYNs carried the option (RFC 7323). */
+	bool scaled = f->client_wscale >= 0 && f->server_wscale >= 0;
+	struct reading rd = {&b, scaled ? f->client_wscale : 0,
+	                     scaled ? f->server_wscale : 0, false};
+	int rc = db_each_plot_segment(db, f, plot_row, &rd);
+	if (rc < 0)
+		snprintf(err, errlen, "time/sequence graph: %s", db_error(db));
+	else if (rd.oom || report_plot_draw(svg, &b) < 0) {
+		snprintf(err, errlen, "time/sequence graph: out of memory");
+		rc = -1;
+	}
+	plot_bins_free(&b);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- the frame ------------------------------------------------------------- */
 
 xmlNodePtr report_plot_frame(xmlNodePtr parent)
 {
-	xmlNodePtr svg = html_svg(parent, "plot", 2 * CELL_W, LEGEND_H + CELL_H);
+	static const struct {
+		const char *cls, *label;
+	} keys[] = {
+	        {"p-data", "data"},
+	        {"p-retx", "retransmitted"},
+	        {"p-ack", "ACK"},
+	        {"p-win", "window edge"},
+	        {"p-sack", "SACK"},
+	        {"p-syn", "SYN"},
+	        {"p-fin", "FIN"},
+	        {"p-rst", "RST"},
+	};
+	xmlNodePtr key = html_add(parent, "p", "p-key", NULL);
+	if (!key)
+		return NULL;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		html_add(key, "i", keys[i].cls, NULL);
+		html_text(key, keys[i].label);
+	}
+	xmlNodePtr svg = html_svg(parent, "plot", SVG_W, TITLE_H + PANEL_H + AXIS_H);
 	if (!svg)
 		return NULL;
-	html_set(svg, "font-family", "DejaVu Sans Mono, Menlo, Consolas, monospace");
-	html_set(svg, "font-size", "11");
 	html_set(svg, "role", "img");
 	html_set(svg, "aria-label", "time/sequence graph");
-	draw_legend(svg);
 	return svg;
-}
-
-int report_plot_draw(xmlNodePtr svg, const struct plot_seg *segs, size_t n,
-                     size_t split, int64_t t0_ns, char *err, size_t errlen)
-{
-	size_t rows = split > 0 && split < n ? 2 : 1;
-	html_svg_size(svg, 2 * CELL_W, LEGEND_H + rows * CELL_H);
-
-	for (size_t r = 0; r < rows; r++) {
-		size_t a = rows == 1 ? 0 : r == 0 ? 0 : split;
-		size_t b = rows == 1 ? n : r == 0 ? split : n;
-		double t_lo = 0, t_hi = 0;
-		if (b > a) {
-			t_lo = seconds(segs[a].ts_ns, t0_ns);
-			t_hi = t_lo;
-			for (size_t i = a; i < b; i++) {
-				double t = seconds(segs[i].ts_ns, t0_ns);
-				t_lo = t < t_lo ? t : t_lo;
-				t_hi = t > t_hi ? t : t_hi;
-			}
-		}
-		for (int c = 0; c < 2; c++) {
-			char title[96];
-			snprintf(title, sizeof title, "%s%s",
-			         c == 0 ? "client → server" : "server → client",
-			         rows == 1 ? ""
-			         : r == 0  ? " · first segments"
-			                   : " · last segments");
-			struct panel pn = {segs, a, b, c == 0, t_lo, t_hi, t0_ns, title};
-			if (draw_panel(svg, &pn, c * CELL_W, LEGEND_H + r * CELL_H) < 0) {
-				snprintf(err, errlen,
-				         "time/sequence graph: out of memory");
-				return -1;
-			}
-		}
-	}
-	return 0;
 }

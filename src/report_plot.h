@@ -1,45 +1,48 @@
 /* report_plot: the time/sequence graph (Stevens, tcptrace) of one flow as
- * inline SVG, one panel per direction: x is time since the flow's first
- * segment, y the sender's relative sequence number. Each data segment is a
- * vertical tick from rel_seq to rel_seq + len, retransmissions in another
- * colour; the receiver's acknowledgements are a step line; SYN and FIN are
- * marked where they take their one sequence number.
+ * inline SVG, drawn from every segment of the flow. One panel per
+ * direction, stacked and sharing the time axis (seconds since the flow's
+ * first segment); y is that direction's relative sequence number. As
+ * tcptrace and Wireshark draw it: data as vertical ticks from seq to
+ * seq + len, retransmissions in another colour, SYN, FIN and RST marked
+ * where they take their number, the other side's ACKs as a step line, the
+ * window edge it advertises (ack + win << wscale) as a step line above it,
+ * and its SACK blocks as bars.
  *
- * It draws what the caller hands it and reads nothing else: the flow page
- * passes the same segments its ladder keeps (a long flow's first and last
- * ones), so the graph's size is bounded by theirs. A collapsed flow gets a
- * row of panels for its first segments and one for its last, each scaled
- * to its own range, since one axis over both would squash each to a line. */
+ * The segments are read here (db_each_plot_segment) and reduced to the
+ * plot's pixel columns as they stream (report_plot_bins.h): one mark per
+ * column and kind, so a flow of a million segments draws a few thousand
+ * elements, and memory is the columns', not the segments'. Marks carry
+ * classes (p-data, p-retx, p-ack, p-win, p-sack, p-syn, p-fin, p-rst,
+ * p-axis, p-grid, p-title) styled in templates/style.css: the graph holds
+ * no presentation attribute and needs no script. */
 #ifndef TCPLADDER_REPORT_PLOT_H
 #define TCPLADDER_REPORT_PLOT_H
 
 #include <libxml/tree.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 
-/* One segment as the graph needs it (the caller's copy of a database row). */
-struct plot_seg {
-	int64_t ts_ns; /* absolute capture time */
-	bool from_client;
-	int flags; /* TCP flag bits: FIN 0x01, SYN 0x02, RST 0x04 */
-	int64_t rel_seq, len;
-	bool has_ack;
-	int64_t rel_ack;
-	bool retrans; /* analysis bit 1 (retransmission) */
-};
+#include "db_report.h"
+#include "report_plot_bins.h"
 
-/* The graph's <svg class="plot"> appended to parent, with what every
- * graph holds (its legend) and no panel yet; NULL when out of memory. A
- * page writer makes it once and draws each flow's panels into it. */
+/* The plot's resolution: pixel columns of its time axis. */
+#define PLOT_COLUMNS 1000
+
+/* The graph's key (a <p class="p-key">) and its <svg class="plot">,
+ * appended to parent, the svg holding nothing yet; returns the svg, NULL
+ * when out of memory. A page writer makes it once and draws each flow
+ * into it. */
 xmlNodePtr report_plot_frame(xmlNodePtr parent);
 
-/* Sizes svg (made by report_plot_frame) and appends the panels after what
- * it held. segs are in frame order; when 0 < split < n, segs[0, split)
- * and segs[split, n) are a collapsed flow's first and last segments and
- * get panels of their own. t0_ns is the flow's first timestamp (time 0 on
- * the axes). Returns 0, or -1 with err filled (out of memory). */
-int report_plot_draw(xmlNodePtr svg, const struct plot_seg *segs, size_t n,
-                     size_t split, int64_t t0_ns, char *err, size_t errlen);
+/* Reads flow f's segments and draws them into svg (made by
+ * report_plot_frame), sizing it. Returns 0, or -1 with err filled. */
+int report_plot_flow(xmlNodePtr svg, struct db *db, const struct db_flow_info *f,
+                     char *err, size_t errlen);
+
+/* The x (SVG user units) of pixel column col's marks. */
+double report_plot_column_x(int col);
+
+/* Draws bins (filled by plot_bins_add) into svg, sizing it: what
+ * report_plot_flow does once the segments are read. 0, or -1 out of
+ * memory. */
+int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b);
 
 #endif

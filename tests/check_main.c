@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(runner, db_report_suite());
 	srunner_add_suite(runner, csv_suite());
 	srunner_add_suite(runner, report_flow_suite());
+	srunner_add_suite(runner, report_plot_suite());
 	srunner_add_suite(runner, report_index_suite());
 	srunner_add_suite(runner, report_suite());
 	srunner_add_suite(runner, report_lean_suite());

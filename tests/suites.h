@@ -18,6 +18,7 @@ Suite *cli_suite(void);
 Suite *db_report_suite(void);
 Suite *csv_suite(void);
 Suite *report_flow_suite(void);
+Suite *report_plot_suite(void);
 Suite *report_index_suite(void);
 Suite *report_suite(void);
 Suite *report_lean_suite(void);
