@@ -47,7 +47,8 @@ _tcpladder()
 		COMPREPLY=($(compgen -f -X '!*.db' -- "$cur") $(compgen -d -- "$cur"))
 		return 0 ;;
 	-o | --output)
-		if [[ $cmd == export ]]; then
+		# export and report --standalone write a file, the rest a folder.
+		if [[ $cmd == export || " ${COMP_WORDS[*]} " == *" --standalone "* ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
 		else
 			COMPREPLY=($(compgen -d -- "$cur"))

@@ -85,7 +85,7 @@ static void show(struct ingest_watch *w)
 
 static void show_if_due(struct ingest_watch *w)
 {
-	if (w->meter && progress_due(w->meter))
+	if (w->meter && progress_due(w->meter, get(&w->tally->bytes), w->tally->total))
 		show(w);
 }
 
@@ -158,7 +158,7 @@ void ingest_watch_until_closed(struct ingest_watch *w, int fd)
 	char buf[64];
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int ready = poll(&p, 1, w->meter ? 200 : -1);
+		int ready = poll(&p, 1, w->meter ? 50 : -1);
 		show_if_due(w);
 		if (ready < 0 && errno != EINTR)
 			return;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_db.h"
@@ -17,10 +18,11 @@ const char cmd_report_usage[] =
 	"usage: tcpladder report [-d DB] [-o DIR] [--flow ID...] [--flow-file FILE]\n"
 	"                        [--where SQL] [--capture ID...] [--notable] [--all]\n"
 	"                        [--max-segments N] [--flows-per-page N] [-j N] [-q]\n"
+	"       tcpladder report --standalone --flow ID -o FILE.html [-d DB]\n"
 	"\n"
 	"Writes DIR/index.html (every flow, linked), DIR/flows/ID.html (a ladder\n"
-	"diagram per flow) and DIR/transitions.csv from the database. The pages\n"
-	"need no other file and open from disk in any browser.\n"
+	"diagram per flow), DIR/transitions.csv and DIR/style.css (which every\n"
+	"page links) from the database. The pages open from disk in any browser.\n"
 	"\n"
 	"  -d, --db DB           database (default tcpladder.db)\n"
 	"  -o, --output DIR      report folder (default report), created if needed\n"
@@ -42,6 +44,8 @@ const char cmd_report_usage[] =
 	"                        and the count between (default 200)\n"
 	"  --flows-per-page N    flows per index page (default 500)\n"
 	"  -j, --jobs N          N processes writing pages (default: one per CPU)\n"
+	"  --standalone          one flow's page as FILE (-o), its style inside,\n"
+	"                        needing no other file (to attach to a ticket)\n"
 	"  -q, --quiet           say nothing unless something fails\n"
 	"\n"
 	"Exit status: 0 written, 1 failed, 2 usage.\n";
@@ -95,10 +99,68 @@ static int narrow_by_where(const char *db_path, const char *where, struct cli_se
 	return 0;
 }
 
+/* Is path one a page can be written to as a file: given, not a folder,
+ * not ending in a slash? why gets the reason it is not. */
+static bool file_path(const char *path, char *why, size_t len)
+{
+	struct stat st;
+	size_t n = path ? strlen(path) : 0;
+	if (!path)
+		snprintf(why, len, "needs -o FILE.html, the page to write");
+	else if (n == 0 || path[n - 1] == '/')
+		snprintf(why, len, "-o '%s' names a folder; it needs a file such as flow.html",
+		         path);
+	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(why, len, "-o %s is a folder; it needs a file such as %s/flow.html",
+		         path, path);
+	else
+		return true;
+	return false;
+}
+
+/* --standalone: the one flow the selection holds, as one page with its
+ * stylesheet inside. A selection of several flows (or of none given by
+ * id) is a usage error: which one the page should show is not ours to
+ * guess. */
+static int write_standalone(const char *db_path, const struct cli_selection *sel,
+                            const struct report_options *opt, const char *file, bool quiet)
+{
+	char why[512];
+	if (sel->n_flows != 1 || sel->n_captures || sel->only_notable) {
+		fprintf(stderr,
+		        "tcpladder report: --standalone writes one flow's page: give one flow "
+		        "(--flow ID)%s\n",
+		        sel->n_flows > 1 ? ", not several; without --standalone a report of "
+		                           "them all is written to a folder"
+		                         : "");
+		return EXIT_USAGE;
+	}
+	if (!file_path(file, why, sizeof why)) {
+		fprintf(stderr, "tcpladder report: --standalone %s\n", why);
+		return EXIT_USAGE;
+	}
+	char err[1024];
+	struct db *db = db_open_readonly(db_path, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "tcpladder report: %s: %s\n", db_path, err);
+		return EXIT_SOME_FAILED;
+	}
+	int rc = report_flow_page(db, sel->flow_ids[0], opt, file, err, sizeof err);
+	db_close(db);
+	if (rc != 0) {
+		fprintf(stderr, "tcpladder report: %s\n", err);
+		return EXIT_SOME_FAILED;
+	}
+	if (!quiet)
+		fprintf(stderr, "tcpladder: flow %lld written to %s; it needs no other file\n",
+		        (long long)sel->flow_ids[0], file);
+	return EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	enum { OPT_FLOW = 256, OPT_CAPTURE, OPT_NOTABLE, OPT_MAX_SEGMENTS, OPT_PER_PAGE,
-	       OPT_FLOW_FILE, OPT_WHERE, OPT_ALL };
+	       OPT_FLOW_FILE, OPT_WHERE, OPT_ALL, OPT_STANDALONE };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
@@ -111,6 +173,7 @@ int cmd_report(int argc, char **argv)
 		{"max-segments", required_argument, NULL, OPT_MAX_SEGMENTS},
 		{"flows-per-page", required_argument, NULL, OPT_PER_PAGE},
 		{"jobs", required_argument, NULL, 'j'},
+		{"standalone", no_argument, NULL, OPT_STANDALONE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -120,6 +183,7 @@ int cmd_report(int argc, char **argv)
 	struct report_options opt = {.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
 	                             .flows_per_page = REPORT_DEFAULT_FLOWS_PER_PAGE,
 	                             .jobs = default_jobs()};
+	bool dir_given = false;
 	int64_t jobs = 0;
 	bool quiet = false, all = false;
 	const char *where = NULL, *flow_file = NULL;
@@ -129,7 +193,7 @@ int cmd_report(int argc, char **argv)
 		bool ok = true;
 		switch (c) {
 		case 'd': db_path = optarg; break;
-		case 'o': dir = optarg; break;
+		case 'o': dir = optarg; dir_given = true; break;
 		case 'q': quiet = true; break;
 		case 'h': fputs(cmd_report_usage, stdout); cli_select_free(&sel); return EXIT_OK;
 		case OPT_FLOW: ok = cli_select_add(&sel.flow_ids, &sel.n_flows, optarg); break;
@@ -140,6 +204,7 @@ int cmd_report(int argc, char **argv)
 			break;
 		case OPT_NOTABLE: sel.only_notable = true; break;
 		case OPT_ALL: all = true; break;
+		case OPT_STANDALONE: opt.standalone = true; break;
 		case OPT_MAX_SEGMENTS: ok = parse_positive(optarg, &opt.max_segments); break;
 		case OPT_PER_PAGE: ok = parse_positive(optarg, &opt.flows_per_page); break;
 		case 'j':
@@ -180,6 +245,11 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "tcpladder report: %s\n", err);
 		cli_select_free(&sel);
 		return EXIT_SOME_FAILED;
+	}
+	if (opt.standalone) {
+		status = write_standalone(db_path, &sel, &opt, dir_given ? dir : NULL, quiet);
+		cli_select_free(&sel);
+		return status;
 	}
 	struct db_selection view = cli_select_view(&sel);
 	bool selected = sel.n_flows || sel.n_captures || sel.only_notable || where || flow_file;

@@ -7,10 +7,12 @@
  * written with its HTML serializer, so that void elements, <script> and
  * <style> come out as browsers parse them. Elements with an id are where
  * a page puts its content (html_find). The shared stylesheet
- * templates/style.css is inlined into the template's
- * <style id="tcpladder-style">, so a page needs no other file; a template
- * may carry its own further <style>. Inline SVG is built in the same tree
- * (no namespaces: an HTML parser puts <svg> in the SVG namespace itself). */
+ * templates/style.css (every page's look, the flow page's and its SVG's
+ * classes) takes the place of the template's <style id="tcpladder-style">:
+ * as a <link> to the report folder's one copy of it, or inlined for a page
+ * that must stand alone; a template may carry its own further <style>.
+ * Inline SVG is built in the same tree (no namespaces: an HTML parser puts
+ * <svg> in the SVG namespace itself). */
 #ifndef TCPLADDER_HTML_H
 #define TCPLADDER_HTML_H
 
@@ -19,10 +21,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A new page from templates/NAME (e.g. "flow.xhtml"), stylesheets inlined.
- * NULL with err filled if the template is missing or not well-formed. The
- * caller frees it with xmlFreeDoc. */
-xmlDocPtr html_page(const char *name, char *err, size_t errlen);
+/* A new page from templates/NAME (e.g. "flow.xhtml"), linking the shared
+ * stylesheet at style_href (relative to the page), or with it inlined
+ * when style_href is NULL. NULL with err filled if the template is missing
+ * or not well-formed. The caller frees it with xmlFreeDoc. */
+xmlDocPtr html_page(const char *name, const char *style_href, char *err, size_t errlen);
+
+/* The shared stylesheet's text (templates/style.css), which a report
+ * writes once into its folder for its pages to link. */
+const char *html_stylesheet(void);
 
 /* A copy of a page made by html_page, to fill: parsing a template once and
  * copying it is several times cheaper than parsing it for every page.

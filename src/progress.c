@@ -116,7 +116,7 @@ size_t progress_format(char *buf, size_t len, const struct progress_view *v)
 
 void progress_start(struct progress_meter *m, FILE *out)
 {
-	*m = (struct progress_meter){.out = out, .width = 80};
+	*m = (struct progress_meter){.out = out, .width = 80, .tenth = 0};
 	struct winsize ws;
 	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		m->width = ws.ws_col;
@@ -131,9 +131,19 @@ static long long ms_since(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000LL + (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
-bool progress_due(const struct progress_meter *m)
+/* Which tenth of total done is in: 0 to 10; -1 when the total is unknown. */
+static int tenth_of(uint64_t done, uint64_t total)
 {
-	return ms_since(&m->last) >= PROGRESS_EVERY_MS;
+	if (total == 0)
+		return -1;
+	if (done >= total)
+		return 10;
+	return (int)((long double)done * 10 / (long double)total);
+}
+
+bool progress_due(const struct progress_meter *m, uint64_t done, uint64_t total)
+{
+	return ms_since(&m->last) >= PROGRESS_EVERY_MS || tenth_of(done, total) > m->tenth;
 }
 
 double progress_elapsed(const struct progress_meter *m)
@@ -147,6 +157,7 @@ void progress_show(struct progress_meter *m, struct progress_view v)
 	v.elapsed_s = progress_elapsed(m);
 	v.width = m->width;
 	progress_format(line, sizeof line, &v);
+	m->tenth = tenth_of(v.done, v.total);
 	fprintf(m->out, "\r\033[K%s", line);
 	fflush(m->out);
 	clock_gettime(CLOCK_MONOTONIC, &m->last);

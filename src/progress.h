@@ -51,13 +51,17 @@ struct progress_meter {
 	struct timespec start, last;
 	unsigned width;
 	bool shown;     /* a line is on the terminal, to clear */
+	int tenth;      /* the tenth of the work the last line showed, -1 none */
 };
 
 /* Starts the clock; out is where lines go (stderr, a terminal). */
 void progress_start(struct progress_meter *m, FILE *out);
 
-/* Has ~200 ms passed since the last line (or the start)? */
-bool progress_due(const struct progress_meter *m);
+/* Has ~200 ms passed since the last line (or the start), or has the work
+ * reached a tenth of its total (done of total; total 0: unknown) that no
+ * line showed yet? The tenths give a short run its lines too, whatever
+ * the machine's speed. */
+bool progress_due(const struct progress_meter *m, uint64_t done, uint64_t total);
 
 double progress_elapsed(const struct progress_meter *m);
 

@@ -1,5 +1,6 @@
 /* report: see report.h. report_write puts the pieces in a folder: the index
- * pages, one page per selected flow, transitions.csv.
+ * pages, one page per selected flow, transitions.csv, and the stylesheet
+ * they all link.
  *
  * The selected flows' ids are read once, in id order, and cut into
  * opt->jobs parts of as many flows and as many index pages each; part k
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "html.h"
 #include "report_workers.h"
 
 static int make_dir(const char *path, char *err, size_t errlen)
@@ -27,6 +29,25 @@ static int make_dir(const char *path, char *err, size_t errlen)
 		return 0;
 	snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	return -1;
+}
+
+/* DIR/style.css, which every page links: written anew by each report,
+ * since a newer tcpladder's pages may use classes an older one's
+ * stylesheet lacks. */
+static int write_stylesheet(const char *dir, char *err, size_t errlen)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/" REPORT_STYLE_FILE, dir);
+	const char *css = html_stylesheet();
+	FILE *f = fopen(path, "w");
+	bool ok = f && fwrite(css, 1, strlen(css), f) == strlen(css);
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
 }
 
 /* What every part needs; read-only once the parts start. */
@@ -287,7 +308,8 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/flows", dir);
-	if (make_dir(dir, err, errlen) || make_dir(path, err, errlen)) {
+	if (make_dir(dir, err, errlen) || make_dir(path, err, errlen) ||
+	    write_stylesheet(dir, err, errlen)) {
 		db_close(db);
 		return -1;
 	}

@@ -5,6 +5,7 @@
  *   DIR/flows/ID.html         one page per flow: ladder, plot, transitions
  *   DIR/flows.js              every flow's summary, for the index's script
  *   DIR/transitions.csv       DESIGN.md's columns, RFC 4180
+ *   DIR/style.css             the one stylesheet every page links
  *
  * Everything comes from the database through db_report.h; nothing here
  * reads a capture. Each function returns 0, or -1 with err filled. */
@@ -38,6 +39,9 @@ struct report_options {
 	 * wrote it (NULL: not); report_write sets it to count pages. */
 	void (*page_written)(void *user);
 	void *page_user;
+	/* Flow pages with their stylesheet inside and no link out of the
+	 * page (report_flow_page), rather than linking the folder's. */
+	bool standalone;
 };
 
 #define REPORT_DEFAULT_MAX_SEGMENTS 200
@@ -53,6 +57,9 @@ struct report_options {
 #define REPORT_FLOW_HREF_FMT "flows/%lld.html"   /* from index pages */
 #define REPORT_INDEX_HREF "../index.html"        /* from flow pages */
 #define REPORT_DATA_HREF "flows.js"              /* from index pages */
+#define REPORT_STYLE_FILE "style.css"
+#define REPORT_INDEX_STYLE_HREF "style.css"      /* from index pages */
+#define REPORT_FLOW_STYLE_HREF "../style.css"    /* from flow pages */
 
 /* --- flow pages (report_flow.c) --- */
 
@@ -70,7 +77,8 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
                       const struct db_flow_info *f, const char *path,
                       struct report_csv *csv, char *err, size_t errlen);
 
-/* DIR/flows/ID.html for one flow, by id. */
+/* The page of one flow, by id, at path (DIR/flows/ID.html, or with
+ * opt->standalone a page that needs no other file). */
 int report_flow_page(struct db *db, int64_t flow_id,
                      const struct report_options *opt, const char *path,
                      char *err, size_t errlen);

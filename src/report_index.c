@@ -679,7 +679,7 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		snprintf(err, errlen, "flows: %s", db_error(db));
 		return -1;
 	}
-	cx.tmpl = html_page("index.xhtml", err, errlen);
+	cx.tmpl = html_page("index.xhtml", REPORT_INDEX_STYLE_HREF, err, errlen);
 	cx.out = cx.tmpl ? html_out_new() : NULL;
 	if (!cx.out) {
 		if (cx.tmpl)

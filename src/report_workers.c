@@ -63,7 +63,8 @@ static void read_child(struct child *c)
 	}
 }
 
-/* Reads every pipe to its end, waking at least every ~200 ms for tick. */
+/* Reads every pipe to its end, waking at least every 50 ms for tick (which
+ * decides whether a line is due). */
 static void read_children(struct child *c, int n, void (*tick)(void *), void *tick_arg)
 {
 	struct pollfd fds[MAX_WORKERS];
@@ -75,7 +76,7 @@ static void read_children(struct child *c, int n, void (*tick)(void *), void *ti
 		}
 		if (open == 0)
 			return;
-		int ready = poll(fds, (nfds_t)open, tick ? 200 : -1);
+		int ready = poll(fds, (nfds_t)open, tick ? 50 : -1);
 		if (tick)
 			tick(tick_arg);
 		if (ready < 0 && errno != EINTR)
@@ -200,11 +201,14 @@ void report_progress_page(void *arg)
 void report_progress_tick(void *arg)
 {
 	struct report_progress *rp = arg;
-	if (!rp || getpid() != rp->maker || !progress_due(&rp->meter))
+	if (!rp || getpid() != rp->maker)
+		return;
+	uint64_t done = __atomic_load_n(&rp->pages, __ATOMIC_RELAXED);
+	if (!progress_due(&rp->meter, done, rp->total))
 		return;
 	progress_show(&rp->meter, (struct progress_view){
 		.what = "report", .unit = PROGRESS_COUNT, .noun = "pages",
-		.done = __atomic_load_n(&rp->pages, __ATOMIC_RELAXED), .total = rp->total});
+		.done = done, .total = rp->total});
 }
 
 void report_progress_free(struct report_progress *rp)

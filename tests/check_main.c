@@ -24,6 +24,7 @@ int main(void)
 	srunner_add_suite(runner, report_index_suite());
 	srunner_add_suite(runner, index_data_suite());
 	srunner_add_suite(runner, report_suite());
+	srunner_add_suite(runner, report_lean_suite());
 	srunner_add_suite(runner, browser_suite());
 	srunner_add_suite(runner, merge_suite());
 	srunner_add_suite(runner, query_plan_suite());

@@ -22,6 +22,7 @@ Suite *report_plot_suite(void);
 Suite *report_index_suite(void);
 Suite *index_data_suite(void);
 Suite *report_suite(void);
+Suite *report_lean_suite(void);
 Suite *browser_suite(void);
 Suite *merge_suite(void);
 Suite *query_plan_suite(void);

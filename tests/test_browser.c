@@ -108,7 +108,7 @@ START_TEST(seed_flow_page_shows_every_arrow)
 	ck_assert_int_ge(count(dom, "<svg"), 1);
 	/* One group per segment; its class list starts with seg. */
 	ck_assert_int_eq(count(dom, "class=\"seg"), 13);
-	ck_assert_int_eq(count(dom, "class=\"state\""), 12); /* 2 initial + 10 changes */
+	ck_assert_int_eq(count(dom, "<text class=\"state\""), 12); /* 2 initial + 10 changes */
 	ck_assert(strstr(dom, "[S.] seq 0 ack 1 win 28960") != NULL);
 	free(dom);
 	assert_screenshot("seed-flow");

@@ -127,8 +127,9 @@ END_TEST
 
 /* A report into a folder that holds an older, bigger one: the flow pages
  * it does not write go (they would be read as part of it), its own stay,
- * and no file of another name is touched: the user's notes, a page of
- * another pattern (0.html, 7.html.bak), a folder. */
+ * and so does the stylesheet they link; no file of another name is
+ * touched: the user's notes, a page of another pattern (0.html,
+ * 7.html.bak), a folder. */
 START_TEST(report_over_an_older_one_removes_its_stale_pages)
 {
 	char dir[64], db[128], r[96];
@@ -148,7 +149,7 @@ START_TEST(report_over_an_older_one_removes_its_stale_pages)
 	snprintf(ls, sizeof ls, "%s/ls.txt", dir);
 	names = tu_slurp(ls);
 	ck_assert_str_eq(names, "0.html\n12345.html\n2.html\n3.html\n7.html.bak\nnotes.html\n"
-	                        "flows\nflows.js\nindex.html\nnotes.txt\ntransitions.csv\n");
+	                        "flows\nflows.js\nindex.html\nnotes.txt\nstyle.css\ntransitions.csv\n");
 	free(names);
 }
 END_TEST
@@ -296,7 +297,7 @@ START_TEST(pages_serialize_as_libxml2_does)
 	}
 
 	char err[256];
-	xmlDocPtr doc = html_page("flow.xhtml", err, sizeof err);
+	xmlDocPtr doc = html_page("flow.xhtml", NULL, err, sizeof err);
 	ck_assert_msg(doc != NULL, "%s", err);
 	xmlNodePtr body = html_find(doc, "facts");
 	static const char *const texts[] = {

@@ -119,7 +119,7 @@ static bool has_class(xmlNodePtr node, const char *cls)
 	return strstr(padded, word) != NULL;
 }
 
-/* The arrow of frame N: its line's end points. */
+/* The arrow of frame N: its path's end points ("Mx1 y1Lx2 y2"). */
 struct arrow {
 	double x1, y1, x2, y2;
 };
@@ -127,12 +127,14 @@ struct arrow {
 static struct arrow arrow_of(struct page *pg, int frame)
 {
 	char expr[160];
-	snprintf(expr, sizeof expr, SEG_XPATH "[@data-frame='%d']/line", frame);
+	snprintf(expr, sizeof expr, SEG_XPATH "[@data-frame='%d']/path", frame);
 	xmlXPathObjectPtr o = nodes(pg, expr);
 	ck_assert_int_eq(xmlXPathNodeSetGetLength(o->nodesetval), 1);
-	xmlNodePtr l = o->nodesetval->nodeTab[0];
-	struct arrow a = {num_attr(l, "x1"), num_attr(l, "y1"), num_attr(l, "x2"),
-	                  num_attr(l, "y2")};
+	char d[128];
+	attr(o->nodesetval->nodeTab[0], "d", d, sizeof d);
+	struct arrow a;
+	ck_assert_msg(sscanf(d, "M%lf %lfL%lf %lf", &a.x1, &a.y1, &a.x2, &a.y2) == 4,
+	              "frame %d: arrow d=\"%s\"", frame, d);
 	xmlXPathFreeObject(o);
 	return a;
 }
@@ -334,26 +336,28 @@ START_TEST(seed_header_and_hover_titles_hold_the_facts)
 		ck_assert_msg(strstr(buf, facts[i]), "facts lack \"%s\": %s", facts[i],
 		              buf);
 
-	/* Absolute numbers, options and the states on hover. */
+	/* The absolute time and numbers and the options on hover; the day
+	 * the times count from in the facts. */
+	ck_assert_msg(strstr(buf, "started 2016-11-07 23:59:"), "facts lack the start: %s",
+	              buf);
 	o = nodes(&pg, SEG_XPATH "[@data-frame='4']/title");
 	ck_assert_int_eq(xmlXPathNodeSetGetLength(o->nodesetval), 1);
 	text_of(o->nodesetval->nodeTab[0], buf, sizeof buf);
 	xmlXPathFreeObject(o);
-	const char *title[] = {"frame 4",
-	                       "2016-11-07 23:59:20.542616 UTC",
+	const char *title[] = {"23:59:20.542616 UTC",
 	                       "seq 2963356420:2963356425",
 	                       "ack 107490517",
-	                       "win 227",
-	                       "len 5",
-	                       "states: client ESTABLISHED, server ESTABLISHED"};
+	                       "win 227 \xc3\x97" "128 = 29\xe2\x80\xaf" "056 bytes"};
 	for (size_t i = 0; i < sizeof title / sizeof title[0]; i++)
 		ck_assert_msg(strstr(buf, title[i]), "title lacks \"%s\": %s", title[i],
 		              buf);
+	/* Its day is the flow's first, which the facts give. */
+	ck_assert_msg(!strstr(buf, "2016-11-07"), "title repeats the day: %s", buf);
 	/* The SYN's options as tcpdump prints them. */
 	o = nodes(&pg, SEG_XPATH "[@data-frame='1']/title");
 	text_of(o->nodesetval->nodeTab[0], buf, sizeof buf);
 	xmlXPathFreeObject(o);
-	ck_assert_msg(strstr(buf, "seq 107490516  win 65535") &&
+	ck_assert_msg(strstr(buf, "seq 107490516\noptions") &&
 	                      strstr(buf, "options: mss 1460,wscale 5,sackOK,TS val "
 	                                  "1508416415 ecr 0"),
 	              "title of frame 1: %s", buf);
