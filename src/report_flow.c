@@ -186,6 +186,15 @@ static int write_facts(struct page *pg, const struct db_flow_info *f)
 		html_text(line, "anomalies: ");
 		html_add(line, "b", NULL, f->analysis_names);
 	}
+	/* Why the index ranks it where it does (flow_notability). */
+	if (f->score > 0) {
+		line = html_add(facts, "div", "line notable", NULL);
+		html_text(line, "worth a look: score ");
+		snprintf(buf, sizeof buf, "%" PRId64, f->score);
+		html_add(line, "b", NULL, buf);
+		html_text(line, MIDDOT);
+		html_add(line, "b", NULL, f->reasons ? f->reasons : "");
+	}
 	if (f->mid_stream)
 		html_add(facts, "div", "line note",
 		         "The capture starts mid-stream: no handshake was seen, so both "

@@ -58,6 +58,12 @@ START_TEST(score_orders_the_examples)
 	ck_assert_int_eq(tu_sh("test $(ls %s/n/flows | wc -l) = 8", dir), 0);
 	ck_assert_int_eq(tu_sh("test -e %s/n/flows/12.html && ! test -e %s/n/flows/9.html", dir,
 	                       dir), 0);
+	/* A flow's page says why it is worth a look; the seed's says nothing. */
+	ck_assert_int_eq(tu_sh("grep -q 'worth a look: score <b>19</b> \xc2\xb7 <b>zero_window,unclosed"
+	                       "</b>' %s/n/flows/12.html", dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " report -q -d %s -o %s/s --flow 9", db, dir), 0);
+	ck_assert_int_ne(tu_sh("grep -q 'worth a look' %s/s/flows/9.html", dir), 0);
+	ck_assert_int_eq(tu_sh("grep -q '192.168.1.103:59850' %s/s/flows/9.html", dir), 0);
 }
 END_TEST
 
