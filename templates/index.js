@@ -623,6 +623,11 @@
 			if (nav)
 				nav.hidden = true;
 		});
+		/* A later page's "page N of M: flows a-b" no longer holds. */
+		var sub = document.getElementById("subheading");
+		if (sub && sub.firstChild && sub.firstChild.nodeType === 3 &&
+		    sub.firstChild.data.indexOf("page ") === 0)
+			sub.firstChild.data = "every flow of the report (" + group(v.n) + ")\u00a0\u00b7 ";
 		table.classList.add("sortable", "scripted");
 		var thead = el("thead"), hr = el("tr");
 		thead.appendChild(hr);
