@@ -33,9 +33,8 @@
 /* Notable: worth a look, a score above 0 in the view flow_notability
  * (schema/002_views.sql), which ranks every flow of the database at once;
  * a connection reads it into temp.notability, the notable flows only, the
- * first time a query names that table (query below). */
-#define SCORE "IFNULL((SELECT n.score FROM temp.notability n WHERE n.flow_id = f.id), 0)"
-#define REASONS "IFNULL((SELECT n.reasons FROM temp.notability n WHERE n.flow_id = f.id), '')"
+ * first time it prepares a query naming that table (rq_query below). A
+ * flow row joins it once (n) for its score, reasons and notability. */
 #define NOTABLE "f.id IN (SELECT flow_id FROM temp.notability)"
 
 #define SEL_WHERE                                                              \
@@ -62,9 +61,11 @@
 	" f.client_mss, f.server_mss, f.client_wscale, f.server_wscale,"       \
 	" f.client_sack_ok, f.server_sack_ok, f.analysis,"                     \
 	" CASE WHEN f.analysis = 0 THEN '' ELSE IFNULL(v.analysis_names, '') END," \
-	" " RESET ", " NOTABLE ", f.tunnel, f.tunnel_changes, " SCORE ", " REASONS \
+	" " RESET ", n.flow_id IS NOT NULL, f.tunnel, f.tunnel_changes,"        \
+	" IFNULL(n.score, 0), IFNULL(n.reasons, '')"                            \
 	" FROM flows f JOIN flows_view v ON v.id = f.id"                       \
-	" JOIN captures c ON c.id = f.capture_id"
+	" JOIN captures c ON c.id = f.capture_id"                              \
+	" LEFT JOIN temp.notability n ON n.flow_id = f.id"
 
 /* A transition with the flags and length of the segment that caused it,
  * joined by that segment's key (a correlated subquery through
@@ -92,7 +93,7 @@
  * and analysis are the codes of tcp_states and analysis_flags (the head
  * names them), times in microseconds, the start from the head's base_s:
  * a flow costs ~90 bytes. The score and reasons come from
- * temp.notability (SCORE above), which holds the notable flows only: 0
+ * temp.notability (NOTABLE above), which holds the notable flows only: 0
  * for the others, reasons too (shorter than ""). */
 #define FLOWS_JSON_NAMES                                                       \
 	"'id', 'capture', 'client', 'server', 'start_us', 'duration_us',"      \
@@ -258,7 +259,8 @@ static int read_notability(struct db *db)
 /* The statement, prepared on first use, reset and unbound for this one. */
 sqlite3_stmt *rq_query(struct db *db, enum report_query_id id)
 {
-	if (strstr(query_sql[id], "temp.notability") && read_notability(db))
+	/* The table first: a statement naming it cannot be prepared before. */
+	if (!db->report[id] && strstr(query_sql[id], "temp.notability") && read_notability(db))
 		return NULL;
 	if (!db->report[id] &&
 	    sqlite3_prepare_v3(db->conn, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
