@@ -389,6 +389,51 @@ static void draw_left_out(xmlNodePtr svg, const struct plot_panel_bins *p, bool 
 	add_text(svg, "p-note", MARGIN_L, y, line);
 }
 
+/* Does the drawing hold a mark of class cls? */
+static bool has_mark(xmlNodePtr node, const xmlChar *cls)
+{
+	for (xmlNodePtr c = node->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *k = xmlStrEqual(c->name, BAD_CAST "path") ? xmlGetProp(c, BAD_CAST "class")
+		                                                    : NULL;
+		bool hit = k && xmlStrEqual(k, cls);
+		xmlFree(k);
+		if (hit || has_mark(c, cls))
+			return true;
+	}
+	return false;
+}
+
+/* The key (the <p> report_plot_frame put before the drawing) keeps the
+ * kinds this flow's graph draws: a key of eight kinds for a graph of
+ * three says the others were looked for and are absent, which the reader
+ * cannot tell from a key that lists them all on every page. */
+static void prune_key(xmlNodePtr svg)
+{
+	xmlNodePtr key = svg->prev;
+	if (!key || key->type != XML_ELEMENT_NODE || !xmlStrEqual(key->name, BAD_CAST "p"))
+		return;
+	for (xmlNodePtr i = key->children, next; i; i = next) {
+		next = i->next;
+		if (i->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *cls = xmlGetProp(i, BAD_CAST "class");
+		bool drawn = cls && has_mark(svg, cls);
+		xmlFree(cls);
+		if (drawn)
+			continue;
+		if (next && next->type == XML_TEXT_NODE) { /* its label */
+			xmlNodePtr label = next;
+			next = next->next;
+			xmlUnlinkNode(label);
+			xmlFreeNode(label);
+		}
+		xmlUnlinkNode(i);
+		xmlFreeNode(i);
+	}
+}
+
 int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 {
 	bool shown[2];
@@ -448,6 +493,7 @@ int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 		snprintf(tr, sizeof tr, "translate(14 %s) rotate(-90)", num1(mid, y / 2));
 		html_set(t, "transform", tr);
 	}
+	prune_key(svg);
 	return 0;
 }
 
