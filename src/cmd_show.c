@@ -130,7 +130,7 @@ static bool options_from(const struct show_args *a, struct show_options *opt,
                          int64_t *flow_id, int64_t *keep)
 {
 	int64_t v;
-	if (!parse_range(a->flow, 1, INT64_MAX, flow_id)) {
+	if (!parse_range(a->flow, 0, INT64_MAX, flow_id)) {
 		fprintf(stderr, "tcpladder show: a flow is given by its id (a number such as 7), "
 		                "not '%s'\n", a->flow);
 		return false;

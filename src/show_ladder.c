@@ -20,7 +20,6 @@
 #include "show_ladder.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,17 +150,6 @@ static void l_painted(struct line *l, const char *code, const char *s)
 	l_str(l, s);
 	if (code)
 		l_color(l, C_RESET);
-}
-
-static void l_printf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void l_printf(struct line *l, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	l_str(l, buf);
 }
 
 /* The line onto out without its trailing spaces, then a newline; the line
@@ -356,6 +344,100 @@ static void l_centred(struct line *l, const char *code, const char *text, int at
 	l_painted(l, code, text);
 }
 
+/* A text cut at spaces into pieces of at most room columns each (a word
+ * longer than that is a piece of its own, and wider). */
+#define MAX_PIECES 24
+struct pieces {
+	char text[1024];
+	int start[MAX_PIECES], len[MAX_PIECES];
+	int n;
+};
+
+static void wrap(struct pieces *p, const char *s, int room)
+{
+	size_t off = strlen(p->text);
+	snprintf(p->text + off, sizeof p->text - off, "%s", s);
+	const char *t = p->text;
+	int i = (int)off, end = (int)strlen(t);
+	while (i < end && p->n < MAX_PIECES) {
+		while (t[i] == ' ')
+			i++;
+		int start = i, last = -1;
+		for (int j = i; j <= end && j - start <= room; j++) {
+			if (t[j] == ' ' || t[j] == '\0')
+				last = j;
+		}
+		if (last < 0) /* one long word */
+			last = start + (int)strcspn(t + start, " ");
+		if (last > start) {
+			p->start[p->n] = start;
+			p->len[p->n++] = last - start;
+		}
+		i = last;
+	}
+}
+
+/* Piece k of p, into buf. */
+static const char *piece(const struct pieces *p, int k, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%.*s", p->len[k], p->text + p->start[k]);
+	return buf;
+}
+
+/* Names read better with a space after each comma, as on the page. */
+static char *spaced_names(const char *names)
+{
+	if (!names || !*names)
+		return NULL;
+	size_t commas = 0;
+	for (const char *c = names; *c; c++)
+		commas += *c == ',';
+	char *out = malloc(strlen(names) + commas + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *c = names; *c; c++) {
+		*o++ = *c;
+		if (*c == ',')
+			*o++ = ' ';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* One fact of a header line: after a comma, or on a line of its own when
+ * it would pass the width. */
+static void l_fact(struct line *l, struct show_text *out, int width, const char *code,
+                   const char *text)
+{
+	if (l->col > 0) {
+		l_str(l, ",");
+		if (l->col + 1 + (int)strlen(text) > width)
+			l_end(l, out);
+		else
+			l_str(l, " ");
+	}
+	l_painted(l, code, text);
+}
+
+/* text from the line's column on, cut at spaces to keep within the
+ * width, the lines after the first starting at the same column; ends the
+ * line. */
+static void l_wrapped(struct line *l, struct show_text *out, int width, const char *code,
+                      const char *text)
+{
+	struct pieces p = {.n = 0};
+	int indent = l->col;
+	wrap(&p, text, max_int(width - indent, 20));
+	char buf[1024];
+	for (int k = 0; k < p.n; k++) {
+		l_to(l, indent);
+		l_painted(l, code, piece(&p, k, buf, sizeof buf));
+		l_end(l, out);
+	}
+	if (p.n == 0)
+		l_end(l, out);
+}
+
 void show_ladder_head(struct show_ladder *ld, struct show_text *out)
 {
 	lay_out(ld);
@@ -365,39 +447,48 @@ void show_ladder_head(struct show_ladder *ld, struct show_text *out)
 	const char *server = ld->server ? ld->server : "?";
 
 	/* The facts the page's header gives, less the capture's path. */
+	int width = ld->opt.width;
+	char fact[512];
+	snprintf(fact, sizeof fact, "flow %" PRId64 ": %s > %s", ld->id, client, server);
+	l_fact(&l, out, width, C_BOLD, fact);
 	span(a, sizeof a, ld->last_ts_ns - ld->first_ts_ns);
-	l_color(&l, C_BOLD);
-	l_printf(&l, "flow %" PRId64 ": %s > %s", ld->id, client, server);
-	l_color(&l, C_RESET);
-	l_printf(&l, ", %" PRId64 " segment%s in %s", ld->packets, ld->packets == 1 ? "" : "s",
-	         a);
+	snprintf(fact, sizeof fact, "%" PRId64 " segment%s in %s", ld->packets,
+	         ld->packets == 1 ? "" : "s", a);
+	l_fact(&l, out, width, NULL, fact);
 	l_end(&l, out);
-	l_printf(&l, "final %s / %s", ld->client_final ? ld->client_final : "?",
+	snprintf(fact, sizeof fact, "final %s / %s", ld->client_final ? ld->client_final : "?",
 	         ld->server_final ? ld->server_final : "?");
-	if (ld->conn_state)
-		l_printf(&l, ", conn_state %s", ld->conn_state);
-	if (ld->history)
-		l_printf(&l, ", history %s", ld->history);
+	l_fact(&l, out, width, NULL, fact);
+	if (ld->conn_state) {
+		snprintf(fact, sizeof fact, "conn_state %s", ld->conn_state);
+		l_fact(&l, out, width, NULL, fact);
+	}
+	if (ld->history) {
+		snprintf(fact, sizeof fact, "history %s", ld->history);
+		l_fact(&l, out, width, NULL, fact);
+	}
 	if (ld->has_rtt) {
 		span(b, sizeof b, ld->rtt_ns);
-		l_printf(&l, ", handshake RTT %s", b);
+		snprintf(fact, sizeof fact, "handshake RTT %s", b);
+		l_fact(&l, out, width, NULL, fact);
 	}
 	l_end(&l, out);
 	if (ld->anomalies) {
+		char *names = spaced_names(ld->anomalies);
+		out->oom |= !names;
 		l_str(&l, "anomalies: ");
-		l_painted(&l, C_ANOMALY, ld->anomalies);
-		l_end(&l, out);
+		l_wrapped(&l, out, width, C_ANOMALY, names ? names : "");
+		free(names);
 	}
-	if (ld->mid_stream) {
-		l_str(&l, "mid-stream: no handshake seen, so each direction counts from its "
+	if (ld->mid_stream)
+		l_wrapped(&l, out, width, NULL,
+		          "mid-stream: no handshake seen, so each direction counts from its "
 		          "first byte seen (offset 1)");
-		l_end(&l, out);
-	}
 	l_end(&l, out);
 
 	/* Each rail's role and address over it, as the page heads them. */
-	int cr = client_rail(ld), sr = server_rail(ld), width = sr + 2 + ld->sstate_w;
-	width = max_int(width, ld->opt.width);
+	int cr = client_rail(ld), sr = server_rail(ld);
+	width = max_int(sr + 2 + ld->sstate_w, width);
 	l_centred(&l, NULL, "client", cr, width, 0);
 	l_centred(&l, NULL, "server", sr, width, l.col + 2);
 	l_end(&l, out);
@@ -432,49 +523,32 @@ static const char *arrow_color(const struct db_segment_info *s)
 }
 
 /* The arrow between the rails, arrow_w wide: a shaft of '-' with its head
- * on the receiver's rail and the label centred on it; the anomaly names
- * after the label when they fit too (*names_left false), else left for a
- * line of their own. A label wider than the room takes what it needs. */
-static void draw_arrow(struct line *l, const struct show_ladder *ld,
-                       const struct db_segment_info *s, const char *names,
-                       bool *names_left)
+ * on the receiver's rail and text centred on it, in colour code. Text too
+ * wide for a shaft lies against the tail, and past the rail if it must. */
+static void draw_arrow(struct line *l, const struct show_ladder *ld, bool right,
+                       const char *code, const char *text, const char *names)
 {
-	char label[160];
-	int lw = (int)seg_label(label, sizeof label, s->flags_text ? s->flags_text : "?",
-	                        s->rel_seq, s->len, s->has_ack, s->rel_ack, s->win);
-	int nw = names ? 2 + (int)strlen(names) : 0, a = ld->arrow_w;
-	bool inline_names = names && lw + nw + 4 <= a;
-	*names_left = names && !inline_names;
-	int tw = lw + (inline_names ? nw : 0);
-	const char *code = arrow_color(s);
-	bool right = s->from_client;
-
-	/* Shaft before the text, and after it, heads included. */
-	int before, after;
-	if (tw + 4 <= a) {
-		before = (a - tw) / 2 - 1;
-		after = a - tw - 2 - before;
-	} else {
-		before = after = -1; /* the text against the tail, no spaces */
-	}
+	int a = ld->arrow_w;
+	int tw = (int)strlen(text) + (names ? 2 + (int)strlen(names) : 0);
 	l_color(l, code);
 	if (!right)
 		l_str(l, "<");
-	if (before >= 0) {
+	if (tw + 4 <= a) {
+		/* Shaft before the text and after it, heads included. */
+		int before = (a - tw) / 2 - 1, after = a - tw - 2 - before;
 		l_chars(l, '-', before - !right);
 		l_str(l, " ");
-	}
-	l_str(l, label);
-	if (inline_names) {
-		l_color(l, C_RESET);
-		l_str(l, "  ");
-		l_painted(l, C_ANOMALY, names);
-		l_color(l, code);
-	}
-	if (after >= 0) {
+		l_str(l, text);
+		if (names) {
+			l_color(l, C_RESET);
+			l_str(l, "  ");
+			l_painted(l, C_ANOMALY, names);
+			l_color(l, code);
+		}
 		l_str(l, " ");
 		l_chars(l, '-', after - right);
 	} else {
+		l_str(l, text);
 		l_chars(l, '-', a - tw - 1);
 	}
 	if (right)
@@ -494,8 +568,19 @@ static const char *kth_change(const struct show_ladder *ld, size_t from, size_t 
 	return "";
 }
 
-/* The changes proven up to frame (those of rows not drawn come with the
- * next row drawn): ch[*from, *to). */
+/* The changes proven at frame: ch[*from, *to). Those proven before it
+ * and not yet shown were at rows not drawn (and no gap given for them). */
+static void changes_at(struct show_ladder *ld, int64_t frame, size_t *from, size_t *to)
+{
+	while (ld->next < ld->n_ch && ld->ch[ld->next].seen_frame < frame)
+		ld->next++;
+	*from = ld->next;
+	while (ld->next < ld->n_ch && ld->ch[ld->next].seen_frame == frame)
+		ld->next++;
+	*to = ld->next;
+}
+
+/* The changes proven up to frame: ch[*from, *to). */
 static void changes_upto(struct show_ladder *ld, int64_t frame, size_t *from, size_t *to)
 {
 	*from = ld->next;
@@ -529,56 +614,50 @@ static void l_rightpart(struct line *l, const char *rail, const char *sstate)
 	}
 }
 
-/* Names read better with a space after each comma, as on the page. */
-static char *spaced_names(const char *names)
-{
-	if (!names || !*names)
-		return NULL;
-	size_t commas = 0;
-	for (const char *c = names; *c; c++)
-		commas += *c == ',';
-	char *out = malloc(strlen(names) + commas + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const char *c = names; *c; c++) {
-		*o++ = *c;
-		if (*c == ',')
-			*o++ = ' ';
-	}
-	*o = '\0';
-	return out;
-}
-
 void show_ladder_segment(struct show_ladder *ld, const struct db_segment_info *s,
                          struct show_text *out)
 {
 	struct line l = {.color = ld->opt.color};
 	size_t from, to;
-	changes_upto(ld, s->frame, &from, &to);
-	char frame[24], time[48];
+	changes_at(ld, s->frame, &from, &to);
+	char frame[24], time[48], label[160], buf[1024];
 	snprintf(frame, sizeof frame, "%" PRId64, s->frame);
 	rel_time(time, sizeof time, s->ts_ns - ld->first_ts_ns);
+	seg_label(label, sizeof label, s->flags_text ? s->flags_text : "?", s->rel_seq, s->len,
+	          s->has_ack, s->rel_ack, s->win);
 	char *names = spaced_names(s->analysis_names);
 	if (s->analysis_names && *s->analysis_names && !names)
 		out->oom = true;
+	const char *code = arrow_color(s);
 
-	bool names_left;
+	/* The label on its arrow, with the anomaly names after it when both
+	 * fit; else the label cut at spaces to fit the shaft, its rest and the
+	 * names on lines of their own below (a narrow terminal keeps its
+	 * width, and nothing is cut off). */
+	int room = ld->arrow_w - 4, lw = (int)strlen(label);
+	bool names_inline = names && lw + 2 + (int)strlen(names) <= room;
+	struct pieces p = {.n = 0};
+	wrap(&p, label, room);
+	int label_pieces = p.n;
+	if (names && !names_inline)
+		wrap(&p, names, ld->arrow_w - 2);
+
 	l_left(&l, ld, frame, time, kth_change(ld, from, to, true, 0), "|");
-	draw_arrow(&l, ld, s, names, &names_left);
+	draw_arrow(&l, ld, s->from_client, code, piece(&p, 0, buf, sizeof buf),
+	           names_inline ? names : NULL);
 	l_rightpart(&l, "|", kth_change(ld, from, to, false, 0));
 	l_end(&l, out);
-	/* Below it: names that did not fit, and further changes. */
-	for (size_t k = 1;; k++) {
-		const char *c = kth_change(ld, from, to, true, k);
-		const char *v = kth_change(ld, from, to, false, k);
-		bool with_names = k == 1 && names_left;
-		if (!*c && !*v && !with_names)
+	/* Below it: what did not fit, and further changes. */
+	for (int k = 1;; k++) {
+		const char *c = kth_change(ld, from, to, true, (size_t)k);
+		const char *v = kth_change(ld, from, to, false, (size_t)k);
+		if (!*c && !*v && k >= p.n)
 			break;
 		l_left(&l, ld, "", "", c, "|");
 		int rail = l.col;
-		if (with_names)
-			l_centred(&l, C_ANOMALY, names, rail + ld->arrow_w / 2, rail + ld->arrow_w,
-			          rail);
+		if (k < p.n)
+			l_centred(&l, k < label_pieces ? code : C_ANOMALY, piece(&p, k, buf, sizeof buf),
+			          rail + ld->arrow_w / 2, rail + ld->arrow_w, rail);
 		l_to(&l, rail + ld->arrow_w);
 		l_rightpart(&l, "|", v);
 		l_end(&l, out);
@@ -606,11 +685,15 @@ void show_ladder_gap(struct show_ladder *ld, const struct db_segment_gap *gap,
 	span(when, sizeof when, gap->last_ts_ns - gap->first_ts_ns);
 	snprintf(detail, sizeof detail, "%" PRId64 " payload bytes over %s", gap->bytes, when);
 	/* The rails break off (':') for the lines the gap takes. */
-	const char *texts[2] = {count, detail};
-	for (int i = 0; i < 2; i++) {
-		l_left(&l, ld, i == 0 ? "..." : "", "", reached[1], ":");
+	struct pieces p = {.n = 0};
+	wrap(&p, count, ld->arrow_w - 2);
+	wrap(&p, detail, ld->arrow_w - 2);
+	char buf[1024];
+	for (int k = 0; k < p.n; k++) {
+		l_left(&l, ld, k == 0 ? "..." : "", "", reached[1], ":");
 		int rail = l.col;
-		l_centred(&l, C_DIM, texts[i], rail + ld->arrow_w / 2, rail + ld->arrow_w, rail);
+		l_centred(&l, C_DIM, piece(&p, k, buf, sizeof buf), rail + ld->arrow_w / 2,
+		          rail + ld->arrow_w, rail);
 		l_to(&l, rail + ld->arrow_w);
 		l_rightpart(&l, ":", reached[0]);
 		reached[0] = reached[1] = "";
