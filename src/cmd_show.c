@@ -1,8 +1,9 @@
 /* cmd_show: `tcpladder show [-d DB] FLOW`, a flow's ladder in the
  * terminal. It parses the options, decides what the terminal gets (its
- * width, whether to colour), reads the flow's rows through db_report.h
- * (the flow page's own reads: its transitions, its first and last
- * --max-segments segments and the gap between) and hands them to
+ * width, whether to colour), reads the flow's rows (its row through
+ * db_show.h; then the flow page's own reads, db_report.h: its
+ * transitions, its first and last --max-segments segments and the gap
+ * between) and hands them to
  * show_ladder.c, writing its text out row by row: a long flow shown with
  * --all never sits whole in memory. No SQL and no layout here. */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "cli_db.h"
 #include "cmd.h"
 #include "db_report.h"
+#include "db_show.h"
 #include "report.h"
 #include "show_ladder.h"
 
@@ -249,7 +251,7 @@ static int run_show(const struct show_args *a)
 		return EXIT_SOME_FAILED;
 	}
 	struct showing sh = {.db = db, .opt = &opt, .keep = keep};
-	int found = db_get_flow(db, flow_id, show_flow, &sh);
+	int found = db_show_flow(db, flow_id, show_flow, &sh);
 	int status = EXIT_OK;
 	if (found == 0) {
 		fprintf(stderr, "tcpladder show: no flow %" PRId64 " in %s (flows_view.id "

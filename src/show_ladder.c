@@ -482,8 +482,8 @@ void show_ladder_head(struct show_ladder *ld, struct show_text *out)
 	}
 	if (ld->mid_stream)
 		l_wrapped(&l, out, width, NULL,
-		          "mid-stream: no handshake seen, so each direction counts from its "
-		          "first byte seen (offset 1)");
+		          "mid-stream: no handshake seen; each direction counts from its first "
+		          "byte (offset 1)");
 	l_end(&l, out);
 
 	/* Each rail's role and address over it, as the page heads them. */
