@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_show.h"
 #include "seg_label.h"
 #include "show_ladder.h"
 #include "suites.h"
@@ -627,6 +628,55 @@ START_TEST(unknown_flow_exits_1_usage_errors_2)
 }
 END_TEST
 
+/* A flow's fields as one line, the ones show reads. */
+static int flow_fields(const struct db_flow_info *f, void *user)
+{
+	snprintf(user, 512, "%lld %s %s %lld %lld %lld %lld %lld %s %s %s %s %d %lld %d %lld %s",
+	         (long long)f->id, f->client, f->server, (long long)f->first_ts_ns,
+	         (long long)f->last_ts_ns, (long long)f->first_frame, (long long)f->last_frame,
+	         (long long)f->packets, f->client_state, f->server_state,
+	         f->conn_state ? f->conn_state : "-", f->history ? f->history : "-", f->has_rtt,
+	         (long long)f->handshake_rtt_ns, f->mid_stream, (long long)f->analysis,
+	         f->analysis_names);
+	return 0;
+}
+
+/* db_show_flow reads what db_get_flow does, for every field show uses:
+ * the corpus's flows when it is there (anomalies, mid-stream, IPv6), the
+ * seed's else; and an id no flow has is 0. */
+START_TEST(show_flow_row_is_db_get_flows)
+{
+	char dir[64], db_path[160];
+	tu_scratch_dir(dir);
+	char path[256];
+	snprintf(path, sizeof path, "%s/MANIFEST.tsv", CORPUS);
+	FILE *m = fopen(path, "r");
+	if (m) {
+		fclose(m);
+		snprintf(db_path, sizeof db_path, "%s/corpus.db", dir);
+		ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s " CORPUS " 2>/dev/null; test -s %s", db_path,
+		                       db_path),
+		                 0);
+	} else {
+		ck_assert(ingest_one(dir, &goldens[0], db_path, sizeof db_path));
+	}
+	char err[256];
+	struct db *db = db_open_readonly(db_path, err, sizeof err);
+	ck_assert_msg(db != NULL, "%s", err);
+	long long n = tu_query_int(db_path, "SELECT max(id) FROM flows");
+	ck_assert_int_ge(n, 1);
+	for (long long id = 1; id <= n; id++) {
+		char a[512] = "", b[512] = "";
+		ck_assert_int_eq(db_get_flow(db, id, flow_fields, a), 1);
+		ck_assert_int_eq(db_show_flow(db, id, flow_fields, b), 1);
+		ck_assert_str_eq(b, a);
+	}
+	char none[512];
+	ck_assert_int_eq(db_show_flow(db, n + 1, flow_fields, none), 0);
+	db_close(db);
+}
+END_TEST
+
 Suite *show_suite(void)
 {
 	Suite *s = suite_create("show");
@@ -654,6 +704,7 @@ Suite *show_suite(void)
 	tcase_add_test(tc, width_is_the_terminals_else_100);
 	tcase_add_test(tc, all_prints_every_segment);
 	tcase_add_test(tc, unknown_flow_exits_1_usage_errors_2);
+	tcase_add_test(tc, show_flow_row_is_db_get_flows);
 	suite_add_tcase(s, tc);
 	return s;
 }
