@@ -5,7 +5,10 @@
  * state, the client's rail '|', the arrow, the server's rail, the
  * server's state. The frame and time columns are as wide as the flow's
  * last frame and time need, each state column as wide as its endpoint's
- * longest state; the arrow takes the rest of the width. Every text here
+ * longest state; the arrow takes the rest of the width. What does not
+ * fit on an arrow (a long label, anomaly names) goes on, cut at spaces,
+ * on lines below it between the rails: a narrow terminal keeps its
+ * width, and no word is cut. Every text here
  * is ASCII (numbers, flags, state and analysis names, addresses), so a
  * byte is a column; colour escapes are counted apart.
  *
