@@ -57,12 +57,15 @@ _tcpladder()
 	--flow-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0 ;;
+	--color)
+		COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+		return 0 ;;
 	--tunnel-port)
 		COMPREPLY=($(compgen -W 'vxlan= vxlan-gpe= geneve= gtp-u= teredo= l2tp= ayiya= gre= capwap=' -- "$cur"))
 		compopt -o nospace 2>/dev/null
 		return 0 ;;
 	-f | --filter | -j | --jobs | --idle-timeout | --max-flows | --flow | --capture | \
-	--max-segments | --flows-per-page | --name | --where)
+	--max-segments | --flows-per-page | --name | --where | --width)
 		return 0 ;; # a value only the user knows
 	esac
 

@@ -27,6 +27,7 @@
 
 #include "html.h"
 #include "report_flow_page.h"
+#include "seg_label.h"
 
 /* Ladder geometry, in SVG user units. Rows are PITCH apart; an arrow that
  * arrives at once drops SLOPE over the width between the rails. */
@@ -42,32 +43,6 @@
 #define LABEL_CH      7.23  /* advance of a 12px monospace character */
 #define SMALL_CH      6.03  /* the same at 10px */
 #define STATE_SPACING 13.0  /* least distance between two state labels */
-
-/* The arrow's label, as tcpdump prints the segment with relative numbers:
- * `[P.] seq 1:6 ack 1 win 227 len 5`. */
-static void seg_label(char *buf, size_t len, const struct seg *s)
-{
-	struct text_line l = text_line(buf, len);
-	text_str(&l, "[");
-	text_str(&l, s->flags_text);
-	text_str(&l, "] seq ");
-	text_int(&l, s->rel_seq);
-	if (s->len > 0) {
-		text_str(&l, ":");
-		text_int(&l, s->rel_seq + s->len);
-	}
-	if (s->has_ack) {
-		text_str(&l, " ack ");
-		text_int(&l, s->rel_ack);
-	}
-	text_str(&l, " win ");
-	text_int(&l, s->win);
-	if (s->len > 0) {
-		text_str(&l, " len ");
-		text_int(&l, s->len);
-	}
-}
-
 
 /* ---- small tree helpers ------------------------------------------------ */
 
@@ -615,7 +590,8 @@ xmlNodePtr ladder_frame(xmlNodePtr parent)
 
 void ladder_measure(struct seg *g)
 {
-	seg_label(g->label, sizeof g->label, g);
+	seg_label(g->label, sizeof g->label, g->flags_text, g->rel_seq, g->len, g->has_ack,
+	          g->rel_ack, g->win);
 	g->text_w = (double)strlen(g->label) * LABEL_CH;
 	g->label_w = g->text_w;
 	if (g->analysis_names)

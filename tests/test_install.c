@@ -138,7 +138,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	char words[4400];
 	snprintf(words, sizeof words, "%s \"\"", bin);
 	char *got = complete(dir, words, 1);
-	ck_assert_str_eq(got, "export\nforget\nhelp\ningest\nmerge\nreport\nrun\n");
+	ck_assert_str_eq(got, "export\nforget\nhelp\ningest\nmerge\nreport\nrun\nshow\n");
 	free(got);
 	snprintf(words, sizeof words, "%s report --f", bin);
 	got = complete(dir, words, 2);
@@ -153,6 +153,10 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	snprintf(words, sizeof words, "%s ingest --tunnel-port v", bin);
 	got = complete(dir, words, 3);
 	ck_assert_str_eq(got, "vxlan-gpe=\nvxlan=\n");
+	free(got);
+	snprintf(words, sizeof words, "%s show --color a", bin);
+	got = complete(dir, words, 3);
+	ck_assert_str_eq(got, "always\nauto\n");
 	free(got);
 	snprintf(words, sizeof words, "%s export -d x.db t", bin);
 	got = complete(dir, words, 4);
