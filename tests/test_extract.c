@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "capwrite.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -342,6 +343,145 @@ START_TEST(extract_refuses_frames_the_file_lacks)
 }
 END_TEST
 
+/* --- a big-endian pcapng, written here --------------------------------- */
+
+struct blk {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void be16(struct blk *k, uint16_t v)
+{
+	k->b[k->n++] = (uint8_t)(v >> 8);
+	k->b[k->n++] = (uint8_t)v;
+}
+
+static void be32(struct blk *k, uint32_t v)
+{
+	be16(k, (uint16_t)(v >> 16));
+	be16(k, (uint16_t)v);
+}
+
+static void bytes(struct blk *k, const void *p, size_t n)
+{
+	if (n)
+		memcpy(k->b + k->n, p, n);
+	k->n += n;
+	while (k->n % 4)
+		k->b[k->n++] = 0;
+}
+
+static void option(struct blk *k, uint16_t code, const void *p, uint16_t n)
+{
+	be16(k, code);
+	be16(k, n);
+	bytes(k, p, n);
+}
+
+/* A block: type, length, body, length. */
+static void block(FILE *f, uint32_t type, const struct blk *body)
+{
+	struct blk k = {.n = 0};
+	be32(&k, type);
+	be32(&k, (uint32_t)body->n + 12);
+	memcpy(k.b + k.n, body->b, body->n);
+	k.n += body->n;
+	be32(&k, (uint32_t)body->n + 12);
+	ck_assert_uint_eq(fwrite(k.b, 1, k.n, f), k.n);
+}
+
+/* A handshake on interface 1 ("eth9", nanoseconds, if_tsoffset 100 s,
+ * if_speed) of a big-endian section, each packet with epb_flags
+ * (inbound) and a comment of its own. */
+static void write_big_endian_pcapng(const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	struct blk shb = {.n = 0};
+	be32(&shb, 0x1A2B3C4D);
+	be16(&shb, 1);
+	be16(&shb, 0);
+	be32(&shb, 0xFFFFFFFF);
+	be32(&shb, 0xFFFFFFFF);
+	block(f, 0x0A0D0D0A, &shb);
+	for (int i = 0; i < 2; i++) {
+		struct blk idb = {.n = 0};
+		be16(&idb, 1);
+		be16(&idb, 0);
+		be32(&idb, 65535);
+		if (i == 1) {
+			uint8_t resol = 9, off[8] = {0, 0, 0, 0, 0, 0, 0, 100},
+			        speed[8] = {0, 0, 0, 0, 0x3b, 0x9a, 0xca, 0};
+			option(&idb, 2, "eth9", 4);
+			option(&idb, 9, &resol, 1);
+			option(&idb, 14, off, 8);
+			option(&idb, 8, speed, 8);
+			option(&idb, 0, NULL, 0);
+		}
+		block(f, 1, &idb);
+	}
+	const uint8_t flags[][2] = {{2, 0}, {2 | 16, 0}, {16, 0}};
+	for (int i = 0; i < 3; i++) {
+		uint8_t frame[128];
+		bool back = i == 1;
+		struct cw_tcp t = {.src = back ? 0x0a000002 : 0x0a000001,
+		                   .dst = back ? 0x0a000001 : 0x0a000002,
+		                   .sport = back ? 80 : 40000, .dport = back ? 40000 : 80,
+		                   .seq = back ? 5000 : 1000 + (i == 2), .ack = i == 0 ? 0 : back ? 1001 : 5001,
+		                   .flags = flags[i][0]};
+		uint32_t len = cw_tcp_frame(frame, &t, 0);
+		struct blk epb = {.n = 0};
+		be32(&epb, 1);
+		uint64_t units = 1700000000000000000ULL + 123456789ULL * (uint64_t)i;
+		be32(&epb, (uint32_t)(units >> 32));
+		be32(&epb, (uint32_t)units);
+		be32(&epb, len);
+		be32(&epb, len);
+		bytes(&epb, frame, len);
+		uint8_t inbound[4] = {0, 0, 0, 1};
+		option(&epb, 2, inbound, 4);
+		option(&epb, 1, "source note", 11);
+		option(&epb, 0, NULL, 0);
+		block(f, 6, &epb);
+	}
+	fclose(f);
+}
+
+/* The byte order of a section is the source's business: its interface's
+ * name, resolution, offset and speed, and each packet's flags and
+ * comment, read the same from ours (little-endian) as from it. */
+START_TEST(extract_turns_a_big_endian_pcapng_around)
+{
+	if (!tu_have("tshark"))
+		return;
+	char dir[64], db[128], src[128], ours[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	snprintf(src, sizeof src, "%s/be.pcapng", dir);
+	snprintf(ours, sizeof ours, "%s/out.pcapng", dir);
+	write_big_endian_pcapng(src);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s %s", db, src), 0);
+	ck_assert_int_eq(tu_query_int(db, "SELECT packets FROM flows"), 3);
+	ck_assert_int_eq(tu_sh(BIN " extract -q -d %s --flow 1 -o %s", db, ours), 0);
+	const char *fields = "-e frame.interface_id -e frame.interface_name -e frame.time_epoch"
+	                     " -e frame.len -e frame.packet_flags_direction";
+	ck_assert_int_eq(tu_sh("tshark -r %s -T fields %s > %s.f 2>/dev/null && tshark -r %s"
+	                       " -T fields %s > %s.f 2>/dev/null && cmp -s %s.f %s.f",
+	                       src, fields, src, ours, fields, ours, src, ours),
+	                 0);
+	char path[160];
+	snprintf(path, sizeof path, "%s.f", ours);
+	char *got = tu_slurp(path);
+	ck_assert_msg(strstr(got, "1\teth9\t1700000100.123456789\t") != NULL, "%s", got);
+	free(got);
+	ck_assert_int_eq(tu_sh("test \"$(tshark -r %s -T fields -e frame.comment 2>/dev/null |"
+	                       " sort -u)\" = 'source note,tcpladder flow 1'",
+	                       ours),
+	                 0);
+	ck_assert_int_eq(tu_sh("capinfos %s | grep -q 'Speed = 1000000000'", ours), 0);
+}
+END_TEST
+
 START_TEST(extract_usage_errors)
 {
 	char dir[64], db[128];
@@ -379,6 +519,7 @@ Suite *extract_suite(void)
 	tcase_add_test(tc, extract_refuses_a_capture_read_from_stdin);
 	tcase_add_test(tc, extract_to_pcap_refuses_two_link_types);
 	tcase_add_test(tc, extract_refuses_frames_the_file_lacks);
+	tcase_add_test(tc, extract_turns_a_big_endian_pcapng_around);
 	tcase_add_test(tc, extract_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;
