@@ -20,47 +20,14 @@
 #include "db_extract.h"
 #include "savefile.h"
 #include "walk.h"
+#include "extract_internal.h"
 
 #define LINKTYPE_RAW 101
-#define DEFAULT_SNAPLEN 262144
-
-/* One file to read: the whole of a capture, or one file of a ring. */
-struct source {
-	const struct db_extract_capture *capture;
-	const struct db_extract_file *file;
-	char *path;            /* where its bytes are: the stored path or a found one */
-	bool found_elsewhere;  /* path came from --search */
-	const struct db_extract_frame *frames; /* its frames, in the capture's numbering */
-	size_t nframes;
-	uint64_t base;         /* the file's frame = the capture's frame - base */
-	/* What check_source saw. */
-	bool checked;          /* its content is the one ingested */
-	bool lost;             /* missing or changed: for find_moved */
-	bool pcapng;
-	bool nano;             /* a frame wanted needs nanoseconds */
-	int linktype;          /* of the frames wanted (LINKTYPE_); -1: several */
-	uint32_t snaplen, max_caplen;
-};
-
-/* pcapng output: an interface of a source written as the output's n-th. */
-struct iface_map {
-	size_t source;
-	uint32_t section, id;
-};
-
-struct job {
-	struct source *src;
-	size_t nsrc;
-	struct iface_map *ifaces;
-	size_t nifaces, ifaces_cap;
-	char *err;
-	size_t errlen;
-};
 
 /* A file's link type as files write it: DLT_RAW is 12 or 14 by OS in
  * libpcap's API and 101 in files; the other link types a flow can come
  * from (decode_link.c's) have one number in both. */
-static int file_linktype(int dlt)
+int extract_file_linktype(int dlt)
 {
 	return dlt == DLT_RAW ? LINKTYPE_RAW : dlt;
 }
@@ -72,7 +39,7 @@ static bool finer_than_usec(uint8_t tsresol)
 	return (tsresol & 0x80) ? (tsresol & 0x7f) > 0 : tsresol > 6;
 }
 
-static bool from_stdin(const struct source *s)
+static bool from_stdin(const struct extract_source *s)
 {
 	/* ingest stores a capture read from stdin as stdin-<sha256 prefix>
 	 * (or its --name, which looks like any path). */
@@ -86,7 +53,7 @@ static bool from_stdin(const struct source *s)
  * unbroken, their link types and precision). 0 when it is the file
  * ingested; 1 when it is missing or its content has changed (s->lost);
  * -1 with the error filled when it is the file but cannot be cut. */
-static int check_source(struct job *job, struct source *s)
+static int check_source(struct extract_job *job, struct extract_source *s)
 {
 	struct stat st;
 	if (stat(s->path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
@@ -121,7 +88,7 @@ static int check_source(struct job *job, struct source *s)
 		if (pkt.frame < want)
 			continue;
 		if (pkt.frame == want) {
-			int lt = file_linktype(pkt.dlt);
+			int lt = extract_file_linktype(pkt.dlt);
 			s->linktype = s->linktype == -2 || s->linktype == lt ? lt : -1;
 			if (pkt.caplen > s->max_caplen)
 				s->max_caplen = pkt.caplen;
@@ -170,7 +137,7 @@ static int check_source(struct job *job, struct source *s)
 /* --- finding moved files ----------------------------------------------- */
 
 struct search {
-	struct job *job;
+	struct extract_job *job;
 	size_t missing;
 	char err[256];
 };
@@ -184,7 +151,7 @@ static bool visit_candidate(const struct walk_entry *e, void *user)
 	if (capture_hash_file(e->path, hex, sr->err, sizeof sr->err) != 0)
 		return true; /* unreadable: not the one */
 	for (size_t i = 0; i < sr->job->nsrc; i++) {
-		struct source *s = &sr->job->src[i];
+		struct extract_source *s = &sr->job->src[i];
 		if (!s->lost || s->found_elsewhere || strcmp(hex, s->file->sha256) != 0)
 			continue;
 		char *p = strdup(e->path);
@@ -200,7 +167,7 @@ static bool visit_candidate(const struct walk_entry *e, void *user)
 
 /* Looks for every lost source under dir, hashing each capture file there
  * once. 0, or -1 when dir cannot be walked. */
-static int find_moved(struct job *job, const char *dir)
+static int find_moved(struct extract_job *job, const char *dir)
 {
 	struct search sr = {.job = job};
 	for (size_t i = 0; i < job->nsrc; i++)
@@ -215,7 +182,7 @@ static int find_moved(struct job *job, const char *dir)
 }
 
 /* The error for a source still lost after any search. */
-static void say_lost(struct job *job, const struct source *s, const char *search_dir)
+static void say_lost(struct extract_job *job, const struct extract_source *s, const char *search_dir)
 {
 	struct stat st;
 	bool exists = stat(s->path, &st) == 0;
@@ -252,7 +219,7 @@ static void say_lost(struct job *job, const struct source *s, const char *search
 /* The output's interface for a pcapng source's (section, id), writing
  * its IDB, and those of the section before it not written yet, first (so
  * a lone section's interfaces keep their numbers). -1 on failure. */
-static int64_t ng_interface(struct job *job, struct savefile *sf, size_t si,
+static int64_t ng_interface(struct extract_job *job, struct savefile *sf, size_t si,
                             struct capture *cap, const struct pcapng_packet *ng)
 {
 	for (size_t i = 0; i < job->nifaces; i++) {
@@ -293,7 +260,7 @@ static int64_t ng_interface(struct job *job, struct savefile *sf, size_t si,
 }
 
 /* A classic pcap source in pcapng output: one interface made for it. */
-static int64_t pcap_interface(struct job *job, struct savefile *sf, size_t si, int dlt)
+static int64_t pcap_interface(struct extract_job *job, struct savefile *sf, size_t si, int dlt)
 {
 	for (size_t i = 0; i < job->nifaces; i++)
 		if (job->ifaces[i].source == si)
@@ -308,8 +275,8 @@ static int64_t pcap_interface(struct job *job, struct savefile *sf, size_t si, i
 		job->ifaces = more;
 		job->ifaces_cap = ncap;
 	}
-	const struct source *s = &job->src[si];
-	if (savefile_pcapng_idb(sf, (uint16_t)file_linktype(dlt),
+	const struct extract_source *s = &job->src[si];
+	if (savefile_pcapng_idb(sf, (uint16_t)extract_file_linktype(dlt),
 	                        s->snaplen ? s->snaplen : DEFAULT_SNAPLEN, s->nano ? 9 : 6) != 0)
 		return -1;
 	job->ifaces[job->nifaces++] = (struct iface_map){.source = si};
@@ -325,10 +292,10 @@ static void flow_comment(const struct db_extract_frame *f, size_t n, char *buf, 
 }
 
 /* Copies a checked source's frames into sf. 0, or -1 with the error. */
-static int copy_source(struct job *job, struct savefile *sf, size_t si, bool pcapng_out,
+static int copy_source(struct extract_job *job, struct savefile *sf, size_t si, bool pcapng_out,
                        uint64_t *written)
 {
-	struct source *s = &job->src[si];
+	struct extract_source *s = &job->src[si];
 	char err[PCAP_ERRBUF_SIZE + 300];
 	struct capture *cap = capture_open(s->path, false, err, sizeof err);
 	if (!cap) {
@@ -395,7 +362,7 @@ static int copy_source(struct job *job, struct savefile *sf, size_t si, bool pca
 /* --- the plan ----------------------------------------------------------- */
 
 /* One source per file holding a frame wanted, in capture and file order. */
-static int plan_sources(struct db *db, struct job *job, const struct db_extract_frame *frames,
+int extract_plan(struct db *db, struct extract_job *job, const struct db_extract_frame *frames,
                         size_t nframes, struct db_extract_capture **caps, size_t *ncaps)
 {
 	*caps = NULL;
@@ -428,13 +395,13 @@ static int plan_sources(struct db *db, struct job *job, const struct db_extract_
 				j++;
 			if (j == i)
 				continue;
-			struct source *more = realloc(job->src, (job->nsrc + 1) * sizeof *more);
+			struct extract_source *more = realloc(job->src, (job->nsrc + 1) * sizeof *more);
 			if (!more) {
 				snprintf(job->err, job->errlen, "out of memory");
 				return -1;
 			}
 			job->src = more;
-			job->src[job->nsrc++] = (struct source){
+			job->src[job->nsrc++] = (struct extract_source){
 				.capture = c, .file = f, .path = strdup(f->path),
 				.frames = &frames[i], .nframes = j - i, .base = f->first_frame - 1};
 			if (!job->src[job->nsrc - 1].path) {
@@ -454,7 +421,7 @@ static int plan_sources(struct db *db, struct job *job, const struct db_extract_
 	return 0;
 }
 
-static int check_all(struct job *job, const char *search_dir)
+int extract_check_all(struct extract_job *job, const char *search_dir)
 {
 	for (size_t i = 0; i < job->nsrc; i++)
 		if (check_source(job, &job->src[i]) < 0)
@@ -463,7 +430,7 @@ static int check_all(struct job *job, const char *search_dir)
 		if (find_moved(job, search_dir) != 0)
 			return -1;
 		for (size_t i = 0; i < job->nsrc; i++) {
-			struct source *s = &job->src[i];
+			struct extract_source *s = &job->src[i];
 			if (s->found_elsewhere && !s->checked && check_source(job, s) < 0)
 				return -1;
 		}
@@ -478,16 +445,16 @@ static int check_all(struct job *job, const char *search_dir)
 }
 
 /* Classic pcap holds one link type: the one of every frame wanted. */
-static int pcap_form(struct job *job, int *linktype, uint32_t *snaplen, bool *nano)
+static int pcap_form(struct extract_job *job, int *linktype, uint32_t *snaplen, bool *nano)
 {
 	*linktype = -2;
 	*snaplen = 0;
 	*nano = false;
-	const struct source *first = NULL;
+	const struct extract_source *first = NULL;
 	for (size_t i = 0; i < job->nsrc; i++) {
-		const struct source *s = &job->src[i];
+		const struct extract_source *s = &job->src[i];
 		if (s->linktype == -1 || (*linktype >= 0 && s->linktype != *linktype)) {
-			const struct source *other = s->linktype == -1 ? s : first;
+			const struct extract_source *other = s->linktype == -1 ? s : first;
 			snprintf(job->err, job->errlen,
 			         "the packets are of more than one link type (%s%s%s): one pcap file"
 			         " holds one; write .pcapng instead, which keeps each packet's interface",
@@ -510,7 +477,7 @@ static int pcap_form(struct job *job, int *linktype, uint32_t *snaplen, bool *na
 
 /* A temporary file beside path, to be renamed over it: fd, and its name
  * in tmp (malloc'd). */
-static int open_temp(const char *path, char **tmp, char *err, size_t errlen)
+int extract_open_temp(const char *path, char **tmp, char *err, size_t errlen)
 {
 	size_t n = strlen(path);
 	*tmp = malloc(n + 16);
@@ -530,7 +497,7 @@ static int open_temp(const char *path, char **tmp, char *err, size_t errlen)
 	return fd;
 }
 
-static int write_output(struct job *job, const char *out_path, struct extract_stats *stats)
+static int write_output(struct extract_job *job, const char *out_path, struct extract_stats *stats)
 {
 	enum savefile_format format;
 	bool gz;
@@ -544,7 +511,7 @@ static int write_output(struct job *job, const char *out_path, struct extract_st
 	if (format == SAVEFILE_PCAP && pcap_form(job, &linktype, &snaplen, &nano) != 0)
 		return -1;
 	char *tmp;
-	int fd = open_temp(out_path, &tmp, job->err, job->errlen);
+	int fd = extract_open_temp(out_path, &tmp, job->err, job->errlen);
 	if (fd < 0)
 		return -1;
 	struct savefile *sf = savefile_open_fd(fd, gz, job->err, job->errlen);
@@ -579,7 +546,7 @@ int extract_write(struct db *db, const int64_t *ids, size_t n, const char *out_p
 {
 	memset(stats, 0, sizeof *stats);
 	err[0] = '\0';
-	struct job job = {.err = err, .errlen = errlen};
+	struct extract_job job = {.err = err, .errlen = errlen};
 	struct db_extract_frame *frames = NULL;
 	size_t nframes = 0;
 	struct db_extract_capture *caps = NULL;
@@ -589,19 +556,24 @@ int extract_write(struct db *db, const int64_t *ids, size_t n, const char *out_p
 		snprintf(err, errlen, "%s", db_error(db));
 		goto out;
 	}
-	if (plan_sources(db, &job, frames, nframes, &caps, &ncaps) != 0 ||
-	    check_all(&job, opt->search_dir) != 0)
+	if (extract_plan(db, &job, frames, nframes, &caps, &ncaps) != 0 ||
+	    extract_check_all(&job, opt->search_dir) != 0)
 		goto out;
 	stats->captures = ncaps;
 	rc = write_output(&job, out_path, stats);
 out:
-	for (size_t i = 0; i < job.nsrc; i++)
-		free(job.src[i].path);
-	free(job.src);
-	free(job.ifaces);
+	extract_job_free(&job, caps, ncaps);
+	free(frames);
+	return rc;
+}
+
+void extract_job_free(struct extract_job *job, struct db_extract_capture *caps, size_t ncaps)
+{
+	for (size_t i = 0; i < job->nsrc; i++)
+		free(job->src[i].path);
+	free(job->src);
+	free(job->ifaces);
 	for (size_t i = 0; i < ncaps; i++)
 		db_extract_capture_free(&caps[i]);
 	free(caps);
-	free(frames);
-	return rc;
 }

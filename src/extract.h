@@ -44,4 +44,15 @@ int extract_write(struct db *db, const int64_t *ids, size_t n, const char *out_p
                   const struct extract_options *opt, struct extract_stats *stats, char *err,
                   size_t errlen);
 
+/* Each flow's packets in a classic pcap file of its own, dir/ID.pcap
+ * (report --pcap), from one read of each capture (checked as above) for
+ * them all. A flow is written when its last frame has been read, so the
+ * files open at once are those of the flows in progress. A flow whose
+ * packets are of two link types cannot be one pcap file: an error naming
+ * it. 0, or -1 with err filled (the files of flows already finished
+ * stay). */
+int extract_write_each(struct db *db, const int64_t *ids, size_t n, const char *dir,
+                       const struct extract_options *opt, struct extract_stats *stats,
+                       char *err, size_t errlen);
+
 #endif

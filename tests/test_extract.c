@@ -482,6 +482,52 @@ START_TEST(extract_turns_a_big_endian_pcapng_around)
 }
 END_TEST
 
+/* report --pcap: beside each page drawn, the flow's packets, as extract
+ * writes them for that flow alone. */
+START_TEST(report_pcap_puts_each_flows_packets_beside_its_page)
+{
+	const char *a = CORPUS "/pcapplusplus__pcapng-example.pcapng", *b = CORPUS "/tcpdump__ssh.pcap";
+	if (!present(a) || !present(b))
+		return;
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s %s %s", db, a, b), 0);
+	ck_assert_int_eq(tu_sh(BIN " report -q -d %s -o %s/r --pcap", db, dir), 0);
+	long long flows = tu_query_int(db, "SELECT count(*) FROM flows");
+	ck_assert_int_gt(flows, 10);
+	for (long long id = 1; id <= flows; id++) {
+		char page[160], file[160], alone[160];
+		snprintf(page, sizeof page, "%s/r/flows/%lld.html", dir, id);
+		snprintf(file, sizeof file, "%s/r/flows/%lld.pcap", dir, id);
+		snprintf(alone, sizeof alone, "%s/alone-%lld.pcap", dir, id);
+		ck_assert_int_eq(tu_sh("test -f %s", page), 0);
+		ck_assert_int_eq(tu_sh(BIN " extract -q -d %s --flow %lld -o %s", db, id, alone), 0);
+		/* The same packets (the file may be in nanoseconds where the
+		 * flow alone needs only microseconds: its capture has both). */
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT packets FROM flows WHERE id = %lld", id);
+		size_t n, n2;
+		struct packet *p = read_all(file, &n), *q = read_all(alone, &n2);
+		ck_assert_uint_eq(n, (size_t)tu_query_int(db, sql));
+		ck_assert_uint_eq(n, n2);
+		for (size_t k = 0; k < n; k++)
+			ck_assert_msg(p[k].ts_ns == q[k].ts_ns && p[k].caplen == q[k].caplen &&
+			                      p[k].len == q[k].len && p[k].dlt == q[k].dlt &&
+			                      memcmp(p[k].data, q[k].data, p[k].caplen) == 0,
+			              "flow %lld packet %zu differs", id, k + 1);
+		free_all(p, n);
+		free_all(q, n2);
+	}
+	ck_assert_int_eq(tu_sh("ls %s/r/flows/*.tmp-* 2>/dev/null", dir), 2);
+	/* With --standalone there is no folder to put them in. */
+	ck_assert_int_eq(tu_sh(BIN " report -d %s --standalone --flow 1 -o %s/x.html --pcap"
+	                       " 2>/dev/null",
+	                       db, dir),
+	                 2);
+}
+END_TEST
+
 START_TEST(extract_usage_errors)
 {
 	char dir[64], db[128];
@@ -520,6 +566,7 @@ Suite *extract_suite(void)
 	tcase_add_test(tc, extract_to_pcap_refuses_two_link_types);
 	tcase_add_test(tc, extract_refuses_frames_the_file_lacks);
 	tcase_add_test(tc, extract_turns_a_big_endian_pcapng_around);
+	tcase_add_test(tc, report_pcap_puts_each_flows_packets_beside_its_page);
 	tcase_add_test(tc, extract_usage_errors);
 	suite_add_tcase(s, tc);
 	return s;
