@@ -505,6 +505,21 @@ static int write_output(struct extract_job *job, const char *out_path, struct ex
 		snprintf(job->err, job->errlen, "%s: the name must end in .pcap or .pcapng", out_path);
 		return -1;
 	}
+	/* Renamed over a capture it is cut from, the output would leave the
+	 * database naming bytes that are gone. */
+	char *out_real = realpath(out_path, NULL);
+	for (size_t i = 0; out_real && i < job->nsrc; i++) {
+		char *src_real = realpath(job->src[i].path, NULL);
+		bool same = src_real && strcmp(src_real, out_real) == 0;
+		free(src_real);
+		if (same) {
+			snprintf(job->err, job->errlen, "%s is a capture the flows are cut from;"
+			         " write them to another file", out_path);
+			free(out_real);
+			return -1;
+		}
+	}
+	free(out_real);
 	int linktype = 0;
 	uint32_t snaplen = 0;
 	bool nano = false;

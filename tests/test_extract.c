@@ -546,6 +546,16 @@ START_TEST(extract_usage_errors)
 	ck_assert_int_eq(tu_sh(BIN " extract -d %s --where 'id > 100' -o %s/o.pcap 2>/dev/null", db,
 	                       dir),
 	                 1);
+	/* Not over the capture it is cut from. */
+	ck_assert_int_eq(tu_sh("cp ../examples/seed.pcap %s/seed.pcap && " BIN " ingest -q -d %s/s.db"
+	                       " %s/seed.pcap && " BIN " extract -d %s/s.db --flow 1 -o %s/seed.pcap"
+	                       " 2>%s/err",
+	                       dir, dir, dir, dir, dir, dir),
+	                 1);
+	ck_assert_int_eq(tu_sh("grep -q 'seed.pcap is a capture the flows are cut from' %s/err &&"
+	                       " cmp -s %s/seed.pcap ../examples/seed.pcap",
+	                       dir, dir),
+	                 0);
 	/* seed.pcap's one flow, whole. */
 	ck_assert_int_eq(tu_sh(BIN " extract -q -d %s --flow 1 -o %s/o.pcap", db, dir), 0);
 	ck_assert_int_eq(tu_sh("cmp -s %s/o.pcap ../examples/seed.pcap", dir), 0);
