@@ -47,8 +47,8 @@ _tcpladder()
 		COMPREPLY=($(compgen -f -X '!*.db' -- "$cur") $(compgen -d -- "$cur"))
 		return 0 ;;
 	-o | --output)
-		# export and report --standalone write a file, the rest a folder.
-		if [[ $cmd == export || " ${COMP_WORDS[*]} " == *" --standalone "* ]]; then
+		# export, extract and report --standalone write a file, the rest a folder.
+		if [[ $cmd == export || $cmd == extract || " ${COMP_WORDS[*]} " == *" --standalone "* ]]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
 		else
 			COMPREPLY=($(compgen -d -- "$cur"))
@@ -59,6 +59,9 @@ _tcpladder()
 		return 0 ;;
 	--color)
 		COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+		return 0 ;;
+	--search)
+		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
 	--tunnel-port)
 		COMPREPLY=($(compgen -W 'vxlan= vxlan-gpe= geneve= gtp-u= teredo= l2tp= ayiya= gre= capwap=' -- "$cur"))

@@ -33,6 +33,7 @@ struct capture {
 
 	pcap_t *pcap;        /* classic pcap, or NULL */
 	struct pcapng_reader *pcapng;
+	struct pcapng_packet ng; /* the last pcapng packet */
 	uint64_t frames;     /* the last frame number returned */
 	int linktype;
 
@@ -293,8 +294,8 @@ static int end_of_stream(struct capture *cap)
 static int next_raw(struct capture *cap, struct capture_packet *pkt)
 {
 	if (cap->pcapng) {
-		struct pcapng_packet p;
-		int rc = pcapng_next(cap->pcapng, &p);
+		const struct pcapng_packet *ng = &cap->ng;
+		int rc = pcapng_next(cap->pcapng, &cap->ng);
 		if (rc == 0)
 			return end_of_stream(cap);
 		if (rc != 1) {
@@ -304,12 +305,12 @@ static int next_raw(struct capture *cap, struct capture_packet *pkt)
 				         pcapng_error(cap->pcapng));
 			return rc;
 		}
-		cap->frames = p.frame;
-		*pkt = (struct capture_packet){.frame = p.frame, .dlt = p.dlt,
-		                               .ts_ns = p.ts_ns, .caplen = p.caplen,
-		                               .len = p.len, .data = p.data};
+		cap->frames = ng->frame;
+		*pkt = (struct capture_packet){.frame = ng->frame, .dlt = ng->dlt,
+		                               .ts_ns = ng->ts_ns, .caplen = ng->caplen,
+		                               .len = ng->len, .data = ng->data};
 		if (cap->linktype < 0)
-			cap->linktype = p.dlt;
+			cap->linktype = ng->dlt;
 		return 1;
 	}
 	struct pcap_pkthdr *hdr;
@@ -386,6 +387,29 @@ int capture_finish_hash(struct capture *cap, char hex[CAPTURE_SHA256_HEX],
 		EVP_DigestUpdate(cap->sha, buf, (size_t)n);
 	hex_digest(cap->sha, hex);
 	return 0;
+}
+
+bool capture_pcap_nanosecond(const struct capture *cap)
+{
+	static const unsigned char le[4] = {0x4d, 0x3c, 0xb2, 0xa1},
+	                           be[4] = {0xa1, 0xb2, 0x3c, 0x4d};
+	return cap->pcap && cap->prefix_len == 4 &&
+	       (memcmp(cap->prefix, le, 4) == 0 || memcmp(cap->prefix, be, 4) == 0);
+}
+
+int capture_pcap_snaplen(const struct capture *cap)
+{
+	return cap->pcap ? pcap_snapshot(cap->pcap) : 0;
+}
+
+struct pcapng_reader *capture_pcapng(struct capture *cap)
+{
+	return cap->pcapng;
+}
+
+const struct pcapng_packet *capture_pcapng_packet(const struct capture *cap)
+{
+	return cap->pcapng ? &cap->ng : NULL;
 }
 
 void capture_close(struct capture *cap)

@@ -19,6 +19,8 @@
 
 #define CAPTURE_SHA256_HEX 65 /* 64 hex digits and NUL */
 
+#include "pcapng.h"
+
 struct capture;
 
 /* SHA-256 of the file's content after gunzip, read in one pass before
@@ -78,6 +80,16 @@ int capture_linktype(const struct capture *cap);
  * then finishes. Only for captures opened with hash_while_reading. */
 int capture_finish_hash(struct capture *cap, char hex[CAPTURE_SHA256_HEX],
                         char *err, size_t errlen);
+
+/* What extract needs to copy packets out as the file wrote them. For
+ * classic pcap: whether the file's timestamps are nanoseconds (its magic)
+ * and its snapshot length. For pcapng: the reader (NULL for classic pcap),
+ * to keep interface blocks, and the block details of the packet last
+ * returned (pcapng.h), valid until the next call. */
+bool capture_pcap_nanosecond(const struct capture *cap);
+int capture_pcap_snaplen(const struct capture *cap);
+struct pcapng_reader *capture_pcapng(struct capture *cap);
+const struct pcapng_packet *capture_pcapng_packet(const struct capture *cap);
 
 void capture_close(struct capture *cap);
 

@@ -21,5 +21,7 @@ int cmd_forget(int argc, char **argv);
 extern const char cmd_forget_usage[];
 int cmd_show(int argc, char **argv);
 extern const char cmd_show_usage[];
+int cmd_extract(int argc, char **argv);
+extern const char cmd_extract_usage[];
 
 #endif

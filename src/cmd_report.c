@@ -13,11 +13,13 @@
 #include "db_report.h"
 #include "db_where.h"
 #include "report.h"
+#include "report_pcap.h"
 
 const char cmd_report_usage[] =
 	"usage: tcpladder report [-d DB] [-o DIR] [--flow ID...] [--flow-file FILE]\n"
 	"                        [--where SQL] [--capture ID...] [--notable] [--all]\n"
-	"                        [--max-segments N] [--flows-per-page N] [-j N] [-q]\n"
+	"                        [--max-segments N] [--flows-per-page N] [-j N] [--pcap]\n"
+	"                        [-q]\n"
 	"       tcpladder report --standalone --flow ID -o FILE.html [-d DB]\n"
 	"\n"
 	"Writes DIR/index.html (every flow, linked), DIR/flows/ID.html (a ladder\n"
@@ -44,6 +46,8 @@ const char cmd_report_usage[] =
 	"                        and the count between (default 200)\n"
 	"  --flows-per-page N    flows per index page (default 500)\n"
 	"  -j, --jobs N          N processes writing pages (default: one per CPU)\n"
+	"  --pcap                beside each flow's page, its packets cut from its\n"
+	"                        capture as flows/ID.pcap (as tcpladder extract)\n"
 	"  --standalone          one flow's page as FILE (-o), its style inside,\n"
 	"                        needing no other file (to attach to a ticket)\n"
 	"  -q, --quiet           say nothing unless something fails\n"
@@ -157,10 +161,26 @@ static int write_standalone(const char *db_path, const struct cli_selection *sel
 	return EXIT_OK;
 }
 
+/* --pcap: a pass after the pages (report_pcap.h). */
+static int write_pcaps(const char *db_path, const char *dir, bool quiet)
+{
+	char err[2048];
+	uint64_t files, packets;
+	if (report_pcap_write(db_path, dir, &files, &packets, err, sizeof err) != 0) {
+		fprintf(stderr, "tcpladder report: --pcap: %s\n", err);
+		return EXIT_SOME_FAILED;
+	}
+	if (!quiet)
+		fprintf(stderr, "tcpladder: %llu packets of %llu flows written beside their pages"
+		        " (%s/flows/ID.pcap)\n",
+		        (unsigned long long)packets, (unsigned long long)files, dir);
+	return EXIT_OK;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	enum { OPT_FLOW = 256, OPT_CAPTURE, OPT_NOTABLE, OPT_MAX_SEGMENTS, OPT_PER_PAGE,
-	       OPT_FLOW_FILE, OPT_WHERE, OPT_ALL, OPT_STANDALONE };
+	       OPT_FLOW_FILE, OPT_WHERE, OPT_ALL, OPT_STANDALONE, OPT_PCAP };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
@@ -174,6 +194,7 @@ int cmd_report(int argc, char **argv)
 		{"flows-per-page", required_argument, NULL, OPT_PER_PAGE},
 		{"jobs", required_argument, NULL, 'j'},
 		{"standalone", no_argument, NULL, OPT_STANDALONE},
+		{"pcap", no_argument, NULL, OPT_PCAP},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -185,7 +206,7 @@ int cmd_report(int argc, char **argv)
 	                             .jobs = default_jobs()};
 	bool dir_given = false;
 	int64_t jobs = 0;
-	bool quiet = false, all = false;
+	bool quiet = false, all = false, pcap = false;
 	const char *where = NULL, *flow_file = NULL;
 	int c, status = EXIT_OK;
 	optind = 1;
@@ -205,6 +226,7 @@ int cmd_report(int argc, char **argv)
 		case OPT_NOTABLE: sel.only_notable = true; break;
 		case OPT_ALL: all = true; break;
 		case OPT_STANDALONE: opt.standalone = true; break;
+		case OPT_PCAP: pcap = true; break;
 		case OPT_MAX_SEGMENTS: ok = parse_positive(optarg, &opt.max_segments); break;
 		case OPT_PER_PAGE: ok = parse_positive(optarg, &opt.flows_per_page); break;
 		case 'j':
@@ -246,6 +268,12 @@ int cmd_report(int argc, char **argv)
 		cli_select_free(&sel);
 		return EXIT_SOME_FAILED;
 	}
+	if (opt.standalone && pcap) {
+		fprintf(stderr, "tcpladder report: --pcap writes files beside a report's pages;"
+		                " for one flow's packets use tcpladder extract --flow ID -o FILE.pcap\n");
+		cli_select_free(&sel);
+		return EXIT_USAGE;
+	}
 	if (opt.standalone) {
 		status = write_standalone(db_path, &sel, &opt, dir_given ? dir : NULL, quiet);
 		cli_select_free(&sel);
@@ -270,6 +298,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "tcpladder: report of %lld flow%s written; open %s/index.html\n",
 		        (long long)flows, flows == 1 ? "" : "s", dir);
 	}
+	if (rc == 0 && pcap)
+		status = write_pcaps(db_path, dir, quiet);
 	cli_select_free(&sel);
 	return status;
 }

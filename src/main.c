@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	{"forget", cmd_forget, cmd_forget_usage,
 	 "remove captures and everything read from them"},
 	{"show", cmd_show, cmd_show_usage, "a flow's ladder in the terminal"},
+	{"extract", cmd_extract, cmd_extract_usage,
+	 "the packets of flows, cut from their captures, as pcap or pcapng"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
@@ -88,9 +90,14 @@ static void no_such_command(const char *name)
 	if (closest)
 		fprintf(stderr, "tcpladder: no command '%s'; did you mean '%s'? (tcpladder --help"
 		                " lists the commands)\n", name, closest);
-	else
-		fprintf(stderr, "tcpladder: no command '%s'; the commands are ingest, report, export,"
-		                " run, merge, forget and show (tcpladder --help says what each does)\n", name);
+	else {
+		/* The list from the table, so that a new command cannot be left out. */
+		fprintf(stderr, "tcpladder: no command '%s'; the commands are", name);
+		for (int i = 0; i < COMMAND_COUNT; i++)
+			fprintf(stderr, "%s %s", i == 0 ? "" : i == COMMAND_COUNT - 1 ? " and" : ",",
+			        commands[i].name);
+		fprintf(stderr, " (tcpladder --help says what each does)\n");
+	}
 }
 
 static const struct command *find(const char *name)

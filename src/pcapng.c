@@ -64,6 +64,9 @@
 
 struct iface {
 	int dlt;
+	uint8_t tsresol;  /* the if_tsresol byte as written (6 when absent) */
+	uint8_t *block;   /* the IDB's body as written, when blocks are kept */
+	size_t block_len;
 	uint32_t snaplen; /* 0: no limit */
 	bool res_pow2;    /* if_tsresol: units of 2^-res_exp s, else 10^-res_exp s */
 	uint8_t res_exp;
@@ -80,6 +83,8 @@ struct pcapng_reader {
 	uint64_t offset;    /* bytes consumed from the stream */
 	uint64_t block_off; /* where the current block starts, for messages */
 	uint64_t frames;    /* tshark's frame number of the last frame */
+	uint32_t section;   /* sections begun: 1 in the first */
+	bool keep_blocks;   /* copy each IDB's body (pcapng_keep_interface_blocks) */
 	uint32_t type, blen; /* the current block, whole in buf[0 .. blen) */
 	uint8_t *buf;
 	size_t cap;
@@ -306,6 +311,15 @@ static int next_option(struct pcapng_reader *r, struct cur *c, uint16_t *code, u
 	return 1;
 }
 
+/* Forgets the current section's interfaces (a new section numbers its own
+ * from 0). */
+static void free_interfaces(struct pcapng_reader *r)
+{
+	for (size_t i = 0; i < r->nifaces; i++)
+		free(r->ifaces[i].block);
+	r->nifaces = 0;
+}
+
 /* A new section: its own byte order (already set by read_block) and its own
  * interfaces, numbered from 0 again. */
 static int parse_shb(struct pcapng_reader *r)
@@ -329,7 +343,8 @@ static int parse_shb(struct pcapng_reader *r)
 	if (rc < 0)
 		return -1;
 	r->started = true;
-	r->nifaces = 0;
+	free_interfaces(r);
+	r->section++;
 	return 0;
 }
 
@@ -350,7 +365,8 @@ static int parse_idb(struct pcapng_reader *r)
 		return fail(r, "interface description block too short: total length %u, need at least 20",
 		            r->blen);
 	/* The spec's default resolution is microseconds. */
-	struct iface ifc = {.dlt = linktype_to_dlt(linktype), .snaplen = snaplen, .res_exp = 6};
+	struct iface ifc = {.dlt = linktype_to_dlt(linktype), .snaplen = snaplen, .res_exp = 6,
+	                    .tsresol = 6};
 	bool seen_resol = false, seen_offset = false;
 	uint16_t code = 0, olen = 0; /* set by next_option; gcc -O3 cannot tell */
 	const uint8_t *val = NULL;
@@ -362,6 +378,7 @@ static int parse_idb(struct pcapng_reader *r)
 			if (seen_resol)
 				return fail(r, "interface has more than one if_tsresol option");
 			seen_resol = true;
+			ifc.tsresol = val[0];
 			ifc.res_pow2 = val[0] & 0x80;
 			ifc.res_exp = val[0] & 0x7f;
 			/* As libpcap: 10^-19 and 2^-63 s are the finest units
@@ -388,6 +405,16 @@ static int parse_idb(struct pcapng_reader *r)
 			return fail(r, "out of memory for %zu interfaces", ncap);
 		r->ifaces = n;
 		r->ifaces_cap = ncap;
+	}
+	if (r->keep_blocks) {
+		/* The body is bounded by MAX_BLOCK and was read whole already:
+		 * its copy costs no more than the file holds. */
+		ifc.block_len = r->blen - MIN_BLOCK;
+		ifc.block = malloc(ifc.block_len);
+		if (!ifc.block)
+			return fail(r, "out of memory for an interface block of %zu bytes",
+			            ifc.block_len);
+		memcpy(ifc.block, r->buf + 8, ifc.block_len);
 	}
 	r->ifaces[r->nifaces++] = ifc;
 	return 0;
@@ -441,6 +468,11 @@ static int emit(struct pcapng_reader *r, struct cur *c, const struct iface *ifc,
 	if (!cur_take(c, caplen, &data))
 		return fail(r, "captured length %u does not fit in the %s (%zu bytes of room)", caplen,
 		            block_name(r->type), c->left);
+	/* The options follow the data padded to 32 bits; a block whose
+	 * padding is cut short has none. */
+	size_t pad = (4 - caplen % 4) % 4;
+	const uint8_t *skip;
+	bool padded = cur_take(c, pad, &skip);
 	*pkt = (struct pcapng_packet){
 	        .dlt = ifc->dlt,
 	        .interface_id = id,
@@ -449,6 +481,12 @@ static int emit(struct pcapng_reader *r, struct cur *c, const struct iface *ifc,
 	        .len = len,
 	        .frame = ++r->frames,
 	        .data = data,
+	        .section = r->section,
+	        .tsresol = ifc->tsresol,
+	        .big_endian = r->be,
+	        .ts_units = (uint64_t)units,
+	        .options = padded ? c->p : NULL,
+	        .options_len = padded ? (uint32_t)c->left : 0,
 	};
 	return 1;
 }
@@ -510,6 +548,9 @@ static int parse_spb(struct pcapng_reader *r, struct pcapng_packet *pkt)
 	        .len = len,
 	        .frame = ++r->frames,
 	        .data = c.p,
+	        .section = r->section,
+	        .tsresol = ifc->tsresol,
+	        .big_endian = r->be,
 	};
 	return 1;
 }
@@ -586,6 +627,22 @@ int pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt)
 	}
 }
 
+void pcapng_keep_interface_blocks(struct pcapng_reader *r)
+{
+	r->keep_blocks = true;
+}
+
+int pcapng_interface_block(const struct pcapng_reader *r, uint32_t id, const uint8_t **body,
+                           size_t *len, bool *big_endian)
+{
+	if (id >= r->nifaces || !r->ifaces[id].block)
+		return -1;
+	*body = r->ifaces[id].block;
+	*len = r->ifaces[id].block_len;
+	*big_endian = r->be;
+	return 0;
+}
+
 const char *pcapng_error(const struct pcapng_reader *r)
 {
 	return r->err;
@@ -596,6 +653,7 @@ void pcapng_close(struct pcapng_reader *r)
 	if (!r)
 		return;
 	free(r->buf);
+	free_interfaces(r);
 	free(r->ifaces);
 	free(r);
 }

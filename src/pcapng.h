@@ -43,6 +43,19 @@ struct pcapng_packet {
 	uint64_t frame;
 	const uint8_t *data; /* caplen bytes, owned by the reader, valid until
 	                        the next pcapng_next or pcapng_close */
+	/* The packet as its block wrote it, for copying it out unchanged
+	 * (extract): the section it is in (1, 2, ...: interface_id counts
+	 * from 0 in each), its interface's if_tsresol byte (0x06 when the
+	 * IDB has none), the timestamp in those units before if_tsoffset (0
+	 * for a Simple Packet Block), and the block's options after the data,
+	 * as written (in the section's byte order: big_endian), none for a
+	 * Simple Packet Block. options points into the block like data. */
+	uint32_t section;
+	uint8_t tsresol;
+	bool big_endian;
+	uint64_t ts_units;
+	const uint8_t *options;
+	uint32_t options_len;
 };
 
 /* Reads the Section Header Block at the start of `in` (not owned: the
@@ -59,6 +72,20 @@ int pcapng_next(struct pcapng_reader *r, struct pcapng_packet *pkt);
 
 /* Why the last call failed; "" if nothing has. Owned by the reader. */
 const char *pcapng_error(const struct pcapng_reader *r);
+
+/* Keep every Interface Description Block of the current section as
+ * written, for pcapng_interface_block (extract copies them out). Off by
+ * default: ingest has no use for them. Call before pcapng_next. */
+void pcapng_keep_interface_blocks(struct pcapng_reader *r);
+
+/* The Interface Description Block of interface id in the current section
+ * (the section of the packet last returned): its body between the block
+ * length and the trailing length (link type, reserved, snaplen,
+ * options), in the section's byte order (*big_endian). 0 with *body and
+ * *len set, owned by the reader until the next section starts or it is
+ * closed; -1 when there is no such interface or blocks are not kept. */
+int pcapng_interface_block(const struct pcapng_reader *r, uint32_t id, const uint8_t **body,
+                           size_t *len, bool *big_endian);
 
 /* Frees the reader and its buffer, not the FILE. NULL is allowed. */
 void pcapng_close(struct pcapng_reader *r);

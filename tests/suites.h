@@ -44,6 +44,7 @@ Suite *walk_suite(void);
 Suite *time_suite(void);
 Suite *progress_suite(void);
 Suite *show_suite(void);
+Suite *extract_suite(void);
 
 
 #endif
