@@ -226,7 +226,7 @@ int cmd_report(int argc, char **argv)
 		case OPT_NOTABLE: sel.only_notable = true; break;
 		case OPT_ALL: all = true; break;
 		case OPT_STANDALONE: opt.standalone = true; break;
-		case OPT_PCAP: pcap = true; break;
+		case OPT_PCAP: pcap = opt.pcap_links = true; break;
 		case OPT_MAX_SEGMENTS: ok = parse_positive(optarg, &opt.max_segments); break;
 		case OPT_PER_PAGE: ok = parse_positive(optarg, &opt.flows_per_page); break;
 		case 'j':

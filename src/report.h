@@ -42,6 +42,9 @@ struct report_options {
 	/* Flow pages with their stylesheet inside and no link out of the
 	 * page (report_flow_page), rather than linking the folder's. */
 	bool standalone;
+	/* report --pcap: each flow page links its packets, flows/ID.pcap,
+	 * which report_pcap writes after the pages. */
+	bool pcap_links;
 };
 
 #define REPORT_DEFAULT_MAX_SEGMENTS 200

@@ -29,9 +29,9 @@
 
 /* Where a flow page puts its content, in the writer's one document. */
 struct slots {
-	xmlNodePtr heading, title, back; /* replaced on each page */
+	xmlNodePtr heading, title, back, pcap; /* replaced on each page */
 	/* appended to; rebuilt over the last page's content */
-	struct html_slot facts, ladder, plot, transitions;
+	struct html_slot facts, ladder, plot, plot_key, transitions;
 };
 
 struct page {
@@ -126,6 +126,10 @@ static int write_facts(struct page *pg, const struct db_flow_info *f)
 	}
 	if ((node = pg->sl->back))
 		html_set(node, "href", REPORT_INDEX_HREF);
+	if ((node = pg->sl->pcap)) {
+		snprintf(buf, sizeof buf, "%" PRId64 ".pcap", f->id);
+		html_set(node, "href", buf);
+	}
 
 	xmlNodePtr facts = pg->sl->facts.node;
 	if (!facts)
@@ -416,6 +420,14 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 		xmlUnlinkNode(nav);
 		xmlFreeNode(nav);
 	}
+	/* The packets' link, only where report --pcap writes them. */
+	xmlNodePtr pcap = w->doc && !alone && !(opt && opt->pcap_links)
+	                          ? html_find(w->doc, "pcap")
+	                          : NULL;
+	if (pcap) {
+		xmlUnlinkNode(pcap);
+		xmlFreeNode(pcap);
+	}
 	w->out = w->doc ? html_out_new() : NULL;
 	if (!w->out) {
 		if (w->doc)
@@ -429,6 +441,7 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 	        .heading = html_find(w->doc, "heading"),
 	        .title = html_find(w->doc, "title"),
 	        .back = html_find(w->doc, "back"),
+	        .pcap = html_find(w->doc, "pcap"),
 	        .facts = html_slot(w->doc, "facts"),
 	        .ladder = html_slot(w->doc, "ladder"),
 	        .plot = html_slot(w->doc, "plot"),
@@ -446,8 +459,10 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 	}
 	if (ladder)
 		w->sl.ladder = (struct html_slot){ladder, ladder->last};
-	if (plot)
+	if (plot) {
 		w->sl.plot = (struct html_slot){plot, plot->last};
+		w->sl.plot_key = (struct html_slot){plot->prev, NULL}; /* report_plot_frame's */
+	}
 	return w;
 }
 
@@ -480,7 +495,7 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 	 * cannot start (out of memory), the slots are empty and the page is
 	 * built as new. */
 	const struct html_slot slots[] = {w->sl.facts, w->sl.ladder, w->sl.plot,
-	                                  w->sl.transitions};
+	                                  w->sl.plot_key, w->sl.transitions};
 	html_rebuild_begin(w->doc, slots, sizeof slots / sizeof slots[0]);
 	if (write_facts(pg, f) != 0) {
 		snprintf(err, errlen, "flow: out of memory");

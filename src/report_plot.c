@@ -278,6 +278,18 @@ static void step_line(struct sbuf *b, const struct panel *pn, bool window, int l
 		PATH(b, "H#", col_x(last_x));
 }
 
+/* The kinds of mark, as bits of what a graph drew (its key). */
+enum {
+	KEY_DATA = 1,
+	KEY_RETX = 2,
+	KEY_ACK = 4,
+	KEY_WIN = 8,
+	KEY_SACK = 16,
+	KEY_SYN = 32,
+	KEY_FIN = 64,
+	KEY_RST = 128,
+};
+
 static void add_path(xmlNodePtr g, const char *cls, const struct sbuf *b)
 {
 	if (b->len)
@@ -286,11 +298,13 @@ static void add_path(xmlNodePtr g, const char *cls, const struct sbuf *b)
 
 /* The marks: one path per kind. Few data ticks get I-beam caps, as
  * tcptrace draws them; many would only blur into each other. */
-static bool draw_marks(xmlNodePtr g, const struct panel *pn, int last_x)
+static bool draw_marks(xmlNodePtr g, const struct panel *pn, int last_x, unsigned *drawn)
 {
 	enum { WIN, ACK, SACK, DATA, RETX, SYN, FIN, RST, KINDS };
 	static const char *const cls[KINDS] = {"p-win", "p-ack",  "p-sack", "p-data",
 	                                       "p-retx", "p-syn", "p-fin",  "p-rst"};
+	static const unsigned bit[KINDS] = {KEY_WIN, KEY_ACK, KEY_SACK, KEY_DATA,
+	                                    KEY_RETX, KEY_SYN, KEY_FIN, KEY_RST};
 	struct sbuf m[KINDS] = {0};
 	step_line(&m[WIN], pn, true, last_x);
 	step_line(&m[ACK], pn, false, last_x);
@@ -327,6 +341,8 @@ static bool draw_marks(xmlNodePtr g, const struct panel *pn, int last_x)
 		oom |= m[k].oom;
 		if (!oom)
 			add_path(g, cls[k], &m[k]);
+		if (m[k].len)
+			*drawn |= bit[k];
 		free(m[k].p);
 	}
 	return !oom;
@@ -334,7 +350,7 @@ static bool draw_marks(xmlNodePtr g, const struct panel *pn, int last_x)
 
 /* Panel pn, its title at title_y; false out of memory. */
 static bool draw_panel(xmlNodePtr svg, struct panel *pn, double title_y,
-                       const double *x_ticks, size_t n_x_ticks, int last_x)
+                       const double *x_ticks, size_t n_x_ticks, int last_x, unsigned *drawn)
 {
 	xmlNodePtr g = html_add(svg, "g", "p-panel", NULL);
 	html_set(g, "data-direction", pn->client ? "client" : "server");
@@ -368,7 +384,7 @@ static bool draw_panel(xmlNodePtr svg, struct panel *pn, double title_y,
 	}
 	free(grid.p);
 	free(axis.p);
-	return ok && draw_marks(g, pn, last_x);
+	return ok && draw_marks(g, pn, last_x, drawn);
 }
 
 /* Why a direction has no panel. */
@@ -389,48 +405,33 @@ static void draw_left_out(xmlNodePtr svg, const struct plot_panel_bins *p, bool 
 	add_text(svg, "p-note", MARGIN_L, y, line);
 }
 
-/* Does the drawing hold a mark of class cls? */
-static bool has_mark(xmlNodePtr node, const xmlChar *cls)
+/* The key, in the <p> report_plot_frame put before the drawing: the
+ * kinds this flow's graph draws, not all eight on every page (a key of
+ * eight for a graph of three would say the others were looked for and
+ * are absent, on every page, in bytes). */
+static void draw_key(xmlNodePtr svg, unsigned drawn)
 {
-	for (xmlNodePtr c = node->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		xmlChar *k = xmlStrEqual(c->name, BAD_CAST "path") ? xmlGetProp(c, BAD_CAST "class")
-		                                                    : NULL;
-		bool hit = k && xmlStrEqual(k, cls);
-		xmlFree(k);
-		if (hit || has_mark(c, cls))
-			return true;
-	}
-	return false;
-}
-
-/* The key (the <p> report_plot_frame put before the drawing) keeps the
- * kinds this flow's graph draws: a key of eight kinds for a graph of
- * three says the others were looked for and are absent, which the reader
- * cannot tell from a key that lists them all on every page. */
-static void prune_key(xmlNodePtr svg)
-{
+	static const struct {
+		unsigned bit;
+		const char *cls, *label;
+	} keys[] = {
+	        {KEY_DATA, "p-data", "data"},
+	        {KEY_RETX, "p-retx", "retransmitted"},
+	        {KEY_ACK, "p-ack", "ACK"},
+	        {KEY_WIN, "p-win", "window edge"},
+	        {KEY_SACK, "p-sack", "SACK"},
+	        {KEY_SYN, "p-syn", "SYN"},
+	        {KEY_FIN, "p-fin", "FIN"},
+	        {KEY_RST, "p-rst", "RST"},
+	};
 	xmlNodePtr key = svg->prev;
-	if (!key || key->type != XML_ELEMENT_NODE || !xmlStrEqual(key->name, BAD_CAST "p"))
+	if (!key || key->type != XML_ELEMENT_NODE)
 		return;
-	for (xmlNodePtr i = key->children, next; i; i = next) {
-		next = i->next;
-		if (i->type != XML_ELEMENT_NODE)
-			continue;
-		xmlChar *cls = xmlGetProp(i, BAD_CAST "class");
-		bool drawn = cls && has_mark(svg, cls);
-		xmlFree(cls);
-		if (drawn)
-			continue;
-		if (next && next->type == XML_TEXT_NODE) { /* its label */
-			xmlNodePtr label = next;
-			next = next->next;
-			xmlUnlinkNode(label);
-			xmlFreeNode(label);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (drawn & keys[i].bit) {
+			html_add(key, "i", keys[i].cls, NULL);
+			html_text(key, keys[i].label);
 		}
-		xmlUnlinkNode(i);
-		xmlFreeNode(i);
 	}
 }
 
@@ -458,13 +459,14 @@ int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 		x_ticks[n_x++] = round(axis_px(&ax, k * step));
 
 	double y = 0;
+	unsigned drawn = 0;
 	for (int d = 0; d < 2; d++) {
 		if (!shown[d])
 			continue;
 		struct panel pn = {&b->dir[d], d == 0, y + TITLE_H, y + TITLE_H + PANEL_H,
 		                   {0, 0, 0, 0}};
 		bool lowest = d == 1 || !shown[1];
-		if (!draw_panel(svg, &pn, y + 15, x_ticks, lowest ? n_x : 0, b->cols - 1))
+		if (!draw_panel(svg, &pn, y + 15, x_ticks, lowest ? n_x : 0, b->cols - 1, &drawn))
 			return -1;
 		y += TITLE_H + PANEL_H;
 	}
@@ -493,7 +495,7 @@ int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 		snprintf(tr, sizeof tr, "translate(14 %s) rotate(-90)", num1(mid, y / 2));
 		html_set(t, "transform", tr);
 	}
-	prune_key(svg);
+	draw_key(svg, drawn);
 	return 0;
 }
 
@@ -556,25 +558,9 @@ int report_plot_flow(xmlNodePtr svg, struct db *db, const struct db_flow_info *f
 
 xmlNodePtr report_plot_frame(xmlNodePtr parent)
 {
-	static const struct {
-		const char *cls, *label;
-	} keys[] = {
-	        {"p-data", "data"},
-	        {"p-retx", "retransmitted"},
-	        {"p-ack", "ACK"},
-	        {"p-win", "window edge"},
-	        {"p-sack", "SACK"},
-	        {"p-syn", "SYN"},
-	        {"p-fin", "FIN"},
-	        {"p-rst", "RST"},
-	};
-	xmlNodePtr key = html_add(parent, "p", "p-key", NULL);
-	if (!key)
+	/* The key's entries are each page's (draw_key). */
+	if (!html_add(parent, "p", "p-key", NULL))
 		return NULL;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		html_add(key, "i", keys[i].cls, NULL);
-		html_text(key, keys[i].label);
-	}
 	xmlNodePtr svg = html_svg(parent, "plot", SVG_W, TITLE_H + PANEL_H + AXIS_H);
 	if (!svg)
 		return NULL;

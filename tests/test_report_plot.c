@@ -363,6 +363,18 @@ START_TEST(seed_plot_marks_every_segment)
 		assert_marks(&pg, dirs[i], "p-syn", false, SYN);
 		assert_marks(&pg, dirs[i], "p-fin", false, FIN);
 	}
+	/* The key names what is drawn, nothing else: the seed has neither
+	 * retransmission, SACK nor RST. */
+	static const char *const kinds[] = {"p-data", "p-retx", "p-ack", "p-win",
+	                                    "p-sack", "p-syn",  "p-fin", "p-rst"};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		char in_key[96], marks[96];
+		snprintf(in_key, sizeof in_key, "//p[@class='p-key']/i[@class='%s']", kinds[k]);
+		snprintf(marks, sizeof marks, "//svg[@class='plot']//path[@class='%s']", kinds[k]);
+		bool absent = k == 1 || k == 4 || k == 7;
+		ck_assert_int_eq(count(&pg, in_key), absent ? 0 : 1);
+		ck_assert_int_eq(count(&pg, marks) > 0, !absent);
+	}
 	/* 13 segments: a tick each for the 3 carrying data, as the database
 	 * says. */
 	ck_assert_int_eq(tu_query_int(pg.db, "SELECT count(*) FROM segments WHERE len > 0"),
@@ -557,6 +569,9 @@ START_TEST(long_flow_plot_is_bounded_by_its_columns)
 	assert_marks(&pg, "client", "p-fin", false, FIN);
 	assert_marks(&pg, "server", "p-syn", false, SYN);
 	assert_marks(&pg, "server", "p-fin", false, FIN);
+	/* Its key names the retransmissions and SACK blocks the seed's has not. */
+	ck_assert_int_eq(count(&pg, "//p[@class='p-key']/i[@class='p-retx']"), 1);
+	ck_assert_int_eq(count(&pg, "//p[@class='p-key']/i[@class='p-sack']"), 1);
 	static double xs[PLOT_SACK_SLOTS * PLOT_COLUMNS];
 	char *d = path_d(&pg, "client", "p-sack");
 	ck_assert_ptr_nonnull(d);
