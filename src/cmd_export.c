@@ -218,14 +218,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 		case 'd': a->db_path = optarg; break;
 		case 'o': a->out_path = optarg; break;
 		case 'h': fputs(cmd_export_usage, stdout); return EXIT_OK;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "csv") == 0 || strcmp(optarg, "jsonl") == 0) {
-				format = optarg;
-				continue;
-			}
-			fprintf(stderr, "tcpladder export: --format is csv or jsonl, not '%s'\n",
-			        optarg);
-			return EXIT_USAGE;
+		case OPT_FORMAT: format = optarg; continue;
 		case OPT_FLOW:
 			ok = cli_select_add(&a->sel.flow_ids, &a->sel.n_flows, optarg);
 			break;
@@ -241,6 +234,11 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 			        c == OPT_FLOW ? "flow" : "capture", optarg);
 			return EXIT_USAGE;
 		}
+	}
+	/* Checked after the loop: --help anywhere prints the help. */
+	if (format && strcmp(format, "csv") != 0 && strcmp(format, "jsonl") != 0) {
+		fprintf(stderr, "tcpladder export: --format is csv or jsonl, not '%s'\n", format);
+		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "tcpladder export: which table? flows, segments, transitions or conn-log\n");
