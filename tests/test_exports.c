@@ -362,7 +362,9 @@ START_TEST(jsonl_reads_back_as_the_views_rows)
 		                       views[i].view, views[i].order, dir, views[i].table, out), 0);
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", views[i].view);
-		ck_assert_int_eq(atoll(tu_slurp(out)), tu_query_int(db, sql));
+		char *checked = tu_slurp(out);
+		ck_assert_int_eq(atoll(checked), tu_query_int(db, sql));
+		free(checked);
 	}
 	/* A selection selects, and the CSV header is the JSON keys. */
 	ck_assert_int_eq(tu_sh(BIN " export flows --format jsonl --flow 2 -d %s -o %s/two.jsonl",
