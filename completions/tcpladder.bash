@@ -63,6 +63,9 @@ _tcpladder()
 	--search)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
+	--format)
+		COMPREPLY=($(compgen -W 'csv jsonl' -- "$cur"))
+		return 0 ;;
 	--tunnel-port)
 		COMPREPLY=($(compgen -W 'vxlan= vxlan-gpe= geneve= gtp-u= teredo= l2tp= ayiya= gre= capwap=' -- "$cur"))
 		compopt -o nospace 2>/dev/null
@@ -78,7 +81,7 @@ _tcpladder()
 	fi
 	case $cmd in
 	help) COMPREPLY=($(compgen -W "$(_tcpladder_commands "$bin")" -- "$cur")) ;;
-	export) COMPREPLY=($(compgen -W 'flows segments transitions' -- "$cur")) ;;
+	export) COMPREPLY=($(compgen -W 'flows segments transitions conn-log' -- "$cur")) ;;
 	merge) COMPREPLY=($(compgen -f -X '!*.db' -- "$cur") $(compgen -d -- "$cur")) ;;
 	ingest | run) COMPREPLY=($(compgen -f -- "$cur")) ;; # captures and directories
 	esac

@@ -1,4 +1,4 @@
--- tcpladder's database, schema version 6 (PRAGMA user_version).
+-- tcpladder's database, schema version 8 (PRAGMA user_version).
 --
 -- The tables that grow with the archive (segment_rows, transitions_extra)
 -- hold small integers only; the names users read (states, flags, events, analysis
@@ -160,7 +160,15 @@ CREATE TABLE flows (
 	-- another way (other tunnels or outer addresses; keys, VNIs and TEIDs,
 	-- which differ by direction, aside), as Zeek's tunnel_changed.
 	tunnel        TEXT,
-	tunnel_changes INTEGER NOT NULL DEFAULT 0
+	tunnel_changes INTEGER NOT NULL DEFAULT 0,
+	-- Corelight's Community ID v1 of its endpoints (seed 0: "1:" and the
+	-- base64 of a SHA-1; src/community_id.c) as Zeek's conn.log and
+	-- Suricata's eve.json and Wireshark's communityid field carry it: the
+	-- key to join this flow with their records. Of the inner endpoints for
+	-- a tunnelled flow as those tools compute it for the inner connection.
+	-- (No comma in this comment: SQLite's DROP COLUMN of the last column
+	-- cuts the text at the comma before it.)
+	community_id  TEXT
 );
 -- flows' indexes are in 003_indexes.sql.
 

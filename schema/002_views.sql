@@ -123,7 +123,29 @@ SELECT f.id, f.capture_id, f.ip_version,
 	IFNULL(fa.keep_alive_ack_count, 0) AS keep_alive_ack_count,
 	IFNULL(fa.reused_ports_count, 0) AS reused_ports_count,
 	IFNULL(fa.zero_window_probe_ack_count, 0) AS zero_window_probe_ack_count,
-	IFNULL(fa.unexpected_in_state_count, 0) AS unexpected_in_state_count
+	IFNULL(fa.unexpected_in_state_count, 0) AS unexpected_in_state_count,
+	f.community_id,
+	-- Wireshark's display filter for exactly this connection in its
+	-- capture: its endpoints (ip.addr or ipv6.addr and tcp.port, each
+	-- matching either direction) within its first and last frame, which
+	-- sets port reuse's connections apart. A tunnelled flow's endpoints
+	-- are its inner ones; Wireshark's ip.addr matches an address in any
+	-- IP header of a frame, the outer ones too, so the inner pair selects
+	-- the flow's frames all the same. Frames are numbered in the file
+	-- Wireshark opens: for a capture joined from a ring (capture_files),
+	-- the file that holds the whole flow; a flow whose frames span two
+	-- files has the numbers of the ring read as one (mergecap -a of its
+	-- files in order), as tcpladder counts them.
+	printf('%s.addr==%s && tcp.port==%d && %s.addr==%s && tcp.port==%d'
+		|| ' && frame.number >= %d && frame.number <= %d',
+		CASE f.ip_version WHEN 6 THEN 'ipv6' ELSE 'ip' END, f.client_ip, f.client_port,
+		CASE f.ip_version WHEN 6 THEN 'ipv6' ELSE 'ip' END, f.server_ip, f.server_port,
+		f.first_frame - IFNULL((SELECT cf.first_frame - 1 FROM capture_files cf
+			WHERE cf.capture_id = f.capture_id AND cf.first_frame <= f.first_frame
+			AND f.last_frame < cf.first_frame + cf.packets), 0),
+		f.last_frame - IFNULL((SELECT cf.first_frame - 1 FROM capture_files cf
+			WHERE cf.capture_id = f.capture_id AND cf.first_frame <= f.first_frame
+			AND f.last_frame < cf.first_frame + cf.packets), 0)) AS wireshark_filter
 FROM flows f
 JOIN tcp_states cs ON cs.id = f.client_state
 JOIN tcp_states ss ON ss.id = f.server_state

@@ -1,9 +1,12 @@
-/* cmd_export: `tcpladder export {flows|segments|transitions}`. Parses
- * options, opens the database read-only and writes one view (flows_view,
- * segments_view, transitions_view) as RFC 4180 CSV to a file or stdout:
- * a header row of the view's column names, then its rows as the database
- * holds them, NULL as an empty field. The rows come through db_report.h;
- * this file holds no SQL and decides only what the user sees. */
+/* cmd_export: `tcpladder export {flows|segments|transitions|conn-log}`.
+ * Parses options, opens the database read-only and writes one view
+ * (flows_view, segments_view, transitions_view) to a file or stdout, as
+ * RFC 4180 CSV (a header row of the view's column names, then its rows as
+ * the database holds them, NULL as an empty field) or as JSON Lines (one
+ * object per row, made by SQLite: db_export.h); or the flows as Zeek's
+ * conn.log (conn_log.h). The rows come through db_report.h and
+ * db_export.h; this file holds no SQL and decides only what the user
+ * sees. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -11,35 +14,48 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli_db.h"
 #include "cli_select.h"
 #include "cmd.h"
+#include "conn_log.h"
 #include "csv.h"
+#include "db_export.h"
 #include "db_report.h"
 
 const char cmd_export_usage[] =
-	"usage: tcpladder export {flows|segments|transitions} [-d DB] [-o FILE]\n"
+	"usage: tcpladder export {flows|segments|transitions|conn-log} [-d DB]\n"
+	"                        [-o FILE] [--format csv|jsonl]\n"
 	"                        [--flow ID...] [--capture ID...]\n"
 	"\n"
 	"Writes flows_view, segments_view or transitions_view as CSV (RFC 4180,\n"
-	"CRLF line ends): a header row of the view's column names, then every\n"
-	"row; an empty field is NULL.\n"
+	"CRLF line ends: a header row of the view's column names, then every\n"
+	"row; an empty field is NULL) or as JSON Lines (one object per row, keyed\n"
+	"by the view's column names; numbers as numbers, NULL as null). conn-log\n"
+	"writes the flows as Zeek's conn.log (tab-separated, with its #fields and\n"
+	"#types headers; '-' where tcpladder has no value), with uid and\n"
+	"community_id to join it with Zeek's and Suricata's logs.\n"
 	"\n"
 	"  -d, --db DB        database file (default tcpladder.db)\n"
 	"  -o, --output FILE  write to FILE instead of standard output\n"
+	"  --format FORMAT    csv (the default) or jsonl, for a view\n"
 	"  --flow ID          only this flow; repeat it or give a list: --flow 1,2\n"
 	"  --capture ID       only flows of this capture; repeat it or give a list\n"
 	"\n"
 	"Exit status: 0 written, 1 the database or the file failed, 2 usage.\n";
 
+enum export_format { FORMAT_CSV, FORMAT_JSONL, FORMAT_CONN_LOG };
+
 static const struct {
 	const char *name;
 	enum db_view view;
+	bool conn_log;
 } tables[] = {
-	{"flows", DB_VIEW_FLOWS},
-	{"segments", DB_VIEW_SEGMENTS},
-	{"transitions", DB_VIEW_TRANSITIONS},
+	{"flows", DB_VIEW_FLOWS, false},
+	{"segments", DB_VIEW_SEGMENTS, false},
+	{"transitions", DB_VIEW_TRANSITIONS, false},
+	{"conn-log", DB_VIEW_FLOWS, true},
 };
 
 struct export_out {
@@ -64,13 +80,54 @@ static int write_row(int ncols, const char *const *names,
 	return 0;
 }
 
+static int write_json(const char *json, size_t len, void *user)
+{
+	struct export_out *w = user;
+	fwrite(json, 1, len, w->out);
+	fputc('\n', w->out);
+	if (ferror(w->out)) {
+		w->write_errno = errno ? errno : EIO;
+		return 1;
+	}
+	return 0;
+}
+
+static int write_conn(const struct db_conn_row *row, void *user)
+{
+	struct export_out *w = user;
+	if (conn_log_row(w->out, row)) {
+		w->write_errno = EIO;
+		return 1;
+	}
+	if (ferror(w->out)) {
+		w->write_errno = errno ? errno : EIO;
+		return 1;
+	}
+	return 0;
+}
+
+/* The rows in their format; db_* functions' return. */
+static int write_rows(struct db *db, enum db_view view, enum export_format format,
+                      const struct db_selection *sel, struct export_out *w)
+{
+	if (format == FORMAT_JSONL)
+		return db_each_view_json(db, view, sel, write_json, w);
+	if (format == FORMAT_CSV)
+		return db_each_view_row(db, view, sel, write_row, w);
+	conn_log_head(w->out, time(NULL));
+	int rc = db_each_conn_row(db, sel, write_conn, w);
+	if (rc == 0 && !w->write_errno)
+		conn_log_close(w->out, time(NULL));
+	return rc;
+}
+
 /* The view into out; 0, or -1 after telling the user why. */
-static int export_view(struct db *db, enum db_view view,
+static int export_view(struct db *db, enum db_view view, enum export_format format,
                        const struct db_selection *sel, FILE *out,
                        const char *db_path, const char *out_name)
 {
 	struct export_out w = {.out = out};
-	int rc = db_each_view_row(db, view, sel, write_row, &w);
+	int rc = write_rows(db, view, format, sel, &w);
 	if (w.write_errno) {
 		fprintf(stderr, "tcpladder export: %s: %s\n", out_name,
 		        strerror(w.write_errno));
@@ -94,6 +151,7 @@ static int export_view(struct db *db, enum db_view view,
 struct export_args {
 	const char *db_path, *out_path;   /* out_path NULL or "-": stdout */
 	enum db_view view;
+	enum export_format format;
 	struct cli_selection sel;
 };
 
@@ -121,7 +179,7 @@ static int run_export(const struct export_args *a)
 	bool regular = !to_stdout && fstat(fileno(out), &st) == 0 &&
 	               S_ISREG(st.st_mode);
 	struct db_selection sel = cli_select_view(&a->sel);
-	int rc = export_view(db, a->view, &sel, out, a->db_path,
+	int rc = export_view(db, a->view, a->format, &sel, out, a->db_path,
 	                     to_stdout ? "(stdout)" : a->out_path);
 	db_close(db);
 	if (!to_stdout) {
@@ -141,16 +199,18 @@ static int run_export(const struct export_args *a)
 /* Fills a; returns -1 to go on, or the exit status to return now. */
 static int parse_args(int argc, char **argv, struct export_args *a)
 {
-	enum { OPT_FLOW = 256, OPT_CAPTURE };
+	enum { OPT_FLOW = 256, OPT_CAPTURE, OPT_FORMAT };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, OPT_FORMAT},
 		{"flow", required_argument, NULL, OPT_FLOW},
 		{"capture", required_argument, NULL, OPT_CAPTURE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
+	const char *format = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:o:h", longopts, NULL)) != -1) {
 		bool ok = true;
@@ -158,6 +218,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 		case 'd': a->db_path = optarg; break;
 		case 'o': a->out_path = optarg; break;
 		case 'h': fputs(cmd_export_usage, stdout); return EXIT_OK;
+		case OPT_FORMAT: format = optarg; continue;
 		case OPT_FLOW:
 			ok = cli_select_add(&a->sel.flow_ids, &a->sel.n_flows, optarg);
 			break;
@@ -174,8 +235,13 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 			return EXIT_USAGE;
 		}
 	}
+	/* Checked after the loop: --help anywhere prints the help. */
+	if (format && strcmp(format, "csv") != 0 && strcmp(format, "jsonl") != 0) {
+		fprintf(stderr, "tcpladder export: --format is csv or jsonl, not '%s'\n", format);
+		return EXIT_USAGE;
+	}
 	if (optind >= argc) {
-		fprintf(stderr, "tcpladder export: which table? flows, segments or transitions\n");
+		fprintf(stderr, "tcpladder export: which table? flows, segments, transitions or conn-log\n");
 		fputs("Try 'tcpladder export --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
@@ -185,12 +251,20 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 		return EXIT_USAGE;
 	}
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
-		if (strcmp(tables[t].name, argv[optind]) == 0) {
-			a->view = tables[t].view;
-			return -1;
+		if (strcmp(tables[t].name, argv[optind]) != 0)
+			continue;
+		a->view = tables[t].view;
+		if (tables[t].conn_log && format) {
+			fprintf(stderr, "tcpladder export: conn-log is Zeek's own format;"
+			                " --format is for flows, segments and transitions\n");
+			return EXIT_USAGE;
 		}
+		a->format = tables[t].conn_log                      ? FORMAT_CONN_LOG
+		            : format && strcmp(format, "jsonl") == 0 ? FORMAT_JSONL
+		                                                     : FORMAT_CSV;
+		return -1;
 	}
-	fprintf(stderr, "tcpladder export: no table '%s' (flows, segments or transitions)\n",
+	fprintf(stderr, "tcpladder export: no table '%s' (flows, segments, transitions or conn-log)\n",
 	        argv[optind]);
 	return EXIT_USAGE;
 }

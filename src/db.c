@@ -6,6 +6,7 @@
  * journal they use are db_journal.c's; lookups of whole captures,
  * db_capture.c's. */
 #include "db.h"
+#include "community_id.h"
 #include "db_report.h"
 #include "flow_state.h"
 
@@ -55,10 +56,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" client_wscale, server_wscale, client_sack_ok, server_sack_ok,"
 		" conn_state, history, syn_synack_ns, synack_ack_ns, win_scaled,"
 		" close_initiator, client_seq_base, server_seq_base, tunnel,"
-		" tunnel_changes)"
+		" tunnel_changes, community_id)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39)",
+		" ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)",
 	[ST_INSERT_FLOW_ANALYSIS] =
 		"INSERT INTO flow_analysis (flow_id, client_retrans_bytes,"
 		" server_retrans_bytes, retransmission_count, fast_retransmission_count,"
@@ -108,6 +109,29 @@ int db_exec(struct db *db, const char *sql)
 		return -1;
 	}
 	return 0;
+}
+
+/* community_id(ip_version, client_ip, client_port, server_ip, server_port):
+ * the flow's Community ID from its row, for the upgrade to schema 8
+ * (schema/upgrade/8.sql) to fill flows.community_id of the flows stored
+ * before it; NULL for addresses that do not parse. Ingest computes the
+ * same from the flow itself (db_insert_flow). */
+static void sql_community_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int ip_version = sqlite3_value_int(argv[0]);
+	const char *client = (const char *)sqlite3_value_text(argv[1]);
+	const char *server = (const char *)sqlite3_value_text(argv[3]);
+	uint8_t a[16], b[16];
+	int af = ip_version == 6 ? AF_INET6 : AF_INET;
+	char cid[COMMUNITY_ID_SIZE];
+	if (client && server && inet_pton(af, client, a) == 1 &&
+	    inet_pton(af, server, b) == 1 &&
+	    community_id_v1(0, 6, ip_version, a, (uint16_t)sqlite3_value_int(argv[2]), b,
+	                    (uint16_t)sqlite3_value_int(argv[4]), cid) == 0)
+		sqlite3_result_text(ctx, cid, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
 }
 
 static int user_version(struct db *db, int *version)
@@ -269,6 +293,12 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 	int rc = sqlite3_exec(db->conn, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
 		snprintf(db->error, sizeof db->error, "%s", sqlite3_errmsg(db->conn));
+		goto failed;
+	}
+	if (sqlite3_create_function(db->conn, "community_id", 5,
+	                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                            NULL, sql_community_id, NULL, NULL) != SQLITE_OK) {
+		db_fail(db, "registering community_id()");
 		goto failed;
 	}
 	if (db_exec(db, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384") ||
@@ -559,6 +589,11 @@ int db_insert_flow(struct db *db, int64_t capture_id, const struct flow *f)
 	}
 	bind_text_or_null(st, 38, rare ? rare->tunnel : NULL);
 	sqlite3_bind_int64(st, 39, rare ? (int64_t)rare->tunnel_changes : 0);
+	char cid[COMMUNITY_ID_SIZE];
+	if (community_id_v1(0, 6, f->ip_version, f->addr[TCPST_CLIENT],
+	                    f->port[TCPST_CLIENT], f->addr[TCPST_SERVER],
+	                    f->port[TCPST_SERVER], cid) == 0)
+		sqlite3_bind_text(st, 40, cid, -1, SQLITE_TRANSIENT);
 	if (run(db, ST_INSERT_FLOW, "writing flow"))
 		return -1;
 	/* Retransmitted bytes come with AN_RETRANSMISSION: no bit, nothing

@@ -24,30 +24,8 @@
 #include "db_internal.h"
 #include "db_report_internal.h"
 
-#define SEL_FLOW_IDS "f.id IN (SELECT value FROM json_each(?1))"
-#define SEL_CAPTURES "f.capture_id IN (SELECT value FROM json_each(?2))"
-
 /* A reset (flag 4) sent in the flow. */
 #define RESET "EXISTS (SELECT 1 FROM segments s WHERE s.flow_id = f.id AND s.flags & 4)"
-
-/* Notable: worth a look, a score above 0 in the view flow_notability
- * (schema/002_views.sql), which ranks every flow of the database at once;
- * a connection reads it into temp.notability, the notable flows only, the
- * first time it prepares a query naming that table (rq_query below). A
- * flow row joins it once (n) for its score, reasons and notability. */
-#define NOTABLE "f.id IN (SELECT flow_id FROM temp.notability)"
-
-#define SEL_WHERE                                                              \
-	"(?1 IS NULL OR " SEL_FLOW_IDS ") AND (?2 IS NULL OR " SEL_CAPTURES ")" \
-	" AND (?3 = 0 OR " NOTABLE ")"
-
-#define SEL                                                                    \
-	"(SELECT f.id FROM flows f WHERE ?1 IS NOT NULL AND " SEL_FLOW_IDS      \
-	" AND (?2 IS NULL OR " SEL_CAPTURES ") AND (?3 = 0 OR " NOTABLE ")"     \
-	" UNION ALL SELECT f.id FROM flows f WHERE ?1 IS NULL AND " SEL_CAPTURES \
-	" AND (?3 = 0 OR " NOTABLE ")"                                          \
-	" UNION ALL SELECT f.id FROM flows f WHERE ?1 IS NULL AND ?2 IS NULL"   \
-	" AND (?3 = 0 OR " NOTABLE "))"
 
 /* A flow: the table's row f for the conditions, flows_view's v for the
  * names. Flag names are looked up only for a flow that has some. */
@@ -240,7 +218,7 @@ static const char *const query_sql[RQ_COUNT] = {
  * connection (the view sorts every flow of the database to find its
  * servers' median handshakes). Temporary tables are this connection's own,
  * so a read-only or immutable database takes them too. */
-static int read_notability(struct db *db)
+int rq_read_notability(struct db *db)
 {
 	if (db->notability_read)
 		return 0;
@@ -260,7 +238,7 @@ static int read_notability(struct db *db)
 sqlite3_stmt *rq_query(struct db *db, enum report_query_id id)
 {
 	/* The table first: a statement naming it cannot be prepared before. */
-	if (!db->report[id] && strstr(query_sql[id], "temp.notability") && read_notability(db))
+	if (!db->report[id] && strstr(query_sql[id], "temp.notability") && rq_read_notability(db))
 		return NULL;
 	if (!db->report[id] &&
 	    sqlite3_prepare_v3(db->conn, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,

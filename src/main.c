@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{"report", cmd_report, cmd_report_usage,
 	 "write HTML pages and transitions.csv from the database"},
 	{"export", cmd_export, cmd_export_usage,
-	 "flows, segments or transitions as CSV"},
+	 "flows, segments or transitions as CSV or JSON Lines; Zeek's conn.log"},
 	{"run", cmd_run, cmd_run_usage, "ingest, then report: the one-shot path"},
 	{"merge", cmd_merge, cmd_merge_usage,
 	 "combine shard databases ingested apart into one"},

@@ -45,6 +45,7 @@ Suite *time_suite(void);
 Suite *progress_suite(void);
 Suite *show_suite(void);
 Suite *extract_suite(void);
+Suite *exports_suite(void);
 
 
 #endif

@@ -409,8 +409,8 @@ START_TEST(any_reader_can_read)
 END_TEST
 
 /* Takes a database back to schema 5, as tcpladder 0.1 of issue 16 left
- * it: no capture_files, no captures.filter, its views dropped (upgrades
- * make them anew). */
+ * it: no capture_files, no captures.filter, no flows.community_id (schema
+ * 8), its views dropped (upgrades make them anew). */
 static void make_version_5(const char *db)
 {
 	sqlite3 *conn;
@@ -420,6 +420,7 @@ static void make_version_5(const char *db)
 	                            " DROP VIEW segments; DROP VIEW transitions_view;"
 	                            " DROP VIEW transitions; DROP TABLE capture_files;"
 	                            " ALTER TABLE captures DROP COLUMN filter;"
+	                            " ALTER TABLE flows DROP COLUMN community_id;"
 	                            " PRAGMA user_version = 5", NULL, NULL, &msg);
 	ck_assert_msg(rc == SQLITE_OK, "%s", msg ? msg : "?");
 	sqlite3_close(conn);

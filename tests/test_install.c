@@ -32,6 +32,7 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/schema/upgrade/5.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/6.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/7.sql\n"
+	"/usr/share/tcpladder/schema/upgrade/8.sql\n"
 	"/usr/share/tcpladder/templates/flow.xhtml\n"
 	"/usr/share/tcpladder/templates/index.js\n"
 	"/usr/share/tcpladder/templates/index.xhtml\n"
