@@ -742,6 +742,19 @@ int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t ba
 	return rq_each(db, st, json_row, &ctx);
 }
 
+/* --- transactions ---------------------------------------------------- */
+
+int db_read_begin(struct db *db)
+{
+	return db_exec(db, "BEGIN DEFERRED");
+}
+
+int db_read_end(struct db *db)
+{
+	/* Nothing was written: ending it is only letting go of the lock. */
+	return sqlite3_get_autocommit(db->conn) ? 0 : db_exec(db, "COMMIT");
+}
+
 /* --- plans ---------------------------------------------------- */
 
 int64_t db_report_full_scan_steps(struct db *db)

@@ -229,6 +229,16 @@ int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t ba
  * (sqlite3_stmt_status): 0 when every row was found through a key. */
 int64_t db_report_full_scan_steps(struct db *db);
 
+/* A run of reads in one read transaction (db_read_end ends it): every
+ * statement between reads one snapshot, and SQLite takes and checks its
+ * lock once rather than for each statement (two fcntl and three stat
+ * calls, and a read of the file's header, per statement: most of what a
+ * flow page's few short queries cost). A writer waits for the end (busy
+ * timeout), so a report holds one over a bounded run of pages, not over
+ * the whole report. */
+int db_read_begin(struct db *db);
+int db_read_end(struct db *db);
+
 /* Open an existing database for reading (no schema is applied, and a
  * missing file is NULL with "no such database"). */
 struct db *db_open_readonly(const char *path, char *err, size_t errlen);
