@@ -60,6 +60,9 @@ struct plan {
 	size_t n;
 	int64_t pages;
 	struct report_progress *progress; /* NULL: no line */
+	/* The parent's ranking of the flows, which each worker takes rather
+	 * than read again; NULL: each reads its own. */
+	struct db_notability *notability;
 };
 
 /* Where part k of n writes its transitions: the file itself when it is
@@ -153,6 +156,11 @@ static int worker(int k, int n, void *arg, char *err, size_t errlen)
 	struct db *db = db_open_readonly(p->db_path, err, errlen);
 	if (!db)
 		return -1;
+	if (p->notability && db_notability_give(db, p->notability) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		db_close(db);
+		return -1;
+	}
 	int rc = write_part(db, p, k, n, err, errlen);
 	db_close(db);
 	return rc;
@@ -339,7 +347,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	struct report_options o = opt ? *opt : (struct report_options){
 		.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
 		.flows_per_page = REPORT_DEFAULT_FLOWS_PER_PAGE, .jobs = 1};
-	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL};
+	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL, NULL};
 	if (db_selected_ids(db, sel, &p.ids, &p.n) != 0) {
 		snprintf(err, errlen, "flows: %s", db_error(db));
 		db_close(db);
@@ -372,6 +380,10 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	/* The index's data first, once, whatever the parts: each part's
 	 * index pages load it. */
 	int rc = report_index_data(db, sel, &o, p.ids, p.n, dir, err, errlen);
+	if (rc == 0 && jobs > 1 && db_notability_copy(db, &p.notability) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		rc = -1;
+	}
 	if (rc != 0) {
 		if (paged != p.ids)
 			free(paged);
@@ -400,6 +412,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		}
 	}
 	report_progress_free(p.progress);
+	db_notability_free(p.notability);
 	if (rc == 0) {
 		report_index_prune(dir, p.pages);
 		prune_flow_pages(dir, paged, n_paged);
