@@ -277,7 +277,27 @@ sqlite3_stmt *rq_query(struct db *db, enum report_query_id id)
 	return db->report[id];
 }
 
-/* "[1,2,3]" for json_each, or NULL for an empty list. malloc'd. */
+/* v in decimal at s (at most 20 bytes, no terminator); its length. */
+static size_t put_id(char *s, int64_t v)
+{
+	char digits[20];
+	size_t n = 0, len = 0;
+	/* Through the unsigned magnitude: -INT64_MIN does not fit. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		digits[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		s[len++] = '-';
+	while (n > 0)
+		s[len++] = digits[--n];
+	return len;
+}
+
+/* "[1,2,3]" for json_each, or NULL for an empty list. malloc'd. Bound to
+ * every query of a selection of ids (a report's index pages and runs of
+ * flow pages each run one), so written without printf: 20,000 ids by
+ * snprintf took a millisecond a query. */
 static char *json_ids(const int64_t *ids, size_t n)
 {
 	if (n == 0)
@@ -287,9 +307,11 @@ static char *json_ids(const int64_t *ids, size_t n)
 	if (!s)
 		return NULL;
 	s[len++] = '[';
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "",
-		                        (long long)ids[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			s[len++] = ',';
+		len += put_id(s + len, ids[i]);
+	}
 	s[len++] = ']';
 	s[len] = '\0';
 	return s;
