@@ -50,6 +50,7 @@ enum report_query_id {
 	RQ_VIEW_TRANSITIONS,
 	RQ_FLOWS_JSON_HEAD,
 	RQ_FLOWS_JSON,
+	RQ_NOTABILITY,
 	RQ_COUNT
 };
 

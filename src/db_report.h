@@ -225,9 +225,32 @@ int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notab
 int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t base_ns,
                        int64_t first_id, int64_t last_id, db_json_fn fn, void *user);
 
+/* The ranking a connection reads before its first query that needs it
+ * (flow_notability's notable rows), copied out of one connection and
+ * given to another of the same database: a report's workers take their
+ * parent's rather than rank every flow of the database again each (the
+ * view reads all of it, about a second for 200,000 flows). The copy is
+ * plain memory, which a fork keeps. db_notability_copy: 0 with *out
+ * (the caller frees it with db_notability_free), or -1. db_notability_give:
+ * before db's first query; 0, or -1. */
+struct db_notability;
+int db_notability_copy(struct db *db, struct db_notability **out);
+int db_notability_give(struct db *db, const struct db_notability *n);
+void db_notability_free(struct db_notability *n);
+
 /* Full-scan steps the report's statements have taken since the last call
  * (sqlite3_stmt_status): 0 when every row was found through a key. */
 int64_t db_report_full_scan_steps(struct db *db);
+
+/* A run of reads in one read transaction (db_read_end ends it): every
+ * statement between reads one snapshot, and SQLite takes and checks its
+ * lock once rather than for each statement (two fcntl and three stat
+ * calls, and a read of the file's header, per statement: most of what a
+ * flow page's few short queries cost). A writer waits for the end (busy
+ * timeout), so a report holds one over a bounded run of pages, not over
+ * the whole report. */
+int db_read_begin(struct db *db);
+int db_read_end(struct db *db);
 
 /* Open an existing database for reading (no schema is applied, and a
  * missing file is NULL with "no such database"). */

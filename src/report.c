@@ -60,6 +60,9 @@ struct plan {
 	size_t n;
 	int64_t pages;
 	struct report_progress *progress; /* NULL: no line */
+	/* The parent's ranking of the flows, which each worker takes rather
+	 * than read again; NULL: each reads its own. */
+	struct db_notability *notability;
 };
 
 /* Where part k of n writes its transitions: the file itself when it is
@@ -96,13 +99,23 @@ static int write_flow_page(const struct db_flow_info *f, void *user)
 	return 0;
 }
 
+/* Flow pages read in one read transaction: a few tenths of a second, for
+ * which a writer may have to wait. */
+#define PAGES_PER_READ 1024
+
 /* Part k of n: its index pages, then its flows' pages and transitions. */
 static int write_part(struct db *db, const struct plan *p, int k, int n, char *err,
                       size_t errlen)
 {
 	int64_t first_page = p->pages * k / n + 1, last_page = p->pages * (k + 1) / n;
-	if (report_index_range(db, p->sel, p->opt, p->dir, p->ids, p->n, first_page,
-	                       last_page, err, errlen) != 0)
+	if (db_read_begin(db) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		return -1;
+	}
+	int rc = report_index_range(db, p->sel, p->opt, p->dir, p->ids, p->n, first_page,
+	                            last_page, err, errlen);
+	db_read_end(db);
+	if (rc != 0)
 		return -1;
 	size_t lo = p->n * (size_t)k / (size_t)n, hi = p->n * (size_t)(k + 1) / (size_t)n;
 	char path[4200];
@@ -115,12 +128,17 @@ static int write_part(struct db *db, const struct plan *p, int k, int n, char *e
 	if (!fp.csv)
 		return -1;
 	fp.writer = report_flow_writer_new(p->opt, err, errlen);
-	int rc = fp.writer ? 0 : -1;
-	if (rc == 0 && lo < hi) {
-		rc = db_each_flow_between(db, p->sel, p->ids[lo], p->ids[hi - 1],
-		                          write_flow_page, &fp);
+	rc = fp.writer ? 0 : -1;
+	/* A run of pages in one read transaction each (db_read_begin). */
+	for (size_t a = lo; rc == 0 && a < hi; a += PAGES_PER_READ) {
+		size_t b = hi - a > PAGES_PER_READ ? a + PAGES_PER_READ : hi;
+		rc = db_read_begin(db);
+		if (rc == 0)
+			rc = db_each_flow_between(db, p->sel, p->ids[a], p->ids[b - 1],
+			                          write_flow_page, &fp);
 		if (rc < 0)
 			snprintf(err, errlen, "flows: %s", db_error(db));
+		db_read_end(db);
 	}
 	report_flow_writer_free(fp.writer);
 	char close_err[512];
@@ -138,6 +156,11 @@ static int worker(int k, int n, void *arg, char *err, size_t errlen)
 	struct db *db = db_open_readonly(p->db_path, err, errlen);
 	if (!db)
 		return -1;
+	if (p->notability && db_notability_give(db, p->notability) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		db_close(db);
+		return -1;
+	}
 	int rc = write_part(db, p, k, n, err, errlen);
 	db_close(db);
 	return rc;
@@ -240,33 +263,35 @@ static void prune_flow_pages(const char *dir, const int64_t *ids, size_t n)
 	closedir(d);
 }
 
-static int count_found(const struct db_flow_info *f, void *user)
-{
-	(void)f;
-	(void)user;
-	return 0;
-}
-
 /* The flows asked for by id that the database does not hold, as "7" or
- * "7, 9" in missing; how many. -1 on an SQLite error (err filled). */
+ * "7, 9" in missing; how many. -1 on an SQLite error (err filled). The
+ * ids it holds are read in one query: one lookup per id given was a
+ * statement, and a lock taken and dropped, per flow. */
 static long missing_flows(struct db *db, const struct db_selection *sel, char *missing,
                           size_t len, char *err, size_t errlen)
 {
 	long count = 0;
 	size_t used = 0;
 	missing[0] = '\0';
-	for (size_t i = 0; sel && i < sel->n_flow_ids; i++) {
-		int found = db_get_flow(db, sel->flow_ids[i], count_found, NULL);
-		if (found < 0) {
-			snprintf(err, errlen, "flows: %s", db_error(db));
-			return -1;
-		}
-		if (found == 0 && used < len) {
+	if (!sel || sel->n_flow_ids == 0)
+		return 0;
+	const struct db_selection given = {.flow_ids = sel->flow_ids,
+	                                   .n_flow_ids = sel->n_flow_ids};
+	int64_t *held;
+	size_t n_held;
+	if (db_selected_ids(db, &given, &held, &n_held) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		return -1;
+	}
+	for (size_t i = 0; i < sel->n_flow_ids; i++) {
+		bool found = n_held && bsearch(&sel->flow_ids[i], held, n_held, sizeof *held, cmp_id);
+		if (!found && used < len) {
 			used += (size_t)snprintf(missing + used, len - used, "%s%lld",
 			                         count ? ", " : "", (long long)sel->flow_ids[i]);
 			count++;
 		}
 	}
+	free(held);
 	return count;
 }
 
@@ -286,6 +311,12 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		char why[1024];
 		snprintf(why, sizeof why, "%s", err);
 		snprintf(err, errlen, "%s: %s", db_path, why);
+		return -1;
+	}
+	/* What this process reads, one snapshot (the parts read their own). */
+	if (db_read_begin(db) != 0) {
+		snprintf(err, errlen, "%s: %s", db_path, db_error(db));
+		db_close(db);
 		return -1;
 	}
 	/* A --flow the database does not hold is an input that failed: named,
@@ -316,7 +347,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	struct report_options o = opt ? *opt : (struct report_options){
 		.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
 		.flows_per_page = REPORT_DEFAULT_FLOWS_PER_PAGE, .jobs = 1};
-	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL};
+	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL, NULL};
 	if (db_selected_ids(db, sel, &p.ids, &p.n) != 0) {
 		snprintf(err, errlen, "flows: %s", db_error(db));
 		db_close(db);
@@ -349,6 +380,10 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	/* The index's data first, once, whatever the parts: each part's
 	 * index pages load it. */
 	int rc = report_index_data(db, sel, &o, p.ids, p.n, dir, err, errlen);
+	if (rc == 0 && jobs > 1 && db_notability_copy(db, &p.notability) != 0) {
+		snprintf(err, errlen, "flows: %s", db_error(db));
+		rc = -1;
+	}
 	if (rc != 0) {
 		if (paged != p.ids)
 			free(paged);
@@ -360,6 +395,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		o.page_written = report_progress_page; /* index pages count too */
 		o.page_user = p.progress;
 	}
+	db_read_end(db);
 	if (jobs == 1) {
 		rc = write_part(db, &p, 0, 1, err, errlen);
 		db_close(db);
@@ -376,6 +412,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		}
 	}
 	report_progress_free(p.progress);
+	db_notability_free(p.notability);
 	if (rc == 0) {
 		report_index_prune(dir, p.pages);
 		prune_flow_pages(dir, paged, n_paged);
