@@ -222,7 +222,11 @@ WITH server_rtt AS (
 	FROM (SELECT s.flow_id, s.win, s.ts_offset_ns,
 		IFNULL(lead(s.ts_offset_ns) OVER (PARTITION BY s.flow_id, (s.packed >> 8) & 1 ORDER BY s.frame),
 			f.last_ts_ns - f.first_ts_ns) AS next_ns
-		FROM flow_analysis fa JOIN segment_rows s ON s.flow_id = fa.flow_id
+		-- CROSS JOIN keeps this order: the few flows that saw a zero
+		-- window, then their segments by index. Left to choose without
+		-- statistics, SQLite scanned every segment and looked its flow
+		-- up (1.6 s against 0.03 s for the bench's 2,000,000).
+		FROM flow_analysis fa CROSS JOIN segment_rows s ON s.flow_id = fa.flow_id
 		JOIN flows f ON f.id = fa.flow_id
 		WHERE fa.zero_window_count > 0 AND s.packed & 6 = 0)
 	GROUP BY flow_id
