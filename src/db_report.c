@@ -40,7 +40,7 @@
 	" f.client_sack_ok, f.server_sack_ok, f.analysis,"                     \
 	" CASE WHEN f.analysis = 0 THEN '' ELSE IFNULL(v.analysis_names, '') END," \
 	" " RESET ", n.flow_id IS NOT NULL, f.tunnel, f.tunnel_changes,"        \
-	" IFNULL(n.score, 0), IFNULL(n.reasons, '')"                            \
+	" IFNULL(n.score, 0), IFNULL(n.reasons, ''), v.wireshark_filter"        \
 	" FROM flows f JOIN flows_view v ON v.id = f.id"                       \
 	" JOIN captures c ON c.id = f.capture_id"                              \
 	" LEFT JOIN temp.notability n ON n.flow_id = f.id"
@@ -475,6 +475,7 @@ static int flow_row(sqlite3_stmt *st, void *p)
 		.tunnel_changes = sqlite3_column_int64(st, 38),
 		.score = sqlite3_column_int64(st, 39),
 		.reasons = rq_text(st, 40),
+		.wireshark_filter = rq_text(st, 41),
 	};
 	return ctx->fn(&f, ctx->user);
 }

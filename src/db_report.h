@@ -87,6 +87,9 @@ struct db_flow_info {
 	 * segments that came another way. */
 	const char *tunnel;
 	int64_t tunnel_changes;
+	/* flows_view.wireshark_filter: the display filter of exactly this
+	 * flow's frames in its capture. */
+	const char *wireshark_filter;
 };
 typedef int (*db_flow_fn)(const struct db_flow_info *f, void *user);
 /* Selected flows by id, `limit` of them (-1: all) from `offset`. */

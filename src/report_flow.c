@@ -185,6 +185,19 @@ static int write_facts(struct page *pg, const struct db_flow_info *f)
 	snprintf(buf, sizeof buf, "%" PRId64, f->id);
 	fact(line, "flow", buf);
 
+	/* What selects this flow in Wireshark (its filter bar, or tshark -Y),
+	 * with a button that copies it: the one script on a page, and the
+	 * filter still reads and selects by hand without it. */
+	if (f->wireshark_filter) {
+		line = html_add(facts, "div", "line wireshark", NULL);
+		html_text(line, "Wireshark: ");
+		html_add(line, "code", NULL, f->wireshark_filter);
+		xmlNodePtr copy = html_add(line, "button", NULL, "copy");
+		html_set(copy, "type", "button");
+		html_set(copy, "onclick",
+		         "navigator.clipboard.writeText(this.previousSibling.textContent)"
+		         ".then(()=>this.textContent='copied')");
+	}
 	if (f->analysis_names && *f->analysis_names) {
 		line = html_add(facts, "div", "line anomalies", NULL);
 		html_text(line, "anomalies: ");

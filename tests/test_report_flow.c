@@ -308,6 +308,37 @@ START_TEST(seed_transitions_table_has_design_rows)
 }
 END_TEST
 
+/* The facts name the Wireshark display filter of exactly this flow
+ * (flows_view.wireshark_filter, which the exports suite runs through
+ * tshark), IPv4's and IPv6's, beside a button that copies it. */
+START_TEST(page_shows_the_wireshark_filter_with_a_copy_button)
+{
+	static const char *const captures[] = {"../examples/seed.pcap", "../examples/ipv6.pcap"};
+	for (size_t i = 0; i < 2; i++) {
+		struct page pg;
+		page_open(&pg, captures[i], 0, REPORT_DEFAULT_MAX_SEGMENTS);
+		char sql[128], buf[1024];
+		snprintf(sql, sizeof sql, "SELECT wireshark_filter FROM flows_view WHERE id = %lld",
+		         (long long)pg.flow_id);
+		char *want = tu_query(pg.db, sql);
+		want[strcspn(want, "\n")] = '\0';
+		ck_assert_msg(strstr(want, i ? "ipv6.addr==" : "ip.addr==") != NULL, "%s", want);
+		xmlXPathObjectPtr o = nodes(&pg, "//div[@class='line wireshark']/code");
+		ck_assert_int_eq(xmlXPathNodeSetGetLength(o->nodesetval), 1);
+		ck_assert_str_eq(text_of(o->nodesetval->nodeTab[0], buf, sizeof buf), want);
+		xmlXPathFreeObject(o);
+		o = nodes(&pg, "//div[@class='line wireshark']/code/following-sibling::button");
+		ck_assert_int_eq(xmlXPathNodeSetGetLength(o->nodesetval), 1);
+		ck_assert_msg(strstr(attr(o->nodesetval->nodeTab[0], "onclick", buf, sizeof buf),
+		                     "navigator.clipboard.writeText(this.previousSibling.textContent)"),
+		              "%s", buf);
+		xmlXPathFreeObject(o);
+		free(want);
+		page_close(&pg);
+	}
+}
+END_TEST
+
 START_TEST(seed_header_and_hover_titles_hold_the_facts)
 {
 	struct page pg;
@@ -768,6 +799,7 @@ Suite *report_flow_suite(void)
 	TCase *tc = tcase_create("seed");
 	tcase_add_test(tc, seed_has_13_arrows_labelled_as_tcpdump_prints_them);
 	tcase_add_test(tc, seed_marks_syn_and_fin_segments);
+	tcase_add_test(tc, page_shows_the_wireshark_filter_with_a_copy_button);
 	tcase_add_test(tc, seed_state_changes_sit_on_their_rails_in_order);
 	tcase_add_test(tc, seed_transitions_table_has_design_rows);
 	tcase_add_test(tc, seed_header_and_hover_titles_hold_the_facts);
