@@ -11,10 +11,12 @@ _tcpladder_commands()
 	"$1" --help 2>/dev/null | awk '/^commands:/ { on = 1; next } on && /^$/ { exit } on { print $1 }'
 }
 
-# Every -x and --long option a command's help names, once each.
+# Every -x and --long option a command's help names, once each, and
+# --help, which every command takes (its help does not list it).
 _tcpladder_options()
 {
-	"$1" help "$2" 2>/dev/null | grep -oE '(^|[[ ,|])--?[a-z][a-z-]*' | sed 's/^[[ ,|]*//' | sort -u
+	{ "$1" help "$2" 2>/dev/null | grep -oE '(^|[[ ,|])--?[a-z][a-z-]*' | sed 's/^[[ ,|]*//'
+	  echo --help; } | sort -u
 }
 
 _tcpladder()

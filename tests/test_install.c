@@ -147,9 +147,14 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	free(got);
 	snprintf(words, sizeof words, "%s ingest -", bin);
 	got = complete(dir, words, 2);
-	ck_assert_str_eq(got, "--db\n--filter\n--idle-timeout\n--jobs\n--join\n--max-flows\n"
+	ck_assert_str_eq(got, "--db\n--filter\n--help\n--idle-timeout\n--jobs\n--join\n--max-flows\n"
 	                      "--name\n--quiet\n--replace\n--tunnel-port\n--verbose\n-d\n-f\n"
 	                      "-j\n-q\n-v\n");
+	free(got);
+	/* --help after any command, though no command's help lists it. */
+	snprintf(words, sizeof words, "%s extract --he", bin);
+	got = complete(dir, words, 2);
+	ck_assert_str_eq(got, "--help\n");
 	free(got);
 	snprintf(words, sizeof words, "%s ingest --tunnel-port v", bin);
 	got = complete(dir, words, 3);
