@@ -148,18 +148,46 @@
 	}
 
 	/* Every client as text, lower-cased and joined with the row starts,
-	 * made on the first word or client: query: indexOf over it all
-	 * rather than row by row. */
+	 * made on the first word: indexOf over it all rather than row by
+	 * row. Written as bytes and decoded once: 200,000 strings joined took
+	 * most of a second. */
 	function clientText(v) {
 		if (v.clientText)
 			return v.clientText;
-		var starts = new Float64Array(v.n + 1), all = new Array(v.n), at = 0;
+		var starts = new Float64Array(v.n + 1), buf = new Uint8Array(v.n * 24 + 64), at = 0;
+		function digits(x) {
+			if (x >= 10)
+				digits(Math.floor(x / 10));
+			buf[at++] = 48 + x % 10;
+		}
 		for (var i = 0; i !== v.n; i++) {
 			starts[i] = at;
-			at += (all[i] = client(v, i).toLowerCase()).length + 1;
+			var x = v.f.client[i];
+			if (at + 64 > buf.length) {
+				var grown = new Uint8Array(buf.length * 2);
+				grown.set(buf);
+				buf = grown;
+			}
+			if (x >= 0) {
+				digits(x >>> 24);
+				buf[at++] = 46;
+				digits((x >>> 16) & 255);
+				buf[at++] = 46;
+				digits((x >>> 8) & 255);
+				buf[at++] = 46;
+				digits(x & 255);
+			} else {
+				var t = "[" + String(v.clients6[-1 - x]).toLowerCase() + "]";
+				for (var c = 0; c !== t.length && c < 60; c++)
+					buf[at++] = t.charCodeAt(c) & 127;
+			}
+			buf[at++] = 58;
+			digits(v.f.cport[i]);
+			buf[at++] = 10;
 		}
 		starts[v.n] = at;
-		return (v.clientText = { all: all.join("\n"), starts: starts });
+		var all = new TextDecoder().decode(buf.subarray(0, at));
+		return (v.clientText = { all: all, starts: starts });
 	}
 
 	/* The flows matching in i, for a test of each server and kind: few
