@@ -640,23 +640,16 @@ int64_t report_index_count(size_t flows, const struct report_options *opt)
 	return flows == 0 ? 1 : ((int64_t)flows + per_page - 1) / per_page;
 }
 
-/* The template's own style, written once as index.css
- * (report_index_data.c), linked in its place: inline, it was 12 KB of
- * every page. */
-static int link_index_style(xmlDocPtr tmpl, char *err, size_t errlen)
+/* The template's own style goes into the folder's one stylesheet
+ * (report_index_style): inline, it was 12 KB of every page. */
+static int drop_index_style(xmlDocPtr tmpl, char *err, size_t errlen)
 {
 	xmlNodePtr style = html_find(tmpl, "index-style");
-	xmlNodePtr link = xmlNewDocNode(tmpl, NULL, BAD_CAST "link", NULL);
-	if (!style || !link) {
-		snprintf(err, errlen, "template index.xhtml: %s",
-		         style ? "out of memory" : "no <style id=\"index-style\">");
-		xmlFreeNode(link);
+	if (!style) {
+		snprintf(err, errlen, "template index.xhtml: no <style id=\"index-style\">");
 		return -1;
 	}
-	html_set(link, "rel", "stylesheet");
-	html_set(link, "href", RI_STYLE_FILE);
-	xmlReplaceNode(style, link);
-	xmlFreeNode(style);
+	drop(style);
 	return 0;
 }
 
@@ -691,7 +684,7 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		return -1;
 	}
 	cx.tmpl = html_page("index.xhtml", REPORT_INDEX_STYLE_HREF, err, errlen);
-	if (cx.tmpl && link_index_style(cx.tmpl, err, errlen) != 0) {
+	if (cx.tmpl && drop_index_style(cx.tmpl, err, errlen) != 0) {
 		xmlFreeDoc(cx.tmpl);
 		cx.tmpl = NULL;
 	}

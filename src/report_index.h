@@ -20,9 +20,7 @@
 #define MIDDOT " \xc2\xb7 "
 
 /* Beside the index pages, written once by report_index_data.c: the
- * index's own style (index.xhtml's <style id="index-style">) and script
- * (templates/index.js), which every index page links. */
-#define RI_STYLE_FILE "index.css"
+ * index's script (templates/index.js), which every index page links. */
 #define RI_SCRIPT_FILE "index.js"
 
 /* One run of report_index_pages: what it was asked, what it counted, and

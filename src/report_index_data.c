@@ -73,24 +73,28 @@ static int write_beside(const char *dir, const char *name, const char *text, siz
 	return 0;
 }
 
-/* The index pages' script (templates/index.js) and style (the text of
- * index.xhtml's <style id="index-style">, which the pages link in its
- * place: report_index.c), once for all the pages. */
-static int write_index_files(const char *dir, char *err, size_t errlen)
+const char *report_index_style(size_t *len)
 {
 	static const char open_tag[] = "<style id=\"index-style\">";
-	const char *js = html_template_text("index.js");
 	const char *page = html_template_text("index.xhtml");
 	const char *css = page ? strstr(page, open_tag) : NULL;
 	const char *end = css ? strstr(css, "</style>") : NULL;
-	if (!js || !end) {
-		snprintf(err, errlen, "template %s", js ? "index.xhtml: no index-style" : "index.js");
+	if (!end)
+		return NULL;
+	css += sizeof open_tag - 1;
+	*len = (size_t)(end - css);
+	return css;
+}
+
+/* The index pages' script (templates/index.js), once for all the pages. */
+static int write_index_files(const char *dir, char *err, size_t errlen)
+{
+	const char *js = html_template_text("index.js");
+	if (!js) {
+		snprintf(err, errlen, "template index.js is not built in");
 		return -1;
 	}
-	css += sizeof open_tag - 1;
-	if (write_beside(dir, RI_SCRIPT_FILE, js, strlen(js), err, errlen) != 0)
-		return -1;
-	return write_beside(dir, RI_STYLE_FILE, css, (size_t)(end - css), err, errlen);
+	return write_beside(dir, RI_SCRIPT_FILE, js, strlen(js), err, errlen);
 }
 
 int report_index_data(struct db *db, const struct db_selection *sel,

@@ -1,25 +1,21 @@
 /* tcpladder index: search and sort every flow of the report, not only the
- * page's. Inlined into every index page by report_index.c; flows.js, the
- * report's flows as compact data (report_index_data.c), loads after it and
- * calls tcpladder_flows(head, chunks), each chunk the JSON text of an
- * array of columns (those head.columns names) over some flows. Without
- * scripts, or without flows.js,
- * the page reads as written: its paged table in flow id order.
+ * page's. Written once beside the index pages, which link it; flows.js,
+ * the report's flows as compact data (report_index_data.c, db_report.h
+ * says what each column holds), loads after it and calls
+ * tcpladder_flows(head, chunks), each chunk the JSON text of an array of
+ * columns. Without scripts, or without flows.js, the page reads as
+ * written: its paged table in flow id order.
  *
  * With the data, the page's table is rebuilt from it: rows for the flows
- * the query matches, in the chosen order, 200 at a time (the DOM never
- * holds 200,000 rows). The query and the order live in the URL's # (as
- * index.html#q=port:443&sort=-score), so a view can be linked, and are
- * read back on load. Query: words match anywhere in a row; field:value
- * narrows to a field (id port client server addr capture state conn
- * client_state server_state anomaly reason); score, packets, bytes,
- * duration (in ms, or with a unit: 2s) and id compare with > >= < <= =;
- * a leading - negates a term.
- *
- * It writes its own timings (load_ms from navigation start to the first
- * rows, filter_ms and sort_ms of the last query) into #tl-timings for
- * `chromium --dump-dom` (bench/run.sh). This text must never hold a
- * closing script tag: it goes into the page as it is. */
+ * the query matches, in the chosen order, 200 at a time. The query and
+ * the order live in the URL's # (index.html#q=port:443&sort=-score), so
+ * a view can be linked. Query: words match anywhere in a row;
+ * field:value narrows to a field (id port client server addr capture
+ * state conn client_state server_state anomaly reason); score, packets,
+ * bytes, duration (in ms, or with a unit: 2s) and id compare with > >= <
+ * <= =; a leading - negates a term. Its timings (load_ms from navigation
+ * start to the rows drawn from every flow, filter_ms and sort_ms of the
+ * last query) go into #tl-timings for `chromium --dump-dom`. */
 (function () {
 	"use strict";
 	var PAGE = 200;
@@ -250,10 +246,7 @@
 	}
 
 	function pad(n, w) {
-		var s = String(n);
-		while (s.length !== w && s.length < w)
-			s = "0" + s;
-		return s;
+		return ("000000" + n).slice(-w);
 	}
 
 	function duration(us) {
@@ -284,8 +277,7 @@
 	/* ---- columns ------------------------------------------------------- */
 
 	function popcount(x) {
-		var c = 0;
-		for (; x; x &= x - 1)
+		for (var c = 0; x; x &= x - 1)
 			c++;
 		return c;
 	}
@@ -820,13 +812,8 @@
 			pre.hidden = true;
 			document.body.appendChild(pre);
 		}
-		pre.textContent = "load_ms=" + timings.load_ms.toFixed(1) +
-		                  " page_ms=" + timings.page_ms.toFixed(1) +
-		                  " arrive_ms=" + timings.arrive_ms.toFixed(1) +
-		                  " data_ms=" + timings.data_ms.toFixed(1) +
-		                  " sort_ms=" + timings.sort_ms.toFixed(1) +
-		                  " filter_ms=" + timings.filter_ms.toFixed(1) +
-		                  " render_ms=" + timings.render_ms.toFixed(1) +
-		                  " flows=" + v.n;
+		pre.textContent = Object.keys(timings).map(function (k) {
+			return k + "=" + timings[k].toFixed(1);
+		}).join(" ") + " flows=" + v.n;
 	}
 })();
