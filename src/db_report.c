@@ -64,37 +64,60 @@
 	" CASE WHEN analysis = 0 THEN '' ELSE IFNULL(analysis_names, '') END," \
 	" options FROM segments_view"
 
-/* The flows as the index's script reads them (db_flows_json_*): its
- * columns' names, then each column's values over some flows, one JSON
- * array each (an array of columns: no brackets per flow, and a page
- * parses arrays of numbers much faster than one array per flow). States
- * and analysis are the codes of tcp_states and analysis_flags (the head
- * names them), times in microseconds, the start from the head's base_s:
- * a flow costs ~90 bytes. The score and reasons come from
- * temp.notability (NOTABLE above), which holds the notable flows only: 0
- * for the others, reasons too (shorter than ""). */
+/* The flows as the index's script reads them (db_flows_json_*), a
+ * column at a time (an array of columns: no brackets per flow, and a page
+ * parses arrays of numbers much faster than one array per flow), every
+ * value a number and most of them short: ids and captures as runs (gap
+ * from the last run's end, length; capture, length), a client IPv4
+ * address as its 32-bit number (another address as -1 - its place in the
+ * head's clients6), the server and what the flow came to (conn_state,
+ * final states, anomaly flags, the score's reasons) as places in the
+ * head's tables of them (temp.index_servers, temp.index_kinds, most
+ * frequent first), times in microseconds, each start from the one before
+ * (the first from ?4). The score comes from temp.notability (NOTABLE
+ * above), which holds the notable flows only: listed for those alone
+ * (their kind says which). */
 #define FLOWS_JSON_NAMES                                                       \
-	"'id', 'capture', 'client', 'server', 'start_us', 'duration_us',"      \
-	" 'packets', 'bytes_cs', 'bytes_sc', 'conn_state', 'client_state',"    \
-	" 'server_state', 'analysis', 'score', 'reasons'"
+	"'ids', 'captures', 'client', 'client_port', 'server', 'start_us',"    \
+	" 'duration_us', 'packets', 'bytes_cs', 'bytes_sc', 'kind', 'score'"
+/* The dotted quad's later octets: the text after its first, second and
+ * third dot (CAST reads the leading digits of each). */
+#define IP_R1 "substr(f.client_ip, instr(f.client_ip, '.') + 1)"
+#define IP_R2 "substr(" IP_R1 ", instr(" IP_R1 ", '.') + 1)"
+#define IP_R3 "substr(" IP_R2 ", instr(" IP_R2 ", '.') + 1)"
+#define CLIENT_V4                                                              \
+	"(CAST(f.client_ip AS INTEGER) << 24) + (CAST(" IP_R1 " AS INTEGER) << 16)" \
+	" + (CAST(" IP_R2 " AS INTEGER) << 8) + CAST(" IP_R3 " AS INTEGER)"
 #define FLOWS_JSON_VALUES                                                      \
-	"f.id AS id, f.capture_id AS capture, v.client AS client,"             \
-	" v.server AS server, (f.first_ts_ns - ?4) / 1000 AS start_us,"        \
+	"f.id AS id, f.capture_id AS cap, CASE WHEN f.ip_version = 4 THEN "    \
+	CLIENT_V4 " ELSE -1 - c6.n END AS client, f.client_port AS cport,"     \
+	" s.n AS server, (f.first_ts_ns - ?4) / 1000 AS s_us,"                 \
 	" (f.last_ts_ns - f.first_ts_ns) / 1000 AS duration_us,"               \
 	" f.packets AS packets, f.client_bytes AS bytes_cs,"                   \
-	" f.server_bytes AS bytes_sc, f.conn_state AS conn_state,"             \
-	" f.client_state AS client_state, f.server_state AS server_state,"     \
-	" f.analysis AS analysis, IFNULL(n.score, 0) AS score,"                \
-	" IFNULL(n.reasons, 0) AS reasons"
+	" f.server_bytes AS bytes_sc, k.n AS kind, n.score AS score"
+#define FLOWS_JSON_JOINS                                                       \
+	" FROM flows f LEFT JOIN temp.notability n ON n.flow_id = f.id"        \
+	" JOIN temp.index_servers s ON s.ip = f.server_ip AND s.port = f.server_port" \
+	" JOIN temp.index_kinds k ON k.conn = IFNULL(f.conn_state, '')"        \
+	" AND k.cs = f.client_state AND k.ss = f.server_state"                 \
+	" AND k.analysis = f.analysis AND k.reasons = IFNULL(n.reasons, '')"   \
+	" AND k.notable = (n.flow_id IS NOT NULL)"                             \
+	" LEFT JOIN temp.index_clients6 c6 ON f.ip_version <> 4 AND c6.ip = f.client_ip"
+/* Runs (first id a, length n) flattened to gap, length, gap, length ...;
+ * and of the captures, capture, length ... */
+#define FLOWS_JSON_RUNS                                                        \
+	"(SELECT json_group_array(v) FROM (SELECT v FROM (SELECT a, 0 AS w,"   \
+	" a - IFNULL(lag(a + n) OVER (ORDER BY a), 0) AS v FROM ir"            \
+	" UNION ALL SELECT a, 1, n FROM ir) ORDER BY a, w)),"                  \
+	" (SELECT json_group_array(v) FROM (SELECT v FROM (SELECT a, 0 AS w,"  \
+	" cap AS v FROM cr UNION ALL SELECT a, 1, n FROM cr) ORDER BY a, w))"
 #define FLOWS_JSON_COLUMNS                                                     \
-	"json_array(json_group_array(id), json_group_array(capture),"          \
-	" json_group_array(client), json_group_array(server),"                 \
+	"json_array(" FLOWS_JSON_RUNS ", json_group_array(client),"            \
+	" json_group_array(cport), json_group_array(server),"                  \
 	" json_group_array(start_us), json_group_array(duration_us),"          \
 	" json_group_array(packets), json_group_array(bytes_cs),"              \
-	" json_group_array(bytes_sc), json_group_array(conn_state),"           \
-	" json_group_array(client_state), json_group_array(server_state),"     \
-	" json_group_array(analysis), json_group_array(score),"                \
-	" json_group_array(reasons))"
+	" json_group_array(bytes_sc), json_group_array(kind),"                 \
+	" json_group_array(score) FILTER (WHERE score IS NOT NULL))"
 
 static const char *const query_sql[RQ_COUNT] = {
 	[RQ_CAPTURES] =
@@ -186,8 +209,28 @@ static const char *const query_sql[RQ_COUNT] = {
 	                     " ORDER BY flow_id, frame",
 	[RQ_VIEW_TRANSITIONS] = "SELECT * FROM transitions_view WHERE flow_id IN " SEL
 	                        " ORDER BY flow_id, step",
-	/* The index's data (db_flows_json): the tables its rows refer to, and
-	 * the second (?4 of RQ_FLOWS_JSON) its start times count from. */
+	/* The index's data (db_flows_json): its tables (the selection's
+	 * servers, kinds of ending and IPv6 clients, most flows first, filled
+	 * before the head reads them), and the second (?4 of RQ_FLOWS_JSON)
+	 * its start times count from. */
+	[RQ_INDEX_SERVERS] =
+		"INSERT INTO temp.index_servers (n, ip, port)"
+		" SELECT row_number() OVER (ORDER BY count(*) DESC, f.server_ip, f.server_port) - 1,"
+		" f.server_ip, f.server_port FROM flows f WHERE f.id IN " SEL
+		" GROUP BY f.server_ip, f.server_port",
+	[RQ_INDEX_KINDS] =
+		"INSERT INTO temp.index_kinds (n, conn, cs, ss, analysis, reasons, notable)"
+		" SELECT row_number() OVER (ORDER BY count(*) DESC, conn, cs, ss, analysis, reasons,"
+		" notable) - 1, conn, cs, ss, analysis, reasons, notable"
+		" FROM (SELECT IFNULL(f.conn_state, '') AS conn, f.client_state AS cs,"
+		" f.server_state AS ss, f.analysis AS analysis, IFNULL(n.reasons, '') AS reasons,"
+		" n.flow_id IS NOT NULL AS notable FROM flows f"
+		" LEFT JOIN temp.notability n ON n.flow_id = f.id WHERE f.id IN " SEL ")"
+		" GROUP BY conn, cs, ss, analysis, reasons, notable",
+	[RQ_INDEX_CLIENTS6] =
+		"INSERT INTO temp.index_clients6 (n, ip)"
+		" SELECT row_number() OVER (ORDER BY count(*) DESC, f.client_ip) - 1, f.client_ip"
+		" FROM flows f WHERE f.id IN " SEL " AND f.ip_version <> 4 GROUP BY f.client_ip",
 	[RQ_FLOWS_JSON_HEAD] =
 		"WITH base AS (SELECT IFNULL(min(f.first_ts_ns), 0) AS ns FROM flows f"
 		" WHERE f.id IN " SEL "),"
@@ -199,6 +242,12 @@ static const char *const query_sql[RQ_COUNT] = {
 		" OR c.id IN (SELECT capture_id FROM flows WHERE id IN " SEL ")),"
 		" 'states', (SELECT json_group_array(json_array(id, name)) FROM tcp_states),"
 		" 'flags', (SELECT json_group_array(json_array(bit, name)) FROM analysis_flags),"
+		" 'servers', (SELECT json_group_array(json_array(ip, port))"
+		" FROM (SELECT ip, port FROM temp.index_servers ORDER BY n)),"
+		" 'clients6', (SELECT json_group_array(ip)"
+		" FROM (SELECT ip FROM temp.index_clients6 ORDER BY n)),"
+		" 'kinds', (SELECT json_group_array(json_array(conn, cs, ss, analysis, reasons, notable))"
+		" FROM (SELECT * FROM temp.index_kinds ORDER BY n)),"
 		" 'pages', CASE WHEN ?4 THEN 'notable' ELSE 'all' END),"
 		" s * 1000000000 FROM second",
 	/* The columns of flows ?5..?6 as one JSON string literal of their
@@ -206,13 +255,20 @@ static const char *const query_sql[RQ_COUNT] = {
 	 * times faster than the same values as a literal of the script);
 	 * '' || makes it text, which json_quote quotes (JSON it would pass
 	 * through as it is). In id order: the subquery's, which the
-	 * aggregates read in turn. */
+	 * aggregates read in turn; ir and cr are the runs of ids and of
+	 * captures (gaps and islands: a run keeps id - its row number). */
+	[RQ_FLOWS_JSON] =
+		"WITH c AS MATERIALIZED (SELECT id, cap, client, cport, server,"
+		" s_us - lag(s_us, 1, 0) OVER (ORDER BY id) AS start_us, duration_us, packets,"
+		" bytes_cs, bytes_sc, kind, score FROM (SELECT " FLOWS_JSON_VALUES FLOWS_JSON_JOINS
+		" WHERE f.id BETWEEN ?5 AND ?6 AND " SEL_WHERE ")),"
+		" ir AS (SELECT min(id) AS a, count(*) AS n FROM (SELECT id,"
+		" id - row_number() OVER (ORDER BY id) AS g FROM c) GROUP BY g),"
+		" cr AS (SELECT min(id) AS a, cap, count(*) AS n FROM (SELECT id, cap,"
+		" row_number() OVER (ORDER BY id) - row_number() OVER (PARTITION BY cap ORDER BY id)"
+		" AS g FROM c) GROUP BY cap, g)"
+		" SELECT json_quote('' || " FLOWS_JSON_COLUMNS ") FROM (SELECT * FROM c ORDER BY id)",
 	[RQ_NOTABILITY] = "SELECT flow_id, score, reasons FROM temp.notability ORDER BY flow_id",
-	[RQ_FLOWS_JSON] = "SELECT json_quote('' || " FLOWS_JSON_COLUMNS ")"
-	                  " FROM (SELECT " FLOWS_JSON_VALUES " FROM flows f"
-	                  " JOIN flows_view v ON v.id = f.id"
-	                  " LEFT JOIN temp.notability n ON n.flow_id = f.id"
-	                  " WHERE f.id BETWEEN ?5 AND ?6 AND " SEL_WHERE " ORDER BY f.id)",
 };
 
 /* temp.notability: flow_notability's notable rows, read once per
@@ -696,55 +752,6 @@ int db_each_view_row(struct db *db, enum db_view view,
 	free(ctx.names);
 	free(ctx.values);
 	return rc;
-}
-
-/* --- the index's data ------------------------------------------------- */
-
-struct json_ctx {
-	db_json_fn fn;
-	void *user;
-	int64_t base_ns;
-};
-
-static int json_head_row(sqlite3_stmt *st, void *p)
-{
-	struct json_ctx *ctx = p;
-	ctx->base_ns = sqlite3_column_int64(st, 1);
-	return ctx->fn((const char *)sqlite3_column_text(st, 0),
-	               (size_t)sqlite3_column_bytes(st, 0), ctx->user);
-}
-
-static int json_row(sqlite3_stmt *st, void *p)
-{
-	struct json_ctx *ctx = p;
-	return ctx->fn((const char *)sqlite3_column_text(st, 0),
-	               (size_t)sqlite3_column_bytes(st, 0), ctx->user);
-}
-
-int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notable_pages,
-                       db_json_fn fn, void *user, int64_t *base_ns)
-{
-	sqlite3_stmt *st = rq_query(db, RQ_FLOWS_JSON_HEAD);
-	if (!st || rq_bind_selection(db, st, sel))
-		return -1;
-	sqlite3_bind_int(st, 4, notable_pages);
-	struct json_ctx ctx = {fn, user, 0};
-	int rc = rq_each(db, st, json_head_row, &ctx);
-	*base_ns = ctx.base_ns;
-	return rc;
-}
-
-int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t base_ns,
-                       int64_t first_id, int64_t last_id, db_json_fn fn, void *user)
-{
-	sqlite3_stmt *st = rq_query(db, RQ_FLOWS_JSON);
-	if (!st || rq_bind_selection(db, st, sel))
-		return -1;
-	sqlite3_bind_int64(st, 4, base_ns);
-	sqlite3_bind_int64(st, 5, first_id);
-	sqlite3_bind_int64(st, 6, last_id);
-	struct json_ctx ctx = {fn, user, 0};
-	return rq_each(db, st, json_row, &ctx);
 }
 
 /* --- the ranking, from one connection to another ---------------------- */

@@ -213,18 +213,31 @@ int db_each_view_row(struct db *db, enum db_view view,
  * only. The head, one object through fn: {"columns": [names], "base_s":
  * the whole second before the first flow's start, "captures": [[id,
  * path]...], "states": [[code, name]...], "flags": [[bit, name]...],
- * "pages": "notable" when only the notable flows (score above 0) have a
- * page (notable_pages), else "all"};
+ * "servers": [[ip, port]...], "clients6": [ip...] (the client addresses
+ * that are not IPv4), "kinds": [[conn_state or "", client_state code,
+ * server_state code, analysis bits, reasons or "", notable 0 or 1]...], "pages":
+ * "notable" when only the notable flows (score above 0) have a page
+ * (notable_pages), else "all"}; the rows refer to servers, clients6 and
+ * kinds by place (from 0), the most frequent first.
  * *base_ns gets base_s in nanoseconds, for the rows. */
 typedef int (*db_json_fn)(const char *json, size_t len, void *user);
 int db_flows_json_head(struct db *db, const struct db_selection *sel, bool notable_pages,
                        db_json_fn fn, void *user, int64_t *base_ns);
-/* The selected flows first_id <= id <= last_id, through fn as one JSON
- * string literal holding the JSON array of their columns, each an array
- * of one value per flow, by id, in the order of the head's "columns"
- * (times in microseconds, start_us from base_ns; final states and
- * analysis as codes of "states" and "flags"; score and reasons as
- * flow_notability has them, reasons 0 when there are none). */
+/* The selected flows first_id <= id <= last_id (after db_flows_json_head),
+ * through fn as one JSON string literal holding the JSON array of their
+ * columns, in the order of the head's "columns", all numbers:
+ *   ids          runs of consecutive ids: gap from the end of the run
+ *                before (from 0 for the first), length; gap, length ...
+ *   captures     runs of one capture in id order: capture id, length ...
+ *   then one value per flow, by id:
+ *   client       an IPv4 address as its 32-bit number, else -1 - its
+ *                place in clients6
+ *   client_port  server (place in servers)
+ *   start_us     microseconds from the flow before (the first from base_ns)
+ *   duration_us  packets  bytes_cs  bytes_sc
+ *   kind         place in kinds
+ *   score        as flow_notability has it, of the notable flows only
+ *                (their kind's notable is 1), in id order */
 int db_flows_json_rows(struct db *db, const struct db_selection *sel, int64_t base_ns,
                        int64_t first_id, int64_t last_id, db_json_fn fn, void *user);
 

@@ -33,14 +33,17 @@ static int make_dir(const char *path, char *err, size_t errlen)
 
 /* DIR/style.css, which every page links: written anew by each report,
  * since a newer tcpladder's pages may use classes an older one's
- * stylesheet lacks. */
+ * stylesheet lacks; the index pages' own rules after the shared ones. */
 static int write_stylesheet(const char *dir, char *err, size_t errlen)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/" REPORT_STYLE_FILE, dir);
 	const char *css = html_stylesheet();
 	FILE *f = fopen(path, "w");
-	bool ok = f && fwrite(css, 1, strlen(css), f) == strlen(css);
+	size_t index_len = 0;
+	const char *index_css = report_index_style(&index_len);
+	bool ok = f && fwrite(css, 1, strlen(css), f) == strlen(css) &&
+	          (!index_css || fwrite(index_css, 1, index_len, f) == index_len);
 	if (f && fclose(f) != 0)
 		ok = false;
 	if (!ok) {

@@ -110,6 +110,10 @@ void report_index_prune(const char *dir, int64_t pages);
 int report_index_data(struct db *db, const struct db_selection *sel,
                       const struct report_options *opt, const int64_t *ids, size_t n,
                       const char *dir, char *err, size_t errlen);
+/* The index pages' own rules (index.xhtml's <style id="index-style">),
+ * len bytes, for the folder's one stylesheet (the pages drop the element
+ * itself); NULL when the template lacks them. */
+const char *report_index_style(size_t *len);
 
 /* DIR/index.html and its further pages for the selected flows, and
  * DIR/flows.js: all of the above at once. */

@@ -206,10 +206,10 @@ xmlNodePtr ri_add_th(xmlNodePtr tr, const char *text, enum column col)
 
 /* ---- the flow table ------------------------------------------------------ */
 
+/* A final state; "open" when it leaves the endpoint mid-way. */
 static void add_state_cell(xmlNodePtr tr, const char *state)
 {
-	html_add(tr, "td", ri_state_is_final(state) ? "state" : "state open",
-	         state ? state : ABSENT);
+	html_add(tr, "td", ri_state_is_final(state) ? NULL : "open", state ? state : ABSENT);
 }
 
 /* The tunnel a flow came through (its first segment's path), and how
@@ -232,10 +232,14 @@ static void add_tunnel_cell(xmlNodePtr tr, const struct db_flow_info *f)
 	}
 }
 
-/* One row of the table; the row's classes say why a flow is notable: the
- * database's rule (db_report.h), anomalies, an endpoint left neither
- * CLOSED nor TIME_WAIT, or a reset. With `tunnels`, the tunnel column
- * after the endpoints. */
+/* One row of the table, as lean as it reads: a page holds hundreds and
+ * a report of an archive thousands of pages, so no cell carries a class
+ * its column gives (index.xhtml styles the columns by place) and no
+ * value twice; the script that sorts and searches reads flows.js, not
+ * the rows. The row's classes say why a flow is notable: the database's
+ * rule (db_report.h), anomalies, an endpoint left neither CLOSED nor
+ * TIME_WAIT, or a reset. With `tunnels`, the tunnel column after the
+ * endpoints. */
 static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool tunnels,
                            bool linked)
 {
@@ -244,78 +248,68 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 	bool notable = f->notable;
 	bool reset = f->reset;
 	char text[128];
-	snprintf(text, sizeof text, "flow%s%s%s%s", notable ? " notable" : "",
-	         reset ? " reset" : "", open ? " abnormal" : "",
-	         anomalous ? " anomalous" : "");
-	xmlNodePtr tr = html_add(tbody, "tr", text, NULL);
+	snprintf(text, sizeof text, "%s%s%s%s", notable ? " notable" : "", reset ? " reset" : "",
+	         open ? " abnormal" : "", anomalous ? " anomalous" : "");
+	xmlNodePtr tr = html_add(tbody, "tr", *text ? text + 1 : NULL, NULL);
 	/* Numbers through html_int: an index page writes thousands. */
-	char id[HTML_INT_LEN], num[HTML_INT_LEN];
+	char id[HTML_INT_LEN];
 	html_int(id, f->id);
-	snprintf(text, sizeof text, "flow-%s", id);
-	html_set(tr, "id", text);
 	html_set(tr, "data-flow", id);
-	html_set(tr, "data-capture", html_int(num, f->capture_id));
 
-	xmlNodePtr td = html_add(tr, "td", "num id", NULL);
-	html_set(td, "data-sort", id);
+	xmlNodePtr td = html_add(tr, "td", NULL, NULL);
 	/* Without a page (past the notable-only limit), the id is text. */
-	xmlNodePtr a = html_add(td, linked ? "a" : "span", NULL, id);
-	snprintf(text, sizeof text, REPORT_FLOW_HREF_FMT, (long long)f->id);
-	if (linked)
-		html_set(a, "href", text);
-	if (f->capture_path)
-		html_set(a, "title", f->capture_path);
+	if (linked) {
+		snprintf(text, sizeof text, REPORT_FLOW_HREF_FMT, (long long)f->id);
+		html_set(html_add(td, "a", NULL, id), "href", text);
+	} else {
+		html_text(td, id);
+	}
 
-	html_add(tr, "td", "addr client", f->client ? f->client : "");
-	html_add(tr, "td", "addr server", f->server ? f->server : "");
+	html_add(tr, "td", NULL, f->client ? f->client : "");
+	html_add(tr, "td", NULL, f->server ? f->server : "");
 	if (tunnels)
 		add_tunnel_cell(tr, f);
 
 	ri_fmt_time_of_day(text, sizeof text, f->first_ts_ns);
-	td = html_add(tr, "td", "time", text);
-	html_set(td, "data-sort", html_int(num, f->first_ts_ns));
+	td = html_add(tr, "td", NULL, text);
 	ri_fmt_time(text, sizeof text, f->first_ts_ns);
 	html_set(td, "title", text);
 
-	int64_t dur = f->last_ts_ns - f->first_ts_ns;
-	ri_fmt_duration(text, sizeof text, dur);
-	td = html_add(tr, "td", "num duration", text);
-	html_set(td, "data-sort", html_int(num, dur));
-
-	ri_add_num_cell(tr, f->packets);
-	ri_add_num_cell(tr, f->client_bytes);
-	ri_add_num_cell(tr, f->server_bytes);
+	ri_fmt_duration(text, sizeof text, f->last_ts_ns - f->first_ts_ns);
+	html_add(tr, "td", NULL, text);
+	const int64_t counts[] = {f->packets, f->client_bytes, f->server_bytes};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		ri_fmt_count(text, sizeof text, counts[i]);
+		html_add(tr, "td", NULL, text);
+	}
 	add_state_cell(tr, f->client_state);
 	add_state_cell(tr, f->server_state);
 
-	td = html_add(tr, "td", "conn", NULL);
-	if (f->conn_state) {
-		static const char *const conn_cls[] = {
-			[CONN_NORMAL] = "conn-normal", [CONN_RESET] = "conn-reset",
-			[CONN_OPEN] = "conn-open", [CONN_OTHER] = NULL};
-		html_add(td, "span", conn_cls[ri_conn_kind(f->conn_state)], f->conn_state);
-	} else if (!reset && !open) {
-		html_add(td, "span", "muted", ABSENT);
-	}
+	/* conn_state, coloured by what it means. */
+	static const char *const conn_cls[] = {
+		[CONN_NORMAL] = "normal", [CONN_RESET] = "reset", [CONN_OPEN] = "open",
+		[CONN_OTHER] = NULL};
+	if (f->conn_state)
+		td = html_add(tr, "td", conn_cls[ri_conn_kind(f->conn_state)], f->conn_state);
+	else
+		td = html_add(tr, "td", reset || open ? NULL : "muted", reset || open ? NULL : ABSENT);
 	/* Tags say in words what the row's stripe says in colour. */
 	if (reset)
 		html_add(td, "span", "tag rst", "RST");
 	if (open)
 		html_add(td, "span", "tag open", "OPEN");
 
-	html_add(tr, "td", "history", f->history ? f->history : "");
+	html_add(tr, "td", NULL, f->history ? f->history : "");
 
 	if (f->has_rtt) {
 		ri_fmt_duration(text, sizeof text, f->handshake_rtt_ns);
-		td = html_add(tr, "td", "num rtt", text);
-		html_set(td, "data-sort", html_int(num, f->handshake_rtt_ns));
+		html_add(tr, "td", NULL, text);
 	} else {
-		td = html_add(tr, "td", "num rtt muted", ABSENT);
-		html_set(td, "data-sort", "-1");
+		html_add(tr, "td", "muted", ABSENT);
 	}
 
 	/* One badge per flag name: "retransmission,duplicate_ack". */
-	td = html_add(tr, "td", "anomalies", NULL);
+	td = html_add(tr, "td", NULL, NULL);
 	const char *names = f->analysis_names ? f->analysis_names : "";
 	while (*names) {
 		size_t n = strcspn(names, ",");
@@ -333,7 +327,7 @@ static void write_flow_row(xmlNodePtr tbody, const struct db_flow_info *f, bool 
 	/* Its capture by the file's name; the path in full on hover. */
 	const char *path = f->capture_path ? f->capture_path : "";
 	const char *slash = strrchr(path, '/');
-	td = html_add(tr, "td", "capture", slash && slash[1] ? slash + 1 : path);
+	td = html_add(tr, "td", NULL, slash && slash[1] ? slash + 1 : path);
 	html_set(td, "title", path);
 }
 
@@ -469,15 +463,12 @@ struct index_parts {
 	xmlNodePtr summary, flows, sub, title, h_flows, script, top, bottom;
 };
 
-/* index.js inlined, and the flows.js it reads (report_index_data.c)
- * after it; neither when there are no flows to show. */
+/* index.js and the flows.js it reads, both written beside the pages
+ * (report_index_data.c); neither when there are no flows to show. */
 static void write_scripts(xmlDocPtr doc, xmlNodePtr script, bool flows)
 {
-	const char *js = html_template_text("index.js");
-	if (js && flows) {
-		html_text(script, js);
+	if (flows)
 		return;
-	}
 	drop(script);
 	drop(html_find(doc, "flows-data"));
 	drop(html_find(doc, "flow-chips"));
@@ -649,6 +640,19 @@ int64_t report_index_count(size_t flows, const struct report_options *opt)
 	return flows == 0 ? 1 : ((int64_t)flows + per_page - 1) / per_page;
 }
 
+/* The template's own style goes into the folder's one stylesheet
+ * (report_index_style): inline, it was 12 KB of every page. */
+static int drop_index_style(xmlDocPtr tmpl, char *err, size_t errlen)
+{
+	xmlNodePtr style = html_find(tmpl, "index-style");
+	if (!style) {
+		snprintf(err, errlen, "template index.xhtml: no <style id=\"index-style\">");
+		return -1;
+	}
+	drop(style);
+	return 0;
+}
+
 /* Each page's flows in one query over its range of ids, found through the
  * key: a page costs its own rows, whichever it is and whoever writes it. */
 int report_index_range(struct db *db, const struct db_selection *sel,
@@ -680,6 +684,10 @@ int report_index_range(struct db *db, const struct db_selection *sel,
 		return -1;
 	}
 	cx.tmpl = html_page("index.xhtml", REPORT_INDEX_STYLE_HREF, err, errlen);
+	if (cx.tmpl && drop_index_style(cx.tmpl, err, errlen) != 0) {
+		xmlFreeDoc(cx.tmpl);
+		cx.tmpl = NULL;
+	}
 	cx.out = cx.tmpl ? html_out_new() : NULL;
 	if (!cx.out) {
 		if (cx.tmpl)

@@ -19,6 +19,10 @@
 #define ARROW "\xe2\x86\x92"
 #define MIDDOT " \xc2\xb7 "
 
+/* Beside the index pages, written once by report_index_data.c: the
+ * index's script (templates/index.js), which every index page links. */
+#define RI_SCRIPT_FILE "index.js"
+
 /* One run of report_index_pages: what it was asked, what it counted, and
  * the page being filled. */
 struct index_ctx {

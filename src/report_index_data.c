@@ -11,6 +11,7 @@
  * written beside its name and renamed over it, so that a page never
  * reads half of it. */
 #include "report.h"
+#include "report_index.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -48,10 +49,60 @@ static int put_chunk(const char *json, size_t len, void *user)
 	return ferror(o->f) ? 1 : 0;
 }
 
+/* DIR/name holding len bytes of text, written beside its name and
+ * renamed over it. */
+static int write_beside(const char *dir, const char *name, const char *text, size_t len,
+                        char *err, size_t errlen)
+{
+	char path[4200], tmp[4200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+	FILE *f = fopen(tmp, "w");
+	if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno ? errno : EIO));
+		if (f)
+			fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+const char *report_index_style(size_t *len)
+{
+	static const char open_tag[] = "<style id=\"index-style\">";
+	const char *page = html_template_text("index.xhtml");
+	const char *css = page ? strstr(page, open_tag) : NULL;
+	const char *end = css ? strstr(css, "</style>") : NULL;
+	if (!end)
+		return NULL;
+	css += sizeof open_tag - 1;
+	*len = (size_t)(end - css);
+	return css;
+}
+
+/* The index pages' script (templates/index.js), once for all the pages. */
+static int write_index_files(const char *dir, char *err, size_t errlen)
+{
+	const char *js = html_template_text("index.js");
+	if (!js) {
+		snprintf(err, errlen, "template index.js is not built in");
+		return -1;
+	}
+	return write_beside(dir, RI_SCRIPT_FILE, js, strlen(js), err, errlen);
+}
+
 int report_index_data(struct db *db, const struct db_selection *sel,
                       const struct report_options *opt, const int64_t *ids, size_t n,
                       const char *dir, char *err, size_t errlen)
 {
+	if (write_index_files(dir, err, errlen) != 0)
+		return -1;
 	char path[4200], tmp[4200];
 	snprintf(path, sizeof path, "%s/" REPORT_DATA_HREF, dir);
 	snprintf(tmp, sizeof tmp, "%s/." REPORT_DATA_HREF ".tmp", dir);

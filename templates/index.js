@@ -1,25 +1,21 @@
 /* tcpladder index: search and sort every flow of the report, not only the
- * page's. Inlined into every index page by report_index.c; flows.js, the
- * report's flows as compact data (report_index_data.c), loads after it and
- * calls tcpladder_flows(head, chunks), each chunk the JSON text of an
- * array of columns (those head.columns names) over some flows. Without
- * scripts, or without flows.js,
- * the page reads as written: its paged table in flow id order.
+ * page's. Written once beside the index pages, which link it; flows.js,
+ * the report's flows as compact data (report_index_data.c, db_report.h
+ * says what each column holds), loads after it and calls
+ * tcpladder_flows(head, chunks), each chunk the JSON text of an array of
+ * columns. Without scripts, or without flows.js, the page reads as
+ * written: its paged table in flow id order.
  *
  * With the data, the page's table is rebuilt from it: rows for the flows
- * the query matches, in the chosen order, 200 at a time (the DOM never
- * holds 200,000 rows). The query and the order live in the URL's # (as
- * index.html#q=port:443&sort=-score), so a view can be linked, and are
- * read back on load. Query: words match anywhere in a row; field:value
- * narrows to a field (id port client server addr capture state conn
- * client_state server_state anomaly reason); score, packets, bytes,
- * duration (in ms, or with a unit: 2s) and id compare with > >= < <= =;
- * a leading - negates a term.
- *
- * It writes its own timings (load_ms from navigation start to the first
- * rows, filter_ms and sort_ms of the last query) into #tl-timings for
- * `chromium --dump-dom` (bench/run.sh). This text must never hold a
- * closing script tag: it goes into the page as it is. */
+ * the query matches, in the chosen order, 200 at a time. The query and
+ * the order live in the URL's # (index.html#q=port:443&sort=-score), so
+ * a view can be linked. Query: words match anywhere in a row;
+ * field:value narrows to a field (id port client server addr capture
+ * state conn client_state server_state anomaly reason); score, packets,
+ * bytes, duration (in ms, or with a unit: 2s) and id compare with > >= <
+ * <= =; a leading - negates a term. Its timings (load_ms from navigation
+ * start to the rows drawn from every flow, filter_ms and sort_ms of the
+ * last query) go into #tl-timings for `chromium --dump-dom`. */
 (function () {
 	"use strict";
 	var PAGE = 200;
@@ -32,35 +28,33 @@
 		var table = document.getElementById("flow-table");
 		if (!table || !Array.isArray(chunks))
 			return;
-		/* Each chunk: one array per column, in the order of head.columns. */
-		var parts = head.columns.map(function () { return []; });
-		chunks.forEach(function (c) {
-			var part = JSON.parse(c);
-			for (var k = 0; k !== parts.length; k++)
-				parts[k].push(part[k] || []);
-		});
-		var f = {};
-		head.columns.forEach(function (name, k) {
-			f[name] = Array.prototype.concat.apply([], parts[k]);
-		});
-		var view = prepare(head, f);
+		var view = decode(head, chunks);
 		timings.data_ms = performance.now() - t0;
 		start(view, table);
 		timings.load_ms = performance.now();
 		showTimings(view);
-		/* What the first word or port: would build, built once the page
-		 * is up, so that typing finds it ready. */
-		setTimeout(function () {
-			["client", "server", "conn_state", "reasons"].forEach(function (name) {
-				joined(view, name);
-			});
-			ports(view);
-		}, 100);
+		/* What the first plain word would build, built once the page is
+		 * up, so that typing finds it ready. */
+		setTimeout(function () { clientText(view); }, 100);
 	};
 
 	/* ---- the data ------------------------------------------------------ */
 
-	function prepare(head, f) {
+	/* The chunks (db_report.h says what each column holds) into one typed
+	 * array per column over every flow; the head's tables (servers,
+	 * kinds of ending) made objects once, each flow referring to them by
+	 * place. */
+	function decode(head, chunks) {
+		var at = {}, parts = chunks.map(function (c) { return JSON.parse(c); }), n = 0;
+		head.columns.forEach(function (name, k) { at[name] = k; });
+		parts.forEach(function (p) { n += p[at.client].length; });
+		var f = {
+			id: new Float64Array(n), capture: new Float64Array(n), client: new Float64Array(n),
+			cport: new Int32Array(n), server: new Int32Array(n), sport: new Int32Array(n),
+			start_us: new Float64Array(n), duration_us: new Float64Array(n),
+			packets: new Float64Array(n), bytes_cs: new Float64Array(n),
+			bytes_sc: new Float64Array(n), kind: new Int32Array(n), score: new Float64Array(n),
+		};
 		var caps = {};
 		(head.captures || []).forEach(function (c) {
 			var path = String(c[1] || "");
@@ -68,144 +62,176 @@
 		});
 		var states = {};
 		(head.states || []).forEach(function (s) { states[s[0]] = s[1]; });
-		var n = f.id.length;
-		var reasonCount = {}, flagCount = {};
-		var flags = head.flags || [];
-		for (var i = 0; i < n; i++) {
-			if (!f.reasons[i])
-				f.reasons[i] = "";
-			var why = f.reasons[i];
-			if (why) {
-				why.split(",").forEach(function (w) {
-					reasonCount[w] = (reasonCount[w] || 0) + 1;
-				});
+		var v = { f: f, n: n, base: head.base_s || 0, caps: caps, flags: head.flags || [],
+		          notablePages: head.pages === "notable", orders: {}, keys: {},
+		          clients6: head.clients6 || [] };
+		v.servers = (head.servers || []).map(function (s) {
+			var ip = String(s[0]);
+			return { ip: ip, port: s[1], text: (ip.indexOf(":") >= 0 ? "[" + ip + "]" : ip) + ":" + s[1] };
+		});
+		v.kinds = (head.kinds || []).map(function (k) {
+			var cs = states[k[1]] === undefined ? "" : states[k[1]];
+			var ss = states[k[2]] === undefined ? "" : states[k[2]];
+			var conn = k[0] || "", open = !isFinal(cs) || !isFinal(ss);
+			var reset = connClass(conn) === "conn-reset", flags = flagNames(v, k[3]);
+			return { conn: conn, cs: cs, ss: ss, analysis: k[3], reasons: k[4] || "",
+			         reasonList: k[4] ? k[4].split(",") : [], flagList: flags ? flags.split(",") : [],
+			         notable: k[5] === 1, open: open, reset: reset,
+			         cls: "flow" + (reset ? " reset" : "") + (open ? " abnormal" : "") +
+			              (k[3] ? " anomalous" : "") + (k[5] === 1 ? " notable" : "") };
+		});
+		var o = 0;
+		parts.forEach(function (p) {
+			var m = p[at.client].length, r, k, j, i;
+			/* Runs of ids: gap from the last run's end, length. */
+			for (r = p[at.ids], k = 0, i = o, j = 0; k < r.length; k += 2) {
+				var first = j + r[k];
+				for (j = first; j !== first + r[k + 1]; j++)
+					f.id[i++] = j;
 			}
-			var a = f.analysis[i];
-			if (a) {
-				for (var b = 0; b !== flags.length; b++) {
-					if (a & flags[b][0])
-						flagCount[flags[b][1]] = (flagCount[flags[b][1]] || 0) + 1;
-				}
+			for (r = p[at.captures], k = 0, i = o; k < r.length; k += 2) {
+				for (j = 0; j !== r[k + 1]; j++)
+					f.capture[i++] = r[k];
 			}
-		}
-		return {
-			f: f, n: n, base: head.base_s || 0, caps: caps,
-			states: states, flags: flags, cport: null, sport: null,
-			reasonCount: reasonCount, flagCount: flagCount, notablePages: head.pages === "notable",
-			orders: {}, keys: {}, flagNames: {},
-		};
-	}
-
-	/* The digits after an address's last colon, read from the end. */
-	function port(addr) {
-		var p = 0, scale = 1;
-		for (var k = addr ? addr.length - 1 : -1; k >= 0; k--) {
-			var d = addr.charCodeAt(k) - 48;
-			if (d < 0 || d > 9)
-				return addr.charCodeAt(k) === 58 && scale > 1 ? p : -1;
-			p += d * scale;
-			scale *= 10;
-		}
-		return -1;
-	}
-
-	/* Each flow's ports, on the first port: query. */
-	function ports(v) {
-		if (!v.cport) {
-			var cp = new Int32Array(v.n), sp = new Int32Array(v.n);
-			for (var i = 0; i !== v.n; i++) {
-				cp[i] = port(v.f.client[i]);
-				sp[i] = port(v.f.server[i]);
+			["client", "cport", "server", "duration_us", "packets", "bytes_cs", "bytes_sc", "kind"]
+				.forEach(function (name) { f[name].set(p[at[name === "cport" ? "client_port" : name]], o); });
+			var t = 0, d = p[at.start_us], sc = p[at.score], q = 0;
+			for (j = 0; j !== m; j++) {
+				f.start_us[o + j] = t += d[j];
+				var kind = v.kinds[f.kind[o + j]];
+				if (kind && kind.notable)
+					f.score[o + j] = sc[q++];
+				f.sport[o + j] = v.servers[f.server[o + j]].port;
 			}
-			v.cport = cp;
-			v.sport = sp;
-		}
+			o += m;
+		});
+		/* Counts per reason (the score's) and per anomaly flag. */
+		var perKind = new Float64Array(v.kinds.length);
+		for (var i = 0; i !== n; i++)
+			perKind[f.kind[i]]++;
+		v.reasonCount = {};
+		v.flagCount = {};
+		v.kinds.forEach(function (k, x) {
+			k.reasonList.forEach(function (w) { v.reasonCount[w] = (v.reasonCount[w] || 0) + perKind[x]; });
+			k.flagList.forEach(function (w) { v.flagCount[w] = (v.flagCount[w] || 0) + perKind[x]; });
+		});
 		return v;
 	}
 
-	function stateName(v, code) {
-		var s = v.states[code];
-		return s === undefined ? "" : s;
+	function ipv4(x) {
+		return (x >>> 24) + "." + ((x >>> 16) & 255) + "." + ((x >>> 8) & 255) + "." + (x & 255);
+	}
+
+	/* Flow i's client, "10.0.0.1:40000" or "[2001:db8::1]:40000". */
+	function client(v, i) {
+		var x = v.f.client[i];
+		return (x >= 0 ? ipv4(x) : "[" + v.clients6[-1 - x] + "]") + ":" + v.f.cport[i];
+	}
+
+	function server(v, i) {
+		return v.servers[v.f.server[i]].text;
 	}
 
 	function capture(v, id) {
 		return v.caps[id] || { path: "capture " + id, base: "capture " + id };
 	}
 
-	/* A flow's anomaly flag names, "retransmission,duplicate_ack", kept
-	 * per distinct mask: few masks recur among many flows. */
+	/* A mask's anomaly flag names, "retransmission,duplicate_ack". */
 	function flagNames(v, mask) {
-		if (!mask)
-			return "";
-		var s = v.flagNames[mask];
-		if (s === undefined) {
-			var names = [];
-			v.flags.forEach(function (f) { if (mask & f[0]) names.push(f[1]); });
-			s = v.flagNames[mask] = names.join(",");
-		}
-		return s;
+		var names = [];
+		v.flags.forEach(function (f) { if (mask & f[0]) names.push(f[1]); });
+		return names.join(",");
 	}
 
-	/* Plain words are looked for in the text columns (addresses,
-	 * conn_state, reasons), each joined into one lower-cased string made
-	 * on the first word, with indexOf over it all rather than row by row;
-	 * and by name in what the rows hold as codes (final states, anomaly
-	 * flags, the capture) and in the ids. */
-	function joined(v, name) {
-		v.joined = v.joined || {};
-		var j = v.joined[name];
-		if (j)
-			return j;
-		/* join() writes null as nothing; the text is lower-cased whole,
-		 * and element by element only if that changed its length. */
-		var col = v.f[name], starts = new Float64Array(v.n + 1), at = 0, i;
-		var all = col.join("\n"), low = all.toLowerCase(), lower = low.length !== all.length;
-		for (i = 0; i !== v.n; i++) {
-			var t = col[i];
+	/* Every client as text, lower-cased and joined with the row starts,
+	 * made on the first word: indexOf over it all rather than row by
+	 * row. Written as bytes and decoded once: 200,000 strings joined took
+	 * most of a second. */
+	function clientText(v) {
+		if (v.clientText)
+			return v.clientText;
+		var starts = new Float64Array(v.n + 1), buf = new Uint8Array(v.n * 24 + 64), at = 0;
+		function digits(x) {
+			if (x >= 10)
+				digits(Math.floor(x / 10));
+			buf[at++] = 48 + x % 10;
+		}
+		for (var i = 0; i !== v.n; i++) {
 			starts[i] = at;
-			at += (t === null || t === undefined ? 0 : (lower ? String(t).toLowerCase() : String(t)).length) + 1;
+			var x = v.f.client[i];
+			if (at + 64 > buf.length) {
+				var grown = new Uint8Array(buf.length * 2);
+				grown.set(buf);
+				buf = grown;
+			}
+			if (x >= 0) {
+				digits(x >>> 24);
+				buf[at++] = 46;
+				digits((x >>> 16) & 255);
+				buf[at++] = 46;
+				digits((x >>> 8) & 255);
+				buf[at++] = 46;
+				digits(x & 255);
+			} else {
+				var t = "[" + String(v.clients6[-1 - x]).toLowerCase() + "]";
+				for (var c = 0; c !== t.length && c < 60; c++)
+					buf[at++] = t.charCodeAt(c) & 127;
+			}
+			buf[at++] = 58;
+			digits(v.f.cport[i]);
+			buf[at++] = 10;
 		}
 		starts[v.n] = at;
-		return (v.joined[name] = { all: low, starts: starts });
+		var all = new TextDecoder().decode(buf.subarray(0, at));
+		return (v.clientText = { all: all, starts: starts });
 	}
 
-	function wordMask(v, word) {
-		var mask = new Uint8Array(v.n), f = v.f, i;
-		var low = word.toLowerCase();
-		["client", "server", "conn_state", "reasons"].forEach(function (name) {
-			var t = joined(v, name), starts = t.starts;
-			for (var pos = t.all.indexOf(low); pos !== -1; ) {
-				/* The row holding pos: the last start at or before it. */
-				var lo = 0, hi = v.n - 1;
-				while (lo < hi) {
-					var mid = (lo + hi + 1) >> 1;
-					if (starts[mid] <= pos)
-						lo = mid;
-					else
-						hi = mid - 1;
-				}
-				mask[lo] = 1;
-				pos = t.all.indexOf(low, starts[lo + 1]);
+	/* The flows matching in i, for a test of each server and kind: few
+	 * of those among many flows. */
+	function byTable(v, serverTest, kindTest, mask) {
+		var s = serverTest ? v.servers.map(serverTest) : null;
+		var k = kindTest ? v.kinds.map(kindTest) : null;
+		if ((s && s.indexOf(true) >= 0) || (k && k.indexOf(true) >= 0)) {
+			for (var i = 0; i !== v.n; i++) {
+				if ((s && s[v.f.server[i]]) || (k && k[v.f.kind[i]]))
+					mask[i] = 1;
 			}
-		});
-		var states = {}, caps = {}, flags = 0, any = false;
-		Object.keys(v.states).forEach(function (code) {
-			if (v.states[code].toLowerCase().indexOf(low) !== -1)
-				any = states[code] = true;
-		});
+		}
+		return mask;
+	}
+
+	/* Plain words are looked for in the clients' text, in the servers,
+	 * in what the kinds of ending hold (conn_state, final states,
+	 * anomaly flags, reasons), in the captures' names and in the ids. */
+	function wordMask(v, word) {
+		var mask = new Uint8Array(v.n), f = v.f, i, low = word.toLowerCase();
+		var t = clientText(v), starts = t.starts;
+		for (var pos = t.all.indexOf(low); pos !== -1; ) {
+			/* The row holding pos: the last start at or before it. */
+			var lo = 0, hi = v.n - 1;
+			while (lo < hi) {
+				var mid = (lo + hi + 1) >> 1;
+				if (starts[mid] <= pos)
+					lo = mid;
+				else
+					hi = mid - 1;
+			}
+			mask[lo] = 1;
+			pos = t.all.indexOf(low, starts[lo + 1]);
+		}
+		function has(s) { return s.toLowerCase().indexOf(low) !== -1; }
+		byTable(v, function (s) { return has(s.text); }, function (k) {
+			return has(k.conn) || has(k.cs) || has(k.ss) || has(k.reasons) || has(flagNames(v, k.analysis));
+		}, mask);
+		var caps = {}, any = false;
 		Object.keys(v.caps).forEach(function (id) {
-			if (v.caps[id].base.toLowerCase().indexOf(low) !== -1)
+			if (has(v.caps[id].base))
 				any = caps[id] = true;
 		});
-		v.flags.forEach(function (fl) {
-			if (fl[1].toLowerCase().indexOf(low) !== -1)
-				flags |= fl[0];
-		});
 		var id = /^#?\d+$/.test(low) ? parseInt(low.replace("#", ""), 10) : -1;
-		if (any || flags || id >= 0) {
+		if (any || id >= 0) {
 			for (i = 0; i !== v.n; i++) {
-				if (states[f.client_state[i]] || states[f.server_state[i]] || caps[f.capture[i]] ||
-				    (f.analysis[i] & flags) || f.id[i] === id)
+				if (caps[f.capture[i]] || f.id[i] === id)
 					mask[i] = 1;
 			}
 		}
@@ -220,10 +246,7 @@
 	}
 
 	function pad(n, w) {
-		var s = String(n);
-		while (s.length !== w && s.length < w)
-			s = "0" + s;
-		return s;
+		return ("000000" + n).slice(-w);
 	}
 
 	function duration(us) {
@@ -254,8 +277,7 @@
 	/* ---- columns ------------------------------------------------------- */
 
 	function popcount(x) {
-		var c = 0;
-		for (; x; x &= x - 1)
+		for (var c = 0; x; x &= x - 1)
 			c++;
 		return c;
 	}
@@ -265,6 +287,7 @@
 	function columns(v) {
 		var f = v.f;
 		function num(name) { return function (i) { return f[name][i] || 0; }; }
+		function kind(i) { return v.kinds[f.kind[i]]; }
 		return [
 			{ key: "id", label: "ID", num: true, sortKey: num("id") },
 			{ key: "client", label: "Client", addr: "client" },
@@ -275,18 +298,16 @@
 			{ key: "packets", label: "Packets", num: true, sortKey: num("packets") },
 			{ key: "bytes_cs", label: "Bytes\nc\u2192s", num: true, sortKey: num("bytes_cs") },
 			{ key: "bytes_sc", label: "Bytes\ns\u2192c", num: true, sortKey: num("bytes_sc") },
-			{ key: "client_state", label: "Client\nstate",
-			  sortKey: function (i) { return stateName(v, f.client_state[i]); } },
-			{ key: "server_state", label: "Server\nstate",
-			  sortKey: function (i) { return stateName(v, f.server_state[i]); } },
+			{ key: "client_state", label: "Client\nstate", sortKey: function (i) { return kind(i).cs; } },
+			{ key: "server_state", label: "Server\nstate", sortKey: function (i) { return kind(i).ss; } },
 			{ key: "conn", label: "conn\nstate", title: "Zeek's conn_state",
-			  sortKey: function (i) { return f.conn_state[i] || ""; } },
+			  sortKey: function (i) { return kind(i).conn; } },
 			{ key: "score", label: "Score", num: true, title: "notability: higher is more worth a look",
 			  sortKey: num("score") },
 			{ key: "anomalies", label: "Anomalies", num: false, byNumber: true,
 			  sortKey: function (i) {
-			      var why = f.reasons[i];
-			      return (why ? why.split(",").length * 64 : 0) + popcount(f.analysis[i] || 0);
+			      var k = kind(i);
+			      return k.reasonList.length * 64 + popcount(k.analysis || 0);
 			  } },
 			{ key: "capture", label: "Capture", byNumber: true, sortKey: num("capture") },
 		];
@@ -303,23 +324,26 @@
 		var n = v.n, i;
 		k = new Float64Array(n);
 		if (col.addr) {
-			var other = {}, c = v.f[col.addr];
-			for (i = 0; i !== n; i++) {
-				var a = c[i] || "";
-				var m = /^(\d+)\.(\d+)\.(\d+)\.(\d+):(\d+)$/.exec(a);
+			/* An IPv4 address's number and port; the others after, by text. */
+			var other = {}, f = v.f, P49 = Math.pow(2, 49);
+			var addrKey = function (text) {
+				var m = /^(\d+)\.(\d+)\.(\d+)\.(\d+):(\d+)$/.exec(text);
 				if (m)
-					k[i] = ((((+m[1] * 256 + +m[2]) * 256 + +m[3]) * 256 + +m[4]) * 65536) + +m[5];
-				else
-					other[a] = -1;
-			}
+					return ((((+m[1] * 256 + +m[2]) * 256 + +m[3]) * 256 + +m[4]) * 65536) + +m[5];
+				other[text] = -1;
+				return -1;
+			};
+			var sk = col.addr === "server" ? v.servers.map(function (s) { return addrKey(s.text); }) : null;
+			for (i = 0; i !== n; i++)
+				k[i] = sk ? sk[f.server[i]] : f.client[i] >= 0 ? f.client[i] * 65536 + f.cport[i]
+				                                             : addrKey(client(v, i));
 			var names = Object.keys(other).sort();
-			if (names.length) {
-				names.forEach(function (name, r) { other[name] = r; });
-				for (i = 0; i !== n; i++) {
-					var r6 = other[c[i] || ""];
-					if (r6 !== undefined)
-						k[i] = Math.pow(2, 49) + r6;
-				}
+			names.forEach(function (name, r) { other[name] = P49 + r; });
+			if (sk)
+				sk = sk.map(function (x, s) { return x < 0 ? other[v.servers[s].text] : x; });
+			for (i = 0; names.length && i !== n; i++) {
+				if (k[i] < 0)
+					k[i] = sk ? sk[f.server[i]] : other[client(v, i)];
 			}
 		} else if (col.num || col.byNumber) {
 			for (i = 0; i !== n; i++)
@@ -412,60 +436,63 @@
 		}
 		if (op !== ":" && op !== "=")
 			return null;
+		/* A test of each server or kind, looked up per flow. */
+		function perServer(t) {
+			var m = v.servers.map(t);
+			return function (i) { return m[f.server[i]]; };
+		}
+		function perKind(t) {
+			var m = v.kinds.map(t);
+			return function (i) { return m[f.kind[i]]; };
+		}
+		function has(s) { return s.toLowerCase().indexOf(low) !== -1; }
+		function clientHas(i) { return has(client(v, i)); }
 		switch (field) {
 		case "port":
 			var p = parseInt(value, 10);
 			if (isNaN(p))
 				return null;
-			var cp = ports(v).cport, sp = v.sport;
+			var cp = f.cport, sp = f.sport;
 			return function (i) { return cp[i] === p || sp[i] === p; };
 		case "client":
+			return clientHas;
 		case "server":
-			var ac = f[field];
-			return function (i) { return ac[i].toLowerCase().indexOf(low) !== -1; };
+			return perServer(function (s) { return has(s.text); });
 		case "addr":
 		case "ip":
 		case "host":
-			return function (i) {
-				return f.client[i].toLowerCase().indexOf(low) !== -1 ||
-				       f.server[i].toLowerCase().indexOf(low) !== -1;
-			};
+			var sh = perServer(function (s) { return has(s.text); });
+			return function (i) { return sh(i) || clientHas(i); };
 		case "capture":
 		case "cap":
 			if (/^\d+$/.test(value)) {
 				var id = parseInt(value, 10);
 				return function (i) { return f.capture[i] === id; };
 			}
-			return function (i) {
-				return capture(v, f.capture[i]).path.toLowerCase().indexOf(low) !== -1;
-			};
+			return function (i) { return has(capture(v, f.capture[i]).path); };
 		case "conn":
 		case "conn_state":
-			return function (i) { return (f.conn_state[i] || "").toLowerCase() === low; };
+			return perKind(function (k) { return k.conn.toLowerCase() === low; });
 		case "client_state":
 		case "server_state":
-			var sc = f[field];
-			return function (i) { return stateName(v, sc[i]).toLowerCase() === low; };
+			var which = field === "client_state" ? "cs" : "ss";
+			return perKind(function (k) { return k[which].toLowerCase() === low; });
 		case "state":
-			return function (i) {
-				return (f.conn_state[i] || "").toLowerCase() === low ||
-				       stateName(v, f.client_state[i]).toLowerCase() === low ||
-				       stateName(v, f.server_state[i]).toLowerCase() === low;
-			};
+			return perKind(function (k) {
+				return k.conn.toLowerCase() === low || k.cs.toLowerCase() === low ||
+				       k.ss.toLowerCase() === low;
+			});
 		case "anomaly":
 		case "flag":
 		case "reason":
 			var mask = 0;
 			if (field !== "reason") {
-				v.flags.forEach(function (f) {
-					if (f[1].toLowerCase().indexOf(low) !== -1)
-						mask |= f[0];
+				v.flags.forEach(function (fl) {
+					if (has(fl[1]))
+						mask |= fl[0];
 				});
 			}
-			return function (i) {
-				return (f.analysis[i] & mask) !== 0 ||
-				       (f.reasons[i] !== "" && f.reasons[i].toLowerCase().indexOf(low) !== -1);
-			};
+			return perKind(function (k) { return (k.analysis & mask) !== 0 || has(k.reasons); });
 		}
 		return null;
 	}
@@ -561,13 +588,8 @@
 	}
 
 	function makeRow(v, i) {
-		var f = v.f;
-		var cs = stateName(v, f.client_state[i]), ss = stateName(v, f.server_state[i]);
-		var conn = f.conn_state[i] || "";
-		var open = !isFinal(cs) || !isFinal(ss);
-		var reset = connClass(conn) === "conn-reset";
-		var tr = el("tr", "flow" + (reset ? " reset" : "") + (open ? " abnormal" : "") +
-		                  (f.analysis[i] ? " anomalous" : "") + (f.score[i] > 0 ? " notable" : ""));
+		var f = v.f, k = v.kinds[f.kind[i]];
+		var tr = el("tr", k.cls);
 		tr.setAttribute("data-flow", f.id[i]);
 		var cap = capture(v, f.capture[i]);
 		/* Past the notable-only limit, only the notable flows have a page. */
@@ -577,36 +599,27 @@
 			a.href = "flows/" + f.id[i] + ".html";
 		a.title = cap.path;
 		cell(tr, "num id").appendChild(a);
-		cell(tr, "addr client", f.client[i]);
-		cell(tr, "addr server", f.server[i]);
+		cell(tr, "addr client", client(v, i));
+		cell(tr, "addr server", server(v, i));
 		var t = startTimes(v, f.start_us[i]);
 		cell(tr, "time", t[0], t[1]);
 		cell(tr, "num duration", duration(f.duration_us[i]));
 		cell(tr, "num", group(f.packets[i]));
 		cell(tr, "num", group(f.bytes_cs[i]));
 		cell(tr, "num", group(f.bytes_sc[i]));
-		cell(tr, isFinal(cs) ? "state" : "state open", cs);
-		cell(tr, isFinal(ss) ? "state" : "state open", ss);
+		cell(tr, isFinal(k.cs) ? "state" : "state open", k.cs);
+		cell(tr, isFinal(k.ss) ? "state" : "state open", k.ss);
 		var td = cell(tr, "conn");
-		if (conn)
-			td.appendChild(el("span", connClass(conn), conn));
-		if (reset)
+		if (k.conn)
+			td.appendChild(el("span", connClass(k.conn), k.conn));
+		if (k.reset)
 			td.appendChild(el("span", "tag rst", "RST"));
-		if (open)
+		if (k.open)
 			td.appendChild(el("span", "tag open", "OPEN"));
-		cell(tr, "num score", f.score[i] ? f.score[i] : "", f.reasons[i] || null);
+		cell(tr, "num score", f.score[i] ? f.score[i] : "", k.reasons || null);
 		td = cell(tr, "anomalies");
-		if (f.reasons[i]) {
-			f.reasons[i].split(",").forEach(function (w) {
-				td.appendChild(el("span", "badge reason", w));
-			});
-		}
-		var flags = flagNames(v, f.analysis[i]);
-		if (flags) {
-			flags.split(",").forEach(function (w) {
-				td.appendChild(el("span", "badge", w));
-			});
-		}
+		k.reasonList.forEach(function (w) { td.appendChild(el("span", "badge reason", w)); });
+		k.flagList.forEach(function (w) { td.appendChild(el("span", "badge", w)); });
 		cell(tr, "capture", cap.base, cap.path);
 		return tr;
 	}
@@ -799,13 +812,8 @@
 			pre.hidden = true;
 			document.body.appendChild(pre);
 		}
-		pre.textContent = "load_ms=" + timings.load_ms.toFixed(1) +
-		                  " page_ms=" + timings.page_ms.toFixed(1) +
-		                  " arrive_ms=" + timings.arrive_ms.toFixed(1) +
-		                  " data_ms=" + timings.data_ms.toFixed(1) +
-		                  " sort_ms=" + timings.sort_ms.toFixed(1) +
-		                  " filter_ms=" + timings.filter_ms.toFixed(1) +
-		                  " render_ms=" + timings.render_ms.toFixed(1) +
-		                  " flows=" + v.n;
+		pre.textContent = Object.keys(timings).map(function (k) {
+			return k + "=" + timings[k].toFixed(1);
+		}).join(" ") + " flows=" + v.n;
 	}
 })();

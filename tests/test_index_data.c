@@ -52,6 +52,47 @@ static char *json_sql(const char *sql, const char *arg)
 	return out;
 }
 
+/* The values of a JSON array, read by SQLite: as texts (sql's one column
+ * over json_each(?1, path)), n of them. */
+struct texts {
+	char **v;
+	size_t n;
+};
+
+static struct texts json_list(const char *json, const char *sql)
+{
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	              sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, json, -1, SQLITE_TRANSIENT);
+	struct texts t = {NULL, 0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		t.v = realloc(t.v, (t.n + 1) * sizeof *t.v);
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		t.v[t.n++] = strdup(v ? v : "");
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return t;
+}
+
+static void texts_free(struct texts t)
+{
+	for (size_t i = 0; i < t.n; i++)
+		free(t.v[i]);
+	free(t.v);
+}
+
+/* Column k of a chunk (the JSON text of its array of columns). */
+static struct texts column(const char *chunk, int k)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT value FROM json_each(?1, '$[%d]') ORDER BY key", k);
+	return json_list(chunk, sql);
+}
+
 START_TEST(data_file_holds_every_flow)
 {
 	char dir[64], db[128];
@@ -87,57 +128,115 @@ START_TEST(data_file_holds_every_flow)
 	                     " || '|' || json_extract(?1, '$.states[11][1]')"
 	                     " || '|' || json_extract(?1, '$.flags[0][1]')",
 	                     head);
-	ck_assert_str_eq(got, "1|[\"id\",\"capture\",\"client\",\"server\",\"start_us\","
-	                      "\"duration_us\",\"packets\",\"bytes_cs\",\"bytes_sc\","
-	                      "\"conn_state\",\"client_state\",\"server_state\",\"analysis\","
-	                      "\"score\",\"reasons\"]|8|all|TIME_WAIT|retransmission");
+	ck_assert_str_eq(got, "1|[\"ids\",\"captures\",\"client\",\"client_port\",\"server\","
+	                      "\"start_us\",\"duration_us\",\"packets\",\"bytes_cs\",\"bytes_sc\","
+	                      "\"kind\",\"score\"]|8|all|TIME_WAIT|retransmission");
 	free(got);
 	char *base = json_sql("SELECT json_extract(?1, '$.base_s')", head);
 	long long base_s = atoll(base);
 	free(base);
+	/* The head's tables, as the rows below name them. */
+	struct texts servers = json_list(
+		head, "SELECT CASE WHEN instr(value ->> 0, ':') THEN '[' || (value ->> 0) || ']'"
+		      " ELSE value ->> 0 END || ':' || (value ->> 1)"
+		      " FROM json_each(?1, '$.servers') ORDER BY key");
+	struct texts clients6 = json_list(head, "SELECT value FROM json_each(?1, '$.clients6')"
+	                                        " ORDER BY key");
+	struct texts kinds = json_list(
+		head, "SELECT (value ->> 0) || '|' || (value ->> 1) || '|' || (value ->> 2) || '|'"
+		      " || (value ->> 3) FROM json_each(?1, '$.kinds') ORDER BY key");
+	struct texts reasons = json_list(head, "SELECT value ->> 4 FROM json_each(?1, '$.kinds')"
+	                                       " ORDER BY key");
+	struct texts notable = json_list(head, "SELECT value ->> 5 FROM json_each(?1, '$.kinds')"
+	                                       " ORDER BY key");
+	ck_assert_int_gt((int)servers.n, 0);
+	ck_assert_int_eq((int)clients6.n, 1); /* ipv6.pcap's */
 
 	/* Each chunk a JSON string (as the page hands it to JSON.parse)
-	 * holding an array of 15 columns of as many values: made rows again,
-	 * one line, as SQL would write them from the database. */
+	 * holding an array of 12 columns: decoded as the page does (runs,
+	 * places in the head's tables, starts from the one before) into
+	 * rows, as SQL writes them from the database below. */
 	size_t cap = 1 << 16, len = 0;
 	char *rows = calloc(1, cap);
 	for (char *line = strtok(chunks, "\n"); line; line = strtok(NULL, "\n")) {
 		size_t n = strlen(line);
 		if (n && line[n - 1] == ',')
 			line[n - 1] = '\0';
-		char *text = json_sql(
-			"WITH c(j) AS (SELECT json_extract('[' || ?1 || ']', '$[0]'))"
-			" SELECT CASE WHEN json_array_length(j) = 15 THEN group_concat(json_array("
-			" json_extract(j, '$[0][' || e.key || ']'), json_extract(j, '$[1][' || e.key || ']'),"
-			" json_extract(j, '$[2][' || e.key || ']'), json_extract(j, '$[3][' || e.key || ']'),"
-			" json_extract(j, '$[4][' || e.key || ']'), json_extract(j, '$[5][' || e.key || ']'),"
-			" json_extract(j, '$[6][' || e.key || ']'), json_extract(j, '$[7][' || e.key || ']'),"
-			" json_extract(j, '$[8][' || e.key || ']'), json_extract(j, '$[9][' || e.key || ']'),"
-			" json_extract(j, '$[10][' || e.key || ']'), json_extract(j, '$[11][' || e.key || ']'),"
-			" json_extract(j, '$[12][' || e.key || ']'), json_extract(j, '$[13][' || e.key || ']'),"
-			" json_extract(j, '$[14][' || e.key || ']')), ';') END"
-			" FROM c, json_each(j, '$[0]') e",
-			line);
-		ck_assert_msg(len + strlen(text) + 2 < cap, "rows too long");
-		len += (size_t)sprintf(rows + len, "%s%s", len ? ";" : "", text);
-		free(text);
+		char *chunk = json_sql("SELECT json_extract('[' || ?1 || ']', '$[0]')", line);
+		ck_assert_int_eq(atoi(json_sql("SELECT json_array_length(?1)", chunk)), 12);
+		struct texts c[12];
+		for (int k = 0; k < 12; k++)
+			c[k] = column(chunk, k);
+		size_t flows = c[2].n;
+		long long *ids = calloc(flows, sizeof *ids), *caps = calloc(flows, sizeof *caps);
+		size_t at = 0;
+		for (size_t k = 0, from = 0; k + 1 < c[0].n; k += 2) {
+			long long first = (long long)from + atoll(c[0].v[k]);
+			for (long long j = 0; j < atoll(c[0].v[k + 1]); j++)
+				ids[at++] = first + j;
+			from = (size_t)(first + atoll(c[0].v[k + 1]));
+		}
+		ck_assert_uint_eq(at, flows);
+		at = 0;
+		for (size_t k = 0; k + 1 < c[1].n; k += 2) {
+			for (long long j = 0; j < atoll(c[1].v[k + 1]); j++)
+				caps[at++] = atoll(c[1].v[k]);
+		}
+		ck_assert_uint_eq(at, flows);
+		long long start = 0;
+		size_t scored = 0;
+		for (size_t i = 0; i < flows; i++) {
+			long long client = atoll(c[2].v[i]);
+			char addr[128];
+			if (client >= 0)
+				snprintf(addr, sizeof addr, "%lld.%lld.%lld.%lld", client >> 24,
+				         (client >> 16) & 255, (client >> 8) & 255, client & 255);
+			else
+				snprintf(addr, sizeof addr, "[%s]", clients6.v[-1 - client]);
+			start += atoll(c[5].v[i]);
+			size_t kind = (size_t)atoll(c[10].v[i]);
+			ck_assert_uint_lt(kind, kinds.n);
+			const char *score = "0";
+			if (strcmp(notable.v[kind], "1") == 0)
+				score = c[11].v[scored++];
+			char row[1024];
+			int w = snprintf(row, sizeof row, "%s%lld|%lld|%s:%s|%s|%lld|%s|%s|%s|%s|%s|%s|%s",
+			                 len ? ";" : "", ids[i], caps[i], addr, c[3].v[i],
+			                 servers.v[atoll(c[4].v[i])], start, c[6].v[i], c[7].v[i],
+			                 c[8].v[i], c[9].v[i], kinds.v[kind], score, reasons.v[kind]);
+			ck_assert(len + (size_t)w + 2 < cap);
+			memcpy(rows + len, row, (size_t)w + 1);
+			len += (size_t)w;
+		}
+		ck_assert_uint_eq(scored, c[11].n);
+		for (int k = 0; k < 12; k++)
+			texts_free(c[k]);
+		free(ids);
+		free(caps);
+		free(chunk);
 	}
 	char sql[1024];
 	snprintf(sql, sizeof sql,
-	         "SELECT group_concat(json_array(f.id, f.capture_id, f.client, f.server,"
-	         " (f.first_ts_ns - %lld * 1000000000) / 1000, (f.last_ts_ns - f.first_ts_ns) / 1000,"
-	         " f.packets, f.client_bytes, f.server_bytes, f.conn_state, t.client_state,"
-	         " t.server_state, f.analysis, n.score, CASE n.reasons WHEN '' THEN 0"
-	         " ELSE n.reasons END), ';') FROM (SELECT * FROM flows_view ORDER BY id) f"
+	         "SELECT group_concat(f.id || '|' || f.capture_id || '|' || f.client || '|' ||"
+	         " f.server || '|' || ((f.first_ts_ns - %lld * 1000000000) / 1000) || '|' ||"
+	         " ((f.last_ts_ns - f.first_ts_ns) / 1000) || '|' || f.packets || '|' ||"
+	         " f.client_bytes || '|' || f.server_bytes || '|' || IFNULL(f.conn_state, '')"
+	         " || '|' || t.client_state || '|' || t.server_state || '|' || f.analysis || '|'"
+	         " || n.score || '|' || n.reasons, ';') FROM (SELECT * FROM flows_view ORDER BY id) f"
 	         " JOIN flows t ON t.id = f.id JOIN flow_notability n ON n.flow_id = f.id",
 	         base_s);
 	char *want = tu_query(db, sql);
 	want[strcspn(want, "\n")] = '\0';
 	ck_assert_str_eq(rows, want);
 	/* Something worth a look is among them, with its reasons. */
-	ck_assert_ptr_nonnull(strstr(rows, "\"refused\""));
+	ck_assert_ptr_nonnull(strstr(rows, "|refused"));
 	free(want);
 	free(rows);
+	texts_free(servers);
+	texts_free(clients6);
+	texts_free(kinds);
+	texts_free(reasons);
+	texts_free(notable);
 	free(js);
 }
 END_TEST

@@ -149,7 +149,8 @@ START_TEST(report_over_an_older_one_removes_its_stale_pages)
 	snprintf(ls, sizeof ls, "%s/ls.txt", dir);
 	names = tu_slurp(ls);
 	ck_assert_str_eq(names, "0.html\n12345.html\n2.html\n3.html\n7.html.bak\nnotes.html\n"
-	                        "flows\nflows.js\nindex.html\nnotes.txt\nstyle.css\ntransitions.csv\n");
+	                        "flows\nflows.js\nindex.html\nindex.js\nnotes.txt\nstyle.css\n"
+	                        "transitions.csv\n");
 	free(names);
 }
 END_TEST
