@@ -62,7 +62,8 @@ _tcpladder()
 		compopt -o nospace 2>/dev/null
 		return 0 ;;
 	-f | --filter | -j | --jobs | --idle-timeout | --max-flows | --flow | --capture | \
-	--max-segments | --flows-per-page | --name | --where)
+	--max-segments | --flows-per-page | --name | --where | --vantage | --offset | \
+	--max-offset)
 		return 0 ;; # a value only the user knows
 	esac
 

@@ -44,6 +44,7 @@ int main(void)
 	srunner_add_suite(runner, walk_suite());
 	srunner_add_suite(runner, time_suite());
 	srunner_add_suite(runner, progress_suite());
+	srunner_add_suite(runner, vantage_suite());
 
 	srunner_run_all(runner, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
 	int failed = srunner_ntests_failed(runner);

@@ -43,6 +43,7 @@ Suite *notability_suite(void);
 Suite *walk_suite(void);
 Suite *time_suite(void);
 Suite *progress_suite(void);
+Suite *vantage_suite(void);
 
 
 #endif

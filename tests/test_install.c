@@ -26,12 +26,15 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/schema/001_tables.sql\n"
 	"/usr/share/tcpladder/schema/002_views.sql\n"
 	"/usr/share/tcpladder/schema/003_indexes.sql\n"
+	"/usr/share/tcpladder/schema/004_vantage.sql\n"
+	"/usr/share/tcpladder/schema/005_vantage_views.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/2.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/3.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/4.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/5.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/6.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/7.sql\n"
+	"/usr/share/tcpladder/schema/upgrade/8.sql\n"
 	"/usr/share/tcpladder/templates/flow.xhtml\n"
 	"/usr/share/tcpladder/templates/index.js\n"
 	"/usr/share/tcpladder/templates/index.xhtml\n"
@@ -147,7 +150,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	snprintf(words, sizeof words, "%s ingest -", bin);
 	got = complete(dir, words, 2);
 	ck_assert_str_eq(got, "--db\n--filter\n--idle-timeout\n--jobs\n--join\n--max-flows\n"
-	                      "--name\n--quiet\n--replace\n--tunnel-port\n--verbose\n-d\n-f\n"
+	                      "--name\n--quiet\n--replace\n--tunnel-port\n--vantage\n--verbose\n-d\n-f\n"
 	                      "-j\n-q\n-v\n");
 	free(got);
 	snprintf(words, sizeof words, "%s ingest --tunnel-port v", bin);
