@@ -45,6 +45,8 @@ CREATE TABLE clock_fits (
 	offset_hi_ns INTEGER,
 	skew_ppm     REAL NOT NULL DEFAULT 0,
 	skew_err_ppm REAL,              -- |slope_f + slope_r|: the directions' disagreement
+	-- (slope_f - slope_r) / 2, applied (skew_ppm) only when fitted
+	skew_estimate_ppm REAL,
 	skew_fitted  INTEGER NOT NULL DEFAULT 0,
 	method       TEXT NOT NULL CHECK (method IN ('symmetric-min', 'given')),
 	quality      TEXT NOT NULL
