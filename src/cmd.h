@@ -19,5 +19,7 @@ int cmd_merge(int argc, char **argv);
 extern const char cmd_merge_usage[];
 int cmd_forget(int argc, char **argv);
 extern const char cmd_forget_usage[];
+int cmd_pair(int argc, char **argv);
+extern const char cmd_pair_usage[];
 
 #endif

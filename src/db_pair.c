@@ -1,6 +1,7 @@
 /* db_pair: see db_pair.h. */
 #include "db_pair.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,4 +64,354 @@ int db_capture_vantage(struct db *db, int64_t id, char *buf, size_t len, bool *t
 	snprintf(buf, len, "%s", *tagged ? (const char *)sqlite3_column_text(st, 0) : "");
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, "reading a capture's vantage");
+}
+
+void db_pair_set_error(struct db *db, const char *why)
+{
+	snprintf(db->error, sizeof db->error, "%s", why);
+}
+
+/* ---- pair: reading */
+
+int db_pair_captures(struct db *db, const char *vantage, struct db_pair_capture **out,
+                     size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(db, "SELECT id, first_ts_ns, last_ts_ns, path FROM captures"
+	                               " WHERE vantage = ?1 AND status != 'failed' ORDER BY id");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, vantage, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct db_pair_capture *grown = realloc(*out, cap * sizeof *grown);
+			if (!grown) {
+				sqlite3_finalize(st);
+				snprintf(db->error, sizeof db->error, "out of memory");
+				return -1;
+			}
+			*out = grown;
+		}
+		struct db_pair_capture *c = &(*out)[(*n)++];
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(st, 0);
+		c->has_ts = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		c->first_ts_ns = sqlite3_column_int64(st, 1);
+		c->last_ts_ns = sqlite3_column_int64(st, 2);
+		snprintf(c->path, sizeof c->path, "%s", (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading captures");
+}
+
+int db_pair_flows(struct db *db, int64_t capture_id, struct db_pair_flow **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(db, "SELECT id, first_ts_ns, client_ip, client_port, server_ip,"
+	                               " server_port FROM flows WHERE capture_id = ?1 ORDER BY id");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, capture_id);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct db_pair_flow *grown = realloc(*out, cap * sizeof *grown);
+			if (!grown) {
+				sqlite3_finalize(st);
+				snprintf(db->error, sizeof db->error, "out of memory");
+				return -1;
+			}
+			*out = grown;
+		}
+		struct db_pair_flow *f = &(*out)[(*n)++];
+		f->id = sqlite3_column_int64(st, 0);
+		f->first_ts_ns = sqlite3_column_int64(st, 1);
+		snprintf(f->client, sizeof f->client, "%s:%d",
+		         (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3));
+		snprintf(f->server, sizeof f->server, "%s:%d",
+		         (const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading flows");
+}
+
+#define SEGMENT_COLUMNS_SQL                                                     \
+	"SELECT s.flow_id, s.frame, s.ts_ns, s.rel_seq, IFNULL(s.rel_ack, 0), s.seq,"   \
+	" s.ack, s.len, s.win, s.flags, s.from_client, k.ip_id, IFNULL(k.ttl, 0),"      \
+	" k.tsval, k.tsecr, k.payload_hash, IFNULL(k.payload_hashed, 0)"               \
+	" FROM segments s LEFT JOIN segment_keys k"                                    \
+	" ON k.flow_id = s.flow_id AND k.frame = s.frame"
+
+static void read_segment(sqlite3_stmt *st, struct pair_seg *p)
+{
+	memset(p, 0, sizeof *p);
+	p->frame = (uint64_t)sqlite3_column_int64(st, 1);
+	p->ts_ns = sqlite3_column_int64(st, 2);
+	p->rel_seq = sqlite3_column_int64(st, 3);
+	p->rel_ack = sqlite3_column_int64(st, 4);
+	p->seq = (uint32_t)sqlite3_column_int64(st, 5);
+	p->ack = (uint32_t)sqlite3_column_int64(st, 6);
+	p->len = (uint32_t)sqlite3_column_int64(st, 7);
+	p->win = (uint32_t)sqlite3_column_int64(st, 8);
+	p->flags = (uint8_t)sqlite3_column_int(st, 9);
+	p->from_client = sqlite3_column_int(st, 10) != 0;
+	p->has_ip_id = sqlite3_column_type(st, 11) != SQLITE_NULL;
+	p->ip_id = (uint16_t)sqlite3_column_int(st, 11);
+	p->ttl = (uint8_t)sqlite3_column_int(st, 12);
+	p->has_ts = sqlite3_column_type(st, 13) != SQLITE_NULL;
+	p->tsval = (uint32_t)sqlite3_column_int64(st, 13);
+	p->tsecr = (uint32_t)sqlite3_column_int64(st, 14);
+	p->hash = (uint64_t)sqlite3_column_int64(st, 15);
+	p->hashed = (uint8_t)sqlite3_column_int(st, 16);
+}
+
+int db_pair_capture_segments(struct db *db, int64_t capture_id,
+                             int (*fn)(void *user, int64_t flow_id, const struct pair_seg *s),
+                             void *user)
+{
+	sqlite3_stmt *st = prepare(db, SEGMENT_COLUMNS_SQL
+	                           " WHERE s.flow_id IN (SELECT id FROM flows WHERE capture_id = ?1)"
+	                           " ORDER BY s.flow_id, s.frame");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, capture_id);
+	int rc, stop = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pair_seg p;
+		read_segment(st, &p);
+		stop = fn(user, sqlite3_column_int64(st, 0), &p);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading segments");
+}
+
+enum { PS_SEGMENTS, PS_FLOW_PAIR, PS_SIGHTING, PS_TRANSITION, PS_COUNT };
+
+struct db_pair_session {
+	struct db *db;
+	sqlite3_stmt *st[PS_COUNT];
+};
+
+static const char *const session_sql[PS_COUNT] = {
+	[PS_SEGMENTS] = SEGMENT_COLUMNS_SQL " WHERE s.flow_id = ?1 ORDER BY s.frame",
+	[PS_FLOW_PAIR] =
+		"INSERT INTO flow_pairs (fit_id, flow_a, flow_b, a_side, matched_by, nat,"
+		" seq_delta_c2s, seq_delta_s2c, paired, lost_c2s, lost_s2c, appeared,"
+		" owd_min_c2s_ns, owd_median_c2s_ns, owd_max_c2s_ns, owd_min_s2c_ns,"
+		" owd_median_s2c_ns, owd_max_s2c_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	[PS_SIGHTING] =
+		"INSERT INTO sightings (pair_id, seq_no, frame_a, frame_b, from_client, rel_seq,"
+		" len, flags, send_ts_ns, recv_ts_ns, owd_ns, fate, whole, ambiguous)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[PS_TRANSITION] =
+		"INSERT INTO pair_transitions (pair_id, step, endpoint, frame_a, frame_b, ts_ns,"
+		" from_state, to_state, event, appeared) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" ?9, ?10)",
+};
+
+struct db_pair_session *db_pair_session_open(struct db *db)
+{
+	struct db_pair_session *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(db->error, sizeof db->error, "out of memory");
+		return NULL;
+	}
+	s->db = db;
+	for (int i = 0; i < PS_COUNT; i++)
+		if (sqlite3_prepare_v3(db->conn, session_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &s->st[i], NULL) != SQLITE_OK) {
+			db_fail(db, "preparing pairing statements");
+			db_pair_session_close(s);
+			return NULL;
+		}
+	return s;
+}
+
+void db_pair_session_close(struct db_pair_session *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < PS_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	free(s);
+}
+
+int db_pair_flow_segments(struct db_pair_session *s, int64_t flow_id, struct pair_seg **segs,
+                          size_t *n, size_t *cap)
+{
+	sqlite3_stmt *st = s->st[PS_SEGMENTS];
+	sqlite3_bind_int64(st, 1, flow_id);
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == *cap) {
+			size_t c = *cap ? *cap * 2 : 256;
+			struct pair_seg *grown = realloc(*segs, c * sizeof *grown);
+			if (!grown) {
+				sqlite3_reset(st);
+				snprintf(s->db->error, sizeof s->db->error, "out of memory");
+				return -1;
+			}
+			*segs = grown;
+			*cap = c;
+		}
+		read_segment(st, &(*segs)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(s->db, "reading a flow's segments");
+}
+
+/* ---- pair: writing */
+
+int db_pair_forget(struct db *db, int64_t capture_a, int64_t capture_b)
+{
+	static const char *const sql[] = {
+		"DELETE FROM pair_transitions WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
+		" JOIN clock_fits c ON c.id = p.fit_id WHERE (c.capture_a, c.capture_b) IN"
+		" (VALUES (?1, ?2), (?2, ?1)))",
+		"DELETE FROM sightings WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
+		" JOIN clock_fits c ON c.id = p.fit_id WHERE (c.capture_a, c.capture_b) IN"
+		" (VALUES (?1, ?2), (?2, ?1)))",
+		"DELETE FROM flow_pairs WHERE fit_id IN (SELECT id FROM clock_fits"
+		" WHERE (capture_a, capture_b) IN (VALUES (?1, ?2), (?2, ?1)))",
+		"DELETE FROM clock_fits WHERE (capture_a, capture_b) IN (VALUES (?1, ?2), (?2, ?1))",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = prepare(db, sql[i]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, capture_a);
+		sqlite3_bind_int64(st, 2, capture_b);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, "forgetting an earlier pairing");
+	}
+	return 0;
+}
+
+int db_pair_insert_fit(struct db *db, int64_t capture_a, int64_t capture_b,
+                       const struct pair_fit *fit, int64_t *id)
+{
+	sqlite3_stmt *st = prepare(db,
+		"INSERT INTO clock_fits (capture_a, capture_b, ref_ts_ns, offset_ns, offset_lo_ns,"
+		" offset_hi_ns, skew_ppm, skew_err_ppm, skew_estimate_ppm, skew_fitted, method,"
+		" quality, samples_fwd, samples_rev, min_rtt_between_ns)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, capture_a);
+	sqlite3_bind_int64(st, 2, capture_b);
+	sqlite3_bind_int64(st, 3, fit->ref_ts_ns);
+	sqlite3_bind_int64(st, 4, (int64_t)llround(fit->offset_ns));
+	if (fit->has_lo)
+		sqlite3_bind_int64(st, 5, fit->offset_lo_ns);
+	if (fit->has_hi)
+		sqlite3_bind_int64(st, 6, fit->offset_hi_ns);
+	sqlite3_bind_double(st, 7, fit->skew_ppm);
+	if (fit->has_skew_err) {
+		sqlite3_bind_double(st, 8, fit->skew_err_ppm);
+		sqlite3_bind_double(st, 9, fit->skew_estimate_ppm);
+	}
+	sqlite3_bind_int(st, 10, fit->skew_fitted);
+	sqlite3_bind_text(st, 11, fit->given ? "given" : "symmetric-min", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, pair_quality_name(fit->quality), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, (int64_t)fit->samples_fwd);
+	sqlite3_bind_int64(st, 14, (int64_t)fit->samples_rev);
+	if (fit->has_rtt)
+		sqlite3_bind_int64(st, 15, fit->min_rtt_between_ns);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	*id = sqlite3_last_insert_rowid(db->conn);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "writing a clock fit");
+}
+
+static int step_reset(struct db_pair_session *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(s->db, what);
+}
+
+int db_pair_insert_flow_pair(struct db_pair_session *s, const struct db_flow_pair *p,
+                             int64_t *id)
+{
+	sqlite3_stmt *st = s->st[PS_FLOW_PAIR];
+	sqlite3_bind_int64(st, 1, p->fit_id);
+	sqlite3_bind_int64(st, 2, p->flow_a);
+	sqlite3_bind_int64(st, 3, p->flow_b);
+	sqlite3_bind_text(st, 4, p->a_is_client ? "client" : "server", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, pair_match_name(p->by), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, p->nat);
+	sqlite3_bind_int64(st, 7, p->delta_c2s);
+	sqlite3_bind_int64(st, 8, p->delta_s2c);
+	sqlite3_bind_int64(st, 9, p->paired);
+	sqlite3_bind_int64(st, 10, p->lost_c2s);
+	sqlite3_bind_int64(st, 11, p->lost_s2c);
+	sqlite3_bind_int64(st, 12, p->appeared);
+	for (int d = 0; d < 2; d++)
+		if (p->has_owd[d]) {
+			sqlite3_bind_int64(st, 13 + 3 * d, p->owd_min[d]);
+			sqlite3_bind_int64(st, 14 + 3 * d, p->owd_median[d]);
+			sqlite3_bind_int64(st, 15 + 3 * d, p->owd_max[d]);
+		}
+	if (step_reset(s, st, "writing a flow pair"))
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db->conn);
+	return 0;
+}
+
+int db_pair_insert_sighting(struct db_pair_session *s, const struct db_sighting *r)
+{
+	sqlite3_stmt *st = s->st[PS_SIGHTING];
+	sqlite3_bind_int64(st, 1, r->pair_id);
+	sqlite3_bind_int64(st, 2, r->seq_no);
+	if (r->has_frame_a)
+		sqlite3_bind_int64(st, 3, (int64_t)r->frame_a);
+	if (r->has_frame_b)
+		sqlite3_bind_int64(st, 4, (int64_t)r->frame_b);
+	sqlite3_bind_int(st, 5, r->from_client);
+	sqlite3_bind_int64(st, 6, r->rel_seq);
+	sqlite3_bind_int64(st, 7, r->len);
+	sqlite3_bind_int(st, 8, r->flags);
+	if (r->has_send)
+		sqlite3_bind_int64(st, 9, r->send_ts_ns);
+	if (r->has_recv)
+		sqlite3_bind_int64(st, 10, r->recv_ts_ns);
+	if (r->has_owd)
+		sqlite3_bind_int64(st, 11, r->owd_ns);
+	sqlite3_bind_text(st, 12, pair_fate_name(r->fate), -1, SQLITE_STATIC);
+	if (r->whole)
+		sqlite3_bind_text(st, 13, r->whole == 'a' ? "a" : "b", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 14, r->ambiguous);
+	return step_reset(s, st, "writing a sighting");
+}
+
+int db_pair_insert_transition(struct db_pair_session *s, const struct db_pair_transition *t)
+{
+	sqlite3_stmt *st = s->st[PS_TRANSITION];
+	sqlite3_bind_int64(st, 1, t->pair_id);
+	sqlite3_bind_int64(st, 2, t->step);
+	sqlite3_bind_int(st, 3, t->endpoint);
+	if (t->has_frame_a)
+		sqlite3_bind_int64(st, 4, (int64_t)t->frame_a);
+	if (t->has_frame_b)
+		sqlite3_bind_int64(st, 5, (int64_t)t->frame_b);
+	sqlite3_bind_int64(st, 6, t->ts_ns);
+	sqlite3_bind_int(st, 7, t->from);
+	sqlite3_bind_int(st, 8, t->to);
+	sqlite3_bind_int(st, 9, t->event);
+	sqlite3_bind_int(st, 10, t->appeared);
+	return step_reset(s, st, "writing a pair transition");
 }

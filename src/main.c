@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	 "combine shard databases ingested apart into one"},
 	{"forget", cmd_forget, cmd_forget_usage,
 	 "remove captures and everything read from them"},
+	{"pair", cmd_pair, cmd_pair_usage,
+	 "pair two vantage points' captures of the same connections"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };
@@ -89,7 +91,7 @@ static void no_such_command(const char *name)
 		                " lists the commands)\n", name, closest);
 	else
 		fprintf(stderr, "tcpladder: no command '%s'; the commands are ingest, report, export,"
-		                " run, merge and forget (tcpladder --help says what each does)\n", name);
+		                " run, merge, forget and pair (tcpladder --help says what each does)\n", name);
 }
 
 static const struct command *find(const char *name)

@@ -91,6 +91,159 @@ START_TEST(ingest_tags_a_vantage)
 }
 END_TEST
 
+
+/* ---- The committed mkvantage.sh scenarios (tests/data/vantage: the
+ * captures of both taps, A the client's, and their truth compacted by
+ * mktruth.py), checked as VANTAGE.md's "What the tests must show" says. */
+
+#define VDATA "data/vantage"
+
+/* A scenario ingested at both vantages, paired, and its truth loaded into
+ * the same database as tables truth and clock. */
+static void scenario(const char *name, char dir[64], char db[128])
+{
+	tu_scratch_dir(dir);
+	snprintf(db, 128, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage client " VDATA "/%s-client.pcap.gz",
+	                       db, name), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage server " VDATA "/%s-server.pcap.gz",
+	                       db, name), 0);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server", db), 0);
+	ck_assert_int_eq(tu_sh("zcat " VDATA "/%s-truth.csv.gz > %s/truth.csv && cp " VDATA
+	                       "/%s-clock.csv %s/clock.csv", name, dir, name, dir), 0);
+	ck_assert_int_eq(tu_sh("sqlite3 %s \"CREATE TABLE truth (dir TEXT, frame_a INTEGER,"
+	                       " frame_b INTEGER, owd_ns INTEGER, seen TEXT, whole TEXT, flow INTEGER,"
+	                       " flags TEXT); CREATE TABLE clock (offset_ns INTEGER, skew_ppm REAL,"
+	                       " lo INTEGER, hi INTEGER, symmetric INTEGER, min_rtt INTEGER,"
+	                       " flows_both INTEGER, lost INTEGER, paired INTEGER)\""
+	                       " '.mode csv' '.import %s/truth.csv truth' '.import %s/clock.csv clock'"
+	                       " \"UPDATE truth SET frame_a = NULLIF(frame_a, ''),"
+	                       " frame_b = NULLIF(frame_b, ''), owd_ns = NULLIF(owd_ns, ''),"
+	                       " whole = NULLIF(whole, '')\"", db, dir, dir), 0);
+}
+
+static long long q(const char *db, const char *sql)
+{
+	return tu_query_int(db, sql);
+}
+
+/* Checks 1 and 2: the pairs, the losses, the wholes; one flow pair per
+ * connection seen at both, each with A on the client's side. */
+static void check_pairing(const char *db)
+{
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM (SELECT frame_a, frame_b FROM truth"
+	                       " WHERE seen = 'both' EXCEPT SELECT frame_a, frame_b FROM sightings"
+	                       " WHERE fate = 'paired')"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM (SELECT frame_a, frame_b FROM sightings"
+	                       " WHERE fate = 'paired' EXCEPT SELECT frame_a, frame_b FROM truth"
+	                       " WHERE seen = 'both')"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'paired'"),
+	                 q(db, "SELECT paired FROM clock"));
+	/* Lost: seen at the sender's tap only, there. */
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM (SELECT frame_a, frame_b FROM truth"
+	                       " WHERE seen != 'both' EXCEPT SELECT frame_a, frame_b FROM sightings"
+	                       " WHERE fate = 'lost_between')"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'lost_between'"),
+	                 q(db, "SELECT lost FROM clock"));
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'appeared_between'"), 0);
+	/* A piece carries its whole's frame and names the side that saw it. */
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM truth t JOIN sightings s USING (frame_a, frame_b)"
+	                       " WHERE t.whole IS NOT s.whole"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs"), q(db, "SELECT flows_both FROM clock"));
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs WHERE a_side != 'client'"), 0);
+}
+
+/* Check 3: the true offset within the bounds, the estimate within 0.5 ms
+ * of the offset that makes both smallest delays equal. */
+static void check_clock(const char *db)
+{
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM clock_fits"), 1);
+	ck_assert_int_eq(q(db, "SELECT quality = 'ok' FROM clock_fits"), 1);
+	ck_assert_int_eq(q(db, "SELECT offset_lo_ns <= (SELECT offset_ns FROM clock)"
+	                       " AND (SELECT offset_ns FROM clock) <= offset_hi_ns FROM clock_fits"), 1);
+	ck_assert_int_le(q(db, "SELECT abs(offset_ns - (SELECT symmetric FROM clock)) FROM clock_fits"),
+	                 500000);
+}
+
+/* Check 4: each paired segment's delay against the truth, as is or (an
+ * asymmetric path) with each direction's smallest taken off both. */
+static void check_delays(const char *db, bool symmetric)
+{
+	const char *err = symmetric
+		? "SELECT max(abs(s.owd_ns - t.owd_ns)) FROM sightings s JOIN truth t"
+		  " USING (frame_a, frame_b) WHERE s.fate = 'paired'"
+		: "WITH m AS (SELECT s.from_client, min(s.owd_ns) AS db_min, min(t.owd_ns) AS t_min"
+		  " FROM sightings s JOIN truth t USING (frame_a, frame_b) WHERE s.fate = 'paired'"
+		  " GROUP BY s.from_client)"
+		  " SELECT max(abs((s.owd_ns - m.db_min) - (t.owd_ns - m.t_min))) FROM sightings s"
+		  " JOIN truth t USING (frame_a, frame_b) JOIN m USING (from_client)"
+		  " WHERE s.fate = 'paired'";
+	ck_assert_int_le(q(db, err), 500000);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'paired'"
+	                       " AND owd_ns IS NULL"), 0);
+}
+
+START_TEST(routed_scenario)
+{
+	char dir[64], db[128];
+	scenario("routed", dir, db);
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, true);
+}
+END_TEST
+
+START_TEST(asym_scenario)
+{
+	char dir[64], db[128];
+	scenario("asym", dir, db);
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, false);
+}
+END_TEST
+
+START_TEST(nat_scenario)
+{
+	char dir[64], db[128];
+	scenario("nat", dir, db);
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, true);
+	/* Each side's endpoints as its tap saw them. */
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs WHERE nat = 1"),
+	                 q(db, "SELECT count(*) FROM flow_pairs"));
+	ck_assert_int_eq(q(db, "SELECT count(DISTINCT server_a) FROM sightings_view"
+	                       " WHERE server_a LIKE '10.78.1.1:%'"), 2);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings_view WHERE client_b NOT LIKE"
+	                       " '10.78.2.1:%'"), 0);
+}
+END_TEST
+
+START_TEST(offload_scenario)
+{
+	char dir[64], db[128];
+	scenario("offload", dir, db);
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, true);
+	ck_assert_int_gt(q(db, "SELECT count(*) FROM sightings WHERE whole = 'a'"), 0);
+	ck_assert_int_gt(q(db, "SELECT count(*) FROM sightings WHERE whole = 'b'"), 0);
+}
+END_TEST
+
+START_TEST(drift_scenario)
+{
+	char dir[64], db[128];
+	scenario("drift", dir, db);
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, true);
+	ck_assert_int_eq(q(db, "SELECT skew_fitted FROM clock_fits"), 1);
+	ck_assert_int_le(q(db, "SELECT abs(skew_ppm - 60) * 1000 FROM clock_fits"), 5000);
+}
+END_TEST
+
 Suite *vantage_suite(void)
 {
 	Suite *s = suite_create("vantage");
@@ -98,6 +251,11 @@ Suite *vantage_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, schema_has_the_contract_names);
 	tcase_add_test(tc, ingest_tags_a_vantage);
+	tcase_add_test(tc, routed_scenario);
+	tcase_add_test(tc, asym_scenario);
+	tcase_add_test(tc, nat_scenario);
+	tcase_add_test(tc, offload_scenario);
+	tcase_add_test(tc, drift_scenario);
 	suite_add_tcase(s, tc);
 	return s;
 }
