@@ -203,7 +203,7 @@ static void choose_side(struct ctx *c)
 	c->r->has_m = have[0] && have[1];
 	if (c->r->has_m) {
 		c->r->m = min[0] + min[1];
-		c->r->a_is_client = c->r->m > 0;
+		c->r->a_is_client = c->r->m >= 0; /* 0: one file paired with itself */
 	} else {
 		c->r->a_is_client = ttl_vote >= 0;
 	}

@@ -183,6 +183,46 @@ static void check_delays(const char *db, bool symmetric)
 	                       " AND owd_ns IS NULL"), 0);
 }
 
+/* Check 5: each endpoint's states at its own tap: a receipt at its
+ * receive sighting (never one lost between), a send at its send sighting;
+ * the server leaves LISTEN when the first SYN to arrive arrives. */
+#define T_JOIN_S " FROM pair_transitions t JOIN sightings s ON s.pair_id = t.pair_id" \
+	" AND s.frame_a IS t.frame_a AND s.frame_b IS t.frame_b"
+static void check_states(const char *db)
+{
+	ck_assert_int_gt(q(db, "SELECT count(*) FROM pair_transitions"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*)" T_JOIN_S " WHERE t.event & 1 AND"
+	                       " (s.fate = 'lost_between' OR t.ts_ns IS NOT s.recv_ts_ns)"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*)" T_JOIN_S " WHERE NOT t.event & 1 AND t.event != 10"
+	                       " AND t.ts_ns IS NOT s.send_ts_ns"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM pair_transitions t"
+	                       " WHERE NOT EXISTS (SELECT 1 FROM sightings s WHERE s.pair_id = t.pair_id"
+	                       " AND s.frame_a IS t.frame_a AND s.frame_b IS t.frame_b)"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*)" T_JOIN_S " WHERE t.endpoint = 1 AND t.from_state = 2"
+	                       " AND (s.flags & 18 != 2 OR s.recv_ts_ns != (SELECT min(recv_ts_ns)"
+	                       " FROM sightings x WHERE x.pair_id = t.pair_id AND x.flags & 18 = 2))"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs p WHERE EXISTS (SELECT 1 FROM sightings"
+	                       " WHERE pair_id = p.id AND flags & 18 = 2 AND fate = 'paired')"
+	                       " AND NOT EXISTS (SELECT 1 FROM pair_transitions WHERE pair_id = p.id"
+	                       " AND endpoint = 1 AND from_state = 2 AND to_state = 4)"), 0);
+}
+
+/* A segment lost between whose retransmission arrived: its receiver
+ * moves at the copy that arrived, after the one lost. flags: the
+ * segment's (2+16 a SYN,ACK, 1 a FIN); to: the receiver's state then. */
+static void check_moved_at_retransmission(const char *db, int flags, int endpoint, int to)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM sightings l JOIN pair_transitions t ON t.pair_id = l.pair_id"
+	         " AND t.endpoint = %d AND t.to_state = %d JOIN sightings s ON s.pair_id = t.pair_id"
+	         " AND s.frame_a IS t.frame_a AND s.frame_b IS t.frame_b"
+	         " WHERE l.fate = 'lost_between' AND l.flags & %d = %d"
+	         " AND s.fate = 'paired' AND s.flags & %d = %d AND s.send_ts_ns > l.send_ts_ns"
+	         " AND t.ts_ns = s.recv_ts_ns", endpoint, to, flags | 4, flags, flags | 4, flags);
+	ck_assert_int_ge(q(db, sql), 1);
+}
+
 START_TEST(routed_scenario)
 {
 	char dir[64], db[128];
@@ -190,6 +230,10 @@ START_TEST(routed_scenario)
 	check_pairing(db);
 	check_clock(db);
 	check_delays(db, true);
+	check_states(db);
+	/* The server's first FIN was lost between: the client's CLOSE_WAIT
+	 * comes with the copy that arrived. */
+	check_moved_at_retransmission(db, 1, 0, 8);
 }
 END_TEST
 
@@ -199,6 +243,7 @@ START_TEST(asym_scenario)
 	scenario("asym", dir, db);
 	check_pairing(db);
 	check_clock(db);
+	check_states(db);
 	check_delays(db, false);
 }
 END_TEST
@@ -210,6 +255,10 @@ START_TEST(nat_scenario)
 	check_pairing(db);
 	check_clock(db);
 	check_delays(db, true);
+	check_states(db);
+	/* The first SYN,ACK was lost between: the client reaches ESTABLISHED
+	 * at the one that arrived. */
+	check_moved_at_retransmission(db, 18, 0, 5);
 	/* Each side's endpoints as its tap saw them. */
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs WHERE nat = 1"),
 	                 q(db, "SELECT count(*) FROM flow_pairs"));
@@ -226,6 +275,7 @@ START_TEST(offload_scenario)
 	scenario("offload", dir, db);
 	check_pairing(db);
 	check_clock(db);
+	check_states(db);
 	check_delays(db, true);
 	ck_assert_int_gt(q(db, "SELECT count(*) FROM sightings WHERE whole = 'a'"), 0);
 	ck_assert_int_gt(q(db, "SELECT count(*) FROM sightings WHERE whole = 'b'"), 0);
@@ -238,6 +288,7 @@ START_TEST(drift_scenario)
 	scenario("drift", dir, db);
 	check_pairing(db);
 	check_clock(db);
+	check_states(db);
 	check_delays(db, true);
 	ck_assert_int_eq(q(db, "SELECT skew_fitted FROM clock_fits"), 1);
 	ck_assert_int_le(q(db, "SELECT abs(skew_ppm - 60) * 1000 FROM clock_fits"), 5000);
