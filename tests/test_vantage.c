@@ -3,10 +3,14 @@
  * vantage and what pairing compares of each segment kept, and the same
  * content under another name refused with nothing changed. */
 #include <check.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capwrite.h"
 #include "db.h"
+#include "decode.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -98,6 +102,21 @@ END_TEST
 
 #define VDATA "data/vantage"
 
+/* The truth of dir/truth.csv and dir/clock.csv into db's tables truth and
+ * clock. */
+static void load_truth(const char *dir, const char *db)
+{
+	ck_assert_int_eq(tu_sh("sqlite3 %s \"CREATE TABLE truth (dir TEXT, frame_a INTEGER,"
+	                       " frame_b INTEGER, owd_ns INTEGER, seen TEXT, whole TEXT, flow INTEGER,"
+	                       " flags TEXT); CREATE TABLE clock (offset_ns INTEGER, skew_ppm REAL,"
+	                       " lo INTEGER, hi INTEGER, symmetric INTEGER, min_rtt INTEGER,"
+	                       " flows_both INTEGER, lost INTEGER, paired INTEGER)\""
+	                       " '.mode csv' '.import %s/truth.csv truth' '.import %s/clock.csv clock'"
+	                       " \"UPDATE truth SET frame_a = NULLIF(frame_a, ''),"
+	                       " frame_b = NULLIF(frame_b, ''), owd_ns = NULLIF(owd_ns, ''),"
+	                       " whole = NULLIF(whole, '')\"", db, dir, dir), 0);
+}
+
 /* A scenario ingested at both vantages, paired, and its truth loaded into
  * the same database as tables truth and clock. */
 static void scenario(const char *name, char dir[64], char db[128])
@@ -111,15 +130,7 @@ static void scenario(const char *name, char dir[64], char db[128])
 	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server", db), 0);
 	ck_assert_int_eq(tu_sh("zcat " VDATA "/%s-truth.csv.gz > %s/truth.csv && cp " VDATA
 	                       "/%s-clock.csv %s/clock.csv", name, dir, name, dir), 0);
-	ck_assert_int_eq(tu_sh("sqlite3 %s \"CREATE TABLE truth (dir TEXT, frame_a INTEGER,"
-	                       " frame_b INTEGER, owd_ns INTEGER, seen TEXT, whole TEXT, flow INTEGER,"
-	                       " flags TEXT); CREATE TABLE clock (offset_ns INTEGER, skew_ppm REAL,"
-	                       " lo INTEGER, hi INTEGER, symmetric INTEGER, min_rtt INTEGER,"
-	                       " flows_both INTEGER, lost INTEGER, paired INTEGER)\""
-	                       " '.mode csv' '.import %s/truth.csv truth' '.import %s/clock.csv clock'"
-	                       " \"UPDATE truth SET frame_a = NULLIF(frame_a, ''),"
-	                       " frame_b = NULLIF(frame_b, ''), owd_ns = NULLIF(owd_ns, ''),"
-	                       " whole = NULLIF(whole, '')\"", db, dir, dir), 0);
+	load_truth(dir, db);
 }
 
 static long long q(const char *db, const char *sql)
@@ -141,11 +152,17 @@ static void check_pairing(const char *db)
 	                 q(db, "SELECT paired FROM clock"));
 	/* Lost: seen at the sender's tap only, there. */
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM (SELECT frame_a, frame_b FROM truth"
-	                       " WHERE seen != 'both' EXCEPT SELECT frame_a, frame_b FROM sightings"
-	                       " WHERE fate = 'lost_between')"), 0);
+	                       " WHERE seen IN ('client', 'server') EXCEPT SELECT frame_a, frame_b"
+	                       " FROM sightings WHERE fate = 'lost_between')"), 0);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'lost_between'"),
 	                 q(db, "SELECT lost FROM clock"));
-	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'appeared_between'"), 0);
+	/* Appeared between: only what a middlebox made (the programmatic
+	 * cases' seen 'appeared'). */
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM (SELECT frame_a, frame_b FROM sightings"
+	                       " WHERE fate = 'appeared_between' EXCEPT SELECT frame_a, frame_b"
+	                       " FROM truth WHERE seen = 'appeared')"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'appeared_between'"),
+	                 q(db, "SELECT count(*) FROM truth WHERE seen = 'appeared'"));
 	/* A piece carries its whole's frame and names the side that saw it. */
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM truth t JOIN sightings s USING (frame_a, frame_b)"
 	                       " WHERE t.whole IS NOT s.whole"), 0);
@@ -295,6 +312,264 @@ START_TEST(drift_scenario)
 }
 END_TEST
 
+
+/* ---- Programmatic captures: one connection through a path whose every
+ * delay, loss and clock error the test chooses, written as the client's
+ * tap (A) and the server's (B) see it, with its truth in the form
+ * mktruth.py gives the scenarios'. */
+
+struct sim {
+	bool v6;
+	bool rewrite_isn;       /* a firewall between the taps adds K to the
+	                           client's sequence numbers (Cisco ASA's ISN
+	                           randomization) */
+	bool inject_rst;        /* a middlebox's RST to the server, seen only at
+	                           the server's tap, ends the connection */
+	bool lose_rst;          /* the client's RST, lost between, ends it */
+	int64_t offset_ns;      /* B's clock ahead of A's at A's first stamp */
+	double skew_ppm;
+	int64_t d_c2s, d_s2c;   /* smallest one-way delays */
+	int64_t jitter_ns;      /* up to this much more, on 3 segments in 4 */
+	int exchanges;          /* 100-byte requests, 300-byte responses */
+	int64_t gap_ns;         /* between exchanges */
+	int lose_every;         /* every k-th response lost between, resent */
+};
+
+struct sim_seg {
+	struct cw_seg seg;
+	bool c2s;
+	int64_t t_send, t_recv; /* true times */
+	bool at_a, at_b;        /* seen at the tap */
+	char seen[12];
+	int64_t stamp_a, stamp_b;
+	int frame_a, frame_b;
+};
+
+enum { SIM_MAX = 4096 };
+
+struct simulation {
+	const struct sim *p;
+	struct sim_seg seg[SIM_MAX];
+	int n;
+	int64_t t0;
+	uint32_t cseq, sseq;    /* next sequence numbers */
+	int count[2];           /* per direction, for the jitter pattern */
+};
+
+static int64_t sim_delay(struct simulation *s, bool c2s)
+{
+	int k = s->count[c2s ? 0 : 1]++;
+	int64_t base = c2s ? s->p->d_c2s : s->p->d_s2c;
+	if (k % 4 == 0)
+		return base;
+	return base + (int64_t)((uint64_t)k * 7919u % 1000u) * s->p->jitter_ns / 1000;
+}
+
+/* Sends a segment at time t; returns its arrival time. */
+static int64_t sim_send(struct simulation *s, int64_t t, bool c2s, uint8_t flags, uint32_t len,
+                        bool lost, bool appeared)
+{
+	ck_assert_int_lt(s->n, SIM_MAX);
+	struct sim_seg *g = &s->seg[s->n++];
+	memset(g, 0, sizeof *g);
+	struct cw_seg *c = &g->seg;
+	c->v6 = s->p->v6;
+	uint8_t cl[16] = {10, 1, 0, 2}, sv[16] = {10, 2, 0, 2};
+	if (c->v6) {
+		uint8_t c6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2}, s6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 2};
+		memcpy(cl, c6, 16);
+		memcpy(sv, s6, 16);
+	}
+	memcpy(c->src, c2s ? cl : sv, 16);
+	memcpy(c->dst, c2s ? sv : cl, 16);
+	c->sport = c2s ? 40000 : 443;
+	c->dport = c2s ? 443 : 40000;
+	c->seq = c2s ? s->cseq : s->sseq;
+	c->ack = (flags & TCP_ACK) ? (c2s ? s->sseq : s->cseq) : 0;
+	c->flags = flags;
+	c->win = 65000;
+	c->ip_id = (uint16_t)(s->n * 7 + (c2s ? 0 : 30000));
+	c->ttl = 64;
+	c->ts = !(flags & TCP_RST);
+	c->tsval = (uint32_t)((t - s->t0) / 1000000 + (c2s ? 1000 : 5000000));
+	c->tsecr = (flags & TCP_ACK) ? 77 : 0;
+	c->len = len;
+	if (!(flags & TCP_RST)) {
+		uint32_t used = len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+		if (c2s)
+			s->cseq += used;
+		else
+			s->sseq += used;
+	}
+	g->c2s = c2s;
+	g->t_send = t;
+	g->t_recv = t + sim_delay(s, c2s);
+	/* A is the client's tap, B the server's. */
+	g->at_a = c2s ? !appeared : !lost;
+	g->at_b = c2s ? !lost : !appeared;
+	snprintf(g->seen, sizeof g->seen, "%s",
+	         appeared ? "appeared" : lost ? (c2s ? "client" : "server") : "both");
+	return g->t_recv;
+}
+
+/* The payload of data segment i, distinct per segment. */
+static void sim_payload(uint8_t *buf, uint32_t len, uint32_t i)
+{
+	for (uint32_t k = 0; k < len; k++)
+		buf[k] = (uint8_t)(i * 31 + k * 7 + (i >> 8));
+}
+
+static int stamp_cmp_a(const void *x, const void *y)
+{
+	const struct sim_seg *p = *(struct sim_seg *const *)x, *q = *(struct sim_seg *const *)y;
+	return p->stamp_a < q->stamp_a ? -1 : p->stamp_a > q->stamp_a;
+}
+
+static int stamp_cmp_b(const void *x, const void *y)
+{
+	const struct sim_seg *p = *(struct sim_seg *const *)x, *q = *(struct sim_seg *const *)y;
+	return p->stamp_b < q->stamp_b ? -1 : p->stamp_b > q->stamp_b;
+}
+
+static void sim_write(struct simulation *s, bool side_b, const char *path)
+{
+	struct sim_seg **order = malloc((size_t)s->n * sizeof *order);
+	int n = 0;
+	for (int i = 0; i < s->n; i++)
+		if (side_b ? s->seg[i].at_b : s->seg[i].at_a)
+			order[n++] = &s->seg[i];
+	qsort(order, (size_t)n, sizeof *order, side_b ? stamp_cmp_b : stamp_cmp_a);
+	FILE *f = cw_pcap_create_ns(path, 1, 65535);
+	uint8_t buf[2048], payload[1024];
+	for (int i = 0; i < n; i++) {
+		struct sim_seg *g = order[i];
+		struct cw_seg c = g->seg;
+		if (side_b && s->p->rewrite_isn) {
+			if (g->c2s)
+				c.seq += 0x5a5a0000u;
+			else if (c.flags & TCP_ACK)
+				c.ack += 0x5a5a0000u;
+		}
+		sim_payload(payload, c.len, (uint32_t)(g - s->seg));
+		c.payload = payload;
+		uint32_t len = cw_seg_frame(buf, &c);
+		cw_pcap_record_ns(f, side_b ? g->stamp_b : g->stamp_a, buf, len, len);
+		if (side_b)
+			g->frame_b = i + 1;
+		else
+			g->frame_a = i + 1;
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	free(order);
+}
+
+/* The connection, both captures and the truth into dir. */
+static void simulate(const struct sim *p, const char *dir)
+{
+	struct simulation *s = calloc(1, sizeof *s);
+	s->p = p;
+	s->t0 = 1700000000LL * 1000000000LL;
+	s->cseq = 1000000;
+	s->sseq = 3000000000u;
+	int64_t t = s->t0;
+	int64_t at = sim_send(s, t, true, TCP_SYN, 0, false, false);
+	at = sim_send(s, at + 100000, false, TCP_SYN | TCP_ACK, 0, false, false);
+	t = sim_send(s, at + 50000, true, TCP_ACK, 0, false, false);
+	for (int i = 0; i < p->exchanges; i++) {
+		at = sim_send(s, t, true, TCP_PSH | TCP_ACK, 100, false, false);
+		bool lose = p->lose_every && i % p->lose_every == 1;
+		if (lose) {
+			sim_send(s, at + 200000, false, TCP_PSH | TCP_ACK, 300, true, false);
+			s->sseq -= 300; /* the same bytes again */
+			at = sim_send(s, at + 40200000, false, TCP_PSH | TCP_ACK, 300, false, false);
+		} else {
+			at = sim_send(s, at + 200000, false, TCP_PSH | TCP_ACK, 300, false, false);
+		}
+		sim_send(s, at + 50000, true, TCP_ACK, 0, false, false);
+		t = at + p->gap_ns;
+	}
+	if (p->inject_rst) {
+		sim_send(s, t, true, TCP_RST | TCP_ACK, 0, false, true);
+	} else if (p->lose_rst) {
+		sim_send(s, t, true, TCP_RST | TCP_ACK, 0, true, false);
+	} else {
+		at = sim_send(s, t, true, TCP_FIN | TCP_ACK, 0, false, false);
+		at = sim_send(s, at + 100000, false, TCP_FIN | TCP_ACK, 0, false, false);
+		sim_send(s, at + 50000, true, TCP_ACK, 0, false, false);
+	}
+	/* Stamps: each tap sees a segment when it is sent from or arrives at
+	 * its host; B's clock reads offset + skew ahead. */
+	for (int i = 0; i < s->n; i++) {
+		struct sim_seg *g = &s->seg[i];
+		int64_t ta = g->c2s ? g->t_send : g->t_recv, tb = g->c2s ? g->t_recv : g->t_send;
+		g->stamp_a = ta;
+		g->stamp_b = tb + p->offset_ns + llround(p->skew_ppm * 1e-6 * (double)(tb - s->t0));
+	}
+	char path[128];
+	snprintf(path, sizeof path, "%s/a.pcap", dir);
+	sim_write(s, false, path);
+	snprintf(path, sizeof path, "%s/b.pcap", dir);
+	sim_write(s, true, path);
+	snprintf(path, sizeof path, "%s/truth.csv", dir);
+	FILE *f = fopen(path, "w");
+	int lost = 0, paired = 0;
+	for (int i = 0; i < s->n; i++) {
+		struct sim_seg *g = &s->seg[i];
+		char fa[16] = "", fb[16] = "", owd[24] = "";
+		if (g->at_a)
+			snprintf(fa, sizeof fa, "%d", g->frame_a);
+		if (g->at_b)
+			snprintf(fb, sizeof fb, "%d", g->frame_b);
+		if (g->at_a && g->at_b)
+			snprintf(owd, sizeof owd, "%lld", (long long)(g->t_recv - g->t_send));
+		lost += strcmp(g->seen, "client") == 0 || strcmp(g->seen, "server") == 0;
+		paired += strcmp(g->seen, "both") == 0;
+		fprintf(f, "%s,%s,%s,%s,%s,,1,\n", g->c2s ? "c2s" : "s2c", fa, fb, owd, g->seen);
+	}
+	fclose(f);
+	snprintf(path, sizeof path, "%s/clock.csv", dir);
+	f = fopen(path, "w");
+	fprintf(f, "%lld,%g,%lld,%lld,%lld,%lld,1,%d,%d\n", (long long)p->offset_ns, p->skew_ppm,
+	        (long long)(p->offset_ns - p->d_s2c), (long long)(p->offset_ns + p->d_c2s),
+	        (long long)(p->offset_ns + (p->d_c2s - p->d_s2c) / 2),
+	        (long long)(p->d_c2s + p->d_s2c), lost, paired);
+	fclose(f);
+	free(s);
+}
+
+/* Simulated, ingested (A client, B server), paired: the database. */
+static void simulated(const struct sim *p, char dir[64], char db[128], const char *pair_args)
+{
+	tu_scratch_dir(dir);
+	snprintf(db, 128, "%s/t.db", dir);
+	simulate(p, dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage client %s/a.pcap", db, dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage server %s/b.pcap", db, dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server %s", db, pair_args), 0);
+	load_truth(dir, db);
+}
+
+/* Exact delays, a clock minutes off and drifting: every segment paired,
+ * the skew found, each delay to the microsecond. */
+START_TEST(exact_delays_minutes_off_and_skewed)
+{
+	struct sim p = {.offset_ns = -185LL * 1000000000, .skew_ppm = 50, .d_c2s = 7000000,
+	                .d_s2c = 7000000, .jitter_ns = 3000000, .exchanges = 300,
+	                .gap_ns = 200000000, .lose_every = 40};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "");
+	check_pairing(db);
+	check_clock(db);
+	check_states(db);
+	ck_assert_int_eq(q(db, "SELECT skew_fitted FROM clock_fits"), 1);
+	ck_assert_int_le(q(db, "SELECT abs(skew_ppm - 50) * 1000 FROM clock_fits"), 100);
+	ck_assert_int_le(q(db, "SELECT abs(offset_ns + 185000000000) FROM clock_fits"), 2000);
+	ck_assert_int_le(q(db, "SELECT max(abs(s.owd_ns - t.owd_ns)) FROM sightings s JOIN truth t"
+	                       " USING (frame_a, frame_b) WHERE s.fate = 'paired'"), 2000);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'lost_between'"), 8);
+}
+END_TEST
+
 Suite *vantage_suite(void)
 {
 	Suite *s = suite_create("vantage");
@@ -307,6 +582,7 @@ Suite *vantage_suite(void)
 	tcase_add_test(tc, nat_scenario);
 	tcase_add_test(tc, offload_scenario);
 	tcase_add_test(tc, drift_scenario);
+	tcase_add_test(tc, exact_delays_minutes_off_and_skewed);
 	suite_add_tcase(s, tc);
 	return s;
 }
