@@ -570,6 +570,134 @@ START_TEST(exact_delays_minutes_off_and_skewed)
 }
 END_TEST
 
+/* IPv6 has no IP ID: paired without it. */
+START_TEST(ipv6_pairs_without_ip_id)
+{
+	struct sim p = {.v6 = true, .offset_ns = 4000000, .d_c2s = 2000000, .d_s2c = 2000000,
+	                .jitter_ns = 500000, .exchanges = 40, .gap_ns = 20000000, .lose_every = 10};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "");
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, true);
+	check_states(db);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM segment_keys WHERE ip_id IS NOT NULL"), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings_view WHERE client_a LIKE '[2001:db8::2]:%'"),
+	                 q(db, "SELECT count(*) FROM sightings"));
+}
+END_TEST
+
+/* A firewall between the taps rewrites the client's ISN: paired by the
+ * server's SYN,ACK, the client's direction shifted by seq_delta_c2s. */
+START_TEST(firewall_rewrites_isn)
+{
+	struct sim p = {.rewrite_isn = true, .offset_ns = -30000000, .d_c2s = 1000000,
+	                .d_s2c = 3000000, .jitter_ns = 200000, .exchanges = 30, .gap_ns = 10000000,
+	                .lose_every = 7};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "");
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, false);
+	check_states(db);
+	ck_assert_str_eq(tu_query(db, "SELECT matched_by || ' ' || seq_delta_c2s || ' ' || seq_delta_s2c"
+	                              " FROM flow_pairs"), "synack 1515847680 0\n");
+}
+END_TEST
+
+/* A middlebox's RST to the server, seen only at the server's tap: it
+ * appeared between, and it closes the server, marked so. */
+START_TEST(injected_rst_appears_between)
+{
+	struct sim p = {.inject_rst = true, .d_c2s = 1000000, .d_s2c = 1000000,
+	                .exchanges = 10, .gap_ns = 10000000};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "");
+	check_pairing(db);
+	check_states(db);
+	ck_assert_str_eq(tu_query(db, "SELECT dir || ' ' || flags_text || ' ' || ifnull(frame_a, '-')"
+	                              " FROM sightings_view WHERE fate = 'appeared_between'"),
+	                 "c2s R. -\n");
+	ck_assert_str_eq(tu_query(db, "SELECT endpoint || ' ' || to_state || ' ' || event || ' '"
+	                              " || appeared FROM pair_transitions_view WHERE to_state = 'CLOSED'"),
+	                 "server CLOSED recv RST 1\n");
+	ck_assert_int_eq(q(db, "SELECT appeared FROM flow_pairs"), 1);
+}
+END_TEST
+
+/* The client's RST lost between: the client closed, the server never
+ * knew. */
+START_TEST(rst_lost_between_closes_nothing)
+{
+	struct sim p = {.lose_rst = true, .d_c2s = 1000000, .d_s2c = 1000000,
+	                .exchanges = 10, .gap_ns = 10000000};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "");
+	check_pairing(db);
+	check_states(db);
+	ck_assert_str_eq(tu_query(db, "SELECT endpoint || ' ' || event FROM pair_transitions_view"
+	                              " WHERE to_state = 'CLOSED'"), "client send RST\n");
+	ck_assert_int_eq(q(db, "SELECT lost_c2s FROM flow_pairs"), 1);
+}
+END_TEST
+
+/* The clock given (--offset NS,PPM), not estimated; --synced on files
+ * whose clocks agree. Pairing again replaces the pairing. */
+START_TEST(given_clock)
+{
+	struct sim p = {.offset_ns = 90000000, .skew_ppm = -20, .d_c2s = 3000000, .d_s2c = 9000000,
+	                .jitter_ns = 1000000, .exchanges = 50, .gap_ns = 50000000};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "--offset 90000000,-20");
+	check_pairing(db);
+	ck_assert_str_eq(tu_query(db, "SELECT method || ' ' || quality || ' ' || offset_ns || ' '"
+	                              " || skew_ppm FROM clock_fits"), "given given 90000000 -20.0\n");
+	/* The true clock given: every delay exact, the asymmetry seen. */
+	ck_assert_int_le(q(db, "SELECT max(abs(s.owd_ns - t.owd_ns)) FROM sightings s JOIN truth t"
+	                       " USING (frame_a, frame_b) WHERE s.fate = 'paired'"), 2);
+	ck_assert_int_le(q(db, "SELECT abs(owd_min_c2s_ns - 3000000) FROM flow_pairs"), 2);
+	ck_assert_int_le(q(db, "SELECT abs(owd_min_s2c_ns - 9000000) FROM flow_pairs"), 2);
+	long long rows = q(db, "SELECT count(*) FROM sightings");
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server", db), 0);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM clock_fits"), 1);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs"), 1);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings"), rows);
+	ck_assert_int_eq(q(db, "SELECT quality = 'ok' AND method = 'symmetric-min' FROM clock_fits"), 1);
+	/* Usage, and nothing to pair. */
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server --offset 1 --synced 2>/dev/null", db), 2);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client 2>/dev/null", db), 2);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client client 2>/dev/null", db), 2);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client nowhere 2>/dev/null", db), 1);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server --max-offset 1x 2>/dev/null", db), 2);
+}
+END_TEST
+
+/* One file paired with itself (a copy whose header differs, as the same
+ * content cannot be two vantages): every segment paired with itself, every
+ * delay zero. */
+START_TEST(file_paired_with_itself)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh("zcat " VDATA "/routed-client.pcap.gz > %s/a.pcap && cp %s/a.pcap"
+	                       " %s/b.pcap && printf '\\377\\377\\000\\000' | dd of=%s/b.pcap bs=1"
+	                       " seek=16 conv=notrunc 2>/dev/null", dir, dir, dir, dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage a %s/a.pcap", db, dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage b %s/b.pcap", db, dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s a b", db), 0);
+	long long segs = q(db, "SELECT count(*) FROM segment_rows s JOIN flows f ON f.id = s.flow_id"
+	                       " WHERE f.capture_id = 1");
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'paired'"
+	                       " AND frame_a = frame_b AND owd_ns = 0"), segs);
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings"), segs);
+	ck_assert_str_eq(tu_query(db, "SELECT offset_ns || ' ' || offset_lo_ns || ' ' || offset_hi_ns"
+	                              " || ' ' || quality FROM clock_fits"), "0 0 0 ok\n");
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs"),
+	                 q(db, "SELECT count(*) FROM flows WHERE capture_id = 1"));
+}
+END_TEST
+
 Suite *vantage_suite(void)
 {
 	Suite *s = suite_create("vantage");
@@ -583,6 +711,12 @@ Suite *vantage_suite(void)
 	tcase_add_test(tc, offload_scenario);
 	tcase_add_test(tc, drift_scenario);
 	tcase_add_test(tc, exact_delays_minutes_off_and_skewed);
+	tcase_add_test(tc, ipv6_pairs_without_ip_id);
+	tcase_add_test(tc, firewall_rewrites_isn);
+	tcase_add_test(tc, injected_rst_appears_between);
+	tcase_add_test(tc, rst_lost_between_closes_nothing);
+	tcase_add_test(tc, given_clock);
+	tcase_add_test(tc, file_paired_with_itself);
 	suite_add_tcase(s, tc);
 	return s;
 }
