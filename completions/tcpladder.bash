@@ -73,7 +73,7 @@ _tcpladder()
 	fi
 	case $cmd in
 	help) COMPREPLY=($(compgen -W "$(_tcpladder_commands "$bin")" -- "$cur")) ;;
-	export) COMPREPLY=($(compgen -W 'flows segments transitions' -- "$cur")) ;;
+	export) COMPREPLY=($(compgen -W 'flows segments transitions sightings clock' -- "$cur")) ;;
 	merge) COMPREPLY=($(compgen -f -X '!*.db' -- "$cur") $(compgen -d -- "$cur")) ;;
 	ingest | run) COMPREPLY=($(compgen -f -- "$cur")) ;; # captures and directories
 	esac

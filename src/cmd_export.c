@@ -1,4 +1,4 @@
-/* cmd_export: `tcpladder export {flows|segments|transitions}`. Parses
+/* cmd_export: `tcpladder export {flows|segments|transitions|sightings|clock}`. Parses
  * options, opens the database read-only and writes one view (flows_view,
  * segments_view, transitions_view) as RFC 4180 CSV to a file or stdout:
  * a header row of the view's column names, then its rows as the database
@@ -16,15 +16,18 @@
 #include "cli_select.h"
 #include "cmd.h"
 #include "csv.h"
+#include "db_pair.h"
 #include "db_report.h"
 
 const char cmd_export_usage[] =
-	"usage: tcpladder export {flows|segments|transitions} [-d DB] [-o FILE]\n"
+	"usage: tcpladder export {flows|segments|transitions|sightings|clock}\n"
+	"                        [-d DB] [-o FILE]\n"
 	"                        [--flow ID...] [--capture ID...]\n"
 	"\n"
 	"Writes flows_view, segments_view or transitions_view as CSV (RFC 4180,\n"
 	"CRLF line ends): a header row of the view's column names, then every\n"
-	"row; an empty field is NULL.\n"
+	"row; an empty field is NULL. sightings (sightings_view) and clock\n"
+	"(clock_fits, with both vantages) are what tcpladder pair wrote.\n"
 	"\n"
 	"  -d, --db DB        database file (default tcpladder.db)\n"
 	"  -o, --output FILE  write to FILE instead of standard output\n"
@@ -36,10 +39,13 @@ const char cmd_export_usage[] =
 static const struct {
 	const char *name;
 	enum db_view view;
+	int pair_table;         /* enum db_pair_table + 1; 0: a view */
 } tables[] = {
-	{"flows", DB_VIEW_FLOWS},
-	{"segments", DB_VIEW_SEGMENTS},
-	{"transitions", DB_VIEW_TRANSITIONS},
+	{"flows", DB_VIEW_FLOWS, 0},
+	{"segments", DB_VIEW_SEGMENTS, 0},
+	{"transitions", DB_VIEW_TRANSITIONS, 0},
+	{"sightings", DB_VIEW_FLOWS, DB_PAIR_SIGHTINGS + 1},
+	{"clock", DB_VIEW_FLOWS, DB_PAIR_CLOCK + 1},
 };
 
 struct export_out {
@@ -65,12 +71,14 @@ static int write_row(int ncols, const char *const *names,
 }
 
 /* The view into out; 0, or -1 after telling the user why. */
-static int export_view(struct db *db, enum db_view view,
+static int export_view(struct db *db, enum db_view view, int pair_table,
                        const struct db_selection *sel, FILE *out,
                        const char *db_path, const char *out_name)
 {
 	struct export_out w = {.out = out};
-	int rc = db_each_view_row(db, view, sel, write_row, &w);
+	int rc = pair_table ? db_pair_each_row(db, (enum db_pair_table)(pair_table - 1), sel,
+	                                       write_row, &w)
+	                    : db_each_view_row(db, view, sel, write_row, &w);
 	if (w.write_errno) {
 		fprintf(stderr, "tcpladder export: %s: %s\n", out_name,
 		        strerror(w.write_errno));
@@ -94,6 +102,7 @@ static int export_view(struct db *db, enum db_view view,
 struct export_args {
 	const char *db_path, *out_path;   /* out_path NULL or "-": stdout */
 	enum db_view view;
+	int pair_table;
 	struct cli_selection sel;
 };
 
@@ -121,7 +130,7 @@ static int run_export(const struct export_args *a)
 	bool regular = !to_stdout && fstat(fileno(out), &st) == 0 &&
 	               S_ISREG(st.st_mode);
 	struct db_selection sel = cli_select_view(&a->sel);
-	int rc = export_view(db, a->view, &sel, out, a->db_path,
+	int rc = export_view(db, a->view, a->pair_table, &sel, out, a->db_path,
 	                     to_stdout ? "(stdout)" : a->out_path);
 	db_close(db);
 	if (!to_stdout) {
@@ -175,7 +184,8 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "tcpladder export: which table? flows, segments or transitions\n");
+		fprintf(stderr, "tcpladder export: which table? flows, segments, transitions,"
+		                " sightings or clock\n");
 		fputs("Try 'tcpladder export --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
@@ -187,10 +197,12 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
 		if (strcmp(tables[t].name, argv[optind]) == 0) {
 			a->view = tables[t].view;
+			a->pair_table = tables[t].pair_table;
 			return -1;
 		}
 	}
-	fprintf(stderr, "tcpladder export: no table '%s' (flows, segments or transitions)\n",
+	fprintf(stderr, "tcpladder export: no table '%s' (flows, segments, transitions,"
+	                " sightings or clock)\n",
 	        argv[optind]);
 	return EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db_internal.h"
+#include "db_report.h"
 
 static sqlite3_stmt *prepare(struct db *db, const char *sql)
 {
@@ -414,4 +415,97 @@ int db_pair_insert_transition(struct db_pair_session *s, const struct db_pair_tr
 	sqlite3_bind_int(st, 9, t->event);
 	sqlite3_bind_int(st, 10, t->appeared);
 	return step_reset(s, st, "writing a pair transition");
+}
+
+/* ---- export sightings|clock */
+
+/* ?1 the selected flows, ?2 the selected captures, as JSON arrays (NULL:
+ * no selection of that kind). */
+#define PAIR_FLOW_SEL(flow)                                                     \
+	"(?1 IS NULL OR " flow " IN (SELECT value FROM json_each(?1)))"
+#define PAIR_CAPTURE_SEL(capture)                                               \
+	"(?2 IS NULL OR " capture " IN (SELECT value FROM json_each(?2)))"
+
+static const char *const export_sql[] = {
+	[DB_PAIR_SIGHTINGS] =
+		"SELECT v.* FROM sightings_view v JOIN flows fa ON fa.id = v.flow_a"
+		" JOIN flows fb ON fb.id = v.flow_b"
+		" WHERE (" PAIR_FLOW_SEL("v.flow_a") " OR " PAIR_FLOW_SEL("v.flow_b") ")"
+		" AND (" PAIR_CAPTURE_SEL("fa.capture_id") " OR " PAIR_CAPTURE_SEL("fb.capture_id") ")"
+		" ORDER BY v.pair_id, v.seq_no",
+	[DB_PAIR_CLOCK] =
+		"SELECT c.id, c.capture_a, c.capture_b, ca.vantage AS vantage_a,"
+		" cb.vantage AS vantage_b, ca.path AS file_a, cb.path AS file_b, c.ref_ts_ns,"
+		" c.offset_ns, c.offset_lo_ns, c.offset_hi_ns, c.skew_ppm, c.skew_err_ppm,"
+		" c.skew_estimate_ppm, c.skew_fitted, c.method, c.quality, c.samples_fwd,"
+		" c.samples_rev, c.min_rtt_between_ns,"
+		" (SELECT count(*) FROM flow_pairs p WHERE p.fit_id = c.id) AS flow_pairs"
+		" FROM clock_fits c JOIN captures ca ON ca.id = c.capture_a"
+		" JOIN captures cb ON cb.id = c.capture_b"
+		" WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM flow_pairs p WHERE p.fit_id = c.id AND"
+		" (p.flow_a IN (SELECT value FROM json_each(?1))"
+		" OR p.flow_b IN (SELECT value FROM json_each(?1)))))"
+		" AND (" PAIR_CAPTURE_SEL("c.capture_a") " OR " PAIR_CAPTURE_SEL("c.capture_b") ")"
+		" ORDER BY c.id",
+};
+
+/* ids as a JSON array; NULL when there are none (or no memory: *failed). */
+static char *json_ids(const int64_t *ids, size_t n, bool *failed)
+{
+	if (!n)
+		return NULL;
+	char *s = sqlite3_mprintf("[");
+	for (size_t i = 0; s && i < n; i++)
+		s = sqlite3_mprintf("%z%s%lld", s, i ? "," : "", (long long)ids[i]);
+	s = s ? sqlite3_mprintf("%z]", s) : NULL;
+	*failed = *failed || !s;
+	return s;
+}
+
+int db_pair_each_row(struct db *db, enum db_pair_table table, const struct db_selection *sel,
+                     int (*fn)(int ncols, const char *const *names,
+                               const char *const *values, void *user),
+                     void *user)
+{
+	sqlite3_stmt *st = prepare(db, export_sql[table]);
+	if (!st)
+		return -1;
+	bool failed = false;
+	char *flows = sel ? json_ids(sel->flow_ids, sel->n_flow_ids, &failed) : NULL;
+	char *caps = sel ? json_ids(sel->capture_ids, sel->n_capture_ids, &failed) : NULL;
+	if (failed) {
+		sqlite3_free(flows);
+		sqlite3_free(caps);
+		sqlite3_finalize(st);
+		db_pair_set_error(db, "out of memory");
+		return -1;
+	}
+	if (flows)
+		sqlite3_bind_text(st, 1, flows, -1, sqlite3_free);
+	if (caps)
+		sqlite3_bind_text(st, 2, caps, -1, sqlite3_free);
+	int ncols = sqlite3_column_count(st);
+	const char **names = calloc((size_t)ncols + 1, sizeof *names);
+	const char **values = calloc((size_t)ncols + 1, sizeof *values);
+	int rc = -1;
+	if (!names || !values) {
+		db_pair_set_error(db, "out of memory");
+		goto done;
+	}
+	for (int i = 0; i < ncols; i++)
+		names[i] = sqlite3_column_name(st, i);
+	rc = fn(ncols, names, NULL, user);
+	int step;
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncols; i++)
+			values[i] = (const char *)sqlite3_column_text(st, i);
+		rc = fn(ncols, names, values, user);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_fail(db, "reading rows");
+done:
+	free(names);
+	free(values);
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -74,6 +74,20 @@ void db_pair_session_close(struct db_pair_session *s);
 int db_pair_flow_segments(struct db_pair_session *s, int64_t flow_id, struct pair_seg **segs,
                           size_t *n, size_t *cap);
 
+/* ---- export sightings|clock */
+
+/* sightings_view (in pair and row order) or clock_fits with both
+ * captures' vantages and files (in id order), as db_each_view_row gives a
+ * view: fn gets the column names (values NULL) and then each row, NULL
+ * as a NULL value. A selection keeps the rows of a flow pair (or fit) one
+ * of whose flows (captures) is selected. */
+enum db_pair_table { DB_PAIR_SIGHTINGS, DB_PAIR_CLOCK };
+struct db_selection;
+int db_pair_each_row(struct db *db, enum db_pair_table table, const struct db_selection *sel,
+                     int (*fn)(int ncols, const char *const *names,
+                               const char *const *values, void *user),
+                     void *user);
+
 /* ---- pair: writing (in the caller's transaction) */
 
 /* Removes an earlier pairing of these two captures (either way round). */

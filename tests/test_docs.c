@@ -18,7 +18,7 @@
 #define MAN "../docs/tcpladder.1"
 #define README "../README.md"
 
-static const char *const commands[] = {"ingest", "report", "export", "run", "merge", "forget"};
+static const char *const commands[] = {"ingest", "report", "export", "run", "merge", "forget", "pair"};
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 /* Output of a command line (stdout), which must exit 0. */
@@ -226,7 +226,7 @@ START_TEST(commands_in_help_are_the_man_pages)
 			              name);
 		}
 	}
-	ck_assert_str_eq(listed, "ingest report export run merge forget help ");
+	ck_assert_str_eq(listed, "ingest report export run merge forget pair help ");
 	for (int i = 0; i < NCOMMANDS; i++)
 		ck_assert_msg(strstr(listed, commands[i]) != NULL, "%s", commands[i]);
 	free(man);

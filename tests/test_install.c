@@ -141,7 +141,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	char words[4400];
 	snprintf(words, sizeof words, "%s \"\"", bin);
 	char *got = complete(dir, words, 1);
-	ck_assert_str_eq(got, "export\nforget\nhelp\ningest\nmerge\nreport\nrun\n");
+	ck_assert_str_eq(got, "export\nforget\nhelp\ningest\nmerge\npair\nreport\nrun\n");
 	free(got);
 	snprintf(words, sizeof words, "%s report --f", bin);
 	got = complete(dir, words, 2);

@@ -309,6 +309,21 @@ START_TEST(drift_scenario)
 	check_delays(db, true);
 	ck_assert_int_eq(q(db, "SELECT skew_fitted FROM clock_fits"), 1);
 	ck_assert_int_le(q(db, "SELECT abs(skew_ppm - 60) * 1000 FROM clock_fits"), 5000);
+	/* export sightings|clock: CSV of what pair wrote. */
+	ck_assert_int_eq(tu_sh(BIN " export sightings -d %s -o %s/s.csv", db, dir), 0);
+	ck_assert_int_eq(tu_sh("test $(wc -l < %s/s.csv) = %lld", dir,
+	                       q(db, "SELECT count(*) + 1 FROM sightings")), 0);
+	ck_assert_int_eq(tu_sh("head -1 %s/s.csv | grep -q '^pair_id,seq_no,flow_a,flow_b,frame_a,"
+	                       "frame_b,from_client,dir,rel_seq,len,flags,flags_text,send_ts_ns,"
+	                       "send_time,recv_ts_ns,recv_time,owd_ns,owd_ms,fate,whole,ambiguous,'",
+	                       dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " export sightings -d %s --flow 2 -o %s/s2.csv", db, dir), 0);
+	ck_assert_int_eq(tu_sh("test $(wc -l < %s/s2.csv) = %lld", dir,
+	                       q(db, "SELECT count(*) + 1 FROM sightings s JOIN flow_pairs p"
+	                             " ON p.id = s.pair_id WHERE p.flow_a = 2")), 0);
+	ck_assert_int_eq(tu_sh(BIN " export clock -d %s -o %s/c.csv", db, dir), 0);
+	ck_assert_int_eq(tu_sh("sed -n 2p %s/c.csv | grep -q '^1,1,2,client,server,.*,1,symmetric-min,ok,'",
+	                       dir), 0);
 }
 END_TEST
 
