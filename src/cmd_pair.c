@@ -198,7 +198,7 @@ static int write_pair(struct db *db, struct db_pair_session *ses, int64_t fit_id
 	}
 	struct db_flow_pair fp = {
 		.fit_id = fit_id, .flow_a = fa->id, .flow_b = fb->id, .a_is_client = r->a_is_client,
-		.nat = strcmp(fa->client, fb->client) != 0 || strcmp(fa->server, fb->server) != 0,
+		.nat = fa->endpoints != fb->endpoints,
 		.by = m->by, .delta_c2s = m->has_delta_c2s ? m->delta_c2s : 0,
 		.delta_s2c = m->has_delta_s2c ? m->delta_s2c : 0,
 	};

@@ -9,6 +9,7 @@
 
 #include "db_internal.h"
 #include "db_report.h"
+#include "vantage.h"
 
 static sqlite3_stmt *prepare(struct db *db, const char *sql)
 {
@@ -134,20 +135,31 @@ int db_pair_flows(struct db *db, int64_t capture_id, struct db_pair_flow **out, 
 		struct db_pair_flow *f = &(*out)[(*n)++];
 		f->id = sqlite3_column_int64(st, 0);
 		f->first_ts_ns = sqlite3_column_int64(st, 1);
-		snprintf(f->client, sizeof f->client, "%s:%d",
-		         (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3));
-		snprintf(f->server, sizeof f->server, "%s:%d",
-		         (const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5));
+		char ep[160];
+		snprintf(ep, sizeof ep, "%s:%d %s:%d", (const char *)sqlite3_column_text(st, 2),
+		         sqlite3_column_int(st, 3), (const char *)sqlite3_column_text(st, 4),
+		         sqlite3_column_int(st, 5));
+		f->endpoints = pair_payload_hash((const uint8_t *)ep, (uint32_t)strlen(ep));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, "reading flows");
 }
 
+/* segments' columns computed as segments_view computes them, the flow
+ * read once by the join rather than per row. */
 #define SEGMENT_COLUMNS_SQL                                                     \
-	"SELECT s.flow_id, s.frame, s.ts_ns, s.rel_seq, IFNULL(s.rel_ack, 0), s.seq,"   \
-	" s.ack, s.len, s.win, s.flags, s.from_client, k.ip_id, IFNULL(k.ttl, 0),"      \
+	"SELECT s.flow_id, s.frame, f.first_ts_ns + s.ts_offset_ns, s.rel_seq,"        \
+	" IFNULL(s.rel_ack, 0),"                                                       \
+	" IFNULL(s.seq_stored, (s.rel_seq + CASE WHEN (s.packed >> 8) & 1"             \
+	"  THEN IFNULL(f.client_seq_base, f.client_isn)"                               \
+	"  ELSE IFNULL(f.server_seq_base, f.server_isn) END) & 4294967295),"           \
+	" IFNULL(s.ack_stored, CASE WHEN s.rel_ack IS NULL THEN 0 ELSE"                \
+	"  (s.rel_ack + CASE WHEN (s.packed >> 8) & 1"                                 \
+	"  THEN IFNULL(f.server_seq_base, f.server_isn)"                               \
+	"  ELSE IFNULL(f.client_seq_base, f.client_isn) END) & 4294967295 END),"       \
+	" s.len, s.win, s.packed & 255, (s.packed >> 8) & 1, k.ip_id, IFNULL(k.ttl, 0)," \
 	" k.tsval, k.tsecr, k.payload_hash, IFNULL(k.payload_hashed, 0)"               \
-	" FROM segments s LEFT JOIN segment_keys k"                                    \
+	" FROM flows f JOIN segment_rows s ON s.flow_id = f.id LEFT JOIN segment_keys k" \
 	" ON k.flow_id = s.flow_id AND k.frame = s.frame"
 
 static void read_segment(sqlite3_stmt *st, struct pair_seg *p)
@@ -177,9 +189,8 @@ int db_pair_capture_segments(struct db *db, int64_t capture_id,
                              int (*fn)(void *user, int64_t flow_id, const struct pair_seg *s),
                              void *user)
 {
-	sqlite3_stmt *st = prepare(db, SEGMENT_COLUMNS_SQL
-	                           " WHERE s.flow_id IN (SELECT id FROM flows WHERE capture_id = ?1)"
-	                           " ORDER BY s.flow_id, s.frame");
+	sqlite3_stmt *st = prepare(db, SEGMENT_COLUMNS_SQL " WHERE f.capture_id = ?1"
+	                           " ORDER BY f.id, s.frame");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, capture_id);
@@ -203,7 +214,7 @@ struct db_pair_session {
 };
 
 static const char *const session_sql[PS_COUNT] = {
-	[PS_SEGMENTS] = SEGMENT_COLUMNS_SQL " WHERE s.flow_id = ?1 ORDER BY s.frame",
+	[PS_SEGMENTS] = SEGMENT_COLUMNS_SQL " WHERE f.id = ?1 ORDER BY s.frame",
 	[PS_FLOW_PAIR] =
 		"INSERT INTO flow_pairs (fit_id, flow_a, flow_b, a_side, matched_by, nat,"
 		" seq_delta_c2s, seq_delta_s2c, paired, lost_c2s, lost_s2c, appeared,"

@@ -54,7 +54,9 @@ int db_pair_captures(struct db *db, const char *vantage, struct db_pair_capture 
 struct db_pair_flow {
 	int64_t id;
 	int64_t first_ts_ns;
-	char client[64], server[64]; /* ip:port, to tell a NAT */
+	/* The endpoints ("ip:port" of client and server) hashed: equal when
+	 * no NAT stood between the taps. */
+	uint64_t endpoints;
 };
 int db_pair_flows(struct db *db, int64_t capture_id, struct db_pair_flow **out, size_t *n);
 

@@ -45,12 +45,11 @@ struct pair_conn {
 	uint8_t nsyn, nsynack;
 	bool syn_ts[4], synack_ts[4];
 	uint32_t syn_isn[4], syn_tsval[4], synack_isn[4], synack_tsval[4], synack_ack[4];
-	/* The first data segments of each direction [0 c2s, 1 s2c]: len,
-	 * payload hash (hashed 0: none kept), seq, ack. */
+	/* The first data segments of each direction [0 c2s, 1 s2c]: their
+	 * length and payload hash as one number (0: no payload kept), seq,
+	 * ack. */
 	uint8_t ndata[2];
-	uint32_t data_len[2][PAIR_CONN_DATA];
-	uint64_t data_hash[2][PAIR_CONN_DATA];
-	uint8_t data_hashed[2][PAIR_CONN_DATA];
+	uint64_t data_item[2][PAIR_CONN_DATA];
 	uint32_t data_seq[2][PAIR_CONN_DATA], data_ack[2][PAIR_CONN_DATA];
 };
 void pair_conn_init(struct pair_conn *c, int64_t flow_id, int64_t first_ts_ns);

@@ -21,6 +21,15 @@ const char *pair_match_name(enum pair_match m)
 	return "?";
 }
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return h;
+}
+
 void pair_conn_init(struct pair_conn *c, int64_t flow_id, int64_t first_ts_ns)
 {
 	memset(c, 0, sizeof *c);
@@ -44,21 +53,10 @@ void pair_conn_note(struct pair_conn *c, const struct pair_seg *s)
 	int d = s->from_client ? 0 : 1;
 	if (s->len > 0 && !(s->flags & (TCP_SYN | TCP_RST)) && c->ndata[d] < PAIR_CONN_DATA) {
 		int i = c->ndata[d]++;
-		c->data_len[d][i] = s->len;
-		c->data_hash[d][i] = s->hash;
-		c->data_hashed[d][i] = s->hashed;
+		c->data_item[d][i] = s->hashed ? mix(mix(mix(7, s->len), s->hashed), s->hash) | 1 : 0;
 		c->data_seq[d][i] = s->seq;
 		c->data_ack[d][i] = s->ack;
 	}
-}
-
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 29;
-	return h;
 }
 
 struct key {
@@ -94,9 +92,8 @@ static int keys_of(const struct pair_conn *c, enum pair_match kind, uint64_t *k)
 				uint64_t h = mix(3, (uint64_t)d);
 				bool ok = true;
 				for (int j = i; j < i + PAIR_CONN_RUN; j++) {
-					ok = ok && c->data_hashed[d][j] > 0;
-					h = mix(mix(mix(h, c->data_len[d][j]), c->data_hashed[d][j]),
-					        c->data_hash[d][j]);
+					ok = ok && c->data_item[d][j] != 0;
+					h = mix(h, c->data_item[d][j]);
 				}
 				if (ok)
 					k[n++] = h;
@@ -123,9 +120,7 @@ static void deltas_from_data(const struct pair_conn *a, const struct pair_conn *
 		uint32_t *dother = d ? &m->delta_c2s : &m->delta_s2c;
 		for (int i = 0; i < a->ndata[d] && !(*mine && *other); i++)
 			for (int j = 0; j < b->ndata[d]; j++) {
-				if (a->data_hashed[d][i] == 0 || a->data_len[d][i] != b->data_len[d][j] ||
-				    a->data_hashed[d][i] != b->data_hashed[d][j] ||
-				    a->data_hash[d][i] != b->data_hash[d][j])
+				if (a->data_item[d][i] == 0 || a->data_item[d][i] != b->data_item[d][j])
 					continue;
 				if (!*mine) {
 					*mine = true;
