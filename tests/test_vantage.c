@@ -348,6 +348,7 @@ struct sim {
 	int exchanges;          /* 100-byte requests, 300-byte responses */
 	int64_t gap_ns;         /* between exchanges */
 	int lose_every;         /* every k-th response lost between, resent */
+	int late_start;         /* both captures start after this many segments */
 };
 
 struct sim_seg {
@@ -512,6 +513,10 @@ static void simulate(const struct sim *p, const char *dir)
 		at = sim_send(s, at + 100000, false, TCP_FIN | TCP_ACK, 0, false, false);
 		sim_send(s, at + 50000, true, TCP_ACK, 0, false, false);
 	}
+	for (int i = 0; i < p->late_start && i < s->n; i++) {
+		s->seg[i].at_a = s->seg[i].at_b = false;
+		snprintf(s->seg[i].seen, sizeof s->seg[i].seen, "none");
+	}
 	/* Stamps: each tap sees a segment when it is sent from or arrives at
 	 * its host; B's clock reads offset + skew ahead. */
 	for (int i = 0; i < s->n; i++) {
@@ -537,6 +542,8 @@ static void simulate(const struct sim *p, const char *dir)
 			snprintf(fb, sizeof fb, "%d", g->frame_b);
 		if (g->at_a && g->at_b)
 			snprintf(owd, sizeof owd, "%lld", (long long)(g->t_recv - g->t_send));
+		if (!g->at_a && !g->at_b)
+			continue;
 		lost += strcmp(g->seen, "client") == 0 || strcmp(g->seen, "server") == 0;
 		paired += strcmp(g->seen, "both") == 0;
 		fprintf(f, "%s,%s,%s,%s,%s,,1,\n", g->c2s ? "c2s" : "s2c", fa, fb, owd, g->seen);
@@ -582,6 +589,25 @@ START_TEST(exact_delays_minutes_off_and_skewed)
 	ck_assert_int_le(q(db, "SELECT max(abs(s.owd_ns - t.owd_ns)) FROM sightings s JOIN truth t"
 	                       " USING (frame_a, frame_b) WHERE s.fate = 'paired'"), 2000);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'lost_between'"), 8);
+}
+END_TEST
+
+/* Both captures started mid-stream and the firewall rewrote the ISNs: no
+ * SYN to pair by, so the payloads pair the connection and fix the
+ * deltas. */
+START_TEST(mid_stream_pairs_by_payload)
+{
+	struct sim p = {.rewrite_isn = true, .offset_ns = 2000000, .d_c2s = 1000000,
+	                .d_s2c = 1000000, .jitter_ns = 300000, .exchanges = 30,
+	                .gap_ns = 10000000, .late_start = 10};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "");
+	check_pairing(db);
+	check_clock(db);
+	check_delays(db, true);
+	check_states(db);
+	ck_assert_str_eq(tu_query(db, "SELECT matched_by || ' ' || seq_delta_c2s || ' ' || seq_delta_s2c"
+	                              " FROM flow_pairs"), "payload 1515847680 0\n");
 }
 END_TEST
 
@@ -727,6 +753,7 @@ Suite *vantage_suite(void)
 	tcase_add_test(tc, drift_scenario);
 	tcase_add_test(tc, exact_delays_minutes_off_and_skewed);
 	tcase_add_test(tc, ipv6_pairs_without_ip_id);
+	tcase_add_test(tc, mid_stream_pairs_by_payload);
 	tcase_add_test(tc, firewall_rewrites_isn);
 	tcase_add_test(tc, injected_rst_appears_between);
 	tcase_add_test(tc, rst_lost_between_closes_nothing);
