@@ -279,6 +279,17 @@ START_TEST(nat_scenario)
 	/* Each side's endpoints as its tap saw them. */
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs WHERE nat = 1"),
 	                 q(db, "SELECT count(*) FROM flow_pairs"));
+	/* run: each group under its name, paired, reported. */
+	ck_assert_int_eq(tu_sh(BIN " run -q -o %s/run --vantage client " VDATA "/nat-client.pcap.gz"
+	                       " --vantage server " VDATA "/nat-server.pcap.gz", dir), 0);
+	char run_db[128];
+	snprintf(run_db, sizeof run_db, "%s/run/tcpladder.db", dir);
+	ck_assert_str_eq(tu_query(run_db, "SELECT vantage, count(*) FROM captures GROUP BY 1"),
+	                 "client|1\nserver|1\n");
+	ck_assert_int_eq(q(run_db, "SELECT count(*) FROM flow_pairs"), q(db, "SELECT count(*) FROM flow_pairs"));
+	ck_assert_int_eq(tu_sh("test -s %s/run/index.html", dir), 0);
+	ck_assert_int_eq(tu_sh(BIN " run -q -o %s/run2 --vantage client " VDATA "/nat-client.pcap.gz"
+	                       " 2>/dev/null", dir), 2);
 	ck_assert_int_eq(q(db, "SELECT count(DISTINCT server_a) FROM sightings_view"
 	                       " WHERE server_a LIKE '10.78.1.1:%'"), 2);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings_view WHERE client_b NOT LIKE"
