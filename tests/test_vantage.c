@@ -89,6 +89,14 @@ START_TEST(ingest_tags_a_vantage)
 	                       " 2>/dev/null", db), 2);
 	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage '' data/ten-segments.pcap"
 	                       " 2>/dev/null", db), 2);
+	/* -j: the shards' keys and vantage merged in. */
+	char jdb[128];
+	snprintf(jdb, sizeof jdb, "%s/j.db", dir);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -j 2 -d %s --vantage client data/ten-segments.pcap"
+	                       " ../examples/seed.pcap", jdb), 0);
+	ck_assert_int_eq(tu_query_int(jdb, "SELECT count(*) FROM captures WHERE vantage = 'client'"), 2);
+	ck_assert_int_eq(tu_query_int(jdb, "SELECT count(*) FROM segment_keys"),
+	                 tu_query_int(jdb, "SELECT count(*) FROM segment_rows"));
 	/* forget takes the keys with the capture. */
 	ck_assert_int_eq(tu_sh(BIN " forget -q -d %s 1 2>/dev/null", db), 0);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM segment_keys"), 0);
@@ -747,6 +755,11 @@ START_TEST(file_paired_with_itself)
 	                              " || ' ' || quality FROM clock_fits"), "0 0 0 ok\n");
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM flow_pairs"),
 	                 q(db, "SELECT count(*) FROM flows WHERE capture_id = 1"));
+	/* Forgetting either capture forgets the pairing. */
+	ck_assert_int_eq(tu_sh(BIN " forget -q -d %s 2", db), 0);
+	ck_assert_int_eq(q(db, "SELECT (SELECT count(*) FROM clock_fits) + (SELECT count(*) FROM"
+	                       " flow_pairs) + (SELECT count(*) FROM sightings) + (SELECT count(*)"
+	                       " FROM pair_transitions)"), 0);
 }
 END_TEST
 
