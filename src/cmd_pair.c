@@ -141,13 +141,13 @@ struct flow_work {
 
 static int pair_one(struct db_pair_session *ses, const struct db_pair_flow *fa,
                     const struct db_pair_flow *fb, const struct pair_conn_match *m,
-                    struct flow_work *w)
+                    const struct pair_fit *fit, struct flow_work *w)
 {
 	if (db_pair_flow_segments(ses, fa->id, &w->a, &w->na, &w->cap_a) ||
 	    db_pair_flow_segments(ses, fb->id, &w->b, &w->nb, &w->cap_b))
 		return -1;
 	return pair_segments(w->a, w->na, w->b, w->nb, m->has_delta_c2s ? m->delta_c2s : 0,
-	                     m->has_delta_s2c ? m->delta_s2c : 0, &w->r);
+	                     m->has_delta_s2c ? m->delta_s2c : 0, fit, &w->r);
 }
 
 /* Whether the row went from A's tap to B's. */
@@ -347,7 +347,7 @@ static int pair_captures(struct db *db, const struct pair_cli *cli, const char *
 		goto done;
 	/* First pass: the clock's samples, from unambiguous whole pairs. */
 	for (long k = 0; k < nm; k++) {
-		if (pair_one(ses, &fa[m[k].ia], &fb[m[k].ib], &m[k], &w))
+		if (pair_one(ses, &fa[m[k].ia], &fb[m[k].ib], &m[k], NULL, &w))
 			goto done;
 		for (size_t i = 0; i < w.r.n; i++) {
 			const struct pair_sighting *s = &w.r.s[i];
@@ -363,7 +363,7 @@ static int pair_captures(struct db *db, const struct pair_cli *cli, const char *
 	if (db_pair_forget(db, ca->id, cb->id) || db_pair_insert_fit(db, ca->id, cb->id, &fit, &fit_id))
 		goto done;
 	for (long k = 0; k < nm; k++) {
-		if (pair_one(ses, &fa[m[k].ia], &fb[m[k].ib], &m[k], &w) ||
+		if (pair_one(ses, &fa[m[k].ia], &fb[m[k].ib], &m[k], &fit, &w) ||
 		    write_pair(db, ses, fit_id, &fit, &fa[m[k].ia], &fb[m[k].ib], &m[k], &w, t))
 			goto done;
 		pair_flow_result_free(&w.r);

@@ -100,11 +100,17 @@ struct pair_flow_result {
 	int64_t m;
 };
 
+struct pair_fit;
+
 /* Pairs one connection's segments: a[] as A's tap saw them, b[] as B's,
- * each in frame order; delta_*: B's seq less A's per direction. 0, or -1
- * out of memory (r then holds nothing to free). */
+ * each in frame order; delta_*: B's seq less A's per direction. With fit
+ * (NULL before there is one), copies with equal keys are paired k-th to
+ * k-th among those whose receive does not come before their send less
+ * the fit's error bound. 0, or -1 out of memory (r then holds nothing to
+ * free). */
 int pair_segments(const struct pair_seg *a, size_t na, const struct pair_seg *b, size_t nb,
-                  uint32_t delta_c2s, uint32_t delta_s2c, struct pair_flow_result *r);
+                  uint32_t delta_c2s, uint32_t delta_s2c, const struct pair_fit *fit,
+                  struct pair_flow_result *r);
 void pair_flow_result_free(struct pair_flow_result *r);
 
 /* ---- the clock (pair_clock.c) */

@@ -85,6 +85,10 @@ struct ctx {
 	long *match_b;
 	bool *amb_a;
 	struct pair_flow_result *r;
+	/* With a fit: equal keys only where the receive is not before the
+	 * send less the error bound (bound_ns). */
+	const struct pair_fit *fit;
+	int64_t bound_ns;
 };
 
 static int dir_of(const struct pair_seg *s)
@@ -118,6 +122,15 @@ static uint64_t seg_key(const struct ctx *c, const struct pair_seg *s, bool side
 	if (use_ip_id)
 		h = mix(h, s->has_ip_id ? 0x10000u | s->ip_id : 0);
 	return h;
+}
+
+/* Could A's segment i and B's j be one, by the clock? (Only asked of
+ * equal keys with several copies, with a fit.) */
+static bool in_time(const struct ctx *c, size_t i, long j)
+{
+	int64_t ta = c->a[i].ts_ns, tb = pair_clock_to_a(c->fit, c->b[j].ts_ns);
+	bool a_sends = c->a[i].from_client == c->r->a_is_client;
+	return a_sends ? tb >= ta - c->bound_ns : ta >= tb - c->bound_ns;
 }
 
 /* Equal keys, k-th copy to k-th. */
@@ -154,11 +167,22 @@ static int pair_exact(struct ctx *c, bool use_ip_id)
 		c->amb_a[i] = false;
 		if (s->head < 0)
 			continue;
-		long j = s->head;
-		s->head = t.next[j];
+		bool ambiguous = s->count_a > 1 || s->count_b > 1;
+		long j = s->head, prev = -1;
+		/* The first copy left that the clock allows. */
+		while (j >= 0 && ambiguous && c->fit && !in_time(c, i, j)) {
+			prev = j;
+			j = t.next[j];
+		}
+		if (j < 0)
+			continue;
+		if (prev < 0)
+			s->head = t.next[j];
+		else
+			t.next[prev] = t.next[j];
 		c->match_a[i] = j;
 		c->match_b[j] = (long)i;
-		c->amb_a[i] = s->count_a > 1 || s->count_b > 1;
+		c->amb_a[i] = ambiguous;
 	}
 	free(keys);
 	table_free(&t);
@@ -368,10 +392,15 @@ done:
 }
 
 int pair_segments(const struct pair_seg *a, size_t na, const struct pair_seg *b, size_t nb,
-                  uint32_t delta_c2s, uint32_t delta_s2c, struct pair_flow_result *r)
+                  uint32_t delta_c2s, uint32_t delta_s2c, const struct pair_fit *fit,
+                  struct pair_flow_result *r)
 {
 	memset(r, 0, sizeof *r);
 	struct ctx c = {.a = a, .b = b, .na = na, .nb = nb, .delta = {delta_c2s, delta_s2c}, .r = r};
+	/* The bound: half the smallest round trip between the taps (or, the
+	 * clock given, none beyond a microsecond of rounding). */
+	int64_t bound = fit && fit->has_rtt && fit->min_rtt_between_ns > 0
+	                ? fit->min_rtt_between_ns / 2 : 0;
 	c.match_a = malloc((na + 1) * sizeof *c.match_a);
 	c.match_b = malloc((nb + 1) * sizeof *c.match_b);
 	c.amb_a = malloc(na + 1);
@@ -387,6 +416,14 @@ int pair_segments(const struct pair_seg *a, size_t na, const struct pair_seg *b,
 			goto done;
 	}
 	choose_side(&c);
+	if (fit && pair_clock_delays_ok(fit)) {
+		/* Again, now that the side is known: equal keys within the
+		 * clock's reach. */
+		c.fit = fit;
+		c.bound_ns = bound + 1000;
+		if (pair_exact(&c, r->used_ip_id))
+			goto done;
+	}
 	int64_t shift[2];
 	rel_shift(&c, shift);
 	for (size_t i = 0; i < na; i++) {

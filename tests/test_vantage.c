@@ -206,6 +206,9 @@ static void check_delays(const char *db, bool symmetric)
 	ck_assert_int_le(q(db, err), 500000);
 	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings WHERE fate = 'paired'"
 	                       " AND owd_ns IS NULL"), 0);
+	/* No receive before its send, less the clock's error bound. */
+	ck_assert_int_eq(q(db, "SELECT count(*) FROM sightings s, clock_fits c"
+	                       " WHERE s.owd_ns < -c.min_rtt_between_ns / 2 - 1000"), 0);
 }
 
 /* Check 5: each endpoint's states at its own tap: a receipt at its
