@@ -274,10 +274,9 @@ static int write_pair(struct db *db, struct db_pair_session *ses, int64_t fit_id
 		const struct pair_transition *x = &tr[k];
 		const struct db_sighting *s = &rows[pos[x->sighting]].s;
 		bool tap_a = (x->endpoint == TCPST_CLIENT) == r->a_is_client;
-		/* The time at that endpoint's own tap: where it sent or got it. */
-		bool sent_by_it = (x->endpoint == TCPST_CLIENT) == s->from_client;
+		/* The time at that endpoint's own tap: the send sighting's when
+		 * its tap is the sender's, else the receive sighting's. */
 		bool tap_sends = tap_a == a_sends(r, &r->s[x->sighting]);
-		(void)sent_by_it;
 		struct db_pair_transition row = {
 			.pair_id = pair_id, .step = step[x->endpoint]++, .endpoint = x->endpoint,
 			.has_frame_a = s->has_frame_a, .has_frame_b = s->has_frame_b,
