@@ -38,6 +38,8 @@ struct sim {
 	int64_t gap_ns;         /* between exchanges */
 	int lose_every;         /* every k-th response lost between, resent */
 	int late_start;         /* both captures start after this many segments */
+	bool b_client_only;     /* B's capture keeps the client's segments only
+	                           (a filter on one direction) */
 };
 
 struct sim_seg {
@@ -202,6 +204,15 @@ static void simulate(const struct sim *p, const char *dir)
 		at = sim_send(s, at + 100000, false, TCP_FIN | TCP_ACK, 0, false, false);
 		sim_send(s, at + 50000, true, TCP_ACK, 0, false, false);
 	}
+	for (int i = 0; p->b_client_only && i < s->n; i++)
+		if (!s->seg[i].c2s && s->seg[i].at_b) {
+			/* Seen at the receiver's tap only: to a capture, what
+			 * appeared between (VANTAGE.md: the sender's tap may have
+			 * dropped it, which it cannot tell apart). */
+			s->seg[i].at_b = false;
+			snprintf(s->seg[i].seen, sizeof s->seg[i].seen, "%s",
+			         s->seg[i].at_a ? "appeared" : "none");
+		}
 	for (int i = 0; i < p->late_start && i < s->n; i++) {
 		s->seg[i].at_a = s->seg[i].at_b = false;
 		snprintf(s->seg[i].seen, sizeof s->seg[i].seen, "none");
@@ -231,7 +242,7 @@ static void simulate(const struct sim *p, const char *dir)
 			snprintf(fb, sizeof fb, "%d", g->frame_b);
 		if (g->at_a && g->at_b)
 			snprintf(owd, sizeof owd, "%lld", (long long)(g->t_recv - g->t_send));
-		if (!g->at_a && !g->at_b)
+		if (strcmp(g->seen, "none") == 0)
 			continue;
 		lost += strcmp(g->seen, "client") == 0 || strcmp(g->seen, "server") == 0;
 		paired += strcmp(g->seen, "both") == 0;
@@ -297,6 +308,23 @@ START_TEST(mid_stream_pairs_by_payload)
 	vt_check_states(db);
 	ck_assert_str_eq(tu_query(db, "SELECT matched_by || ' ' || seq_delta_c2s || ' ' || seq_delta_s2c"
 	                              " FROM flow_pairs"), "payload 1515847680 0\n");
+}
+END_TEST
+
+/* B kept one direction only: the offset is bounded on one side, the fit
+ * says so, and no delay is stored; the pairs are still right. */
+START_TEST(one_direction_stores_no_delays)
+{
+	struct sim p = {.b_client_only = true, .offset_ns = 5000000, .d_c2s = 1000000,
+	                .d_s2c = 1000000, .exchanges = 10, .gap_ns = 10000000};
+	char dir[64], db[128];
+	simulated(&p, dir, db, "");
+	vt_check_pairing(db);
+	ck_assert_str_eq(tu_query(db, "SELECT quality || ' ' || (offset_lo_ns IS NULL) || ' '"
+	                              " || offset_hi_ns || ' ' || samples_rev FROM clock_fits"),
+	                 "one-direction 1 6000000 0\n");
+	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM sightings WHERE owd_ns IS NOT NULL"), 0);
+	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM flow_pairs WHERE owd_min_c2s_ns IS NULL"), 1);
 }
 END_TEST
 
@@ -437,6 +465,7 @@ void vantage_sim_tests(TCase *tc)
 {
 	tcase_add_test(tc, exact_delays_minutes_off_and_skewed);
 	tcase_add_test(tc, ipv6_pairs_without_ip_id);
+	tcase_add_test(tc, one_direction_stores_no_delays);
 	tcase_add_test(tc, mid_stream_pairs_by_payload);
 	tcase_add_test(tc, firewall_rewrites_isn);
 	tcase_add_test(tc, injected_rst_appears_between);
