@@ -73,7 +73,8 @@ _tcpladder()
 		compopt -o nospace 2>/dev/null
 		return 0 ;;
 	-f | --filter | -j | --jobs | --idle-timeout | --max-flows | --flow | --capture | \
-	--max-segments | --flows-per-page | --name | --where | --width)
+	--max-segments | --flows-per-page | --name | --where | --width | --vantage | --offset | \
+	--max-offset)
 		return 0 ;; # a value only the user knows
 	esac
 
@@ -83,7 +84,7 @@ _tcpladder()
 	fi
 	case $cmd in
 	help) COMPREPLY=($(compgen -W "$(_tcpladder_commands "$bin")" -- "$cur")) ;;
-	export) COMPREPLY=($(compgen -W 'flows segments transitions conn-log' -- "$cur")) ;;
+	export) COMPREPLY=($(compgen -W 'flows segments transitions conn-log sightings clock' -- "$cur")) ;;
 	merge) COMPREPLY=($(compgen -f -X '!*.db' -- "$cur") $(compgen -d -- "$cur")) ;;
 	ingest | run) COMPREPLY=($(compgen -f -- "$cur")) ;; # captures and directories
 	esac

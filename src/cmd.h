@@ -23,5 +23,7 @@ int cmd_show(int argc, char **argv);
 extern const char cmd_show_usage[];
 int cmd_extract(int argc, char **argv);
 extern const char cmd_extract_usage[];
+int cmd_pair(int argc, char **argv);
+extern const char cmd_pair_usage[];
 
 #endif

@@ -1,11 +1,12 @@
-/* cmd_export: `tcpladder export {flows|segments|transitions|conn-log}`.
+/* cmd_export: `tcpladder export {flows|segments|transitions|conn-log|
+ * sightings|clock}`.
  * Parses options, opens the database read-only and writes one view
  * (flows_view, segments_view, transitions_view) to a file or stdout, as
  * RFC 4180 CSV (a header row of the view's column names, then its rows as
  * the database holds them, NULL as an empty field) or as JSON Lines (one
  * object per row, made by SQLite: db_export.h); or the flows as Zeek's
- * conn.log (conn_log.h). The rows come through db_report.h and
- * db_export.h; this file holds no SQL and decides only what the user
+ * conn.log (conn_log.h); or what `pair` wrote (db_pair.h), as CSV. The
+ * rows come through db_report.h, db_export.h and db_pair.h; this file holds no SQL and decides only what the user
  * sees. */
 #include <errno.h>
 #include <getopt.h>
@@ -22,11 +23,12 @@
 #include "conn_log.h"
 #include "csv.h"
 #include "db_export.h"
+#include "db_pair.h"
 #include "db_report.h"
 
 const char cmd_export_usage[] =
-	"usage: tcpladder export {flows|segments|transitions|conn-log} [-d DB]\n"
-	"                        [-o FILE] [--format csv|jsonl]\n"
+	"usage: tcpladder export {flows|segments|transitions|conn-log|sightings|clock}\n"
+	"                        [-d DB] [-o FILE] [--format csv|jsonl]\n"
 	"                        [--flow ID...] [--capture ID...]\n"
 	"\n"
 	"Writes flows_view, segments_view or transitions_view as CSV (RFC 4180,\n"
@@ -35,7 +37,9 @@ const char cmd_export_usage[] =
 	"by the view's column names; numbers as numbers, NULL as null). conn-log\n"
 	"writes the flows as Zeek's conn.log (tab-separated, with its #fields and\n"
 	"#types headers; '-' where tcpladder has no value), with uid and\n"
-	"community_id to join it with Zeek's and Suricata's logs.\n"
+	"community_id to join it with Zeek's and Suricata's logs. sightings\n"
+	"(sightings_view) and clock (clock_fits, with both vantages) are what\n"
+	"tcpladder pair wrote, as CSV.\n"
 	"\n"
 	"  -d, --db DB        database file (default tcpladder.db)\n"
 	"  -o, --output FILE  write to FILE instead of standard output\n"
@@ -45,17 +49,20 @@ const char cmd_export_usage[] =
 	"\n"
 	"Exit status: 0 written, 1 the database or the file failed, 2 usage.\n";
 
-enum export_format { FORMAT_CSV, FORMAT_JSONL, FORMAT_CONN_LOG };
+enum export_format { FORMAT_CSV, FORMAT_JSONL, FORMAT_CONN_LOG, FORMAT_PAIR_CSV };
 
 static const struct {
 	const char *name;
 	enum db_view view;
-	bool conn_log;
+	enum export_format own;  /* FORMAT_CSV: a view, --format chooses */
+	enum db_pair_table pair; /* with FORMAT_PAIR_CSV */
 } tables[] = {
-	{"flows", DB_VIEW_FLOWS, false},
-	{"segments", DB_VIEW_SEGMENTS, false},
-	{"transitions", DB_VIEW_TRANSITIONS, false},
-	{"conn-log", DB_VIEW_FLOWS, true},
+	{"flows", DB_VIEW_FLOWS, FORMAT_CSV, 0},
+	{"segments", DB_VIEW_SEGMENTS, FORMAT_CSV, 0},
+	{"transitions", DB_VIEW_TRANSITIONS, FORMAT_CSV, 0},
+	{"conn-log", DB_VIEW_FLOWS, FORMAT_CONN_LOG, 0},
+	{"sightings", DB_VIEW_FLOWS, FORMAT_PAIR_CSV, DB_PAIR_SIGHTINGS},
+	{"clock", DB_VIEW_FLOWS, FORMAT_PAIR_CSV, DB_PAIR_CLOCK},
 };
 
 struct export_out {
@@ -108,8 +115,11 @@ static int write_conn(const struct db_conn_row *row, void *user)
 
 /* The rows in their format; db_* functions' return. */
 static int write_rows(struct db *db, enum db_view view, enum export_format format,
-                      const struct db_selection *sel, struct export_out *w)
+                      enum db_pair_table pair, const struct db_selection *sel,
+                      struct export_out *w)
 {
+	if (format == FORMAT_PAIR_CSV)
+		return db_pair_each_row(db, pair, sel, write_row, w);
 	if (format == FORMAT_JSONL)
 		return db_each_view_json(db, view, sel, write_json, w);
 	if (format == FORMAT_CSV)
@@ -123,11 +133,11 @@ static int write_rows(struct db *db, enum db_view view, enum export_format forma
 
 /* The view into out; 0, or -1 after telling the user why. */
 static int export_view(struct db *db, enum db_view view, enum export_format format,
-                       const struct db_selection *sel, FILE *out,
+                       enum db_pair_table pair, const struct db_selection *sel, FILE *out,
                        const char *db_path, const char *out_name)
 {
 	struct export_out w = {.out = out};
-	int rc = write_rows(db, view, format, sel, &w);
+	int rc = write_rows(db, view, format, pair, sel, &w);
 	if (w.write_errno) {
 		fprintf(stderr, "tcpladder export: %s: %s\n", out_name,
 		        strerror(w.write_errno));
@@ -152,6 +162,7 @@ struct export_args {
 	const char *db_path, *out_path;   /* out_path NULL or "-": stdout */
 	enum db_view view;
 	enum export_format format;
+	enum db_pair_table pair; /* with FORMAT_PAIR_CSV */
 	struct cli_selection sel;
 };
 
@@ -179,7 +190,7 @@ static int run_export(const struct export_args *a)
 	bool regular = !to_stdout && fstat(fileno(out), &st) == 0 &&
 	               S_ISREG(st.st_mode);
 	struct db_selection sel = cli_select_view(&a->sel);
-	int rc = export_view(db, a->view, a->format, &sel, out, a->db_path,
+	int rc = export_view(db, a->view, a->format, a->pair, &sel, out, a->db_path,
 	                     to_stdout ? "(stdout)" : a->out_path);
 	db_close(db);
 	if (!to_stdout) {
@@ -241,7 +252,8 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "tcpladder export: which table? flows, segments, transitions or conn-log\n");
+		fprintf(stderr, "tcpladder export: which table? flows, segments, transitions,"
+		                " conn-log, sightings or clock\n");
 		fputs("Try 'tcpladder export --help' for its options.\n", stderr);
 		return EXIT_USAGE;
 	}
@@ -254,17 +266,20 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 		if (strcmp(tables[t].name, argv[optind]) != 0)
 			continue;
 		a->view = tables[t].view;
-		if (tables[t].conn_log && format) {
-			fprintf(stderr, "tcpladder export: conn-log is Zeek's own format;"
-			                " --format is for flows, segments and transitions\n");
+		a->pair = tables[t].pair;
+		if (tables[t].own != FORMAT_CSV && format) {
+			fprintf(stderr, "tcpladder export: %s has its own format;"
+			                " --format is for flows, segments and transitions\n",
+			        tables[t].name);
 			return EXIT_USAGE;
 		}
-		a->format = tables[t].conn_log                      ? FORMAT_CONN_LOG
+		a->format = tables[t].own != FORMAT_CSV                ? tables[t].own
 		            : format && strcmp(format, "jsonl") == 0 ? FORMAT_JSONL
 		                                                     : FORMAT_CSV;
 		return -1;
 	}
-	fprintf(stderr, "tcpladder export: no table '%s' (flows, segments, transitions or conn-log)\n",
+	fprintf(stderr, "tcpladder export: no table '%s' (flows, segments, transitions,"
+	                " conn-log, sightings or clock)\n",
 	        argv[optind]);
 	return EXIT_USAGE;
 }

@@ -16,6 +16,7 @@
 #include "cli_db.h"
 #include "cli_ingest_progress.h"
 #include "cmd.h"
+#include "vantage.h"
 #include "db.h"
 #include "db_merge.h"
 #include "ingest.h"
@@ -23,7 +24,8 @@
 
 const char cmd_ingest_usage[] =
 	"usage: tcpladder ingest [-d DB] [-f FILTER] [-j N] [-q|-v] [--replace]\n"
-	"                        [--name LABEL] [--idle-timeout S] [--max-flows N]\n"
+	"                        [--name LABEL] [--vantage NAME] [--idle-timeout S]\n"
+	"                        [--max-flows N]\n"
 	"                        [--tunnel-port KIND=PORT] PATH...\n"
 	"       tcpladder ingest --join [options] PATH...\n"
 	"\n"
@@ -51,6 +53,10 @@ const char cmd_ingest_usage[] =
 	"  --replace            a stored capture of the same path, or of the same\n"
 	"                       content read with another filter, is replaced by\n"
 	"                       this reading\n"
+	"  --vantage NAME       the vantage point the captures were taken at\n"
+	"                       (client, server, fw-outside: letters, digits,\n"
+	"                       -_.), stored with each for tcpladder pair; the\n"
+	"                       same content stored under another name: an error\n"
 	"  --idle-timeout S     capture seconds before an idle connection is\n"
 	"                       closed out (default 300)\n"
 	"  --max-flows N        connections tracked at once (default 1000000)\n"
@@ -573,7 +579,7 @@ static bool parse_count(const char *s, unsigned long long *out)
 int cmd_ingest(int argc, char **argv)
 {
 	enum { OPT_IDLE = 256, OPT_MAX_FLOWS, OPT_TUNNEL_PORT, OPT_JOIN, OPT_NAME,
-	       OPT_REPLACE };
+	       OPT_REPLACE, OPT_VANTAGE };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"filter", required_argument, NULL, 'f'},
@@ -586,6 +592,7 @@ int cmd_ingest(int argc, char **argv)
 		{"join", no_argument, NULL, OPT_JOIN},
 		{"name", required_argument, NULL, OPT_NAME},
 		{"replace", no_argument, NULL, OPT_REPLACE},
+		{"vantage", required_argument, NULL, OPT_VANTAGE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -642,6 +649,14 @@ int cmd_ingest(int argc, char **argv)
 			cli.opt.name = optarg;
 			break;
 		case OPT_REPLACE: cli.opt.replace = true; break;
+		case OPT_VANTAGE:
+			if (!vantage_name_ok(optarg)) {
+				fprintf(stderr, "tcpladder ingest: --vantage wants a name of letters,"
+				                " digits, '-', '_' and '.' (at most 64), not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			cli.opt.vantage = optarg;
+			break;
 		default:
 			fputs("Try 'tcpladder ingest --help' for its options.\n", stderr);
 			return EXIT_USAGE;

@@ -85,6 +85,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INSERT_UNDECODED] =
 		"INSERT INTO capture_undecoded (capture_id, encapsulation, packets,"
 		" first_frame) VALUES (?1, ?2, ?3, ?4)",
+	[ST_INSERT_SEGMENT_KEYS] =
+		"INSERT INTO segment_keys (flow_id, frame, ip_id, ttl, tsval, tsecr,"
+		" payload_hash, payload_hashed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 

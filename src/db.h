@@ -15,7 +15,7 @@
 
 /* The schema version this program writes; older databases are upgraded on
  * open, newer ones refused. */
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 
 struct db;
 

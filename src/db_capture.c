@@ -133,6 +133,15 @@ int db_captures_at_path(struct db *db, const char *path, int64_t *ids, size_t ma
 
 /* Children first, so that no row is ever left pointing at one gone. */
 static const char *const forget_sql[] = {
+	/* Its pairings with captures of another vantage (VANTAGE.md). */
+	"DELETE FROM pair_transitions WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
+	" JOIN clock_fits c ON c.id = p.fit_id WHERE ?1 IN (c.capture_a, c.capture_b))",
+	"DELETE FROM sightings WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
+	" JOIN clock_fits c ON c.id = p.fit_id WHERE ?1 IN (c.capture_a, c.capture_b))",
+	"DELETE FROM flow_pairs WHERE fit_id IN (SELECT id FROM clock_fits"
+	" WHERE ?1 IN (capture_a, capture_b))",
+	"DELETE FROM clock_fits WHERE ?1 IN (capture_a, capture_b)",
+	"DELETE FROM segment_keys WHERE flow_id IN (SELECT id FROM flows WHERE capture_id = ?1)",
 	"DELETE FROM segment_rows WHERE flow_id IN (SELECT id FROM flows WHERE capture_id = ?1)",
 	"DELETE FROM segment_options WHERE flow_id IN (SELECT id FROM flows WHERE capture_id = ?1)",
 	"DELETE FROM transitions_extra WHERE flow_id IN (SELECT id FROM flows WHERE capture_id = ?1)",

@@ -38,6 +38,7 @@ static const struct table_copy copies[] = {
 	{"flow_analysis", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segment_rows", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"segment_options", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
+	{"segment_keys", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 	{"transitions_extra", "flow_id IN " NEW_FLOWS, NULL, "flow_id"},
 };
 

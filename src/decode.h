@@ -91,6 +91,12 @@ struct tcp_segment {
 	uint32_t payload_captured; /* bytes of payload actually in the frame */
 	bool ip_len_from_frame; /* IP length 0 or past the frame (TSO, jumbo):
 	                           payload length taken from the frame */
+	bool has_ip_id;         /* IPv4's identification; IPv6 has none */
+	uint16_t ip_id;
+	uint8_t ttl;            /* IPv4's TTL, IPv6's hop limit */
+	/* The payload_captured bytes of payload, pointing into the frame
+	 * given to the decoder: valid only while it is. */
+	const uint8_t *payload;
 	struct tcp_options opt;
 };
 

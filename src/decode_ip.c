@@ -80,6 +80,9 @@ static enum decode_status decode_ipv4(const struct rd *ip, size_t wire_len,
 	uint16_t id = rd_be16(ip, 4, &ok);
 	uint16_t frag_field = rd_be16(ip, 6, &ok);
 	uint8_t proto = rd_u8(ip, 9, &ok);
+	out->has_ip_id = true;
+	out->ip_id = id;
+	out->ttl = rd_u8(ip, 8, &ok);
 	/* The 12 bytes after an IPv4 address are zero (decode.h), also
 	 * where an outer IPv6 header was decoded into out before. */
 	memset(out->src_addr, 0, sizeof out->src_addr);
@@ -180,6 +183,8 @@ static enum decode_status decode_ipv6(const struct rd *ip, size_t wire_len,
 		return DECODE_TRUNCATED_IP;
 	uint16_t plen = rd_be16(ip, 4, &ok);
 	uint8_t nh = rd_u8(ip, 6, &ok);
+	out->has_ip_id = false;
+	out->ttl = rd_u8(ip, 7, &ok);
 	rd_copy(ip, 8, out->src_addr, 16, &ok);
 	rd_copy(ip, 24, out->dst_addr, 16, &ok);
 	assert(ok);

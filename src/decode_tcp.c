@@ -152,6 +152,7 @@ enum decode_status dec_tcp(struct dctx *c, const struct rd *l4, size_t l4_len)
 	/* Both fit: l4_len comes from a 32-bit wire length at most. */
 	out->payload_len = (uint32_t)(l4_len - hl);
 	out->payload_captured = l4->len > hl ? (uint32_t)(l4->len - hl) : 0;
+	out->payload = out->payload_captured ? l4->p + hl : NULL;
 
 	struct rd h = rd_clamp(*l4, hl);
 	tcp_options(&h, hl, &out->opt);

@@ -6,6 +6,8 @@
 #include "ingest.h"
 #include "ingest_internal.h"
 
+#include "db_pair.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +82,30 @@ bool settled_by_store(struct db *db, const struct ingest_options *opt, const cha
 			return run && run_replaces(run, id) ? fatal(db, r) : false;
 		if (!same_filter(&c, opt->bpf))
 			return refuse_other_filter(&c, opt->bpf, r);
+		if (opt->vantage) {
+			/* The same packets cannot have passed two taps' clocks
+			 * (VANTAGE.md): another name is a mistake, said, and
+			 * nothing changes. */
+			char stored[256];
+			bool tagged;
+			if (db_capture_vantage(db, id, stored, sizeof stored, &tagged))
+				return fatal(db, r);
+			if (!tagged || strcmp(stored, opt->vantage) != 0) {
+				r->outcome = INGEST_REFUSED;
+				r->capture_id = id;
+				if (tagged)
+					snprintf(r->error, sizeof r->error,
+					         "this content is capture %lld already, at vantage '%.100s';"
+					         " this ingest names it '%.100s'", (long long)id,
+					         stored, opt->vantage);
+				else
+					snprintf(r->error, sizeof r->error,
+					         "this content is capture %lld already, with no vantage;"
+					         " ingest --replace --vantage %.100s reads it again with one",
+					         (long long)id, opt->vantage);
+				return true;
+			}
+		}
 		r->outcome = INGEST_DUPLICATE;
 		r->capture_id = id;
 		return true;

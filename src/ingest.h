@@ -35,6 +35,10 @@ struct ingest_options {
 	/* --replace: a stored capture of the same path (or the same content,
 	 * or sharing files with a joined one) is replaced by this reading. */
 	bool replace;
+	/* --vantage: the vantage point its captures were taken at (VANTAGE.md),
+	 * stored with each, with what pairing compares of every segment; NULL
+	 * when untagged. */
+	const char *vantage;
 	/* Called every few thousand packets, if set. */
 	void (*progress)(const struct ingest_progress *p, void *user);
 	void *progress_user;

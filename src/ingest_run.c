@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "db_pair.h"
 #include "defrag.h"
 #include "flow_state.h"
+#include "vantage.h"
 #include "seqnum.h"
 #include "tcpstate.h"
 #include "zeek.h"
@@ -121,6 +123,20 @@ static void on_segment(struct run *run, const struct tcp_segment *seg,
 		.nchanges = step.res.count,
 	};
 	writer_segment(run->writer, &row);
+	if (run->opt->vantage) {
+		uint32_t hashed = seg->payload_captured < PAIR_HASH_BYTES
+		                  ? seg->payload_captured : PAIR_HASH_BYTES;
+		struct db_segment_keys keys = {
+			.flow_id = f->id, .frame = frame,
+			.has_ip_id = seg->has_ip_id, .ip_id = seg->ip_id, .ttl = seg->ttl,
+			.has_ts = seg->opt.has_timestamps,
+			.tsval = seg->opt.ts_val, .tsecr = seg->opt.ts_ecr,
+			.has_hash = hashed > 0,
+			.hash = hashed ? pair_payload_hash(seg->payload, hashed) : 0,
+			.hashed = hashed,
+		};
+		writer_keys(run->writer, &keys);
+	}
 	if (flow_state_end(f, st, seg)) {
 		snprintf(run->result->error, sizeof run->result->error,
 		         "packet %llu: out of memory for a connection's state",
@@ -440,6 +456,8 @@ int run_store(struct run *run, const struct run_store *store)
 		.filter = run->opt->bpf,
 	};
 	int rc = forget_replaced(run) || db_insert_capture(run->db, &row) ? -1 : 0;
+	if (rc == 0 && run->opt->vantage)
+		rc = db_capture_set_vantage(run->db, run->capture_id, run->opt->vantage);
 	for (unsigned i = 0; rc == 0 && i < store->nfiles; i++)
 		rc = db_insert_capture_file(run->db, run->capture_id, &store->files[i]);
 	if (rc == 0)

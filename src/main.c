@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	{"show", cmd_show, cmd_show_usage, "a flow's ladder in the terminal"},
 	{"extract", cmd_extract, cmd_extract_usage,
 	 "the packets of flows, cut from their captures, as pcap or pcapng"},
+	{"pair", cmd_pair, cmd_pair_usage,
+	 "pair two vantage points' captures of the same connections"},
 };
 
 enum { COMMAND_COUNT = sizeof commands / sizeof commands[0] };

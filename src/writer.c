@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "capture.h"
+#include "db_pair.h"
 
 enum { BATCH_OPS = 512, BATCHES = 8, INLINE_CHANGES = 4 };
 
-enum op_kind { OP_SEGMENT, OP_OPTIONS, OP_SERVER_CLOSED, OP_FLOW, OP_LOOK_UP };
+enum op_kind { OP_SEGMENT, OP_OPTIONS, OP_KEYS, OP_SERVER_CLOSED, OP_FLOW, OP_LOOK_UP };
 
 struct op {
 	enum op_kind kind;
@@ -27,6 +28,7 @@ struct op {
 			uint64_t frame;
 			char *text;
 		} options;
+		struct db_segment_keys keys;
 		struct {
 			int64_t flow_id;
 			uint64_t frame;
@@ -92,6 +94,10 @@ static void apply(struct writer *w, struct op *op)
 			                               op->u.options.frame, op->u.options.text);
 		free(op->u.options.text);
 		break;
+	case OP_KEYS:
+		if (!w->failed)
+			rc = db_insert_segment_keys(w->db, &op->u.keys);
+		break;
 	case OP_SERVER_CLOSED:
 		if (!w->failed)
 			rc = db_mark_server_closed(w->db, op->u.closed.flow_id, op->u.closed.frame);
@@ -127,6 +133,12 @@ static void write_batch(struct writer *w, struct batch *b, struct db_segment_row
 		struct op *op = i < b->n ? &b->ops[i] : NULL;
 		if (op && op->kind == OP_SEGMENT) {
 			run[n++] = op->u.seg.row;
+			continue;
+		}
+		/* Keys go to a table of their own: written at once, they leave
+		 * the run of segments whole. */
+		if (op && op->kind == OP_KEYS) {
+			apply(w, op);
 			continue;
 		}
 		if (n && !w->failed && db_insert_segments(w->db, run, n))
@@ -251,6 +263,12 @@ void writer_options(struct writer *w, int64_t flow_id, uint64_t frame,
 	op->u.options.flow_id = flow_id;
 	op->u.options.frame = frame;
 	op->u.options.text = text;
+}
+
+void writer_keys(struct writer *w, const struct db_segment_keys *keys)
+{
+	struct op *op = next_op(w, OP_KEYS);
+	op->u.keys = *keys;
 }
 
 void writer_server_closed(struct writer *w, int64_t flow_id, uint64_t before_frame)

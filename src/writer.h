@@ -27,6 +27,9 @@ struct writer *writer_start(struct db *db);
 void writer_segment(struct writer *w, const struct db_segment_row *row);
 void writer_options(struct writer *w, int64_t flow_id, uint64_t frame,
                     const char *options);
+/* What pairing compares of a segment (ingest --vantage). */
+struct db_segment_keys;
+void writer_keys(struct writer *w, const struct db_segment_keys *keys);
 void writer_server_closed(struct writer *w, int64_t flow_id,
                           uint64_t before_frame);
 void writer_flow(struct writer *w, int64_t capture_id, struct flow *f);

@@ -254,3 +254,83 @@ void cw_write_connections(const char *path, uint32_t n, uint32_t seed)
 	}
 	ck_assert_int_eq(fclose(f), 0);
 }
+
+FILE *cw_pcap_create_ns(const char *path, uint32_t linktype, uint32_t snaplen)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_msg(f != NULL, "%s", path);
+	put_le32(f, 0xa1b23c4d);
+	put_le16(f, 2);
+	put_le16(f, 4);
+	put_le32(f, 0);
+	put_le32(f, 0);
+	put_le32(f, snaplen);
+	put_le32(f, linktype);
+	return f;
+}
+
+void cw_pcap_record_ns(FILE *f, int64_t ts_ns, const uint8_t *data, uint32_t caplen,
+                       uint32_t len)
+{
+	put_le32(f, (uint32_t)(ts_ns / 1000000000));
+	put_le32(f, (uint32_t)(ts_ns % 1000000000));
+	put_le32(f, caplen);
+	put_le32(f, len);
+	fwrite(data, 1, caplen, f);
+}
+
+uint32_t cw_seg_frame(uint8_t *buf, const struct cw_seg *s)
+{
+	static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 1}, mac_b[6] = {2, 0, 0, 0, 0, 2};
+	uint32_t iphl = s->v6 ? 40 : 20, thl = s->ts ? 32 : 20;
+	uint8_t *ip = buf + 14, *tcp = ip + iphl;
+	memcpy(buf, mac_b, 6);
+	memcpy(buf + 6, mac_a, 6);
+	be16(buf + 12, s->v6 ? 0x86dd : 0x0800);
+	if (s->v6) {
+		memset(ip, 0, 40);
+		ip[0] = 0x60;
+		be16(ip + 4, thl + s->len);
+		ip[6] = 6;
+		ip[7] = s->ttl;
+		memcpy(ip + 8, s->src, 16);
+		memcpy(ip + 24, s->dst, 16);
+	} else {
+		memset(ip, 0, 20);
+		ip[0] = 0x45;
+		be16(ip + 2, iphl + thl + s->len);
+		be16(ip + 4, s->ip_id);
+		be16(ip + 6, 0x4000);
+		ip[8] = s->ttl;
+		ip[9] = 6;
+		memcpy(ip + 12, s->src, 4);
+		memcpy(ip + 16, s->dst, 4);
+		uint32_t sum = 0;
+		for (int i = 0; i < 20; i += 2)
+			sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		be16(ip + 10, ~sum & 0xffff);
+	}
+	memset(tcp, 0, thl);
+	be16(tcp, s->sport);
+	be16(tcp + 2, s->dport);
+	be32(tcp + 4, s->seq);
+	be32(tcp + 8, s->ack);
+	tcp[12] = (uint8_t)((thl / 4) << 4);
+	tcp[13] = s->flags;
+	be16(tcp + 14, s->win);
+	if (s->ts) { /* NOP NOP TS */
+		tcp[20] = 1;
+		tcp[21] = 1;
+		tcp[22] = 8;
+		tcp[23] = 10;
+		be32(tcp + 24, s->tsval);
+		be32(tcp + 28, s->tsecr);
+	}
+	if (s->payload)
+		memcpy(tcp + thl, s->payload, s->len);
+	else
+		memset(tcp + thl, 'x', s->len);
+	return 14 + iphl + thl + s->len;
+}

@@ -6,6 +6,7 @@
 #ifndef TCPLADDER_CAPWRITE_H
 #define TCPLADDER_CAPWRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -49,6 +50,30 @@ struct cw_tcp {
 	uint32_t opts_len;
 };
 uint32_t cw_tcp_frame(uint8_t *buf, const struct cw_tcp *t, uint32_t payload);
+
+/* A nanosecond pcap (magic a1b23c4d) and its records, stamped ts_ns
+ * since the epoch. */
+FILE *cw_pcap_create_ns(const char *path, uint32_t linktype, uint32_t snaplen);
+void cw_pcap_record_ns(FILE *f, int64_t ts_ns, const uint8_t *data, uint32_t caplen,
+                       uint32_t len);
+
+/* An Ethernet/IPv4 or IPv6/TCP frame with every field the test's: IP ID
+ * and TTL (hop limit), the timestamp option when ts, payload bytes (NULL:
+ * 'x'). Returns its length; buf must hold 14 + 40 + 32 + len. */
+struct cw_seg {
+	bool v6;
+	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win, ip_id;
+	uint8_t ttl;
+	bool ts;
+	uint32_t tsval, tsecr;
+	const uint8_t *payload;
+	uint32_t len;
+};
+uint32_t cw_seg_frame(uint8_t *buf, const struct cw_seg *s);
 
 /* n SYNs, each from its own address and port to 192.168.0.1:80, 1 us
  * apart. */

@@ -46,6 +46,7 @@ Suite *progress_suite(void);
 Suite *show_suite(void);
 Suite *extract_suite(void);
 Suite *exports_suite(void);
+Suite *vantage_suite(void);
 
 
 #endif

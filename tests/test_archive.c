@@ -421,6 +421,12 @@ static void make_version_5(const char *db)
 	                            " DROP VIEW transitions; DROP TABLE capture_files;"
 	                            " ALTER TABLE captures DROP COLUMN filter;"
 	                            " ALTER TABLE flows DROP COLUMN community_id;"
+	                            /* schema 9's (two vantage points) */
+	                            " DROP VIEW sightings_view; DROP VIEW pair_transitions_view;"
+	                            " DROP TABLE pair_transitions; DROP TABLE sightings;"
+	                            " DROP TABLE flow_pairs; DROP TABLE clock_fits;"
+	                            " DROP TABLE segment_keys;"
+	                            " ALTER TABLE captures DROP COLUMN vantage;"
 	                            " PRAGMA user_version = 5", NULL, NULL, &msg);
 	ck_assert_msg(rc == SQLITE_OK, "%s", msg ? msg : "?");
 	sqlite3_close(conn);

@@ -19,7 +19,7 @@
 #define README "../README.md"
 
 static const char *const commands[] = {"ingest", "report", "export", "run", "merge", "forget",
-                                       "show", "extract"};
+                                       "show", "extract", "pair"};
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 /* Output of a command line (stdout), which must exit 0. */
@@ -227,7 +227,7 @@ START_TEST(commands_in_help_are_the_man_pages)
 			              name);
 		}
 	}
-	ck_assert_str_eq(listed, "ingest report export run merge forget show extract help ");
+	ck_assert_str_eq(listed, "ingest report export run merge forget show extract pair help ");
 	for (int i = 0; i < NCOMMANDS; i++)
 		ck_assert_msg(strstr(listed, commands[i]) != NULL, "%s", commands[i]);
 	free(man);

@@ -52,7 +52,7 @@ START_TEST(unknown_command_suggests_the_closest)
 	SAYS(err, "no command 'ingets'", "did you mean 'ingest'?", "tcpladder --help");
 	free(err);
 	err = run_error(dir, 2, "frobnicate");
-	SAYS(err, "no command 'frobnicate'", "ingest, report, export, run, merge, forget, show and extract");
+	SAYS(err, "no command 'frobnicate'", "ingest, report, export, run, merge, forget, show, extract and pair");
 	free(err);
 	err = run_error(dir, 2, "help rport");
 	SAYS(err, "no command 'rport'", "did you mean 'report'?");

@@ -206,12 +206,17 @@ START_TEST(upgrade_to_8_computes_community_id)
 	ck_assert_int_eq(tu_sh("sqlite3 %s 'DROP VIEW flow_notability; DROP VIEW transitions_view;"
 	                       " DROP VIEW transitions; DROP VIEW segments_view; DROP VIEW segments;"
 	                       " DROP VIEW flows_view; ALTER TABLE flows DROP COLUMN community_id;"
+	                       /* and schema 9's (two vantage points) */
+	                       " DROP VIEW sightings_view; DROP VIEW pair_transitions_view;"
+	                       " DROP TABLE pair_transitions; DROP TABLE sightings;"
+	                       " DROP TABLE flow_pairs; DROP TABLE clock_fits;"
+	                       " DROP TABLE segment_keys; ALTER TABLE captures DROP COLUMN vantage;"
 	                       " PRAGMA user_version = 7'", db), 0);
 	struct db *d = db_open(db, err, sizeof err);
 	ck_assert_msg(d != NULL, "%s", err);
 	ck_assert_int_eq(db_upgraded_from(d), 7);
 	db_close(d);
-	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), 8);
+	ck_assert_int_eq(tu_query_int(db, "PRAGMA user_version"), DB_SCHEMA_VERSION);
 	char *got = tu_query(db, "SELECT id, community_id FROM flows_view ORDER BY id");
 	ck_assert_str_eq(got, want);
 	ck_assert_int_eq(tu_query_int(db, "SELECT count(*) FROM flows_view WHERE"

@@ -26,6 +26,8 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/schema/001_tables.sql\n"
 	"/usr/share/tcpladder/schema/002_views.sql\n"
 	"/usr/share/tcpladder/schema/003_indexes.sql\n"
+	"/usr/share/tcpladder/schema/004_vantage.sql\n"
+	"/usr/share/tcpladder/schema/005_vantage_views.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/2.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/3.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/4.sql\n"
@@ -33,6 +35,7 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/schema/upgrade/6.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/7.sql\n"
 	"/usr/share/tcpladder/schema/upgrade/8.sql\n"
+	"/usr/share/tcpladder/schema/upgrade/9.sql\n"
 	"/usr/share/tcpladder/templates/flow.xhtml\n"
 	"/usr/share/tcpladder/templates/index.js\n"
 	"/usr/share/tcpladder/templates/index.xhtml\n"
@@ -139,7 +142,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	char words[4400];
 	snprintf(words, sizeof words, "%s \"\"", bin);
 	char *got = complete(dir, words, 1);
-	ck_assert_str_eq(got, "export\nextract\nforget\nhelp\ningest\nmerge\nreport\nrun\nshow\n");
+	ck_assert_str_eq(got, "export\nextract\nforget\nhelp\ningest\nmerge\npair\nreport\nrun\nshow\n");
 	free(got);
 	snprintf(words, sizeof words, "%s report --f", bin);
 	got = complete(dir, words, 2);
@@ -148,7 +151,7 @@ START_TEST(bash_completion_offers_commands_options_and_tables)
 	snprintf(words, sizeof words, "%s ingest -", bin);
 	got = complete(dir, words, 2);
 	ck_assert_str_eq(got, "--db\n--filter\n--help\n--idle-timeout\n--jobs\n--join\n--max-flows\n"
-	                      "--name\n--quiet\n--replace\n--tunnel-port\n--verbose\n-d\n-f\n"
+	                      "--name\n--quiet\n--replace\n--tunnel-port\n--vantage\n--verbose\n-d\n-f\n"
 	                      "-j\n-q\n-v\n");
 	free(got);
 	/* --help after any command, though no command's help lists it. */
