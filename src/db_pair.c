@@ -288,14 +288,14 @@ int db_pair_flow_segments(struct db_pair_session *s, int64_t flow_id, struct pai
 int db_pair_forget(struct db *db, int64_t capture_a, int64_t capture_b)
 {
 	static const char *const sql[] = {
-		"DELETE FROM pair_transitions WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
-		" JOIN clock_fits c ON c.id = p.fit_id WHERE (c.capture_a, c.capture_b) IN"
-		" (VALUES (?1, ?2), (?2, ?1)))",
-		"DELETE FROM sightings WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
-		" JOIN clock_fits c ON c.id = p.fit_id WHERE (c.capture_a, c.capture_b) IN"
-		" (VALUES (?1, ?2), (?2, ?1)))",
-		"DELETE FROM flow_pairs WHERE fit_id IN (SELECT id FROM clock_fits"
-		" WHERE (capture_a, capture_b) IN (VALUES (?1, ?2), (?2, ?1)))",
+		("DELETE FROM pair_transitions WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
+		 " JOIN clock_fits c ON c.id = p.fit_id WHERE (c.capture_a, c.capture_b) IN"
+		 " (VALUES (?1, ?2), (?2, ?1)))"),
+		("DELETE FROM sightings WHERE pair_id IN (SELECT p.id FROM flow_pairs p"
+		 " JOIN clock_fits c ON c.id = p.fit_id WHERE (c.capture_a, c.capture_b) IN"
+		 " (VALUES (?1, ?2), (?2, ?1)))"),
+		("DELETE FROM flow_pairs WHERE fit_id IN (SELECT id FROM clock_fits"
+		 " WHERE (capture_a, capture_b) IN (VALUES (?1, ?2), (?2, ?1)))"),
 		"DELETE FROM clock_fits WHERE (capture_a, capture_b) IN (VALUES (?1, ?2), (?2, ?1))",
 	};
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
