@@ -271,6 +271,14 @@ static void simulated(const struct sim *p, char dir[64], char db[128], const cha
 	vt_load_truth(dir, db);
 }
 
+/* The rows sql returns in db (tu_query's text), equal to want. */
+static void query_is(const char *db, const char *sql, const char *want)
+{
+	char *got = tu_query(db, sql);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
 /* Exact delays, a clock minutes off and drifting: every segment paired,
  * the skew found, each delay to the microsecond. */
 START_TEST(exact_delays_minutes_off_and_skewed)
@@ -306,8 +314,8 @@ START_TEST(mid_stream_pairs_by_payload)
 	vt_check_clock(db);
 	vt_check_delays(db, true);
 	vt_check_states(db);
-	ck_assert_str_eq(tu_query(db, "SELECT matched_by || ' ' || seq_delta_c2s || ' ' || seq_delta_s2c"
-	                              " FROM flow_pairs"), "payload 1515847680 0\n");
+	query_is(db, "SELECT matched_by || ' ' || seq_delta_c2s || ' ' || seq_delta_s2c"
+	                              " FROM flow_pairs", "payload 1515847680 0\n");
 }
 END_TEST
 
@@ -320,8 +328,8 @@ START_TEST(one_direction_stores_no_delays)
 	char dir[64], db[128];
 	simulated(&p, dir, db, "");
 	vt_check_pairing(db);
-	ck_assert_str_eq(tu_query(db, "SELECT quality || ' ' || (offset_lo_ns IS NULL) || ' '"
-	                              " || offset_hi_ns || ' ' || samples_rev FROM clock_fits"),
+	query_is(db, "SELECT quality || ' ' || (offset_lo_ns IS NULL) || ' '"
+	                              " || offset_hi_ns || ' ' || samples_rev FROM clock_fits",
 	                 "one-direction 1 6000000 0\n");
 	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM sightings WHERE owd_ns IS NOT NULL"), 0);
 	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM flow_pairs WHERE owd_min_c2s_ns IS NULL"), 1);
@@ -358,8 +366,8 @@ START_TEST(firewall_rewrites_isn)
 	vt_check_clock(db);
 	vt_check_delays(db, false);
 	vt_check_states(db);
-	ck_assert_str_eq(tu_query(db, "SELECT matched_by || ' ' || seq_delta_c2s || ' ' || seq_delta_s2c"
-	                              " FROM flow_pairs"), "synack 1515847680 0\n");
+	query_is(db, "SELECT matched_by || ' ' || seq_delta_c2s || ' ' || seq_delta_s2c"
+	                              " FROM flow_pairs", "synack 1515847680 0\n");
 }
 END_TEST
 
@@ -373,11 +381,11 @@ START_TEST(injected_rst_appears_between)
 	simulated(&p, dir, db, "");
 	vt_check_pairing(db);
 	vt_check_states(db);
-	ck_assert_str_eq(tu_query(db, "SELECT dir || ' ' || flags_text || ' ' || ifnull(frame_a, '-')"
-	                              " FROM sightings_view WHERE fate = 'appeared_between'"),
+	query_is(db, "SELECT dir || ' ' || flags_text || ' ' || ifnull(frame_a, '-')"
+	                              " FROM sightings_view WHERE fate = 'appeared_between'",
 	                 "c2s R. -\n");
-	ck_assert_str_eq(tu_query(db, "SELECT endpoint || ' ' || to_state || ' ' || event || ' '"
-	                              " || appeared FROM pair_transitions_view WHERE to_state = 'CLOSED'"),
+	query_is(db, "SELECT endpoint || ' ' || to_state || ' ' || event || ' '"
+	                              " || appeared FROM pair_transitions_view WHERE to_state = 'CLOSED'",
 	                 "server CLOSED recv RST 1\n");
 	ck_assert_int_eq(vt_q(db, "SELECT appeared FROM flow_pairs"), 1);
 }
@@ -393,8 +401,8 @@ START_TEST(rst_lost_between_closes_nothing)
 	simulated(&p, dir, db, "");
 	vt_check_pairing(db);
 	vt_check_states(db);
-	ck_assert_str_eq(tu_query(db, "SELECT endpoint || ' ' || event FROM pair_transitions_view"
-	                              " WHERE to_state = 'CLOSED'"), "client send RST\n");
+	query_is(db, "SELECT endpoint || ' ' || event FROM pair_transitions_view"
+	                              " WHERE to_state = 'CLOSED'", "client send RST\n");
 	ck_assert_int_eq(vt_q(db, "SELECT lost_c2s FROM flow_pairs"), 1);
 }
 END_TEST
@@ -408,8 +416,8 @@ START_TEST(given_clock)
 	char dir[64], db[128];
 	simulated(&p, dir, db, "--offset 90000000,-20");
 	vt_check_pairing(db);
-	ck_assert_str_eq(tu_query(db, "SELECT method || ' ' || quality || ' ' || offset_ns || ' '"
-	                              " || skew_ppm FROM clock_fits"), "given given 90000000 -20.0\n");
+	query_is(db, "SELECT method || ' ' || quality || ' ' || offset_ns || ' '"
+	                              " || skew_ppm FROM clock_fits", "given given 90000000 -20.0\n");
 	/* The true clock given: every delay exact, the asymmetry seen. */
 	ck_assert_int_le(vt_q(db, "SELECT max(abs(s.owd_ns - t.owd_ns)) FROM sightings s JOIN truth t"
 	                       " USING (frame_a, frame_b) WHERE s.fate = 'paired'"), 2);
@@ -449,8 +457,8 @@ START_TEST(file_paired_with_itself)
 	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM sightings WHERE fate = 'paired'"
 	                       " AND frame_a = frame_b AND owd_ns = 0"), segs);
 	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM sightings"), segs);
-	ck_assert_str_eq(tu_query(db, "SELECT offset_ns || ' ' || offset_lo_ns || ' ' || offset_hi_ns"
-	                              " || ' ' || quality FROM clock_fits"), "0 0 0 ok\n");
+	query_is(db, "SELECT offset_ns || ' ' || offset_lo_ns || ' ' || offset_hi_ns"
+	                              " || ' ' || quality FROM clock_fits", "0 0 0 ok\n");
 	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM flow_pairs"),
 	                 vt_q(db, "SELECT count(*) FROM flows WHERE capture_id = 1"));
 	/* Forgetting either capture forgets the pairing. */
