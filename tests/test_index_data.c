@@ -163,7 +163,9 @@ START_TEST(data_file_holds_every_flow)
 		if (n && line[n - 1] == ',')
 			line[n - 1] = '\0';
 		char *chunk = json_sql("SELECT json_extract('[' || ?1 || ']', '$[0]')", line);
-		ck_assert_int_eq(atoi(json_sql("SELECT json_array_length(?1)", chunk)), 12);
+		char *columns = json_sql("SELECT json_array_length(?1)", chunk);
+		ck_assert_int_eq(atoi(columns), 12);
+		free(columns);
 		struct texts c[12];
 		for (int k = 0; k < 12; k++)
 			c[k] = column(chunk, k);
