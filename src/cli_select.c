@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
+#include "db_where.h"
+
 bool cli_select_add(int64_t **ids, size_t *n, const char *arg)
 {
 	const char *p = arg;
@@ -82,6 +85,34 @@ void cli_select_intersect(int64_t *ids, size_t *n, int64_t *keep, size_t nkeep)
 		if (bsearch(&ids[i], keep, nkeep, sizeof *keep, by_value))
 			ids[kept++] = ids[i];
 	*n = kept;
+}
+
+int cli_select_where(struct db *db, const char *db_name, const char *where,
+                     struct cli_selection *s, char *err, size_t errlen)
+{
+	int64_t *ids;
+	size_t n;
+	if (db_flows_where(db, where, &ids, &n)) {
+		snprintf(err, errlen, "%s", db_error(db));
+		return -1;
+	}
+	if (s->n_flows) {
+		cli_select_intersect(s->flow_ids, &s->n_flows, ids, n);
+		free(ids);
+	} else {
+		free(s->flow_ids);
+		s->flow_ids = ids;
+		s->n_flows = n;
+	}
+	if (s->n_flows == 0) {
+		if (db_name)
+			snprintf(err, errlen, "no flow of %s is selected by --where '%.200s'", db_name,
+			         where);
+		else
+			snprintf(err, errlen, "no flow is selected by --where '%.200s'", where);
+		return -1;
+	}
+	return 0;
 }
 
 struct db_selection cli_select_view(const struct cli_selection *s)

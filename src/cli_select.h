@@ -28,6 +28,13 @@ bool cli_select_add_file(int64_t **ids, size_t *n, const char *path, char *why,
  * not: keep is sorted here). */
 void cli_select_intersect(int64_t *ids, size_t *n, int64_t *keep, size_t nkeep);
 
+/* --where: the flows selected become those the condition holds for in db
+ * (of the ids given, if any). None is an error, since an empty selection
+ * would mean every flow: its message names the database as db_name
+ * unless that is NULL. 0, or -1 with err filled. */
+int cli_select_where(struct db *db, const char *db_name, const char *where,
+                     struct cli_selection *s, char *err, size_t errlen);
+
 /* The selection as db_report takes it (borrowing the arrays). */
 struct db_selection cli_select_view(const struct cli_selection *s);
 

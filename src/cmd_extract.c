@@ -11,7 +11,6 @@
 #include "cli_select.h"
 #include "cmd.h"
 #include "db_report.h"
-#include "db_where.h"
 #include "extract.h"
 #include "savefile.h"
 
@@ -40,32 +39,6 @@ const char cmd_extract_usage[] =
 	"\n"
 	"Exit status: 0 written, 1 failed (a capture missing, changed or damaged;\n"
 	"no file is written), 2 usage.\n";
-
-/* --where: the flows selected become those the condition holds for (of
- * the ids given, if any), as report's. None is an error. */
-static int narrow_by_where(struct db *db, const char *where, struct cli_selection *sel,
-                           char *err, size_t errlen)
-{
-	int64_t *ids;
-	size_t n;
-	if (db_flows_where(db, where, &ids, &n)) {
-		snprintf(err, errlen, "%s", db_error(db));
-		return -1;
-	}
-	if (sel->n_flows) {
-		cli_select_intersect(sel->flow_ids, &sel->n_flows, ids, n);
-		free(ids);
-	} else {
-		free(sel->flow_ids);
-		sel->flow_ids = ids;
-		sel->n_flows = n;
-	}
-	if (sel->n_flows == 0) {
-		snprintf(err, errlen, "no flow is selected by --where '%.200s'", where);
-		return -1;
-	}
-	return 0;
-}
 
 static int usage_error(struct cli_selection *sel, const char *fmt, const char *arg)
 {
@@ -151,7 +124,7 @@ int cmd_extract(int argc, char **argv)
 	}
 	int status = EXIT_OK;
 	struct extract_stats stats;
-	if (where && narrow_by_where(db, where, &sel, err, sizeof err) != 0) {
+	if (where && cli_select_where(db, NULL, where, &sel, err, sizeof err) != 0) {
 		fprintf(stderr, "tcpladder extract: %s\n", err);
 		status = EXIT_SOME_FAILED;
 	} else if (extract_write(db, sel.flow_ids, sel.n_flows, out, &opt, &stats, err,

@@ -11,7 +11,6 @@
 #include "cli_select.h"
 #include "cmd.h"
 #include "db_report.h"
-#include "db_where.h"
 #include "report.h"
 #include "report_pcap.h"
 
@@ -71,36 +70,16 @@ static bool parse_positive(const char *s, int64_t *out)
 	return true;
 }
 
-/* --where: the flows selected become those the condition holds for (of
- * the ids given, if any). None is an error: an empty selection would
- * mean every flow. */
+/* --where, over the database opened for it alone. */
 static int narrow_by_where(const char *db_path, const char *where, struct cli_selection *sel,
                            char *err, size_t errlen)
 {
 	struct db *db = db_open_readonly(db_path, err, errlen);
 	if (!db)
 		return -1;
-	int64_t *ids;
-	size_t n;
-	if (db_flows_where(db, where, &ids, &n)) {
-		snprintf(err, errlen, "%s", db_error(db));
-		db_close(db);
-		return -1;
-	}
+	int rc = cli_select_where(db, db_path, where, sel, err, errlen);
 	db_close(db);
-	if (sel->n_flows) {
-		cli_select_intersect(sel->flow_ids, &sel->n_flows, ids, n);
-		free(ids);
-	} else {
-		free(sel->flow_ids);
-		sel->flow_ids = ids;
-		sel->n_flows = n;
-	}
-	if (sel->n_flows == 0) {
-		snprintf(err, errlen, "no flow of %s is selected by --where '%.200s'", db_path, where);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* Is path one a page can be written to as a file: given, not a folder,

@@ -177,4 +177,15 @@ struct pair_transition {
 long pair_states(const struct pair_seg *a, size_t na, const struct pair_seg *b, size_t nb,
                  const struct pair_flow_result *r, struct pair_transition **out);
 
+/* h with v folded in: the keys pairing hashes (connections' in
+ * pair_conn.c, segments' in pair_seg.c). */
+static inline uint64_t pair_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return h;
+}
+
 #endif

@@ -21,15 +21,6 @@ const char *pair_match_name(enum pair_match m)
 	return "?";
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 29;
-	return h;
-}
-
 void pair_conn_init(struct pair_conn *c, int64_t flow_id, int64_t first_ts_ns)
 {
 	memset(c, 0, sizeof *c);
@@ -53,7 +44,7 @@ void pair_conn_note(struct pair_conn *c, const struct pair_seg *s)
 	int d = s->from_client ? 0 : 1;
 	if (s->len > 0 && !(s->flags & (TCP_SYN | TCP_RST)) && c->ndata[d] < PAIR_CONN_DATA) {
 		int i = c->ndata[d]++;
-		c->data_item[d][i] = s->hashed ? mix(mix(mix(7, s->len), s->hashed), s->hash) | 1 : 0;
+		c->data_item[d][i] = s->hashed ? pair_mix(pair_mix(pair_mix(7, s->len), s->hashed), s->hash) | 1 : 0;
 		c->data_seq[d][i] = s->seq;
 		c->data_ack[d][i] = s->ack;
 	}
@@ -79,21 +70,21 @@ static int keys_of(const struct pair_conn *c, enum pair_match kind, uint64_t *k)
 	switch (kind) {
 	case PAIR_BY_SYN:
 		for (int i = 0; i < c->nsyn; i++)
-			k[n++] = mix(mix(mix(1, c->syn_isn[i]), c->syn_ts[i]), c->syn_tsval[i]);
+			k[n++] = pair_mix(pair_mix(pair_mix(1, c->syn_isn[i]), c->syn_ts[i]), c->syn_tsval[i]);
 		break;
 	case PAIR_BY_SYNACK:
 		for (int i = 0; i < c->nsynack; i++)
-			k[n++] = mix(mix(mix(2, c->synack_isn[i]), c->synack_ts[i]),
+			k[n++] = pair_mix(pair_mix(pair_mix(2, c->synack_isn[i]), c->synack_ts[i]),
 			             c->synack_tsval[i]);
 		break;
 	case PAIR_BY_PAYLOAD:
 		for (int d = 0; d < 2; d++)
 			for (int i = 0; i + PAIR_CONN_RUN <= c->ndata[d]; i++) {
-				uint64_t h = mix(3, (uint64_t)d);
+				uint64_t h = pair_mix(3, (uint64_t)d);
 				bool ok = true;
 				for (int j = i; j < i + PAIR_CONN_RUN; j++) {
 					ok = ok && c->data_item[d][j] != 0;
-					h = mix(h, c->data_item[d][j]);
+					h = pair_mix(h, c->data_item[d][j]);
 				}
 				if (ok)
 					k[n++] = h;

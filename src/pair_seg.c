@@ -23,15 +23,6 @@ const char *pair_fate_name(enum pair_fate f)
 	return "?";
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 29;
-	return h;
-}
-
 /* A table of keys, each with a queue of B's segments (indices) and how
  * many copies each side holds. */
 struct slot {
@@ -112,15 +103,15 @@ static uint32_t ack_n(const struct ctx *c, const struct pair_seg *s, bool side_b
 static uint64_t seg_key(const struct ctx *c, const struct pair_seg *s, bool side_b,
                         bool use_ip_id)
 {
-	uint64_t h = mix(0x5e9, (uint64_t)dir_of(s));
-	h = mix(h, seq_n(c, s, side_b));
-	h = mix(h, ack_n(c, s, side_b));
-	h = mix(h, s->flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_ACK | TCP_URG));
-	h = mix(h, s->len);
-	h = mix(h, s->has_ts);
-	h = mix(h, s->has_ts ? ((uint64_t)s->tsval << 32 | s->tsecr) : 0);
+	uint64_t h = pair_mix(0x5e9, (uint64_t)dir_of(s));
+	h = pair_mix(h, seq_n(c, s, side_b));
+	h = pair_mix(h, ack_n(c, s, side_b));
+	h = pair_mix(h, s->flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_ACK | TCP_URG));
+	h = pair_mix(h, s->len);
+	h = pair_mix(h, s->has_ts);
+	h = pair_mix(h, s->has_ts ? ((uint64_t)s->tsval << 32 | s->tsecr) : 0);
 	if (use_ip_id)
-		h = mix(h, s->has_ip_id ? 0x10000u | s->ip_id : 0);
+		h = pair_mix(h, s->has_ip_id ? 0x10000u | s->ip_id : 0);
 	return h;
 }
 
@@ -280,10 +271,10 @@ static bool coalescible(const struct pair_seg *s)
 
 static uint64_t group_key(const struct ctx *c, const struct pair_seg *s, bool side_b)
 {
-	uint64_t h = mix(0xc0a1, (uint64_t)dir_of(s));
-	h = mix(h, ack_n(c, s, side_b));
-	h = mix(h, s->has_ts);
-	return mix(h, s->has_ts ? ((uint64_t)s->tsval << 32 | s->tsecr) : 0);
+	uint64_t h = pair_mix(0xc0a1, (uint64_t)dir_of(s));
+	h = pair_mix(h, ack_n(c, s, side_b));
+	h = pair_mix(h, s->has_ts);
+	return pair_mix(h, s->has_ts ? ((uint64_t)s->tsval << 32 | s->tsecr) : 0);
 }
 
 /* The leftovers of side x (A when !x_is_b) that are wholes of leftovers
