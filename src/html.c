@@ -541,6 +541,24 @@ const char *html_int(char *buf, int64_t v)
 	return buf;
 }
 
+const char *html_coord(char *buf, double v)
+{
+	/* Most are whole: their digits without formatting a fraction. */
+	if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v)))
+		return html_int(buf, (int64_t)v);
+	html_num(buf, v);
+	size_t n = strlen(buf);
+	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
+		buf[n - 2] = '\0';
+	return buf;
+}
+
+void html_set_coord(xmlNodePtr node, const char *attr, double v)
+{
+	char buf[HTML_NUM_LEN];
+	html_set(node, attr, html_coord(buf, v));
+}
+
 xmlNodePtr html_svg(xmlNodePtr parent, const char *cls, double width,
                     double height)
 {

@@ -99,6 +99,11 @@ const char *html_fixed(char *buf, double v, int decimals);
  * printf was most of what writing them cost. */
 #define HTML_INT_LEN 21
 const char *html_int(char *buf, int64_t v);
+/* A coordinate as a drawing writes it: one decimal, without a trailing
+ * ".0" (most are whole), into buf (HTML_NUM_LEN bytes); and set as an
+ * attribute. */
+const char *html_coord(char *buf, double v);
+void html_set_coord(xmlNodePtr node, const char *attr, double v);
 
 /* An <svg> element appended to parent, width x height user units, with
  * its xmlns (for those who save it alone) and a viewBox. */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "html.h"
+#include "report_pair.h"
 #include "report_workers.h"
 
 static int make_dir(const char *path, char *err, size_t errlen)
@@ -388,6 +389,15 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		rc = -1;
 	}
 	if (rc != 0) {
+		if (paged != p.ids)
+			free(paged);
+		free(p.ids);
+		db_close(db);
+		return -1;
+	}
+	/* The flow pairs' pages, here: a report holds a few. */
+	int64_t pair_pages = 0;
+	if (report_pair_pages(db, sel, &o, dir, paged, n_paged, &pair_pages, err, errlen) != 0) {
 		if (paged != p.ids)
 			free(paged);
 		free(p.ids);

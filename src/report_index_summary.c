@@ -13,6 +13,7 @@
 
 #include "html.h"
 #include "report_index.h"
+#include "report_pair.h"
 
 /* ---- summary: totals ----------------------------------------------------- */
 
@@ -453,6 +454,7 @@ int ri_write_summary(struct index_ctx *cx, xmlNodePtr summary)
 	/* The totals come last: they count what the captures table read. */
 	struct capture_counts cc = {0};
 	if (write_charts(cx, summary) != 0 || write_captures(cx, summary, &cc) != 0 ||
+	    pair_index_table(summary, cx->db, cx->sel, cx->err, cx->errlen) != 0 ||
 	    write_totals(cx, summary, &cc) != 0)
 		return -1;
 	return 0;
