@@ -140,6 +140,7 @@ START_TEST(routed_scenario)
 	vt_check_clock(db);
 	vt_check_delays(db, true);
 	vt_check_states(db);
+	vt_check_ladder(db, dir);
 	/* The server's first FIN was lost between: the client's CLOSE_WAIT
 	 * comes with the copy that arrived. */
 	vt_check_moved_at_retransmission(db, 1, 0, 8);
@@ -153,6 +154,7 @@ START_TEST(asym_scenario)
 	vt_check_pairing(db);
 	vt_check_clock(db);
 	vt_check_states(db);
+	vt_check_ladder(db, dir);
 	vt_check_delays(db, false);
 }
 END_TEST
@@ -165,6 +167,7 @@ START_TEST(nat_scenario)
 	vt_check_clock(db);
 	vt_check_delays(db, true);
 	vt_check_states(db);
+	vt_check_ladder(db, dir);
 	/* The first SYN,ACK was lost between: the client reaches ESTABLISHED
 	 * at the one that arrived. */
 	vt_check_moved_at_retransmission(db, 18, 0, 5);
@@ -196,6 +199,7 @@ START_TEST(offload_scenario)
 	vt_check_pairing(db);
 	vt_check_clock(db);
 	vt_check_states(db);
+	vt_check_ladder(db, dir);
 	vt_check_delays(db, true);
 	ck_assert_int_gt(vt_q(db, "SELECT count(*) FROM sightings WHERE whole = 'a'"), 0);
 	ck_assert_int_gt(vt_q(db, "SELECT count(*) FROM sightings WHERE whole = 'b'"), 0);
@@ -209,6 +213,7 @@ START_TEST(drift_scenario)
 	vt_check_pairing(db);
 	vt_check_clock(db);
 	vt_check_states(db);
+	vt_check_ladder(db, dir);
 	vt_check_delays(db, true);
 	ck_assert_int_eq(vt_q(db, "SELECT skew_fitted FROM clock_fits"), 1);
 	ck_assert_int_le(vt_q(db, "SELECT abs(skew_ppm - 60) * 1000 FROM clock_fits"), 5000);

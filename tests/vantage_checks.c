@@ -2,11 +2,15 @@
  * as SQL over a paired database that also holds the truth (tables truth
  * and clock, in the form tests/data/vantage/mktruth.py writes): shared by
  * the committed scenarios (test_vantage.c) and the programmatic captures
- * (test_vantage_sim.c). */
+ * (test_vantage_sim.c). Check 6 reads the report's pair pages. */
 #include "vantage_checks.h"
 
 #include <check.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -135,3 +139,131 @@ void vt_check_moved_at_retransmission(const char *db, int flags, int endpoint, i
 	ck_assert_int_ge(vt_q(db, sql), 1);
 }
 
+
+/* ---- check 6: the ladder of each flow pair ---- */
+
+#define SEG_PAIR "//*[local-name() = 'g'][contains(concat(@class, ' '), 'seg pair ')]"
+
+static xmlXPathObjectPtr select_nodes(xmlDocPtr doc, const char *expr)
+{
+	xmlXPathContextPtr xp = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, xp);
+	xmlXPathFreeContext(xp);
+	ck_assert_msg(o && o->type == XPATH_NODESET, "%s: not a node set", expr);
+	return o;
+}
+
+static int count_nodes(xmlDocPtr doc, const char *expr)
+{
+	xmlXPathObjectPtr o = select_nodes(doc, expr);
+	int n = xmlXPathNodeSetGetLength(o->nodesetval);
+	xmlXPathFreeObject(o);
+	return n;
+}
+
+static double attr_num(xmlNodePtr node, const char *name)
+{
+	xmlChar *v = xmlGetProp(node, BAD_CAST name);
+	ck_assert_msg(v != NULL, "a <%s> without %s", (const char *)node->name, name);
+	double d = strtod((const char *)v, NULL);
+	xmlFree(v);
+	return d;
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each g.seg.pair of a page as "frame_a|frame_b|owd_ns" (empty where an
+ * attribute is absent), sorted and joined by commas. */
+static char *page_sightings(xmlDocPtr doc)
+{
+	xmlXPathObjectPtr o = select_nodes(doc, SEG_PAIR);
+	int n = xmlXPathNodeSetGetLength(o->nodesetval);
+	char **v = calloc((size_t)n + 1, sizeof *v);
+	size_t total = 1;
+	for (int i = 0; i < n; i++) {
+		xmlNodePtr g = xmlXPathNodeSetItem(o->nodesetval, i);
+		xmlChar *a = xmlGetProp(g, BAD_CAST "data-frame-a");
+		xmlChar *b = xmlGetProp(g, BAD_CAST "data-frame-b");
+		xmlChar *d = xmlGetProp(g, BAD_CAST "data-owd-ns");
+		ck_assert_int_ge(asprintf(&v[i], "%s|%s|%s", a ? (char *)a : "", b ? (char *)b : "",
+		                          d ? (char *)d : ""), 0);
+		total += strlen(v[i]) + 1;
+		xmlFree(a);
+		xmlFree(b);
+		xmlFree(d);
+	}
+	xmlXPathFreeObject(o);
+	qsort(v, (size_t)n, sizeof *v, by_text);
+	char *out = calloc(total, 1);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(out, ",");
+		strcat(out, v[i]);
+		free(v[i]);
+	}
+	free(v);
+	return out;
+}
+
+void vt_check_ladder(const char *db, const char *dir)
+{
+	ck_assert_int_eq(tu_sh(VT_BIN " report -q --max-segments 1000000 -d %s -o %s/ladders",
+	                       db, dir), 0);
+	long long pairs = vt_q(db, "SELECT count(*) FROM flow_pairs");
+	ck_assert_int_gt(pairs, 0);
+	long long checked = 0;
+	for (long long id = 1; checked < pairs; id++) {
+		char q[512], path[256];
+		snprintf(q, sizeof q, "SELECT count(*) FROM flow_pairs WHERE id = %lld", id);
+		if (vt_q(db, q) == 0)
+			continue;
+		checked++;
+		snprintf(path, sizeof path, "%s/ladders/flows/pair-%lld.html", dir, id);
+		xmlDocPtr doc = htmlReadFile(path, "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+		                                                    HTML_PARSE_NOWARNING);
+		ck_assert_msg(doc != NULL, "%s: not written", path);
+		/* One g.seg.lost-between per segment lost between the taps. */
+		snprintf(q, sizeof q, "SELECT count(*) FROM sightings WHERE pair_id = %lld"
+		         " AND fate = 'lost_between'", id);
+		ck_assert_int_eq(count_nodes(doc, SEG_PAIR "[contains(@class, ' lost-between')]"),
+		                 vt_q(db, q));
+		/* Every sighting drawn, with its frames and its delay as the table has them. */
+		char *drawn = page_sightings(doc);
+		snprintf(q, sizeof q, "SELECT IFNULL(group_concat(x, ','), '') FROM (SELECT"
+		         " IFNULL(frame_a, '') || '|' || IFNULL(frame_b, '') || '|' ||"
+		         " IFNULL(owd_ns, '') AS x FROM sightings WHERE pair_id = %lld ORDER BY x)", id);
+		char *want = tu_query(db, q);
+		want[strcspn(want, "\n")] = '\0';
+		size_t k = 0;
+		while (drawn[k] && drawn[k] == want[k])
+			k++;
+		ck_assert_msg(strcmp(drawn, want) == 0, "%s: from character %zu: drawn '%.60s',"
+		              " sightings '%.60s'", path, k, drawn + k, want + k);
+		free(drawn);
+		free(want);
+		/* Every paired arrow slants downward. */
+		xmlXPathObjectPtr o = select_nodes(doc, SEG_PAIR "[not(contains(@class, '-between'))]"
+		                                        "/*[local-name() = 'line'][@class = 'arrow']");
+		int n = xmlXPathNodeSetGetLength(o->nodesetval);
+		snprintf(q, sizeof q, "SELECT count(*) FROM sightings WHERE pair_id = %lld"
+		         " AND fate = 'paired'", id);
+		ck_assert_int_eq(n, vt_q(db, q));
+		for (int i = 0; i < n; i++) {
+			xmlNodePtr line = xmlXPathNodeSetItem(o->nodesetval, i);
+			ck_assert_msg(attr_num(line, "y2") > attr_num(line, "y1"),
+			              "%s: a paired arrow that does not slant down", path);
+		}
+		xmlXPathFreeObject(o);
+		/* Each state label names the tap that drove it. */
+		ck_assert_int_eq(count_nodes(doc, "//*[local-name() = 'text'][@class = 'state']"
+		                                  "[not(@data-vantage)]"), 0);
+		snprintf(q, sizeof q, "SELECT count(*) FROM pair_transitions WHERE pair_id = %lld", id);
+		ck_assert_int_eq(count_nodes(doc, "//*[local-name() = 'text'][@class = 'state']"
+		                                  "[@data-vantage][not(@data-frame = '0')]"),
+		                 vt_q(db, q));
+		xmlFreeDoc(doc);
+	}
+}

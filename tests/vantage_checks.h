@@ -27,6 +27,12 @@ void vt_check_states(const char *db);
  * state `to` where it arrived. */
 void vt_check_moved_at_retransmission(const char *db, int flags, int endpoint, int to);
 
+/* 6: the report's page of each pair (written into dir/ladders), drawn
+ * whole: one g.seg.lost-between per segment lost between, every sighting
+ * with its frames and delay, every paired arrow slanting down, every
+ * state label naming its tap. */
+void vt_check_ladder(const char *db, const char *dir);
+
 /* The programmatic captures' tests (test_vantage_sim.c), into tc. */
 #include <check.h>
 void vantage_sim_tests(TCase *tc);
