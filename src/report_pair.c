@@ -34,7 +34,7 @@ static void signed_ms(char *buf, size_t len, int64_t ns)
 void pair_clock_words(char *buf, size_t len, const struct db_pair_info *p)
 {
 	const char *a = p->vantage_a ? p->vantage_a : "A", *b = p->vantage_b ? p->vantage_b : "B";
-	char off[64], lo[64], hi[64];
+	char off[64];
 	signed_ms(off, sizeof off, p->offset_ns);
 	buf[0] = '\0';
 	const char *q = p->quality ? p->quality : "";
@@ -50,24 +50,26 @@ void pair_clock_words(char *buf, size_t len, const struct db_pair_info *p)
 		return;
 	}
 	if (strcmp(q, "one-direction") == 0) {
-		if (p->has_lo)
-			signed_ms(lo, sizeof lo, p->offset_lo_ns);
-		if (p->has_hi)
-			signed_ms(hi, sizeof hi, p->offset_hi_ns);
-		snprintf(buf, len, "%s = %s %s%s%s (segments were seen at both taps one way only,"
-		         " so the offset is bounded on one side; no one-way delay is given)", b, a,
-		         p->has_lo ? "at least " : "at most ", p->has_lo ? lo : "",
-		         p->has_lo ? "" : (p->has_hi ? hi : "?"));
+		/* One direction bounds the offset on one side only. */
+		snprintf(buf, len, "%s = %s + an offset of %s %.3f ms (segments were seen at both"
+		         " taps one way only; no one-way delay is given)", b, a,
+		         p->has_lo ? "at least" : "at most",
+		         (double)(p->has_lo ? p->offset_lo_ns : p->offset_hi_ns) / 1e6);
 		return;
 	}
 	text_cat(buf, len, "%s = %s %s", b, a, off);
 	if (p->has_min_rtt)
 		text_cat(buf, len, " " PLUS_MINUS " %.3f ms", (double)p->min_rtt_between_ns / 2e6);
+	bool err = p->has_skew_err;
 	if (p->skew_fitted)
-		text_cat(buf, len, ", skew %.1f ppm", p->skew_ppm);
+		text_cat(buf, len, ", skew %.1f", p->skew_ppm);
 	else
 		text_cat(buf, len, ", skew not resolved");
-	if (p->has_skew_estimate && p->has_skew_err)
+	if (p->skew_fitted && err)
+		text_cat(buf, len, " " PLUS_MINUS " %.1f ppm", p->skew_err_ppm);
+	else if (p->skew_fitted)
+		text_cat(buf, len, " ppm");
+	else if (p->has_skew_estimate && err)
 		text_cat(buf, len, " (%.1f " PLUS_MINUS " %.1f ppm)", p->skew_estimate_ppm,
 		         p->skew_err_ppm);
 	text_cat(buf, len, " (smallest delays taken as equal both ways; %" PRId64 "/%" PRId64

@@ -48,6 +48,7 @@ int main(void)
 	srunner_add_suite(runner, extract_suite());
 	srunner_add_suite(runner, exports_suite());
 	srunner_add_suite(runner, vantage_suite());
+	srunner_add_suite(runner, report_pair_suite());
 
 	srunner_run_all(runner, CK_ENV); /* CK_VERBOSITY=verbose lists every test */
 	int failed = srunner_ntests_failed(runner);

@@ -47,6 +47,7 @@ Suite *show_suite(void);
 Suite *extract_suite(void);
 Suite *exports_suite(void);
 Suite *vantage_suite(void);
+Suite *report_pair_suite(void);
 
 
 #endif

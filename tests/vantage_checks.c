@@ -153,12 +153,20 @@ static xmlXPathObjectPtr select_nodes(xmlDocPtr doc, const char *expr)
 	return o;
 }
 
-static int count_nodes(xmlDocPtr doc, const char *expr)
+int vt_count(xmlDocPtr doc, const char *expr)
 {
 	xmlXPathObjectPtr o = select_nodes(doc, expr);
 	int n = xmlXPathNodeSetGetLength(o->nodesetval);
 	xmlXPathFreeObject(o);
 	return n;
+}
+
+xmlDocPtr vt_read_page(const char *path)
+{
+	xmlDocPtr doc = htmlReadFile(path, "UTF-8",
+	                             HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	ck_assert_msg(doc != NULL, "%s: not written", path);
+	return doc;
 }
 
 static double attr_num(xmlNodePtr node, const char *name)
@@ -222,13 +230,11 @@ void vt_check_ladder(const char *db, const char *dir)
 			continue;
 		checked++;
 		snprintf(path, sizeof path, "%s/ladders/flows/pair-%lld.html", dir, id);
-		xmlDocPtr doc = htmlReadFile(path, "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-		                                                    HTML_PARSE_NOWARNING);
-		ck_assert_msg(doc != NULL, "%s: not written", path);
+		xmlDocPtr doc = vt_read_page(path);
 		/* One g.seg.lost-between per segment lost between the taps. */
 		snprintf(q, sizeof q, "SELECT count(*) FROM sightings WHERE pair_id = %lld"
 		         " AND fate = 'lost_between'", id);
-		ck_assert_int_eq(count_nodes(doc, SEG_PAIR "[contains(@class, ' lost-between')]"),
+		ck_assert_int_eq(vt_count(doc, SEG_PAIR "[contains(@class, ' lost-between')]"),
 		                 vt_q(db, q));
 		/* Every sighting drawn, with its frames and its delay as the table has them. */
 		char *drawn = page_sightings(doc);
@@ -258,10 +264,10 @@ void vt_check_ladder(const char *db, const char *dir)
 		}
 		xmlXPathFreeObject(o);
 		/* Each state label names the tap that drove it. */
-		ck_assert_int_eq(count_nodes(doc, "//*[local-name() = 'text'][@class = 'state']"
+		ck_assert_int_eq(vt_count(doc, "//*[local-name() = 'text'][@class = 'state']"
 		                                  "[not(@data-vantage)]"), 0);
 		snprintf(q, sizeof q, "SELECT count(*) FROM pair_transitions WHERE pair_id = %lld", id);
-		ck_assert_int_eq(count_nodes(doc, "//*[local-name() = 'text'][@class = 'state']"
+		ck_assert_int_eq(vt_count(doc, "//*[local-name() = 'text'][@class = 'state']"
 		                                  "[@data-vantage][not(@data-frame = '0')]"),
 		                 vt_q(db, q));
 		xmlFreeDoc(doc);

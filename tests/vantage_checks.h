@@ -33,6 +33,12 @@ void vt_check_moved_at_retransmission(const char *db, int flags, int endpoint, i
  * state label naming its tap. */
 void vt_check_ladder(const char *db, const char *dir);
 
+/* A report's page, parsed (the test fails when it cannot be), and how
+ * many nodes an XPath expression selects in it. */
+#include <libxml/tree.h>
+xmlDocPtr vt_read_page(const char *path);
+int vt_count(xmlDocPtr doc, const char *expr);
+
 /* The programmatic captures' tests (test_vantage_sim.c), into tc. */
 #include <check.h>
 void vantage_sim_tests(TCase *tc);
