@@ -39,6 +39,7 @@ static const char expected_files[] =
 	"/usr/share/tcpladder/templates/flow.xhtml\n"
 	"/usr/share/tcpladder/templates/index.js\n"
 	"/usr/share/tcpladder/templates/index.xhtml\n"
+	"/usr/share/tcpladder/templates/pair.xhtml\n"
 	"/usr/share/tcpladder/templates/style.css\n";
 
 /* tests/, where the suite runs: the absolute path, for commands run
