@@ -55,6 +55,14 @@ enum report_query_id {
 	RQ_FLOWS_JSON_HEAD,
 	RQ_FLOWS_JSON,
 	RQ_NOTABILITY,
+	/* db_report_pair.c's, whose SQL lives there. */
+	RQ_PAIRS,
+	RQ_SIGHTINGS_ALL,
+	RQ_SIGHTINGS_HEAD,
+	RQ_SIGHTINGS_TAIL,
+	RQ_SIGHTING_GAP,
+	RQ_PAIR_TRANSITIONS,
+	RQ_OWD_BINS,
 	RQ_COUNT
 };
 

@@ -271,21 +271,26 @@ static const char *const query_sql[RQ_COUNT] = {
 	[RQ_NOTABILITY] = "SELECT flow_id, score, reasons FROM temp.notability ORDER BY flow_id",
 };
 
-/* The statement, prepared on first use, reset and unbound for this one. */
-sqlite3_stmt *rq_query(struct db *db, enum report_query_id id)
+sqlite3_stmt *rq_query_sql(struct db *db, enum report_query_id id, const char *sql)
 {
 	/* The table first: a statement naming it cannot be prepared before. */
-	if (!db->report[id] && strstr(query_sql[id], "temp.notability") && rq_read_notability(db))
+	if (!db->report[id] && strstr(sql, "temp.notability") && rq_read_notability(db))
 		return NULL;
 	if (!db->report[id] &&
-	    sqlite3_prepare_v3(db->conn, query_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-	                       &db->report[id], NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->report[id],
+	                       NULL) != SQLITE_OK) {
 		db_fail(db, "preparing a report query");
 		return NULL;
 	}
 	sqlite3_reset(db->report[id]);
 	sqlite3_clear_bindings(db->report[id]);
 	return db->report[id];
+}
+
+/* The statement, prepared on first use, reset and unbound for this one. */
+sqlite3_stmt *rq_query(struct db *db, enum report_query_id id)
+{
+	return rq_query_sql(db, id, query_sql[id]);
 }
 
 /* v in decimal at s (at most 20 bytes, no terminator); its length. */

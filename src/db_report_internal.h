@@ -41,6 +41,9 @@ int rq_read_notability(struct db *db);
 /* The statement, prepared on first use, reset and unbound for this one;
  * NULL on an error (db_error says it). */
 sqlite3_stmt *rq_query(struct db *db, enum report_query_id id);
+/* The same for a query whose SQL its own module keeps (id past
+ * RQ_NOTABILITY): sql is read only the first time. */
+sqlite3_stmt *rq_query_sql(struct db *db, enum report_query_id id, const char *sql);
 /* A selection as ?1 (flow ids), ?2 (capture ids), ?3 (only notable). */
 int rq_bind_selection(struct db *db, sqlite3_stmt *st, const struct db_selection *sel);
 const char *rq_text(sqlite3_stmt *st, int col);

@@ -1,7 +1,6 @@
 /* db_report_pair: see db_report_pair.h. Every statement a report runs on
- * the pairing tables is here. A report reads a few pairs (a debugging
- * session's captures), so each statement is prepared when run rather than
- * kept with the flow queries of db_report.c. */
+ * the pairing tables is here, prepared on first use and kept with the
+ * connection's other report queries (rq_query_sql). */
 #include "db_report_pair.h"
 
 #include <string.h>
@@ -67,29 +66,6 @@ static const char owd_bins_sql[] =
 	" min(?4 - 1, max(0, (IFNULL(send_ts_ns, recv_ts_ns) - ?2) * ?4 / ?3)) AS col,"
 	" count(owd_ns), sum(fate = 'lost_between'), min(owd_ns), max(owd_ns)"
 	" FROM sightings WHERE pair_id = ?1 GROUP BY 1, 2 ORDER BY 1, 2";
-
-static sqlite3_stmt *prepare(struct db *db, const char *sql)
-{
-	/* The selection may name temp.notability, which must exist first. */
-	if (strstr(sql, "temp.notability") && rq_read_notability(db))
-		return NULL;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_fail(db, "preparing a report query");
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
-}
-
-/* rq_each over st, which it then finalizes. */
-static int each_then_finalize(struct db *db, sqlite3_stmt *st,
-                              int (*row)(sqlite3_stmt *st, void *ctx), void *ctx)
-{
-	int rc = rq_each(db, st, row, ctx);
-	sqlite3_finalize(st);
-	return rc;
-}
 
 static bool opt_int(sqlite3_stmt *st, int col, int64_t *v)
 {
@@ -161,15 +137,11 @@ static int pair_row(sqlite3_stmt *st, void *p)
 
 int db_each_pair(struct db *db, const struct db_selection *sel, db_pair_fn fn, void *user)
 {
-	sqlite3_stmt *st = prepare(db, pairs_sql);
-	if (!st)
+	sqlite3_stmt *st = rq_query_sql(db, RQ_PAIRS, pairs_sql);
+	if (!st || rq_bind_selection(db, st, sel))
 		return -1;
-	if (rq_bind_selection(db, st, sel)) {
-		sqlite3_finalize(st);
-		return -1;
-	}
 	struct pair_ctx ctx = {fn, user};
-	return each_then_finalize(db, st, pair_row, &ctx);
+	return rq_each(db, st, pair_row, &ctx);
 }
 
 /* ---- sightings ----------------------------------------------------------- */
@@ -211,22 +183,23 @@ int db_each_sighting(struct db *db, int64_t pair_id, int64_t head, int64_t tail,
                      db_sighting_fn fn, void *user)
 {
 	struct sighting_ctx ctx = {fn, user, 0, -1};
-	sqlite3_stmt *st = prepare(db, head < 0 ? sightings_all_sql : sightings_head_sql);
+	sqlite3_stmt *st = head < 0 ? rq_query_sql(db, RQ_SIGHTINGS_ALL, sightings_all_sql)
+	                            : rq_query_sql(db, RQ_SIGHTINGS_HEAD, sightings_head_sql);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, pair_id);
 	if (head >= 0)
 		sqlite3_bind_int64(st, 2, head);
-	int rc = each_then_finalize(db, st, sighting_row, &ctx);
+	int rc = rq_each(db, st, sighting_row, &ctx);
 	/* A head that ran short was the whole pair: no tail to look for. */
 	if (rc || head < 0 || tail <= 0 || ctx.rows < head)
 		return rc;
-	if (!(st = prepare(db, sightings_tail_sql)))
+	if (!(st = rq_query_sql(db, RQ_SIGHTINGS_TAIL, sightings_tail_sql)))
 		return -1;
 	sqlite3_bind_int64(st, 1, pair_id);
 	sqlite3_bind_int64(st, 2, tail);
 	sqlite3_bind_int64(st, 3, ctx.last_seq_no);
-	return each_then_finalize(db, st, sighting_row, &ctx);
+	return rq_each(db, st, sighting_row, &ctx);
 }
 
 static int gap_row(sqlite3_stmt *st, void *p)
@@ -245,13 +218,13 @@ int db_sighting_gap(struct db *db, int64_t pair_id, int64_t head, int64_t tail,
                     struct db_sighting_gap *gap)
 {
 	memset(gap, 0, sizeof *gap);
-	sqlite3_stmt *st = prepare(db, gap_sql);
+	sqlite3_stmt *st = rq_query_sql(db, RQ_SIGHTING_GAP, gap_sql);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, pair_id);
 	sqlite3_bind_int64(st, 2, head < 0 ? 0 : head);
 	sqlite3_bind_int64(st, 3, tail < 0 ? 0 : tail);
-	return each_then_finalize(db, st, gap_row, gap);
+	return rq_each(db, st, gap_row, gap);
 }
 
 /* ---- transitions --------------------------------------------------------- */
@@ -281,12 +254,12 @@ static int transition_row(sqlite3_stmt *st, void *p)
 int db_each_pair_transition(struct db *db, int64_t pair_id, db_pair_transition_fn fn,
                             void *user)
 {
-	sqlite3_stmt *st = prepare(db, transitions_sql);
+	sqlite3_stmt *st = rq_query_sql(db, RQ_PAIR_TRANSITIONS, transitions_sql);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, pair_id);
 	struct transition_ctx ctx = {fn, user};
-	return each_then_finalize(db, st, transition_row, &ctx);
+	return rq_each(db, st, transition_row, &ctx);
 }
 
 /* ---- one-way delays, binned ---------------------------------------------- */
@@ -313,7 +286,7 @@ static int bin_row(sqlite3_stmt *st, void *p)
 int db_each_owd_bin(struct db *db, int64_t pair_id, int64_t first_ts_ns, int64_t span_ns,
                     int columns, db_owd_bin_fn fn, void *user)
 {
-	sqlite3_stmt *st = prepare(db, owd_bins_sql);
+	sqlite3_stmt *st = rq_query_sql(db, RQ_OWD_BINS, owd_bins_sql);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, pair_id);
@@ -321,5 +294,5 @@ int db_each_owd_bin(struct db *db, int64_t pair_id, int64_t first_ts_ns, int64_t
 	sqlite3_bind_int64(st, 3, span_ns > 0 ? span_ns : 1);
 	sqlite3_bind_int(st, 4, columns > 0 ? columns : 1);
 	struct bin_ctx ctx = {fn, user};
-	return each_then_finalize(db, st, bin_row, &ctx);
+	return rq_each(db, st, bin_row, &ctx);
 }

@@ -10,8 +10,12 @@
 #include "report_flow_page.h"
 #include "report_pair.h"
 
+/* The table lists this many pairs, as an index page lists its flows;
+ * the rest are counted (sightings_view and export sightings have all). */
+#define MAX_ROWS 500
+
 struct table {
-	xmlNodePtr parent, tbody;
+	xmlNodePtr parent, section, tbody;
 	int64_t rows;
 };
 
@@ -35,7 +39,7 @@ static void owd_cell(xmlNodePtr tr, const struct db_pair_info *p, int dir)
 
 static xmlNodePtr start(struct table *t)
 {
-	xmlNodePtr section = html_add(t->parent, "section", "pairs", NULL);
+	xmlNodePtr section = t->section = html_add(t->parent, "section", "pairs", NULL);
 	html_set(section, "id", "pairs");
 	html_add(section, "h2", NULL, "Flow pairs: connections seen at two taps");
 	xmlNodePtr wrap = html_add(section, "div", "table-wrap", NULL);
@@ -56,6 +60,8 @@ static int pair_row(const struct db_pair_info *p, void *user)
 	struct table *t = user;
 	if (!t->tbody && !(t->tbody = start(t)))
 		return 1;
+	if (t->rows++ >= MAX_ROWS)
+		return 0;
 	xmlNodePtr tr = html_add(t->tbody, "tr", NULL, NULL);
 	char buf[600];
 	snprintf(buf, sizeof buf, REPORT_PAIR_HREF_FMT, (long long)p->id);
@@ -79,7 +85,6 @@ static int pair_row(const struct db_pair_info *p, void *user)
 	owd_cell(tr, p, PAIR_C2S);
 	owd_cell(tr, p, PAIR_S2C);
 	html_add(tr, "td", NULL, p->quality ? p->quality : "?");
-	t->rows++;
 	return 0;
 }
 
@@ -91,6 +96,12 @@ int pair_index_table(xmlNodePtr parent, struct db *db, const struct db_selection
 	if (rc != 0) {
 		snprintf(err, errlen, "flow pairs: %s", rc < 0 ? db_error(db) : "out of memory");
 		return -1;
+	}
+	if (t.rows > MAX_ROWS) {
+		char n[48];
+		text_count(n, sizeof n, t.rows - MAX_ROWS);
+		html_addf(t.section, "p", "muted", "%s more pairs: export sightings, or"
+		          " sightings_view in SQL, has every one.", n);
 	}
 	return 0;
 }

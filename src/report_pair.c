@@ -178,6 +178,11 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static bool has_page(const struct pages *pg, int64_t flow)
+{
+	return pg->paged && bsearch(&flow, pg->paged, pg->n_paged, sizeof flow, cmp_id);
+}
+
 static void fact(xmlNodePtr line, const char *label, const char *value)
 {
 	if (!html_empty(line))
@@ -198,7 +203,7 @@ static void flow_fact(const struct pages *pg, xmlNodePtr line, const char *vanta
 	html_textf(line, "%s: ", vantage ? vantage : "?");
 	char text[64], href[64];
 	snprintf(text, sizeof text, "flow %" PRId64, flow);
-	if (pg->paged && bsearch(&flow, pg->paged, pg->n_paged, sizeof flow, cmp_id)) {
+	if (has_page(pg, flow)) {
 		snprintf(href, sizeof href, "%" PRId64 ".html", flow);
 		html_set(html_add(line, "a", NULL, text), "href", href);
 	} else {
@@ -342,6 +347,10 @@ static int keep_id(struct pages *pg, int64_t id)
 static int write_page(const struct db_pair_info *p, void *user)
 {
 	struct pages *pg = user;
+	/* A pair gets a page when one of its flows does: past
+	 * notable_pages_past, the notable ones. */
+	if (!has_page(pg, p->flow_a) && !has_page(pg, p->flow_b))
+		return 0;
 	struct pair_rows r = {.p = p};
 	struct rows_ctx c = {.r = &r};
 	int64_t keep = pg->opt && pg->opt->max_segments > 0 ? pg->opt->max_segments
