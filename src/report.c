@@ -67,6 +67,8 @@ struct plan {
 	/* The parent's ranking of the flows, which each worker takes rather
 	 * than read again; NULL: each reads its own. */
 	struct db_notability *notability;
+	const int64_t *paged; /* the flows with a page, ascending */
+	size_t n_paged;
 };
 
 /* Where part k of n writes its transitions: the file itself when it is
@@ -145,6 +147,15 @@ static int write_part(struct db *db, const struct plan *p, int k, int n, char *e
 		db_read_end(db);
 	}
 	report_flow_writer_free(fp.writer);
+	/* Its share of the flow pairs' pages. */
+	int64_t pair_pages;
+	if (rc == 0 && (rc = db_read_begin(db)) != 0)
+		snprintf(err, errlen, "flow pairs: %s", db_error(db));
+	if (rc == 0) {
+		rc = report_pair_pages(db, p->sel, p->opt, p->dir, p->paged, p->n_paged, k, n,
+		                       &pair_pages, err, errlen);
+		db_read_end(db);
+	}
 	char close_err[512];
 	if (report_csv_close(fp.csv, rc == 0, close_err, sizeof close_err) != 0 && rc == 0) {
 		snprintf(err, errlen, "%s", close_err);
@@ -351,7 +362,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	struct report_options o = opt ? *opt : (struct report_options){
 		.max_segments = REPORT_DEFAULT_MAX_SEGMENTS,
 		.flows_per_page = REPORT_DEFAULT_FLOWS_PER_PAGE, .jobs = 1};
-	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL, NULL};
+	struct plan p = {db_path, sel, &o, dir, NULL, 0, 0, NULL, NULL, NULL, 0};
 	if (db_selected_ids(db, sel, &p.ids, &p.n) != 0) {
 		snprintf(err, errlen, "flows: %s", db_error(db));
 		db_close(db);
@@ -395,16 +406,20 @@ int report_write(const char *db_path, const struct db_selection *sel,
 		db_close(db);
 		return -1;
 	}
-	/* The flow pairs' pages, here: a report holds a few. */
+	/* The flow pairs' pages are shared out among the parts; those an
+	 * earlier report left for other pairs go first. */
 	int64_t pair_pages = 0;
-	if (report_pair_pages(db, sel, &o, dir, paged, n_paged, &pair_pages, err, errlen) != 0) {
+	p.paged = paged;
+	p.n_paged = n_paged;
+	if (report_pair_prune(db, sel, dir, paged, n_paged, &pair_pages, err, errlen) != 0) {
 		if (paged != p.ids)
 			free(paged);
 		free(p.ids);
 		db_close(db);
 		return -1;
 	}
-	if (o.progress && (p.progress = report_progress_new((uint64_t)(p.pages + *pages), stderr))) {
+	if (o.progress && (p.progress = report_progress_new((uint64_t)(p.pages + *pages + pair_pages),
+	                                                     stderr))) {
 		o.page_written = report_progress_page; /* index pages count too */
 		o.page_user = p.progress;
 	}

@@ -165,8 +165,9 @@ struct pages {
 	const char *dir;
 	const int64_t *paged;
 	size_t n_paged;
+	int part, parts;   /* this process writes the pairs whose id % parts is part */
 	int64_t written;
-	int64_t *ids; /* the pairs written, for pruning */
+	int64_t *ids;      /* report_pair_prune's: the pairs with a page */
 	size_t n_ids, cap_ids;
 	char *err;
 	size_t errlen;
@@ -181,6 +182,13 @@ static int cmp_id(const void *a, const void *b)
 static bool has_page(const struct pages *pg, int64_t flow)
 {
 	return pg->paged && bsearch(&flow, pg->paged, pg->n_paged, sizeof flow, cmp_id);
+}
+
+/* A pair gets a page when one of its flows does: past
+ * notable_pages_past, when one is notable. */
+static bool pair_has_page(const struct pages *pg, const struct db_pair_info *p)
+{
+	return has_page(pg, p->flow_a) || has_page(pg, p->flow_b);
 }
 
 static void fact(xmlNodePtr line, const char *label, const char *value)
@@ -347,9 +355,7 @@ static int keep_id(struct pages *pg, int64_t id)
 static int write_page(const struct db_pair_info *p, void *user)
 {
 	struct pages *pg = user;
-	/* A pair gets a page when one of its flows does: past
-	 * notable_pages_past, the notable ones. */
-	if (!has_page(pg, p->flow_a) && !has_page(pg, p->flow_b))
+	if (p->id % pg->parts != pg->part || !pair_has_page(pg, p))
 		return 0;
 	struct pair_rows r = {.p = p};
 	struct rows_ctx c = {.r = &r};
@@ -391,10 +397,6 @@ static int write_page(const struct db_pair_info *p, void *user)
 	snprintf(path, sizeof path, "%s/" REPORT_PAIR_HREF_FMT, pg->dir, (long long)p->id);
 	if (html_save(doc, path, pg->err, pg->errlen) != 0)
 		goto out;
-	if (keep_id(pg, p->id) != 0) {
-		snprintf(pg->err, pg->errlen, "out of memory");
-		goto out;
-	}
 	pg->written++;
 	if (pg->opt && pg->opt->page_written)
 		pg->opt->page_written(pg->opt->page_user);
@@ -435,18 +437,37 @@ static void prune(const char *dir, const int64_t *ids, size_t n)
 
 int report_pair_pages(struct db *db, const struct db_selection *sel,
                       const struct report_options *opt, const char *dir,
-                      const int64_t *paged, size_t n_paged, int64_t *written, char *err,
-                      size_t errlen)
+                      const int64_t *paged, size_t n_paged, int part, int parts,
+                      int64_t *written, char *err, size_t errlen)
 {
 	struct pages pg = {.db = db, .opt = opt, .dir = dir, .paged = paged,
-	                   .n_paged = n_paged, .err = err, .errlen = errlen};
+	                   .n_paged = n_paged, .part = part, .parts = parts > 1 ? parts : 1,
+	                   .err = err, .errlen = errlen};
 	err[0] = '\0';
 	int rc = db_each_pair(db, sel, write_page, &pg);
 	if (rc < 0)
 		snprintf(err, errlen, "flow pairs: %s", db_error(db));
-	if (rc == 0)
-		prune(dir, pg.ids, pg.n_ids);
 	*written = pg.written;
+	return rc == 0 ? 0 : -1;
+}
+
+static int note_paged(const struct db_pair_info *p, void *user)
+{
+	struct pages *pg = user;
+	return pair_has_page(pg, p) && keep_id(pg, p->id) != 0;
+}
+
+int report_pair_prune(struct db *db, const struct db_selection *sel, const char *dir,
+                      const int64_t *paged, size_t n_paged, int64_t *pages, char *err,
+                      size_t errlen)
+{
+	struct pages pg = {.db = db, .paged = paged, .n_paged = n_paged};
+	int rc = db_each_pair(db, sel, note_paged, &pg);
+	if (rc != 0)
+		snprintf(err, errlen, "flow pairs: %s", rc < 0 ? db_error(db) : "out of memory");
+	else
+		prune(dir, pg.ids, pg.n_ids);
+	*pages = (int64_t)pg.n_ids;
 	free(pg.ids);
 	return rc == 0 ? 0 : -1;
 }

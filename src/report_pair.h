@@ -84,12 +84,18 @@ int pair_index_table(xmlNodePtr parent, struct db *db, const struct db_selection
 void pair_clock_words(char *buf, size_t len, const struct db_pair_info *p);
 
 /* The pages of the flow pairs either of whose flows sel holds, into
- * dir/flows, each linking the flow pages of paged[0..n_paged) (ascending)
- * it shows; *written gets how many. Pair pages an earlier report left
- * there for other pairs are removed. */
+ * dir/flows, for those with a flow among paged[0..n_paged) (ascending),
+ * which they link; only those whose id % parts is part (the report's
+ * processes share them out). *written gets how many. */
 int report_pair_pages(struct db *db, const struct db_selection *sel,
                       const struct report_options *opt, const char *dir,
-                      const int64_t *paged, size_t n_paged, int64_t *written, char *err,
+                      const int64_t *paged, size_t n_paged, int part, int parts,
+                      int64_t *written, char *err, size_t errlen);
+
+/* Removes the pair pages an earlier report left in dir/flows for pairs
+ * this one gives none (same arguments); *pages gets how many it gives. */
+int report_pair_prune(struct db *db, const struct db_selection *sel, const char *dir,
+                      const int64_t *paged, size_t n_paged, int64_t *pages, char *err,
                       size_t errlen);
 
 #endif

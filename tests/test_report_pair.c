@@ -113,7 +113,8 @@ START_TEST(routed_pages_and_index)
 	char dir[64], db[128], rep[128], q[512];
 	paired("routed", dir, db);
 	snprintf(rep, sizeof rep, "%s/rep", dir);
-	ck_assert_int_eq(tu_sh(VT_BIN " report -q -d %s -o %s", db, rep), 0);
+	/* Two processes share the pair pages out. */
+	ck_assert_int_eq(tu_sh(VT_BIN " report -q -j 2 -d %s -o %s", db, rep), 0);
 
 	/* The index: a row per pair, each linking its page. */
 	long long pairs = vt_q(db, "SELECT count(*) FROM flow_pairs");
@@ -180,7 +181,7 @@ START_TEST(routed_pages_and_index)
 	xmlFreeDoc(doc);
 
 	/* One flow selected: its pair alone, the others' pages removed. */
-	ck_assert_int_eq(tu_sh(VT_BIN " report -q -d %s --flow 1 -o %s", db, rep), 0);
+	ck_assert_int_eq(tu_sh(VT_BIN " report -q -j 1 -d %s --flow 1 -o %s", db, rep), 0);
 	ck_assert_int_eq(tu_sh("test $(ls %s/flows | grep -c '^pair-') = 1 && test -s"
 	                       " %s/flows/pair-1.html", rep, rep), 0);
 	index = page(rep, "index.html");
