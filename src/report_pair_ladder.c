@@ -313,7 +313,14 @@ static void draw_sight(const struct layout *l, xmlNodePtr svg, const struct sigh
 	 * an arrow that slants down leaves it, where one across its middle
 	 * would run through it. */
 	double toward = s->x1 > s->x0 ? 1 : -1;
-	text_at(g, "label", round(s->x0 + toward * LABEL_INSET), round(s->y0 - 5), s->label);
+	/* A piece leaving with its whole starts rows up: its label goes on its
+	 * own row, where its arrow crosses it, not over the first piece's. */
+	double x = s->x0;
+	if (s->row_y > s->y0 && s->y1 > s->y0) {
+		double f = (s->row_y - s->y0) / (s->y1 - s->y0);
+		x += (s->x1 - s->x0) * (f > 1 ? 1 : f);
+	}
+	text_at(g, "label", round(x + toward * LABEL_INSET), round(s->row_y - 5), s->label);
 }
 
 /* The band that stands for a collapsed pair's middle. */
