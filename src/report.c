@@ -251,26 +251,25 @@ static int cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Flow pages an earlier report left in DIR/flows for flows this one does
- * not hold: their index no longer links them, and a reader opening the
- * folder would take them for part of this report. Only names this report
- * itself writes (REPORT_FLOW_HREF_FMT: digits, ".html") are touched; any
- * other file of the user's stays. ids ascending. */
-static void prune_flow_pages(const char *dir, const int64_t *ids, size_t n)
+void report_prune_pages(const char *dir, const char *prefix, const int64_t *ids, size_t n)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/flows", dir);
 	DIR *d = opendir(path);
 	if (!d)
 		return;
+	size_t skip = strlen(prefix);
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		const char *name = e->d_name;
-		size_t digits = strspn(name, "0123456789");
-		if (digits == 0 || digits > 18 || name[0] == '0' || strcmp(name + digits, ".html") != 0)
+		if (strncmp(name, prefix, skip) != 0)
 			continue;
-		int64_t id = strtoll(name, NULL, 10);
-		if (bsearch(&id, ids, n, sizeof *ids, cmp_id))
+		const char *num = name + skip;
+		size_t digits = strspn(num, "0123456789");
+		if (digits == 0 || digits > 18 || num[0] == '0' || strcmp(num + digits, ".html") != 0)
+			continue;
+		int64_t id = strtoll(num, NULL, 10);
+		if (n && bsearch(&id, ids, n, sizeof *ids, cmp_id))
 			continue;
 		snprintf(path, sizeof path, "%s/flows/%s", dir, name);
 		unlink(path);
@@ -443,7 +442,7 @@ int report_write(const char *db_path, const struct db_selection *sel,
 	db_notability_free(p.notability);
 	if (rc == 0) {
 		report_index_prune(dir, p.pages);
-		prune_flow_pages(dir, paged, n_paged);
+		report_prune_pages(dir, "", paged, n_paged);
 	}
 	if (paged != p.ids)
 		free(paged);

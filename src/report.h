@@ -140,6 +140,14 @@ int report_transitions_csv(struct db *db, const struct db_selection *sel,
 
 /* --- the whole report (report.c) --- */
 
+/* Pages an earlier report left in DIR/flows for what this one does not
+ * hold: their index no longer links them, and a reader opening the folder
+ * would take them for part of this report. Only the names this report
+ * writes itself (prefix, digits, ".html": "12.html", "pair-3.html") whose
+ * number is not among ids[0..n) (ascending) are removed; any other file of
+ * the user's stays. */
+void report_prune_pages(const char *dir, const char *prefix, const int64_t *ids, size_t n);
+
 /* All of it into dir (created if needed) from the database at db_path,
  * in opt->jobs processes; *flows gets how many flows it holds, *pages how
  * many of them have a page (fewer past opt->notable_pages_past). Flow pages

@@ -6,12 +6,10 @@
  * pairs, so each page is made from the template anew. */
 #include "report_pair.h"
 
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "html.h"
 #include "report_flow_page.h"
@@ -408,33 +406,6 @@ out:
 	return rc;
 }
 
-/* Pair pages an earlier report left for pairs this one does not hold:
- * only names of the form pair-N.html. ids ascending. */
-static void prune(const char *dir, const int64_t *ids, size_t n)
-{
-	char path[4200];
-	snprintf(path, sizeof path, "%s/flows", dir);
-	DIR *d = opendir(path);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *name = e->d_name;
-		if (strncmp(name, "pair-", 5) != 0)
-			continue;
-		size_t digits = strspn(name + 5, "0123456789");
-		if (digits == 0 || digits > 18 || name[5] == '0' ||
-		    strcmp(name + 5 + digits, ".html") != 0)
-			continue;
-		int64_t id = strtoll(name + 5, NULL, 10);
-		if (n && bsearch(&id, ids, n, sizeof *ids, cmp_id))
-			continue;
-		snprintf(path, sizeof path, "%s/flows/%s", dir, name);
-		unlink(path);
-	}
-	closedir(d);
-}
-
 int report_pair_pages(struct db *db, const struct db_selection *sel,
                       const struct report_options *opt, const char *dir,
                       const int64_t *paged, size_t n_paged, int part, int parts,
@@ -466,7 +437,7 @@ int report_pair_prune(struct db *db, const struct db_selection *sel, const char 
 	if (rc != 0)
 		snprintf(err, errlen, "flow pairs: %s", rc < 0 ? db_error(db) : "out of memory");
 	else
-		prune(dir, pg.ids, pg.n_ids);
+		report_prune_pages(dir, "pair-", pg.ids, pg.n_ids);
 	*pages = (int64_t)pg.n_ids;
 	free(pg.ids);
 	return rc == 0 ? 0 : -1;

@@ -71,18 +71,6 @@ END_TEST
 
 #define VDATA VT_DATA
 
-/* A scenario ingested at both vantages and paired, into dir/t.db. */
-static void paired(const char *name, char dir[64], char db[128])
-{
-	tu_scratch_dir(dir);
-	snprintf(db, 128, "%s/t.db", dir);
-	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage client " VDATA "/%s-client.pcap.gz",
-	                       db, name), 0);
-	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage server " VDATA "/%s-server.pcap.gz",
-	                       db, name), 0);
-	ck_assert_int_eq(tu_sh(VT_BIN " pair -q -d %s client server", db), 0);
-}
-
 static xmlDocPtr page(const char *dir, const char *name)
 {
 	char path[1024];
@@ -111,7 +99,7 @@ static char *text_of(xmlDocPtr doc, const char *expr)
 START_TEST(routed_pages_and_index)
 {
 	char dir[64], db[128], rep[128], q[512];
-	paired("routed", dir, db);
+	vt_paired("routed", dir, db);
 	snprintf(rep, sizeof rep, "%s/rep", dir);
 	/* Two processes share the pair pages out. */
 	ck_assert_int_eq(tu_sh(VT_BIN " report -q -j 2 -d %s -o %s", db, rep), 0);
@@ -193,7 +181,7 @@ END_TEST
 START_TEST(nat_rails_show_each_taps_endpoints)
 {
 	char dir[64], db[128], rep[128];
-	paired("nat", dir, db);
+	vt_paired("nat", dir, db);
 	snprintf(rep, sizeof rep, "%s/rep", dir);
 	ck_assert_int_eq(tu_sh(VT_BIN " report -q -d %s -o %s", db, rep), 0);
 	xmlDocPtr doc = page(rep, "flows/pair-1.html");
@@ -222,17 +210,8 @@ END_TEST
 START_TEST(a_capture_paired_with_itself_draws_flat)
 {
 	char dir[64], db[128], rep[128];
-	tu_scratch_dir(dir);
-	snprintf(db, sizeof db, "%s/t.db", dir);
+	vt_self_paired(dir, db);
 	snprintf(rep, sizeof rep, "%s/rep", dir);
-	/* The same packets under a second file's name (one byte of its
-	 * header changed, so that it is another capture). */
-	ck_assert_int_eq(tu_sh("zcat " VDATA "/routed-client.pcap.gz > %s/a.pcap && cp %s/a.pcap"
-	                       " %s/b.pcap && printf '\\377\\377\\000\\000' | dd of=%s/b.pcap bs=1"
-	                       " seek=16 conv=notrunc 2>/dev/null", dir, dir, dir, dir), 0);
-	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage a %s/a.pcap", db, dir), 0);
-	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage b %s/b.pcap", db, dir), 0);
-	ck_assert_int_eq(tu_sh(VT_BIN " pair -q -d %s a b", db), 0);
 	ck_assert_int_eq(tu_sh(VT_BIN " report -q -d %s -o %s", db, rep), 0);
 	xmlDocPtr doc = page(rep, "flows/pair-1.html");
 	long long n = vt_q(db, "SELECT count(*) FROM sightings WHERE pair_id = 1");

@@ -120,13 +120,7 @@ END_TEST
  * the same database as tables truth and clock. */
 static void scenario(const char *name, char dir[64], char db[128])
 {
-	tu_scratch_dir(dir);
-	snprintf(db, 128, "%s/t.db", dir);
-	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage client " VDATA "/%s-client.pcap.gz",
-	                       db, name), 0);
-	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage server " VDATA "/%s-server.pcap.gz",
-	                       db, name), 0);
-	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server", db), 0);
+	vt_paired(name, dir, db);
 	ck_assert_int_eq(tu_sh("zcat " VDATA "/%s-truth.csv.gz > %s/truth.csv && cp " VDATA
 	                       "/%s-clock.csv %s/clock.csv", name, dir, name, dir), 0);
 	vt_load_truth(dir, db);

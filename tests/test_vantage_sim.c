@@ -444,14 +444,7 @@ END_TEST
 START_TEST(file_paired_with_itself)
 {
 	char dir[64], db[128];
-	tu_scratch_dir(dir);
-	snprintf(db, sizeof db, "%s/t.db", dir);
-	ck_assert_int_eq(tu_sh("zcat " VDATA "/routed-client.pcap.gz > %s/a.pcap && cp %s/a.pcap"
-	                       " %s/b.pcap && printf '\\377\\377\\000\\000' | dd of=%s/b.pcap bs=1"
-	                       " seek=16 conv=notrunc 2>/dev/null", dir, dir, dir, dir), 0);
-	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage a %s/a.pcap", db, dir), 0);
-	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage b %s/b.pcap", db, dir), 0);
-	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s a b", db), 0);
+	vt_self_paired(dir, db);
 	long long segs = vt_q(db, "SELECT count(*) FROM segment_rows s JOIN flows f ON f.id = s.flow_id"
 	                       " WHERE f.capture_id = 1");
 	ck_assert_int_eq(vt_q(db, "SELECT count(*) FROM sightings WHERE fate = 'paired'"

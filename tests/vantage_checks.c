@@ -29,6 +29,31 @@ void vt_load_truth(const char *dir, const char *db)
 	                       " whole = NULLIF(whole, '')\"", db, dir, dir), 0);
 }
 
+void vt_paired(const char *name, char dir[64], char db[128])
+{
+	tu_scratch_dir(dir);
+	snprintf(db, 128, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage client " VT_DATA
+	                       "/%s-client.pcap.gz", db, name), 0);
+	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage server " VT_DATA
+	                       "/%s-server.pcap.gz", db, name), 0);
+	ck_assert_int_eq(tu_sh(VT_BIN " pair -q -d %s client server", db), 0);
+}
+
+void vt_self_paired(char dir[64], char db[128])
+{
+	tu_scratch_dir(dir);
+	snprintf(db, 128, "%s/t.db", dir);
+	/* One byte of the copy's header changed (its snap length), so that
+	 * it is another capture. */
+	ck_assert_int_eq(tu_sh("zcat " VT_DATA "/routed-client.pcap.gz > %s/a.pcap && cp %s/a.pcap"
+	                       " %s/b.pcap && printf '\\377\\377\\000\\000' | dd of=%s/b.pcap bs=1"
+	                       " seek=16 conv=notrunc 2>/dev/null", dir, dir, dir, dir), 0);
+	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage a %s/a.pcap", db, dir), 0);
+	ck_assert_int_eq(tu_sh(VT_BIN " ingest -q -d %s --vantage b %s/b.pcap", db, dir), 0);
+	ck_assert_int_eq(tu_sh(VT_BIN " pair -q -d %s a b", db), 0);
+}
+
 long long vt_q(const char *db, const char *sql)
 {
 	return tu_query_int(db, sql);

@@ -8,6 +8,12 @@
 #define VT_BIN "../tcpladder"
 #define VT_DATA "data/vantage"
 
+/* Scenario `name` of VT_DATA ingested at both vantages (client, server)
+ * and paired, into dir/t.db (dir a new scratch folder). */
+void vt_paired(const char *name, char dir[64], char db[128]);
+/* The routed scenario's client capture paired with a copy of itself
+ * (vantages a and b), likewise. */
+void vt_self_paired(char dir[64], char db[128]);
 /* dir/truth.csv and dir/clock.csv into db's tables truth and clock. */
 void vt_load_truth(const char *dir, const char *db);
 /* One integer from sql over db. */
