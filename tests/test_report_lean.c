@@ -223,9 +223,10 @@ START_TEST(standalone_page_holds_its_style_and_needs_no_other_file)
 		ck_assert_msg(u[4] == '#', "url to another file: %.40s", u);
 		u += 4;
 	}
-	/* The same drawing as the report's page of the flow. */
+	/* The same drawing as the report's page of the flow: its markers are
+	 * the two arrowheads and the state changes' dot. */
 	ck_assert_int_eq(count(doc, "//g[contains(concat(' ', @class, ' '), ' seg ')]"), 13);
-	ck_assert_int_eq(count(doc, "//svg[@class='ladder']//marker"), 2);
+	ck_assert_int_eq(count(doc, "//svg[@class='ladder']//marker"), 3);
 	xmlFreeDoc(doc);
 }
 END_TEST
