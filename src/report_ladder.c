@@ -38,7 +38,7 @@
 /* Frame numbers end at x 50 (style.css), times and deltas start at 62,
  * as an x relative to the frame's <text>. */
 #define TIME_DX       "12"
-#define CLIENT_X      280.0 /* client rail */
+#define CLIENT_X      280.0 /* client rail; its state labels end at 268 (style.css) */
 #define STATE_COL     104.0 /* room outside each rail for state labels */
 #define MIN_RAILS     440.0 /* least distance between the rails */
 #define LABEL_CH      7.23  /* advance of a 12px monospace character */
@@ -594,9 +594,11 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, const struct state_mar
 		const struct state_mark *mk = mark_of(marks, n, &pg->trans[t]);
 		if (!mk)
 			continue;
+		/* Left of the client's rail, which is always at CLIENT_X: that x
+		 * is the stylesheet's; right of the server's, where the widest
+		 * label put it. */
 		const struct trans *tr = mk->tr;
-		xmlNodePtr label = svg_text(svg, "state", rail_x(ld, tr->client) +
-		                                                  (tr->client ? -12 : 12),
+		xmlNodePtr label = svg_text(svg, "state", tr->client ? NAN : rail_x(ld, false) + 12,
 		                            mk->label_y + 4, tr->to);
 		html_set(label, "data-endpoint", tr->client ? "client" : "server");
 		char frame[HTML_INT_LEN];
