@@ -192,8 +192,8 @@ static int write_facts(struct page *pg, const struct db_flow_info *f)
 		line = html_add(facts, "div", "line wireshark", NULL);
 		html_text(line, "Wireshark: ");
 		html_add(line, "code", NULL, f->wireshark_filter);
+		/* No type="button": outside a form a button submits nothing. */
 		xmlNodePtr copy = html_add(line, "button", NULL, "copy");
-		html_set(copy, "type", "button");
 		html_set(copy, "onclick",
 		         "navigator.clipboard.writeText(this.previousSibling.textContent)"
 		         ".then(()=>this.textContent='copied')");
@@ -432,6 +432,8 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 	if (nav) {
 		xmlUnlinkNode(nav);
 		xmlFreeNode(nav);
+	} else if (w->doc && (nav = html_find(w->doc, "nav"))) {
+		xmlUnsetProp(nav, BAD_CAST "id"); /* found; not a hook of the page */
 	}
 	/* The packets' link, only where report --pcap writes them. */
 	xmlNodePtr pcap = w->doc && !alone && !(opt && opt->pcap_links)
@@ -460,6 +462,9 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 	        .plot = html_slot(w->doc, "plot"),
 	        .transitions = html_slot(w->doc, "transitions"),
 	};
+	/* The title's id only finds it here; no page needs it. */
+	if (w->sl.title)
+		xmlUnsetProp(w->sl.title, BAD_CAST "id");
 	/* The ladder and the graph are drawn into <svg> frames made here:
 	 * what every page's drawing holds is built once, and each page empties
 	 * the frames back to it. */

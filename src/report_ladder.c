@@ -35,9 +35,10 @@
 #define SLOPE         26.0
 #define TOP           108.0 /* first row */
 #define GAP_H         92.0  /* extra height of a collapsed flow's gap band */
-#define FRAME_X       50.0  /* frame numbers end here */
-#define TIME_X        62.0  /* times and deltas start here */
-#define CLIENT_X      280.0 /* client rail */
+/* Frame numbers end at x 50 (style.css), times and deltas start at 62,
+ * as an x relative to the frame's <text>. */
+#define TIME_DX       "12"
+#define CLIENT_X      280.0 /* client rail; its state labels end at 268 (style.css) */
 #define STATE_COL     104.0 /* room outside each rail for state labels */
 #define MIN_RAILS     440.0 /* least distance between the rails */
 #define LABEL_CH      7.23  /* advance of a 12px monospace character */
@@ -299,22 +300,27 @@ static bool dot_at(const struct ladder *ld, bool client, double y)
 
 /* The arrowheads: a thin and a bold one, each taking its arrow's colour
  * (fill: context-stroke in the stylesheet, which also picks which one an
- * arrow ends with); their size is the arrow's whatever its stroke. */
+ * arrow ends with); their size is the arrow's whatever its stroke. Each
+ * is drawn with its tip at the origin, the point a marker puts on the
+ * arrow's end, so that it needs no refX and refY. Then the dot of a state
+ * change (its size and colours are the stylesheet's): one marker that the
+ * states' one path puts on each of its points (draw_states), where a
+ * <circle> each would repeat its element and coordinates' names. */
 static void draw_defs(xmlNodePtr svg)
 {
 	static const struct {
-		const char *id, *ref, *d;
-	} heads[] = {{"ah", "9", "M0 0L9 4.5L0 9z"}, {"ahb", "12", "M0 0L12 6L0 12z"}};
+		const char *id, *d;
+	} heads[] = {{"ah", "M-9-4.5L0 0-9 4.5z"}, {"ahb", "M-12-6L0 0-12 6z"}};
 	xmlNodePtr defs = html_add(svg, "defs", NULL, NULL);
 	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
 		xmlNodePtr m = html_add(defs, "marker", NULL, NULL);
 		html_set(m, "id", heads[i].id);
-		html_set(m, "refX", heads[i].ref);
-		html_set(m, "refY", heads[i].ref[0] == '9' ? "4.5" : "6");
 		html_set(m, "markerUnits", "userSpaceOnUse");
 		html_set(m, "orient", "auto");
 		html_set(html_add(m, "path", NULL, NULL), "d", heads[i].d);
 	}
+	html_add(html_add(defs, "marker", NULL, NULL), "circle", NULL, NULL);
+	html_set(defs->last, "id", "dot");
 }
 
 /* A rail's heading: its role and its address, kept inside the drawing. */
@@ -436,13 +442,15 @@ static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t pr
 	 * hovering anywhere shows the title, and highlights the row. */
 	set_num(html_add(g, "rect", NULL, NULL), "y", s->y0 - 15);
 
-	svg_text(g, "fr", NAN, s->y0 + 4, frame);
+	/* The frame number, then its time and, on the line below, the delta
+	 * to the row above: one <text> placed at FRAME_X by the stylesheet,
+	 * the times in tspans that start TIME_DX further on. */
+	xmlNodePtr fr = svg_text(g, "fr", NAN, s->y0 + 4, frame);
 	text_rel(buf, sizeof buf, s->ts_ns - pg->f.first_ts_ns);
-	xmlNodePtr t = svg_text(g, "t", NAN, s->y0 + 4, buf);
-	/* The delta on the line below, in the same <text>. */
+	html_set(html_add(fr, "tspan", NULL, buf), "x", TIME_DX);
 	text_delta(buf, sizeof buf, s->ts_ns - prev_ts);
-	xmlNodePtr dt = html_add(t, "tspan", NULL, buf);
-	html_set(dt, "x", "0");
+	xmlNodePtr dt = html_add(fr, "tspan", NULL, buf);
+	html_set(dt, "x", TIME_DX);
 	html_set(dt, "dy", "13");
 
 	/* An arrow that ends on a state change stops at the dot's edge, so the
@@ -545,30 +553,58 @@ static struct state_mark *place_states(struct ladder *ld, size_t *count, double 
 	return marks;
 }
 
+/* The mark of transition t, or NULL when it is not drawn. */
+static const struct state_mark *mark_of(const struct state_mark *marks, size_t n,
+                                        const struct trans *t)
+{
+	for (size_t m = 0; m < n; m++)
+		if (marks[m].tr == t)
+			return &marks[m];
+	return NULL;
+}
+
 /* The marks drawn in transition order, so the document reads as the
  * table does: a dot on the rail and the new state's name beside it (the
- * table below says what changed it and where). */
-static void draw_states(struct ladder *ld, xmlNodePtr svg, const struct state_mark *marks,
-                        size_t n)
+ * table below says what changed it and where). The dots are the points
+ * of one path, each given its circle by the "dot" marker (draw_defs); the
+ * path itself is neither stroked nor filled. -1 out of memory. */
+static int draw_states(struct ladder *ld, xmlNodePtr svg, const struct state_mark *marks,
+                       size_t n)
 {
 	const struct flow_rows *pg = ld->pg;
+	if (!n)
+		return 0;
+	size_t cap = n * 2 * (HTML_NUM_LEN + 1) + 2;
+	char *d = malloc(cap), num_buf[HTML_NUM_LEN];
+	if (!d)
+		return -1;
+	struct text_line l = text_line(d, cap);
 	for (size_t t = 0; t < pg->n_trans; t++) {
-		const struct state_mark *mk = NULL;
-		for (size_t m = 0; m < n && !mk; m++)
-			mk = marks[m].tr == &pg->trans[t] ? &marks[m] : NULL;
+		const struct state_mark *mk = mark_of(marks, n, &pg->trans[t]);
 		if (!mk)
 			continue;
+		text_str(&l, l.len ? " " : "M");
+		text_str(&l, num(num_buf, rail_x(ld, mk->tr->client)));
+		text_str(&l, " ");
+		text_str(&l, num(num_buf, mk->y));
+	}
+	html_set(html_add(svg, "path", "dots", NULL), "d", d);
+	free(d);
+	for (size_t t = 0; t < pg->n_trans; t++) {
+		const struct state_mark *mk = mark_of(marks, n, &pg->trans[t]);
+		if (!mk)
+			continue;
+		/* Left of the client's rail, which is always at CLIENT_X: that x
+		 * is the stylesheet's; right of the server's, where the widest
+		 * label put it. */
 		const struct trans *tr = mk->tr;
-		double x = rail_x(ld, tr->client);
-		xmlNodePtr dot = html_add(svg, "circle", NULL, NULL);
-		set_num(dot, "cx", x);
-		set_num(dot, "cy", mk->y);
-		xmlNodePtr label = svg_text(svg, "state", x + (tr->client ? -12 : 12),
+		xmlNodePtr label = svg_text(svg, "state", tr->client ? NAN : rail_x(ld, false) + 12,
 		                            mk->label_y + 4, tr->to);
 		html_set(label, "data-endpoint", tr->client ? "client" : "server");
 		char frame[HTML_INT_LEN];
 		html_set(label, "data-frame", html_int(frame, tr->seen_frame));
 	}
+	return 0;
 }
 
 xmlNodePtr ladder_frame(xmlNodePtr parent)
@@ -633,10 +669,10 @@ int ladder_draw(struct flow_rows *pg, xmlNodePtr svg, size_t split,
 	set_num(svg, "height", ld.height);
 	draw_rail_head(&ld, svg, true, pg->f.client ? pg->f.client : "?");
 	draw_rail_head(&ld, svg, false, pg->f.server ? pg->f.server : "?");
-	for (int c = 1; c >= 0; c--) { /* client first */
-		svg_path(svg, "rail", "M# 72V#", ld.rail[c], ld.height - 8);
-		draw_initial(&ld, svg, c == 1);
-	}
+	svg_path(svg, "rail", "M# 72V#M# 72V#", ld.rail[1], ld.height - 8, ld.rail[0],
+	         ld.height - 8);
+	draw_initial(&ld, svg, true); /* client first */
+	draw_initial(&ld, svg, false);
 	/* The rows come after the rails, so arrows and dots draw over them;
 	 * the gap goes between the rows it separates, in the document too. */
 	for (size_t i = 0; i < pg->n_segs; i++) {
@@ -647,7 +683,7 @@ int ladder_draw(struct flow_rows *pg, xmlNodePtr svg, size_t split,
 		                                     : pg->segs[i - 1].ts_ns;
 		draw_segment(&ld, svg, i, prev);
 	}
-	draw_states(&ld, svg, marks, n_marks);
+	int rc = draw_states(&ld, svg, marks, n_marks);
 	free(marks);
-	return 0;
+	return rc;
 }

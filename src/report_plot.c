@@ -106,13 +106,17 @@ static void sb_path(struct sbuf *b, const char *fmt, const double *v)
 
 #define PATH(b, fmt, ...) sb_path((b), (fmt), (const double[]){__VA_ARGS__})
 
+/* A <text>; x or y NAN when the stylesheet places it (a column's x,
+ * the labels' row under the panels). */
 static xmlNodePtr add_text(xmlNodePtr parent, const char *cls, double x, double y,
                            const char *text)
 {
 	char buf[32];
 	xmlNodePtr t = html_add(parent, "text", cls, text);
-	html_set(t, "x", num1(buf, x));
-	html_set(t, "y", num1(buf, y));
+	if (!isnan(x))
+		html_set(t, "x", num1(buf, x));
+	if (!isnan(y))
+		html_set(t, "y", num1(buf, y));
 	return t;
 }
 
@@ -248,7 +252,7 @@ static void draw_y_ticks(xmlNodePtr g, const struct panel *pn, struct sbuf *grid
 		PATH(grid, "M# #H#", MARGIN_L - 4, y, MARGIN_L + PLOT_W);
 		char label[48];
 		seq_label(label, sizeof label, v, step, unit);
-		add_text(labels, NULL, MARGIN_L - 6, y + 4, label);
+		add_text(labels, NULL, NAN, y + 4, label); /* at MARGIN_L - 6 */
 	}
 }
 
@@ -366,7 +370,7 @@ static bool draw_panel(xmlNodePtr svg, struct panel *pn, double title_y,
 	         pn->client ? "client \xe2\x86\x92 server" : "server \xe2\x86\x92 client",
 	         win_off ? " \xc2\xb7 window edge above the top (up to " : "",
 	         win_off ? hi : "", win_off ? ")" : "");
-	add_text(g, "p-title", MARGIN_L, title_y, title);
+	add_text(g, "p-title", NAN, title_y, title); /* at MARGIN_L */
 
 	double left = MARGIN_L, right = MARGIN_L + PLOT_W;
 	/* The grid first, under the labels, frame and marks. */
@@ -402,7 +406,7 @@ static void draw_left_out(xmlNodePtr svg, const struct plot_panel_bins *p, bool 
 		snprintf(line, sizeof line,
 		         "%s: no panel: nothing was sent this way, and nothing acknowledged",
 		         dir);
-	add_text(svg, "p-note", MARGIN_L, y, line);
+	add_text(svg, "p-note", NAN, y, line); /* at MARGIN_L */
 }
 
 /* The key, in the <p> report_plot_frame put before the drawing: the
@@ -471,14 +475,19 @@ int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 		y += TITLE_H + PANEL_H;
 	}
 
+	/* The time axis's labels: their group moved down to their baseline,
+	 * so that each gives only its x. */
 	xmlNodePtr labels = html_add(svg, "g", "p-xl", NULL);
+	char num[32], move[64];
+	snprintf(move, sizeof move, "translate(0 %s)", num1(num, y + 15));
+	html_set(labels, "transform", move);
 	int dec = step_decimals(step);
 	for (size_t i = 0; i < n_x; i++) {
 		char label[HTML_NUM_LEN];
 		html_fixed(label, (double)i * step, dec);
-		add_text(labels, NULL, x_ticks[i], y + 15, label);
+		add_text(labels, NULL, x_ticks[i], NAN, label);
 	}
-	add_text(labels, NULL, MARGIN_L + PLOT_W / 2, y + 31,
+	add_text(labels, NULL, MARGIN_L + PLOT_W / 2, 16,
 	         ms ? "time since the first segment (ms)"
 	            : "time since the first segment (s)");
 	/* Below the axis, a line for each direction left out. */
@@ -489,12 +498,10 @@ int report_plot_draw(xmlNodePtr svg, const struct plot_bins *b)
 			draw_left_out(svg, &b->dir[d], d == 0, note_y - 5);
 		}
 	}
-	if (panels) {
-		xmlNodePtr t = add_text(svg, "p-yt", 0, 0, "relative sequence (bytes)");
-		char tr[64], mid[32];
-		snprintf(tr, sizeof tr, "translate(14 %s) rotate(-90)", num1(mid, y / 2));
-		html_set(t, "transform", tr);
-	}
+	/* The y axis's title, turned a quarter left by the stylesheet (about
+	 * the origin): its x is minus the height it is centred on. */
+	if (panels)
+		add_text(svg, "p-yt", -y / 2, 14, "relative sequence (bytes)");
 	draw_key(svg, drawn);
 	return 0;
 }
@@ -561,9 +568,13 @@ xmlNodePtr report_plot_frame(xmlNodePtr parent)
 	/* The key's entries are each page's (draw_key). */
 	if (!html_add(parent, "p", "p-key", NULL))
 		return NULL;
-	xmlNodePtr svg = html_svg(parent, "plot", SVG_W, TITLE_H + PANEL_H + AXIS_H);
+	/* Inline in HTML it needs no xmlns (html_svg's, for an SVG saved on
+	 * its own): out of the page, without style.css, it would draw as
+	 * black lines anyway. */
+	xmlNodePtr svg = html_add(parent, "svg", "plot", NULL);
 	if (!svg)
 		return NULL;
+	html_svg_size(svg, SVG_W, TITLE_H + PANEL_H + AXIS_H);
 	html_set(svg, "role", "img");
 	html_set(svg, "aria-label", "time/sequence graph");
 	return svg;

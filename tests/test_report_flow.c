@@ -248,8 +248,10 @@ START_TEST(seed_state_changes_sit_on_their_rails_in_order)
 	                      "client|13|CLOSED\n");
 	free(got);
 
-	/* On the rail: a client's label left of the middle, a server's right,
-	 * and each one at or below the arrow row of its seen_frame. */
+	/* On the rail: a client's label left of the middle (left of the
+	 * client's rail, which is always at 280: the stylesheet's x, none of
+	 * its own), a server's right, and each one at or below the arrow row
+	 * of its seen_frame. */
 	struct arrow a1 = arrow_of(&pg, 1);
 	double middle = (a1.x1 + a1.x2) / 2;
 	xmlXPathObjectPtr o = nodes(&pg, "//text[@class='state'][@data-frame!='0']");
@@ -258,7 +260,7 @@ START_TEST(seed_state_changes_sit_on_their_rails_in_order)
 		char ep[16], fr[16];
 		attr(t, "data-endpoint", ep, sizeof ep);
 		bool client = strcmp(ep, "client") == 0;
-		ck_assert_msg(client ? num_attr(t, "x") < middle
+		ck_assert_msg(client ? a1.x1 == 280 && !xmlHasProp(t, BAD_CAST "x")
 		                     : num_attr(t, "x") > middle,
 		              "%s label on the wrong side", ep);
 		struct arrow row =
