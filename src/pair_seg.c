@@ -124,7 +124,33 @@ static bool in_time(const struct ctx *c, size_t i, long j)
 	return a_sends ? tb >= ta - c->bound_ns : ta >= tb - c->bound_ns;
 }
 
-/* Equal keys, k-th copy to k-th. */
+/* Do two copies' payloads differ where both captures kept them? Only
+ * when both hashed the same number of bytes (the same snap length past
+ * them) can their hashes be compared. */
+static bool payload_differs(const struct pair_seg *x, const struct pair_seg *y)
+{
+	return x->hashed && x->hashed == y->hashed && x->hash != y->hash;
+}
+
+/* The first of B's copies left in slot s (its predecessor in *prev) that
+ * the clock allows for A's segment i and, with by_payload, whose kept
+ * payload agrees with it; -1 when none. */
+static long first_copy(const struct ctx *c, const struct table *t, const struct slot *s,
+                       size_t i, bool by_payload, long *prev)
+{
+	*prev = -1;
+	for (long j = s->head; j >= 0; *prev = j, j = t->next[j]) {
+		if (c->fit && !in_time(c, i, j))
+			continue;
+		if (by_payload && payload_differs(&c->a[i], &c->b[j]))
+			continue;
+		return j;
+	}
+	return -1;
+}
+
+/* Equal keys, k-th copy to k-th (VANTAGE.md: the payload bytes both
+ * captures kept break ties). */
 static int pair_exact(struct ctx *c, bool use_ip_id)
 {
 	struct table t;
@@ -159,11 +185,13 @@ static int pair_exact(struct ctx *c, bool use_ip_id)
 		if (s->head < 0)
 			continue;
 		bool ambiguous = s->count_a > 1 || s->count_b > 1;
-		long j = s->head, prev = -1;
-		/* The first copy left that the clock allows. */
-		while (j >= 0 && ambiguous && c->fit && !in_time(c, i, j)) {
-			prev = j;
-			j = t.next[j];
+		long prev = -1, j = s->head;
+		/* The first copy left that the clock allows, one whose kept
+		 * payload bytes agree before any other. */
+		if (ambiguous) {
+			j = first_copy(c, &t, s, i, true, &prev);
+			if (j < 0)
+				j = first_copy(c, &t, s, i, false, &prev);
 		}
 		if (j < 0)
 			continue;

@@ -409,6 +409,74 @@ END_TEST
 
 /* The clock given (--offset NS,PPM), not estimated; --synced on files
  * whose clocks agree. Pairing again replaces the pairing. */
+/* Two copies of one data segment, alike in every key pairing compares
+ * (seq, ack, flags, length, TSval, TSecr, IP ID) but not in their bytes,
+ * overtake each other between the taps: the payload bytes both captures
+ * kept break the tie (VANTAGE.md), where k-th to k-th would swap them.
+ * Delays 10 ms each way, the first copy delayed 15 ms; clocks equal. */
+struct tie_seg {
+	bool c2s;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint32_t len;
+	char fill;
+	int64_t at_a_ms, at_b_ms;
+};
+
+static void write_tie_side(const char *path, const struct tie_seg *s, const int *order, int n,
+                           bool side_b)
+{
+	FILE *f = cw_pcap_create_ns(path, 1, 65535);
+	uint8_t buf[2048], payload[200];
+	for (int k = 0; k < n; k++) {
+		const struct tie_seg *g = &s[order[k]];
+		uint8_t cl[16] = {10, 1, 0, 2}, sv[16] = {10, 2, 0, 2};
+		struct cw_seg c = {.sport = g->c2s ? 40000 : 443, .dport = g->c2s ? 443 : 40000,
+		                   .seq = g->seq, .ack = g->ack, .flags = g->flags, .win = 65000,
+		                   .ip_id = 7, .ttl = 64, .ts = true, .tsval = 500, .tsecr = 77,
+		                   .len = g->len, .payload = payload};
+		memcpy(c.src, g->c2s ? cl : sv, 16);
+		memcpy(c.dst, g->c2s ? sv : cl, 16);
+		memset(payload, g->fill, sizeof payload);
+		uint32_t len = cw_seg_frame(buf, &c);
+		int64_t ms = side_b ? g->at_b_ms : g->at_a_ms;
+		cw_pcap_record_ns(f, 1700000000000000000LL + ms * 1000000, buf, len, len);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(payload_breaks_ties)
+{
+	enum { S = TCP_SYN, A = TCP_ACK, P = TCP_PSH | TCP_ACK };
+	const uint32_t c = 1000, sv = 5000;
+	const struct tie_seg segs[] = {
+	        {true, c, 0, S, 0, 0, 0, 10},                 /* SYN */
+	        {false, sv, c + 1, S | A, 0, 0, 21, 11},      /* SYN,ACK */
+	        {true, c + 1, sv + 1, A, 0, 0, 22, 32},       /* ACK */
+	        {true, c + 1, sv + 1, P, 100, 'X', 30, 45},   /* X: 15 ms */
+	        {true, c + 1, sv + 1, P, 100, 'Y', 31, 41},   /* Y: 10 ms, first at B */
+	        {false, sv + 1, c + 101, A, 0, 0, 56, 46},    /* the server's ACK */
+	};
+	const int order_a[] = {0, 1, 2, 3, 4, 5}, order_b[] = {0, 1, 2, 4, 3, 5};
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	char a[128], b[128];
+	snprintf(a, sizeof a, "%s/a.pcap", dir);
+	snprintf(b, sizeof b, "%s/b.pcap", dir);
+	write_tie_side(a, segs, order_a, 6, false);
+	write_tie_side(b, segs, order_b, 6, true);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage client %s", db, a), 0);
+	ck_assert_int_eq(tu_sh(BIN " ingest -q -d %s --vantage server %s", db, b), 0);
+	ck_assert_int_eq(tu_sh(BIN " pair -q -d %s client server", db), 0);
+	/* X (A's frame 4) arrived second (B's frame 5), 15 ms after it left;
+	 * Y the other way round, 10 ms. */
+	query_is(db, "SELECT frame_a, frame_b, owd_ns, ambiguous FROM sightings"
+	             " WHERE frame_a IN (4, 5) ORDER BY frame_a",
+	         "4|5|15000000|1\n5|4|10000000|1\n");
+}
+END_TEST
+
 START_TEST(given_clock)
 {
 	struct sim p = {.offset_ns = 90000000, .skew_ppm = -20, .d_c2s = 3000000, .d_s2c = 9000000,
@@ -473,4 +541,5 @@ void vantage_sim_tests(TCase *tc)
 	tcase_add_test(tc, rst_lost_between_closes_nothing);
 	tcase_add_test(tc, given_clock);
 	tcase_add_test(tc, file_paired_with_itself);
+	tcase_add_test(tc, payload_breaks_ties);
 }
