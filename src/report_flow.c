@@ -54,19 +54,6 @@ static void set_text(xmlNodePtr node, const char *text)
 	html_text(node, text);
 }
 
-/* "label <b>value</b>" into a facts line, with a separator before all but
- * the first. */
-static void fact(xmlNodePtr line, const char *label, const char *value)
-{
-	if (!html_empty(line))
-		html_text(line, MIDDOT);
-	if (label) {
-		html_text(line, label);
-		html_text(line, " ");
-	}
-	html_add(line, "b", NULL, value);
-}
-
 /* ---- reading the flow -------------------------------------------------- */
 
 static char *dup_or_null(const char *s, bool *oom)
@@ -90,7 +77,7 @@ static void side_options(xmlNodePtr line, const char *who, int mss, int wscale, 
 		text_cat(buf, sizeof buf, "%sSACK %s", *buf ? ", " : "",
 		    sack ? "permitted" : "not permitted");
 	if (*buf) {
-		fact(line, who, buf);
+		page_fact(line, who, buf);
 		return;
 	}
 	if (!html_empty(line))
@@ -135,33 +122,33 @@ static int write_facts(struct page *pg, const struct db_flow_info *f)
 	if (!facts)
 		return 0;
 	xmlNodePtr line = html_add(facts, "div", NULL, NULL);
-	fact(line, "capture", f->capture_path ? f->capture_path : "?");
+	page_fact(line, "capture", f->capture_path ? f->capture_path : "?");
 	/* The day and time the rows' hover titles count from. */
 	text_utc(buf, sizeof buf, f->first_ts_ns, true, &pg->r.utc);
-	fact(line, "started", buf);
+	page_fact(line, "started", buf);
 	text_count(a, sizeof a, f->packets);
 	html_text(line, MIDDOT);
 	html_add(line, "b", NULL, a);
 	html_text(line, f->packets == 1 ? " segment" : " segments");
 	text_span(buf, sizeof buf, f->last_ts_ns - f->first_ts_ns);
-	fact(line, NULL, buf);
+	page_fact(line, NULL, buf);
 	text_count(a, sizeof a, f->client_bytes);
 	text_count(b, sizeof b, f->server_bytes);
 	snprintf(buf, sizeof buf, "%s B", a);
-	fact(line, "client", buf);
+	page_fact(line, "client", buf);
 	html_text(line, ", server ");
 	snprintf(buf, sizeof buf, "%s B", b);
 	html_add(line, "b", NULL, buf);
 	snprintf(buf, sizeof buf, "%s / %s", f->client_state ? f->client_state : "?",
 	         f->server_state ? f->server_state : "?");
-	fact(line, "final", buf);
+	page_fact(line, "final", buf);
 	if (f->conn_state)
-		fact(line, "conn_state", f->conn_state);
+		page_fact(line, "conn_state", f->conn_state);
 	if (f->history)
-		fact(line, "history", f->history);
+		page_fact(line, "history", f->history);
 	if (f->has_rtt) {
 		text_span(buf, sizeof buf, f->handshake_rtt_ns);
-		fact(line, "handshake RTT", buf);
+		page_fact(line, "handshake RTT", buf);
 	}
 
 	/* The tunnel its first segment came through, when it came through
@@ -183,7 +170,7 @@ static int write_facts(struct page *pg, const struct db_flow_info *f)
 	side_options(line, "client", f->client_mss, f->client_wscale, f->client_sack_ok);
 	side_options(line, "server", f->server_mss, f->server_wscale, f->server_sack_ok);
 	snprintf(buf, sizeof buf, "%" PRId64, f->id);
-	fact(line, "flow", buf);
+	page_fact(line, "flow", buf);
 
 	/* What selects this flow in Wireshark (its filter bar, or tshark -Y),
 	 * with a button that copies it: the one script on a page, and the

@@ -130,6 +130,10 @@ struct text_line {
 	size_t len, cap;
 };
 struct text_line text_line(char *buf, size_t cap);
+/* "label <b>value</b>" appended to a line of a page's facts (a flow's or a
+ * flow pair's), after a separator unless it is the first; label NULL:
+ * the value alone. */
+void page_fact(xmlNodePtr line, const char *label, const char *value);
 void text_str(struct text_line *l, const char *s);
 void text_int(struct text_line *l, int64_t v);
 

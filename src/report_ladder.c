@@ -47,40 +47,20 @@
 
 /* ---- small tree helpers ------------------------------------------------ */
 
-/* v without a trailing ".0", which is most coordinates, into buf
- * (HTML_NUM_LEN bytes). */
-static const char *num(char *buf, double v)
-{
-	/* Most are whole: their digits without formatting a fraction. */
-	if (fabs(v) < 1e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v)))
-		return html_int(buf, (int64_t)v);
-	html_num(buf, v);
-	size_t n = strlen(buf);
-	if (n > 2 && strcmp(buf + n - 2, ".0") == 0)
-		buf[n - 2] = '\0';
-	return buf;
-}
-
-static void set_num(xmlNodePtr node, const char *attr, double v)
-{
-	char buf[HTML_NUM_LEN];
-	html_set(node, attr, num(buf, v));
-}
-
 /* A <text>; x or y NAN when the stylesheet places it (a column's x). */
 static xmlNodePtr svg_text(xmlNodePtr parent, const char *cls, double x, double y,
                            const char *text)
 {
 	xmlNodePtr t = html_add(parent, "text", cls, text);
 	if (!isnan(x))
-		set_num(t, "x", x);
+		html_set_coord(t, "x", x);
 	if (!isnan(y))
-		set_num(t, "y", y);
+		html_set_coord(t, "y", y);
 	return t;
 }
 
 /* A <path> whose d is fmt with each '#' the next double (varargs) as
- * num() writes it. */
+ * html_coord() writes it. */
 static xmlNodePtr svg_path(xmlNodePtr parent, const char *cls, const char *fmt, ...)
 {
 	char d[512], n[HTML_NUM_LEN];
@@ -89,7 +69,7 @@ static xmlNodePtr svg_path(xmlNodePtr parent, const char *cls, const char *fmt, 
 	va_start(ap, fmt);
 	for (const char *f = fmt; *f; f++) {
 		if (*f == '#') {
-			text_str(&l, num(n, va_arg(ap, double)));
+			text_str(&l, html_coord(n, va_arg(ap, double)));
 		} else {
 			char c[2] = {*f, '\0'};
 			text_str(&l, c);
@@ -357,8 +337,8 @@ static void draw_initial(struct ladder *ld, xmlNodePtr svg, bool client)
 	double x = rail_x(ld, client);
 	double w = round((double)strlen(state) * 6.7 + 22);
 	xmlNodePtr r = html_add(svg, "rect", "initial", NULL);
-	set_num(r, "x", x - w / 2);
-	set_num(r, "width", w);
+	html_set_coord(r, "x", x - w / 2);
+	html_set_coord(r, "width", w);
 	xmlNodePtr t = svg_text(svg, "state", x, NAN, state);
 	html_set(t, "data-endpoint", client ? "client" : "server");
 	html_set(t, "data-frame", "0");
@@ -440,7 +420,7 @@ static void draw_segment(struct ladder *ld, xmlNodePtr svg, size_t i, int64_t pr
 	html_add(g, "title", NULL, buf);
 	/* A band across the whole row (its x and size are the stylesheet's):
 	 * hovering anywhere shows the title, and highlights the row. */
-	set_num(html_add(g, "rect", NULL, NULL), "y", s->y0 - 15);
+	html_set_coord(html_add(g, "rect", NULL, NULL), "y", s->y0 - 15);
 
 	/* The frame number, then its time and, on the line below, the delta
 	 * to the row above: one <text> placed at FRAME_X by the stylesheet,
@@ -488,8 +468,8 @@ static void draw_gap(struct ladder *ld, xmlNodePtr svg, const struct db_segment_
 	         first, last, bytes, span);
 	html_add(g, "title", NULL, buf);
 	xmlNodePtr r = html_add(g, "rect", NULL, NULL);
-	set_num(r, "y", top);
-	set_num(r, "height", bottom - top);
+	html_set_coord(r, "y", top);
+	html_set_coord(r, "height", bottom - top);
 	double mid = (ld->rail[0] + ld->rail[1]) / 2;
 	snprintf(buf, sizeof buf, "%s segments not drawn", n);
 	svg_text(g, "gap-count", mid, top + (bottom - top) / 2 - 3, buf);
@@ -584,9 +564,9 @@ static int draw_states(struct ladder *ld, xmlNodePtr svg, const struct state_mar
 		if (!mk)
 			continue;
 		text_str(&l, l.len ? " " : "M");
-		text_str(&l, num(num_buf, rail_x(ld, mk->tr->client)));
+		text_str(&l, html_coord(num_buf, rail_x(ld, mk->tr->client)));
 		text_str(&l, " ");
-		text_str(&l, num(num_buf, mk->y));
+		text_str(&l, html_coord(num_buf, mk->y));
 	}
 	html_set(html_add(svg, "path", "dots", NULL), "d", d);
 	free(d);
@@ -665,8 +645,8 @@ int ladder_draw(struct flow_rows *pg, xmlNodePtr svg, size_t split,
 		return -1;
 	ld.height = ceil(bottom + 12);
 
-	set_num(svg, "width", ld.width);
-	set_num(svg, "height", ld.height);
+	html_set_coord(svg, "width", ld.width);
+	html_set_coord(svg, "height", ld.height);
 	draw_rail_head(&ld, svg, true, pg->f.client ? pg->f.client : "?");
 	draw_rail_head(&ld, svg, false, pg->f.server ? pg->f.server : "?");
 	svg_path(svg, "rail", "M# 72V#M# 72V#", ld.rail[1], ld.height - 8, ld.rail[0],

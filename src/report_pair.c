@@ -189,16 +189,6 @@ static bool pair_has_page(const struct pages *pg, const struct db_pair_info *p)
 	return has_page(pg, p->flow_a) || has_page(pg, p->flow_b);
 }
 
-static void fact(xmlNodePtr line, const char *label, const char *value)
-{
-	if (!html_empty(line))
-		html_text(line, MIDDOT);
-	if (label) {
-		html_text(line, label);
-		html_text(line, " ");
-	}
-	html_add(line, "b", NULL, value);
-}
 
 /* One tap's flow, linked to its page when the report wrote one. */
 static void flow_fact(const struct pages *pg, xmlNodePtr line, const char *vantage,
@@ -240,23 +230,23 @@ static void write_facts(const struct pages *pg, xmlDocPtr doc, const struct db_p
 	flow_fact(pg, line, p->vantage_b, p->file_b, p->flow_b);
 	line = html_add(facts, "div", NULL, NULL);
 	snprintf(buf, sizeof buf, "%" PRId64, p->id);
-	fact(line, "pair", buf);
-	fact(line, "matched by", p->matched_by ? p->matched_by : "?");
+	page_fact(line, "pair", buf);
+	page_fact(line, "matched by", p->matched_by ? p->matched_by : "?");
 	if (p->nat)
-		fact(line, NULL, "NAT: the taps saw different addresses");
+		page_fact(line, NULL, "NAT: the taps saw different addresses");
 	if (p->seq_delta[PAIR_C2S] || p->seq_delta[PAIR_S2C]) {
 		snprintf(buf, sizeof buf, "%" PRId64 " c2s, %" PRId64 " s2c", p->seq_delta[PAIR_C2S],
 		         p->seq_delta[PAIR_S2C]);
-		fact(line, "sequence numbers rewritten between the taps by", buf);
+		page_fact(line, "sequence numbers rewritten between the taps by", buf);
 	}
 	line = html_add(facts, "div", NULL, NULL);
 	text_count(a, sizeof a, p->paired);
-	fact(line, "seen at both taps", a);
+	page_fact(line, "seen at both taps", a);
 	snprintf(buf, sizeof buf, "%" PRId64 " client" ARROW "server, %" PRId64 " server" ARROW
 	         "client", p->lost[PAIR_C2S], p->lost[PAIR_S2C]);
-	fact(line, "lost between", buf);
+	page_fact(line, "lost between", buf);
 	snprintf(buf, sizeof buf, "%" PRId64, p->appeared);
-	fact(line, "appeared between", buf);
+	page_fact(line, "appeared between", buf);
 	static const char *const dirs[2] = {"client" ARROW "server", "server" ARROW "client"};
 	for (int d = 0; d < 2; d++) {
 		if (!p->has_owd[d])

@@ -199,8 +199,7 @@ static void draw_rail_head(const struct layout *l, xmlNodePtr svg, bool client)
 	snprintf(buf, sizeof buf, "%s" MIDDOT "%s", pair_side_vantage(p, client), base);
 	xmlNodePtr role = text_at(svg, "role", x, 0, buf);
 	html_set(role, "data-vantage", pair_side_vantage(p, client));
-	xmlNodePtr t = html_add(role, "title", NULL, file ? file : "?");
-	(void)t;
+	html_add(role, "title", NULL, file ? file : "?");
 	text_at(svg, "addr", x, 0, endpoint ? endpoint : "?");
 }
 
@@ -324,7 +323,7 @@ static void draw_sight(const struct layout *l, xmlNodePtr svg, const struct sigh
 }
 
 /* The band that stands for a collapsed pair's middle. */
-static void draw_gap(const struct layout *l, xmlNodePtr svg, double width)
+static void draw_gap(const struct layout *l, xmlNodePtr svg)
 {
 	const struct pair_rows *r = l->r;
 	double top = r->s[r->split - 1].row_y + PITCH - 8;
@@ -343,7 +342,6 @@ static void draw_gap(const struct layout *l, xmlNodePtr svg, double width)
 	text_at(g, "gap-count", mid, top + (bottom - top) / 2 - 3, buf);
 	snprintf(buf, sizeof buf, "%s payload bytes" MIDDOT "%s", bytes, span);
 	text_at(g, "gap-detail", mid, top + (bottom - top) / 2 + 14, buf);
-	(void)width;
 }
 
 struct mark {
@@ -472,8 +470,7 @@ int pair_ladder_draw(xmlNodePtr parent, struct pair_rows *r)
 
 	text_at(svg, "colhead", FRAME_A_X, 38, r->p->vantage_a ? r->p->vantage_a : "A");
 	text_at(svg, "colhead", FRAME_B_X, 38, r->p->vantage_b ? r->p->vantage_b : "B");
-	xmlNodePtr th = text_at(svg, "colhead time", TIME_X, 38, "time (s)");
-	(void)th;
+	text_at(svg, "colhead time", TIME_X, 38, "time (s)");
 
 	double bottom = l.end_y;
 	for (size_t i = 0; i < r->n; i++)
@@ -488,7 +485,7 @@ int pair_ladder_draw(xmlNodePtr parent, struct pair_rows *r)
 	int64_t first = r->n ? (r->s[0].has_send ? r->s[0].send_ts_ns : r->s[0].recv_ts_ns) : 0;
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->split && i == r->split)
-			draw_gap(&l, svg, width);
+			draw_gap(&l, svg);
 		draw_sight(&l, svg, &r->s[i], first);
 	}
 	if (draw_states(&l, svg, &bottom) != 0)

@@ -1,6 +1,7 @@
 /* report_text: how numbers and times read on a flow page, in its header
  * and on its ladder alike (report_flow_page.h). Pure: a value in, text in
- * the caller's buffer out. What does not fit a buffer is cut. */
+ * the caller's buffer out. What does not fit a buffer is cut. And the one
+ * shape every fact of a page's header takes. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -122,4 +123,15 @@ void text_utc(char *buf, size_t len, int64_t ns, bool date, struct utc_second *l
 		snprintf(buf, len, "%s.%09" PRId64 " UTC", day, frac);
 	else
 		snprintf(buf, len, "%s.%06" PRId64 " UTC", day, frac / 1000);
+}
+
+void page_fact(xmlNodePtr line, const char *label, const char *value)
+{
+	if (!html_empty(line))
+		html_text(line, MIDDOT);
+	if (label) {
+		html_text(line, label);
+		html_text(line, " ");
+	}
+	html_add(line, "b", NULL, value);
 }
