@@ -10,7 +10,8 @@
 # four captures against the ceiling run on them one after another; report
 # against a bare loop writing as many files of the same average size; the
 # users' queries; the report's index driven in headless Chromium (its
-# own timings, from the page's DOM).
+# own timings, from the page's DOM); pairing two taps' captures of the big
+# capture's connections (issue 20).
 # Then it prints one table and issue 6's goals as PASS/FAIL. A goal missed
 # is a result, not an error: the script fails only when something cannot
 # run.
@@ -206,6 +207,25 @@ else
 	skip j2 "tcpladder ingest -j 2, 4 captures" "not implemented yet"
 fi
 rm -f "$WORK"/j*.pcap "$WORK"/j.db*
+
+# --- two vantages (issue 20): big.pcap as the client's tap saw it, and a
+# copy stamped 750 ms later as the server's; both ingested (--vantage),
+# then paired: every segment seen at both taps, 2 x 2,000,000 packets. ---
+if command -v editcap > /dev/null; then
+	editcap -F pcap -t 0.75 "$WORK/big.pcap" "$WORK/pairb.pcap" || die "editcap failed"
+	FILE_PKTS[pairb.pcap]=${FILE_PKTS[big.pcap]}
+	PREP="rm -f '$WORK'/pair.db*; '$TL' ingest -q -d '$WORK/pair.db' --vantage client \
+'$WORK/big.pcap' && '$TL' ingest -q -d '$WORK/pair.db' --vantage server '$WORK/pairb.pcap'" \
+		measure pair "tcpladder pair, both taps' captures" "big.pcap pairb.pcap" \
+		"$TL" pair -q -d "$WORK/pair.db" client server
+	[ "$(sqlite3 "$WORK/pair.db" 'SELECT sum(paired) FROM flow_pairs')" = \
+		"$(sqlite3 "$WORK/pair.db" 'SELECT count(*) FROM segment_rows s JOIN flows f
+			ON f.id = s.flow_id WHERE f.capture_id = 1')" ] ||
+		die "pair: not every segment paired"
+	rm -f "$WORK"/pairb.pcap "$WORK"/pair.db*
+else
+	skip pair "tcpladder pair, both taps' captures" "editcap (wireshark-common) not installed"
+fi
 
 # --- report against a bare loop writing as many files ---
 FLOWS=$(sqlite3 "$WORK/big.db" 'SELECT count(*) FROM flows')
