@@ -63,6 +63,8 @@ enum report_query_id {
 	RQ_SIGHTING_GAP,
 	RQ_PAIR_TRANSITIONS,
 	RQ_OWD_BINS,
+	RQ_HAS_PAIRS,
+	RQ_PAIR_OF_FLOW,
 	RQ_COUNT
 };
 

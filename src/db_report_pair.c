@@ -3,6 +3,7 @@
  * connection's other report queries (rq_query_sql). */
 #include "db_report_pair.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "db_report_internal.h"
@@ -59,6 +60,16 @@ static const char transitions_sql[] =
 	"SELECT endpoint = 'client', vantage, frame_a, frame_b, ts_ns, from_state, to_state,"
 	" event, appeared FROM pair_transitions_view WHERE pair_id = ?1"
 	" ORDER BY ts_ns, endpoint, step";
+
+static const char has_pairs_sql[] = "SELECT EXISTS (SELECT 1 FROM flow_pairs)";
+
+/* Through the indexes flow_pairs_a and flow_pairs_b. */
+static const char pair_of_flow_sql[] =
+	"SELECT p.id, p.flow_b, c.vantage FROM flow_pairs p JOIN flows f ON f.id = p.flow_b"
+	" JOIN captures c ON c.id = f.capture_id WHERE p.flow_a = ?1"
+	" UNION ALL SELECT p.id, p.flow_a, c.vantage FROM flow_pairs p"
+	" JOIN flows f ON f.id = p.flow_a JOIN captures c ON c.id = f.capture_id"
+	" WHERE p.flow_b = ?1 LIMIT 1";
 
 /* ?2 the first time, ?3 the span, ?4 the columns. */
 static const char owd_bins_sql[] =
@@ -295,4 +306,54 @@ int db_each_owd_bin(struct db *db, int64_t pair_id, int64_t first_ts_ns, int64_t
 	sqlite3_bind_int(st, 4, columns > 0 ? columns : 1);
 	struct bin_ctx ctx = {fn, user};
 	return rq_each(db, st, bin_row, &ctx);
+}
+
+/* ---- a flow's pair --------------------------------------------------------- */
+
+static int int_row(sqlite3_stmt *st, void *p)
+{
+	*(int64_t *)p = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int db_has_pairs(struct db *db)
+{
+	sqlite3_stmt *st = rq_query_sql(db, RQ_HAS_PAIRS, has_pairs_sql);
+	int64_t any = 0;
+	if (!st || rq_each(db, st, int_row, &any) != 0)
+		return -1;
+	return any != 0;
+}
+
+struct pair_of_flow {
+	int64_t pair_id, other;
+	char *vantage;
+	size_t len;
+	bool found;
+};
+
+static int pair_of_flow_row(sqlite3_stmt *st, void *p)
+{
+	struct pair_of_flow *o = p;
+	o->pair_id = sqlite3_column_int64(st, 0);
+	o->other = sqlite3_column_int64(st, 1);
+	const char *v = rq_text(st, 2);
+	snprintf(o->vantage, o->len, "%s", v ? v : "?");
+	o->found = true;
+	return 0;
+}
+
+int db_pair_of_flow(struct db *db, int64_t flow_id, int64_t *pair_id, int64_t *other_flow,
+                    char *vantage, size_t len)
+{
+	sqlite3_stmt *st = rq_query_sql(db, RQ_PAIR_OF_FLOW, pair_of_flow_sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, flow_id);
+	struct pair_of_flow o = {.vantage = vantage, .len = len};
+	if (rq_each(db, st, pair_of_flow_row, &o) != 0)
+		return -1;
+	*pair_id = o.pair_id;
+	*other_flow = o.other;
+	return o.found;
 }

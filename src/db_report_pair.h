@@ -101,4 +101,13 @@ typedef int (*db_owd_bin_fn)(const struct db_owd_bin *b, void *user);
 int db_each_owd_bin(struct db *db, int64_t pair_id, int64_t first_ts_ns, int64_t span_ns,
                     int columns, db_owd_bin_fn fn, void *user);
 
+/* Whether the database holds any flow pair (a report asks once, and asks
+ * db_pair_of_flow for each flow only then). 1, 0, or -1. */
+int db_has_pairs(struct db *db);
+
+/* The flow pair a flow belongs to, if any: its id, the other tap's flow
+ * and that tap's vantage (into vantage, len bytes). 1 found, 0 none, -1. */
+int db_pair_of_flow(struct db *db, int64_t flow_id, int64_t *pair_id, int64_t *other_flow,
+                    char *vantage, size_t len);
+
 #endif

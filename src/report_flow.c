@@ -21,6 +21,7 @@
 
 #include "html.h"
 #include "report_flow_page.h"
+#include "db_report_pair.h"
 #include "report_plot.h"
 
 /* The table lists this many transitions at most: a flow has a handful,
@@ -399,6 +400,7 @@ struct report_flow_writer {
 	struct page pg;  /* the rows of the page being written */
 	struct html_out *out;
 	int64_t keep;    /* segments kept at each end of a long flow */
+	int has_pairs;   /* the database holds flow pairs: 1, 0, or -1 not asked yet */
 };
 
 struct report_flow_writer *report_flow_writer_new(const struct report_options *opt,
@@ -411,6 +413,8 @@ struct report_flow_writer *report_flow_writer_new(const struct report_options *o
 	}
 	w->keep = opt && opt->max_segments > 0 ? opt->max_segments
 	                                       : REPORT_DEFAULT_MAX_SEGMENTS;
+	/* A page alone has no pair page beside it to link. */
+	w->has_pairs = opt && opt->standalone ? 0 : -1;
 	bool alone = opt && opt->standalone;
 	w->doc = html_page("flow.xhtml", alone ? NULL : REPORT_FLOW_STYLE_HREF, err, errlen);
 	/* A page on its own (a ticket's attachment) has no report to go back
@@ -484,6 +488,29 @@ void report_flow_writer_free(struct report_flow_writer *w)
 	}
 }
 
+/* A flow seen at two taps links its pair's page (report_pair.h), which
+ * the report writes whenever it writes this one. The database is asked
+ * whether it holds pairs once, and for this flow's only then. */
+static int write_pair_link(struct report_flow_writer *w, struct db *db, int64_t flow_id)
+{
+	if (w->has_pairs < 0 && (w->has_pairs = db_has_pairs(db)) < 0)
+		return -1;
+	int64_t pair_id, other;
+	char vantage[64], buf[128];
+	int found = w->has_pairs ? db_pair_of_flow(db, flow_id, &pair_id, &other, vantage,
+	                                           sizeof vantage)
+	                         : 0;
+	if (found <= 0 || !w->sl.facts.node)
+		return found < 0 ? -1 : 0;
+	xmlNodePtr line = html_add(w->sl.facts.node, "div", "line pair", NULL);
+	html_textf(line, "seen at two taps: flow %" PRId64 " at %s" MIDDOT, other, vantage);
+	snprintf(buf, sizeof buf, "pair-%" PRId64 ".html", pair_id);
+	xmlNodePtr a = html_add(line, "a", NULL, NULL);
+	html_set(a, "href", buf);
+	html_textf(a, "both taps' ladder (pair %" PRId64 ")", pair_id);
+	return 0;
+}
+
 int report_flow_write(struct report_flow_writer *w, struct db *db,
                       const struct db_flow_info *f, const char *path,
                       struct report_csv *csv, char *err, size_t errlen)
@@ -504,6 +531,10 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 	html_rebuild_begin(w->doc, slots, sizeof slots / sizeof slots[0]);
 	if (write_facts(pg, f) != 0) {
 		snprintf(err, errlen, "flow: out of memory");
+		goto out;
+	}
+	if (write_pair_link(w, db, f->id) != 0) {
+		snprintf(err, errlen, "flow pairs: %s", db_error(db));
 		goto out;
 	}
 	if (db_result(db_each_flow_transition(db, f, transition_row, pg), db, pg,

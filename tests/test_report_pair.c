@@ -3,8 +3,9 @@
  * mkvantage.sh scenarios (real Linux TCP through a delay line, captured at
  * both hosts): the clock in words, a long pair collapsed like a long
  * flow, each direction's delays plotted from every sighting, each rail
- * named by its tap with the endpoint as that tap saw it (NAT), the
- * selection, and a capture paired with itself. VANTAGE.md's check 6 on
+ * named by its tap with the endpoint as that tap saw it (NAT), each tap's
+ * flow page linking the pair's, the selection, and a capture paired with
+ * itself. VANTAGE.md's check 6 on
  * every scenario is in the vantage suite (vt_check_ladder). */
 #include <check.h>
 #include <libxml/xpath.h>
@@ -168,6 +169,17 @@ START_TEST(routed_pages_and_index)
 	ck_assert_int_eq(vt_count(doc, "//*[@id = 'facts']//a[contains(@href, '.html')]"), 2);
 	xmlFreeDoc(doc);
 
+	/* Each tap's flow page links the pair's. */
+	long long flow_b = vt_q(db, "SELECT flow_b FROM flow_pairs WHERE flow_a = 1");
+	xmlDocPtr fp = page(rep, "flows/1.html");
+	ck_assert_int_eq(vt_count(fp, "//div[@class = 'line pair']/a[@href = 'pair-1.html']"), 1);
+	xmlFreeDoc(fp);
+	snprintf(q, sizeof q, "flows/%lld.html", flow_b);
+	fp = page(rep, q);
+	ck_assert_int_eq(vt_count(fp, "//div[@class = 'line pair'][contains(., 'flow 1 at client')]"
+	                              "/a[@href = 'pair-1.html']"), 1);
+	xmlFreeDoc(fp);
+
 	/* One flow selected: its pair alone, the others' pages removed. */
 	ck_assert_int_eq(tu_sh(VT_BIN " report -q -j 1 -d %s --flow 1 -o %s", db, rep), 0);
 	ck_assert_int_eq(tu_sh("test $(ls %s/flows | grep -c '^pair-') = 1 && test -s"
@@ -238,6 +250,9 @@ START_TEST(no_pairing_no_pairs)
 	ck_assert_int_eq(vt_count(index, "//*[@id = 'pairs']"), 0);
 	ck_assert_int_eq(vt_count(index, "//*[@id = 'capture-table']"), 1);
 	xmlFreeDoc(index);
+	xmlDocPtr fp = page(rep, "flows/1.html");
+	ck_assert_int_eq(vt_count(fp, "//*[contains(@class, 'pair')]"), 0);
+	xmlFreeDoc(fp);
 	ck_assert_int_eq(tu_sh("ls %s/flows | grep -q '^pair-'", rep), 1);
 }
 END_TEST
