@@ -401,6 +401,8 @@ struct report_flow_writer {
 	struct html_out *out;
 	int64_t keep;    /* segments kept at each end of a long flow */
 	int has_pairs;   /* the database holds flow pairs: 1, 0, or -1 not asked yet */
+	struct db_plot_segment *plot; /* the rows as the graph takes them */
+	size_t cap_plot;
 };
 
 struct report_flow_writer *report_flow_writer_new(const struct report_options *opt,
@@ -481,11 +483,40 @@ void report_flow_writer_free(struct report_flow_writer *w)
 		page_clear(&w->pg);
 		free(w->pg.r.segs);
 		free(w->pg.r.trans);
+		free(w->plot);
 		html_out_free(w->out);
 		html_rebuild_free(w->doc);
 		xmlFreeDoc(w->doc);
 		free(w);
 	}
+}
+
+/* The time/sequence graph, from the page's rows when `whole` (they are
+ * every segment of the flow): the rows the graph would read again. */
+static int draw_plot(struct report_flow_writer *w, xmlNodePtr svg, struct db *db,
+                     const struct db_flow_info *f, bool whole, char *err, size_t errlen)
+{
+	const struct flow_rows *r = &w->pg.r;
+	if (!whole || r->n_segs == 0)
+		return report_plot_flow(svg, db, f, NULL, 0, err, errlen);
+	if (w->cap_plot < r->n_segs) {
+		struct db_plot_segment *p = realloc(w->plot, r->n_segs * sizeof *p);
+		if (!p) {
+			snprintf(err, errlen, "time/sequence graph: out of memory");
+			return -1;
+		}
+		w->plot = p;
+		w->cap_plot = r->n_segs;
+	}
+	for (size_t i = 0; i < r->n_segs; i++) {
+		const struct seg *g = &r->segs[i];
+		w->plot[i] = (struct db_plot_segment){
+		        .ts_ns = g->ts_ns, .from_client = g->from_client, .flags = g->flags,
+		        .rel_seq = g->rel_seq, .has_ack = g->has_ack, .rel_ack = g->rel_ack,
+		        .ack = g->ack, .len = g->len, .win = g->win, .analysis = g->analysis,
+		        .options = g->options};
+	}
+	return report_plot_flow(svg, db, f, w->plot, r->n_segs, err, errlen);
 }
 
 /* A flow seen at two taps links its pair's page (report_pair.h), which
@@ -564,8 +595,10 @@ int report_flow_write(struct report_flow_writer *w, struct db *db,
 		snprintf(err, errlen, "ladder: out of memory");
 		goto out;
 	}
-	/* The graph reads every segment of the flow itself, not the kept ones. */
-	if ((node = w->sl.plot.node) && report_plot_flow(node, db, f, err, errlen) < 0)
+	/* The graph draws every segment of the flow: the kept ones when they
+	 * are all of it, else it reads them itself. */
+	if ((node = w->sl.plot.node) && draw_plot(w, node, db, f, gap.segments == 0, err,
+	                                          errlen) < 0)
 		goto out;
 	if ((node = w->sl.transitions.node))
 		draw_table(pg, node);

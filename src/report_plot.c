@@ -542,7 +542,7 @@ static int plot_row(const struct db_plot_segment *r, void *user)
 }
 
 int report_plot_flow(xmlNodePtr svg, struct db *db, const struct db_flow_info *f,
-                     char *err, size_t errlen)
+                     const struct db_plot_segment *segs, size_t n, char *err, size_t errlen)
 {
 	struct plot_bins b;
 	plot_bins_init(&b, PLOT_COLUMNS, f->first_ts_ns, f->last_ts_ns);
@@ -550,7 +550,13 @@ int report_plot_flow(xmlNodePtr svg, struct db *db, const struct db_flow_info *f
 	bool scaled = f->client_wscale >= 0 && f->server_wscale >= 0;
 	struct reading rd = {&b, scaled ? f->client_wscale : 0,
 	                     scaled ? f->server_wscale : 0, false};
-	int rc = db_each_plot_segment(db, f, plot_row, &rd);
+	int rc = 0;
+	if (segs) {
+		for (size_t i = 0; i < n && rc == 0; i++)
+			rc = plot_row(&segs[i], &rd);
+	} else {
+		rc = db_each_plot_segment(db, f, plot_row, &rd);
+	}
 	if (rc < 0)
 		snprintf(err, errlen, "time/sequence graph: %s", db_error(db));
 	else if (rd.oom || report_plot_draw(svg, &b) < 0) {

@@ -32,10 +32,12 @@
  * into it. */
 xmlNodePtr report_plot_frame(xmlNodePtr parent);
 
-/* Reads flow f's segments and draws them into svg (made by
- * report_plot_frame), sizing it. Returns 0, or -1 with err filled. */
+/* Draws flow f's segments into svg (made by report_plot_frame), sizing
+ * it: segs[0..n) when the caller has every one of them in frame order
+ * (a flow page that holds the whole flow), else read from the database.
+ * Returns 0, or -1 with err filled. */
 int report_plot_flow(xmlNodePtr svg, struct db *db, const struct db_flow_info *f,
-                     char *err, size_t errlen);
+                     const struct db_plot_segment *segs, size_t n, char *err, size_t errlen);
 
 /* The x (SVG user units) of pixel column col's marks. */
 double report_plot_column_x(int col);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "capwrite.h"
@@ -662,6 +663,55 @@ START_TEST(corpus_longest_flow_marks_every_segment)
 }
 END_TEST
 
+/* A flow page draws the graph from the rows it holds when they are the
+ * whole flow, and reads the flow again when it keeps only its ends: both
+ * ways draw the same graph. The examples and (when here) a corpus capture
+ * with SACK blocks, reported with every flow whole and with only each
+ * flow's first and last segment kept. */
+static char *plot_svg(const char *path)
+{
+	char *html = tu_slurp(path);
+	ck_assert_msg(html != NULL, "%s: not written", path);
+	char *a = strstr(html, "<svg class=plot");
+	char *b = a ? strstr(a, "</svg>") : NULL;
+	ck_assert_msg(a && b, "%s: no graph", path);
+	char *svg = strndup(a, (size_t)(b - a));
+	free(html);
+	return svg;
+}
+
+START_TEST(plot_from_rows_equals_plot_from_database)
+{
+	char dir[64], db[128];
+	tu_scratch_dir(dir);
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s ../examples", db), 0);
+	if (access(CORPUS "/zeek__http_206_example_b.pcap", R_OK) == 0)
+		ck_assert_int_eq(tu_sh("../tcpladder ingest -q -d %s " CORPUS
+		                       "/zeek__http_206_example_b.pcap", db), 0);
+	ck_assert_int_eq(tu_sh("../tcpladder report -q --all -d %s -o %s/whole", db, dir), 0);
+	ck_assert_int_eq(tu_sh("../tcpladder report -q --all --max-segments 1 -d %s -o %s/ends",
+	                       db, dir), 0);
+	long long flows = tu_query_int(db, "SELECT count(*) FROM flows");
+	long long read_again = 0;
+	for (long long id = 1; id <= flows; id++) {
+		char a[160], b[160];
+		snprintf(a, sizeof a, "%s/whole/flows/%lld.html", dir, id);
+		snprintf(b, sizeof b, "%s/ends/flows/%lld.html", dir, id);
+		char *from_rows = plot_svg(a), *from_db = plot_svg(b);
+		ck_assert_msg(strcmp(from_rows, from_db) == 0, "flow %lld: the graphs differ", id);
+		free(from_rows);
+		free(from_db);
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT packets > 2 FROM flows WHERE id = %lld", id);
+		read_again += tu_query_int(db, sql);
+	}
+	/* Most flows had more than their two ends: read again there. */
+	ck_assert_int_gt(read_again, flows / 2);
+	tu_sh("rm -rf '%s'", dir);
+}
+END_TEST
+
 Suite *report_plot_suite(void)
 {
 	Suite *s = suite_create("report_plot");
@@ -678,6 +728,7 @@ Suite *report_plot_suite(void)
 	tcase_add_test(tc, example_plots_mark_every_segment);
 	tcase_add_test(tc, unanswered_side_is_left_out_with_a_word);
 	tcase_add_test(tc, long_flow_plot_is_bounded_by_its_columns);
+	tcase_add_test(tc, plot_from_rows_equals_plot_from_database);
 	/* Real captures: only where the shared corpus is (a checkout
 	 * elsewhere has none, and says so rather than counting a pass). */
 	struct stat st;
