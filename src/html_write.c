@@ -412,6 +412,7 @@ static void put_node(struct html_out *o, const xmlNode *n)
 	size_t name_len = name ? name->len : strlen((const char *)n->name);
 	put(o, "<", 1);
 	put(o, n->name, name_len);
+	o->unquoted = false;
 	for (const xmlAttr *a = n->properties; a; a = a->next) {
 		if (a->ns)
 			o->foreign = true;
