@@ -140,9 +140,10 @@ static void place(struct layout *l)
 		s->x0 = xs;
 		s->x1 = xr;
 		s->y0 = s->row_y;
-		/* Pieces of one whole seen at the sender's tap leave together. */
+		/* Pieces of one whole seen at the sender's tap leave together
+		 * (not across the gap). */
 		int64_t f, g;
-		if (i > 0 && s->whole && sender_frame(r, s, &f) &&
+		if (i > 0 && i != split && s->whole && sender_frame(r, s, &f) &&
 		    sender_frame(r, &r->s[i - 1], &g) && f == g &&
 		    r->s[i - 1].from_client == s->from_client)
 			s->y0 = r->s[i - 1].y0;
