@@ -103,6 +103,16 @@ int db_fail(struct db *db, const char *what)
 	return -1;
 }
 
+sqlite3_stmt *db_prepare(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, "preparing a query");
+		return NULL;
+	}
+	return st;
+}
+
 int db_exec(struct db *db, const char *sql)
 {
 	char *msg = NULL;

@@ -10,16 +10,6 @@
 
 #include "db_internal.h"
 
-static sqlite3_stmt *prepare(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_fail(db, "preparing a query");
-		return NULL;
-	}
-	return st;
-}
-
 static void copy_text(char *dst, size_t len, const unsigned char *text)
 {
 	snprintf(dst, len, "%s", text ? (const char *)text : "");
@@ -28,7 +18,7 @@ static void copy_text(char *dst, size_t len, const unsigned char *text)
 int db_capture_get(struct db *db, int64_t id, struct db_stored_capture *out,
                    bool *found)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT id, status, filter, path,"
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, status, filter, path,"
 	                               " (SELECT count(*) FROM capture_files WHERE capture_id = ?1)"
 	                               " FROM captures WHERE id = ?1");
 	if (!st)
@@ -52,7 +42,7 @@ int db_capture_get(struct db *db, int64_t id, struct db_stored_capture *out,
 int db_capture_file_owner(struct db *db, const char *sha256_hex, int64_t *capture_id,
                           int64_t *file_number, bool *found)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT capture_id, file_number FROM capture_files"
+	sqlite3_stmt *st = db_prepare(db, "SELECT capture_id, file_number FROM capture_files"
 	                               " WHERE sha256 = ?1 ORDER BY capture_id LIMIT 1");
 	if (!st)
 		return -1;
@@ -101,13 +91,13 @@ int db_captures_matching(struct db *db, const char *key, int64_t *ids, size_t ma
 	/* A key of digits alone is an id; a digest that happens to be all
 	 * digits is 12 or more of them, past any id an archive reaches. */
 	if (digits && len < 12) {
-		sqlite3_stmt *st = prepare(db, "SELECT id FROM captures WHERE id = ?1");
+		sqlite3_stmt *st = db_prepare(db, "SELECT id FROM captures WHERE id = ?1");
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, strtoll(key, NULL, 10));
 		return collect_ids(db, st, ids, max, n);
 	}
-	sqlite3_stmt *st = prepare(db,
+	sqlite3_stmt *st = db_prepare(db,
 		"SELECT id FROM captures WHERE path = ?1"
 		" OR id IN (SELECT capture_id FROM capture_files WHERE path = ?1)"
 		" OR (?2 AND (substr(sha256, 1, length(?1)) = lower(?1)"
@@ -124,7 +114,7 @@ int db_captures_matching(struct db *db, const char *key, int64_t *ids, size_t ma
 int db_captures_at_path(struct db *db, const char *path, int64_t *ids, size_t max,
                         size_t *n)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT id FROM captures WHERE path = ?1 ORDER BY id");
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM captures WHERE path = ?1 ORDER BY id");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
@@ -156,7 +146,7 @@ int db_capture_forget_all(struct db *db, int64_t id, int64_t *flows)
 {
 	*flows = 0;
 	for (size_t i = 0; i < sizeof forget_sql / sizeof forget_sql[0]; i++) {
-		sqlite3_stmt *st = prepare(db, forget_sql[i]);
+		sqlite3_stmt *st = db_prepare(db, forget_sql[i]);
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, id);
@@ -173,7 +163,7 @@ int db_capture_forget_all(struct db *db, int64_t id, int64_t *flows)
 int db_insert_capture_file(struct db *db, int64_t capture_id,
                            const struct db_capture_file *file)
 {
-	sqlite3_stmt *st = prepare(db, "INSERT INTO capture_files (capture_id, file_number,"
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO capture_files (capture_id, file_number,"
 	                               " path, sha256, first_frame, packets, first_ts_ns,"
 	                               " last_ts_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (!st)

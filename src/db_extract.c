@@ -9,16 +9,6 @@
 
 #include "db_internal.h"
 
-static sqlite3_stmt *prepare(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_fail(db, "preparing a query");
-		return NULL;
-	}
-	return st;
-}
-
 static int by_capture_frame(const void *a, const void *b)
 {
 	const struct db_extract_frame *x = a, *y = b;
@@ -34,8 +24,8 @@ int db_extract_frames(struct db *db, const int64_t *ids, size_t n,
 {
 	*frames = NULL;
 	*nframes = 0;
-	sqlite3_stmt *cap = prepare(db, "SELECT capture_id FROM flows WHERE id = ?1");
-	sqlite3_stmt *seg = cap ? prepare(db, "SELECT frame FROM segment_rows WHERE flow_id = ?1"
+	sqlite3_stmt *cap = db_prepare(db, "SELECT capture_id FROM flows WHERE id = ?1");
+	sqlite3_stmt *seg = cap ? db_prepare(db, "SELECT frame FROM segment_rows WHERE flow_id = ?1"
 	                                      " ORDER BY frame")
 	                        : NULL;
 	struct db_extract_frame *out = NULL;
@@ -102,7 +92,7 @@ static char *dup_text(const unsigned char *text)
 int db_extract_capture(struct db *db, int64_t id, struct db_extract_capture *out)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = prepare(db, "SELECT path, sha256 FROM captures WHERE id = ?1");
+	sqlite3_stmt *st = db_prepare(db, "SELECT path, sha256 FROM captures WHERE id = ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -121,7 +111,7 @@ int db_extract_capture(struct db *db, int64_t id, struct db_extract_capture *out
 			db_fail(db, "looking up a capture");
 		return -1;
 	}
-	st = prepare(db, "SELECT file_number, path, sha256, first_frame, packets"
+	st = db_prepare(db, "SELECT file_number, path, sha256, first_frame, packets"
 	                 " FROM capture_files WHERE capture_id = ?1 ORDER BY file_number");
 	if (!st || !out->path) {
 		db_extract_capture_free(out);

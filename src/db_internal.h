@@ -65,6 +65,7 @@ enum report_query_id {
 	RQ_OWD_BINS,
 	RQ_HAS_PAIRS,
 	RQ_PAIR_OF_FLOW,
+	RQ_PAIR_SPAN,
 	RQ_COUNT
 };
 
@@ -104,5 +105,10 @@ int db_exec(struct db *db, const char *sql);
 
 /* Fill db->error with "what: SQLite's message"; returns -1. */
 int db_fail(struct db *db, const char *what);
+
+/* A statement prepared for one use (the caller finalizes it); NULL with
+ * db->error filled. For the queries a command runs a few times; those
+ * run per flow or page are kept prepared (db_report.c's rq_query). */
+sqlite3_stmt *db_prepare(struct db *db, const char *sql);
 
 #endif

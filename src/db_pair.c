@@ -11,16 +11,6 @@
 #include "db_report.h"
 #include "vantage.h"
 
-static sqlite3_stmt *prepare(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_fail(db, "preparing a query");
-		return NULL;
-	}
-	return st;
-}
-
 int db_insert_segment_keys(struct db *db, const struct db_segment_keys *k)
 {
 	sqlite3_stmt *st = db->stmt[ST_INSERT_SEGMENT_KEYS];
@@ -44,7 +34,7 @@ int db_insert_segment_keys(struct db *db, const struct db_segment_keys *k)
 
 int db_capture_set_vantage(struct db *db, int64_t id, const char *vantage)
 {
-	sqlite3_stmt *st = prepare(db, "UPDATE captures SET vantage = ?2 WHERE id = ?1");
+	sqlite3_stmt *st = db_prepare(db, "UPDATE captures SET vantage = ?2 WHERE id = ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -57,7 +47,7 @@ int db_capture_set_vantage(struct db *db, int64_t id, const char *vantage)
 
 int db_capture_vantage(struct db *db, int64_t id, char *buf, size_t len, bool *tagged)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT vantage FROM captures WHERE id = ?1");
+	sqlite3_stmt *st = db_prepare(db, "SELECT vantage FROM captures WHERE id = ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -80,7 +70,7 @@ int db_pair_captures(struct db *db, const char *vantage, struct db_pair_capture 
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = prepare(db, "SELECT id, first_ts_ns, last_ts_ns, path FROM captures"
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, first_ts_ns, last_ts_ns, path FROM captures"
 	                               " WHERE vantage = ?1 AND status != 'failed' ORDER BY id");
 	if (!st)
 		return -1;
@@ -114,7 +104,7 @@ int db_pair_flows(struct db *db, int64_t capture_id, struct db_pair_flow **out, 
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = prepare(db, "SELECT id, first_ts_ns, client_ip, client_port, server_ip,"
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, first_ts_ns, client_ip, client_port, server_ip,"
 	                               " server_port FROM flows WHERE capture_id = ?1 ORDER BY id");
 	if (!st)
 		return -1;
@@ -189,7 +179,7 @@ int db_pair_capture_segments(struct db *db, int64_t capture_id,
                              int (*fn)(void *user, int64_t flow_id, const struct pair_seg *s),
                              void *user)
 {
-	sqlite3_stmt *st = prepare(db, SEGMENT_COLUMNS_SQL " WHERE f.capture_id = ?1"
+	sqlite3_stmt *st = db_prepare(db, SEGMENT_COLUMNS_SQL " WHERE f.capture_id = ?1"
 	                           " ORDER BY f.id, s.frame");
 	if (!st)
 		return -1;
@@ -299,7 +289,7 @@ int db_pair_forget(struct db *db, int64_t capture_a, int64_t capture_b)
 		"DELETE FROM clock_fits WHERE (capture_a, capture_b) IN (VALUES (?1, ?2), (?2, ?1))",
 	};
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		sqlite3_stmt *st = prepare(db, sql[i]);
+		sqlite3_stmt *st = db_prepare(db, sql[i]);
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, capture_a);
@@ -315,7 +305,7 @@ int db_pair_forget(struct db *db, int64_t capture_a, int64_t capture_b)
 int db_pair_insert_fit(struct db *db, int64_t capture_a, int64_t capture_b,
                        const struct pair_fit *fit, int64_t *id)
 {
-	sqlite3_stmt *st = prepare(db,
+	sqlite3_stmt *st = db_prepare(db,
 		"INSERT INTO clock_fits (capture_a, capture_b, ref_ts_ns, offset_ns, offset_lo_ns,"
 		" offset_hi_ns, skew_ppm, skew_err_ppm, skew_estimate_ppm, skew_fitted, method,"
 		" quality, samples_fwd, samples_rev, min_rtt_between_ns)"
@@ -478,7 +468,7 @@ int db_pair_each_row(struct db *db, enum db_pair_table table, const struct db_se
                                const char *const *values, void *user),
                      void *user)
 {
-	sqlite3_stmt *st = prepare(db, export_sql[table]);
+	sqlite3_stmt *st = db_prepare(db, export_sql[table]);
 	if (!st)
 		return -1;
 	bool failed = false;

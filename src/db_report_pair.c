@@ -22,11 +22,7 @@ static const char pairs_sql[] =
 	ENDPOINT("fa", "server") ", " ENDPOINT("fb", "client") ", " ENDPOINT("fb", "server") ","
 	" c.method, c.quality, c.offset_ns, c.offset_lo_ns, c.offset_hi_ns, c.skew_ppm,"
 	" c.skew_err_ppm, c.skew_estimate_ppm, c.skew_fitted, c.samples_fwd, c.samples_rev,"
-	" c.min_rtt_between_ns,"
-	" (SELECT min(min(IFNULL(send_ts_ns, recv_ts_ns), IFNULL(recv_ts_ns, send_ts_ns)))"
-	" FROM sightings WHERE pair_id = p.id),"
-	" (SELECT max(max(IFNULL(send_ts_ns, recv_ts_ns), IFNULL(recv_ts_ns, send_ts_ns)))"
-	" FROM sightings WHERE pair_id = p.id)"
+	" c.min_rtt_between_ns"
 	" FROM flow_pairs p JOIN clock_fits c ON c.id = p.fit_id"
 	" JOIN flows fa ON fa.id = p.flow_a JOIN flows fb ON fb.id = p.flow_b"
 	" JOIN captures ca ON ca.id = fa.capture_id JOIN captures cb ON cb.id = fb.capture_id"
@@ -60,6 +56,11 @@ static const char transitions_sql[] =
 	"SELECT endpoint = 'client', vantage, frame_a, frame_b, ts_ns, from_state, to_state,"
 	" event, appeared FROM pair_transitions_view WHERE pair_id = ?1"
 	" ORDER BY ts_ns, endpoint, step";
+
+static const char span_sql[] =
+	"SELECT min(min(IFNULL(send_ts_ns, recv_ts_ns), IFNULL(recv_ts_ns, send_ts_ns))),"
+	" max(max(IFNULL(send_ts_ns, recv_ts_ns), IFNULL(recv_ts_ns, send_ts_ns)))"
+	" FROM sightings WHERE pair_id = ?1";
 
 static const char has_pairs_sql[] = "SELECT EXISTS (SELECT 1 FROM flow_pairs)";
 
@@ -141,8 +142,6 @@ static int pair_row(sqlite3_stmt *st, void *p)
 	f.has_skew_err = opt_real(st, 32, &f.skew_err_ppm);
 	f.has_skew_estimate = opt_real(st, 33, &f.skew_estimate_ppm);
 	f.has_min_rtt = opt_int(st, 37, &f.min_rtt_between_ns);
-	f.first_ts_ns = sqlite3_column_int64(st, 38);
-	f.last_ts_ns = sqlite3_column_int64(st, 39);
 	return ctx->fn(&f, ctx->user);
 }
 
@@ -153,6 +152,28 @@ int db_each_pair(struct db *db, const struct db_selection *sel, db_pair_fn fn, v
 		return -1;
 	struct pair_ctx ctx = {fn, user};
 	return rq_each(db, st, pair_row, &ctx);
+}
+
+static int span_row(sqlite3_stmt *st, void *p)
+{
+	int64_t *span = p;
+	span[0] = sqlite3_column_int64(st, 0);
+	span[1] = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
+int db_pair_span(struct db *db, int64_t pair_id, int64_t *first_ts_ns, int64_t *last_ts_ns)
+{
+	sqlite3_stmt *st = rq_query_sql(db, RQ_PAIR_SPAN, span_sql);
+	int64_t span[2] = {0, 0};
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pair_id);
+	if (rq_each(db, st, span_row, span) != 0)
+		return -1;
+	*first_ts_ns = span[0];
+	*last_ts_ns = span[1];
+	return 0;
 }
 
 /* ---- sightings ----------------------------------------------------------- */

@@ -38,13 +38,18 @@ struct db_pair_info {
 	int64_t samples_fwd, samples_rev;
 	bool has_min_rtt;
 	int64_t min_rtt_between_ns;
-	/* The first and last time any sighting was seen at either tap. */
+	/* The first and last time any sighting was seen at either tap: 0
+	 * from db_each_pair, which does not read the sightings; a pair's page
+	 * fills them (db_pair_span). */
 	int64_t first_ts_ns, last_ts_ns;
 };
 typedef int (*db_pair_fn)(const struct db_pair_info *p, void *user);
 
 /* The flow pairs either of whose flows the selection holds, by id. */
 int db_each_pair(struct db *db, const struct db_selection *sel, db_pair_fn fn, void *user);
+
+/* The first and last time any of a pair's sightings was seen. */
+int db_pair_span(struct db *db, int64_t pair_id, int64_t *first_ts_ns, int64_t *last_ts_ns);
 
 /* One row of sightings, with what the ladder's label needs of the
  * segment as its sender's tap saw it (ack and window: from A's row when A

@@ -216,6 +216,22 @@ static void say_lost(struct extract_job *job, const struct extract_source *s, co
 
 /* --- writing ------------------------------------------------------------ */
 
+/* Room for one more interface in the output; -1 out of memory. */
+static int iface_room(struct extract_job *job)
+{
+	if (job->nifaces < job->ifaces_cap)
+		return 0;
+	size_t ncap = job->ifaces_cap ? 2 * job->ifaces_cap : 8;
+	struct iface_map *more = realloc(job->ifaces, ncap * sizeof *more);
+	if (!more) {
+		snprintf(job->err, job->errlen, "out of memory");
+		return -1;
+	}
+	job->ifaces = more;
+	job->ifaces_cap = ncap;
+	return 0;
+}
+
 /* The output's interface for a pcapng source's (section, id), writing
  * its IDB, and those of the section before it not written yet, first (so
  * a lone section's interfaces keep their numbers). -1 on failure. */
@@ -242,16 +258,8 @@ static int64_t ng_interface(struct extract_job *job, struct savefile *sf, size_t
 			         job->src[si].path, ng->frame, id);
 			return -1;
 		}
-		if (job->nifaces == job->ifaces_cap) {
-			size_t ncap = job->ifaces_cap ? 2 * job->ifaces_cap : 8;
-			struct iface_map *more = realloc(job->ifaces, ncap * sizeof *more);
-			if (!more) {
-				snprintf(job->err, job->errlen, "out of memory");
-				return -1;
-			}
-			job->ifaces = more;
-			job->ifaces_cap = ncap;
-		}
+		if (iface_room(job) != 0)
+			return -1;
 		if (savefile_pcapng_idb_copy(sf, body, len, be) != 0)
 			return -1;
 		job->ifaces[job->nifaces++] = (struct iface_map){si, ng->section, id};
@@ -265,16 +273,8 @@ static int64_t pcap_interface(struct extract_job *job, struct savefile *sf, size
 	for (size_t i = 0; i < job->nifaces; i++)
 		if (job->ifaces[i].source == si)
 			return (int64_t)i;
-	if (job->nifaces == job->ifaces_cap) {
-		size_t ncap = job->ifaces_cap ? 2 * job->ifaces_cap : 8;
-		struct iface_map *more = realloc(job->ifaces, ncap * sizeof *more);
-		if (!more) {
-			snprintf(job->err, job->errlen, "out of memory");
-			return -1;
-		}
-		job->ifaces = more;
-		job->ifaces_cap = ncap;
-	}
+	if (iface_room(job) != 0)
+		return -1;
 	const struct extract_source *s = &job->src[si];
 	if (savefile_pcapng_idb(sf, (uint16_t)extract_file_linktype(dlt),
 	                        s->snaplen ? s->snaplen : DEFAULT_SNAPLEN, s->nano ? 9 : 6) != 0)
@@ -444,6 +444,20 @@ int extract_check_all(struct extract_job *job, const char *search_dir)
 	return 0;
 }
 
+int extract_prepare(struct db *db, struct extract_job *job, const int64_t *ids, size_t n,
+                    const char *search_dir, struct db_extract_frame **frames,
+                    size_t *nframes, struct db_extract_capture **caps, size_t *ncaps)
+{
+	if (db_extract_frames(db, ids, n, frames, nframes) != 0) {
+		snprintf(job->err, job->errlen, "%s", db_error(db));
+		return -1;
+	}
+	return extract_plan(db, job, *frames, *nframes, caps, ncaps) != 0 ||
+	                       extract_check_all(job, search_dir) != 0
+	               ? -1
+	               : 0;
+}
+
 /* Classic pcap holds one link type: the one of every frame wanted. */
 static int pcap_form(struct extract_job *job, int *linktype, uint32_t *snaplen, bool *nano)
 {
@@ -567,12 +581,8 @@ int extract_write(struct db *db, const int64_t *ids, size_t n, const char *out_p
 	struct db_extract_capture *caps = NULL;
 	size_t ncaps = 0;
 	int rc = -1;
-	if (db_extract_frames(db, ids, n, &frames, &nframes) != 0) {
-		snprintf(err, errlen, "%s", db_error(db));
-		goto out;
-	}
-	if (extract_plan(db, &job, frames, nframes, &caps, &ncaps) != 0 ||
-	    extract_check_all(&job, opt->search_dir) != 0)
+	if (extract_prepare(db, &job, ids, n, opt->search_dir, &frames, &nframes, &caps,
+	                    &ncaps) != 0)
 		goto out;
 	stats->captures = ncaps;
 	rc = write_output(&job, out_path, stats);

@@ -151,12 +151,8 @@ int extract_write_each(struct db *db, const int64_t *ids, size_t n, const char *
 	size_t nframes = 0, ncaps = 0;
 	struct db_extract_capture *caps = NULL;
 	int rc = -1;
-	if (db_extract_frames(db, ids, n, &frames, &nframes) != 0) {
-		snprintf(err, errlen, "%s", db_error(db));
-		goto out;
-	}
-	if (extract_plan(db, &job, frames, nframes, &caps, &ncaps) != 0 ||
-	    extract_check_all(&job, opt->search_dir) != 0)
+	if (extract_prepare(db, &job, ids, n, opt->search_dir, &frames, &nframes, &caps,
+	                    &ncaps) != 0)
 		goto out;
 	e.flows = calloc(n ? n : 1, sizeof *e.flows);
 	if (!e.flows) {

@@ -60,6 +60,14 @@ int extract_plan(struct db *db, struct extract_job *job, const struct db_extract
  * first that cannot be cut. */
 int extract_check_all(struct extract_job *job, const char *search_dir);
 
+/* What both ways of extracting start with: the flows' frames read
+ * (*frames, *nframes, the caller's to free), planned into their sources
+ * (extract_plan) and every source checked (extract_check_all). -1 with
+ * job->err filled. */
+int extract_prepare(struct db *db, struct extract_job *job, const int64_t *ids, size_t n,
+                    const char *search_dir, struct db_extract_frame **frames,
+                    size_t *nframes, struct db_extract_capture **caps, size_t *ncaps);
+
 /* A temporary file beside path, to rename over it: its fd, its name in
  * *tmp (malloc'd). -1 with err filled. */
 int extract_open_temp(const char *path, char **tmp, char *err, size_t errlen);

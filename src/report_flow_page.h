@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "db_report.h"
+#include "text_line.h"
 
 /* TCP flag bits as the segments table stores them. */
 #define TH_FIN 0x01
@@ -123,18 +124,9 @@ void text_delta(char *buf, size_t len, int64_t ns);
  * without its date when `date` is false. */
 void text_utc(char *buf, size_t len, int64_t ns, bool date, struct utc_second *last);
 
-/* Text built piece by piece in a fixed buffer, without printf (a page
- * writes hundreds of these numbers); what does not fit is cut. */
-struct text_line {
-	char *p;
-	size_t len, cap;
-};
-struct text_line text_line(char *buf, size_t cap);
 /* "label <b>value</b>" appended to a line of a page's facts (a flow's or a
  * flow pair's), after a separator unless it is the first; label NULL:
  * the value alone. */
 void page_fact(xmlNodePtr line, const char *label, const char *value);
-void text_str(struct text_line *l, const char *s);
-void text_int(struct text_line *l, int64_t v);
 
 #endif

@@ -340,18 +340,23 @@ static int keep_id(struct pages *pg, int64_t id)
 	return 0;
 }
 
-static int write_page(const struct db_pair_info *p, void *user)
+static int write_page(const struct db_pair_info *row, void *user)
 {
 	struct pages *pg = user;
-	if (p->id % pg->parts != pg->part || !pair_has_page(pg, p))
+	if (row->id % pg->parts != pg->part || !pair_has_page(pg, row))
 		return 0;
+	/* The row with its time span, which only a page needs. */
+	struct db_pair_info span = *row;
+	const struct db_pair_info *p = &span;
 	struct pair_rows r = {.p = p};
 	struct rows_ctx c = {.r = &r};
 	int64_t keep = pg->opt && pg->opt->max_segments > 0 ? pg->opt->max_segments
 	                                                    : REPORT_DEFAULT_MAX_SEGMENTS;
 	int rc = 1;
 	xmlDocPtr doc = NULL;
-	int got = db_each_sighting(pg->db, p->id, keep, keep, keep_sighting, &c);
+	int got = db_pair_span(pg->db, p->id, &span.first_ts_ns, &span.last_ts_ns);
+	if (got == 0)
+		got = db_each_sighting(pg->db, p->id, keep, keep, keep_sighting, &c);
 	if (got == 0 && !c.oom)
 		got = db_each_pair_transition(pg->db, p->id, keep_transition, &c);
 	if (got == 0 && !c.oom && r.n >= (size_t)(2 * keep))

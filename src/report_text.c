@@ -52,28 +52,6 @@ void text_span(char *buf, size_t len, int64_t ns)
 	         s ? "s" : "ms");
 }
 
-struct text_line text_line(char *buf, size_t cap)
-{
-	buf[0] = '\0';
-	return (struct text_line){buf, 0, cap};
-}
-
-void text_str(struct text_line *l, const char *s)
-{
-	size_t n = strlen(s);
-	if (n > l->cap - 1 - l->len)
-		n = l->cap - 1 - l->len;
-	memcpy(l->p + l->len, s, n);
-	l->len += n;
-	l->p[l->len] = '\0';
-}
-
-void text_int(struct text_line *l, int64_t v)
-{
-	char digits[HTML_INT_LEN];
-	text_str(l, html_int(digits, v));
-}
-
 /* As tcpdump's -ttttt prints them. */
 void text_rel(char *buf, size_t len, int64_t ns)
 {
